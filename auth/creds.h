@@ -1,0 +1,29 @@
+/*
+ * The user name, password and 2FA answers for gp-auth: read from the
+ * terminal (echo off for secrets, restored on every path, signals too) or,
+ * with --passwd-on-stdin, one line per secret prompt from stdin. Input is
+ * the user's own; prompt texts may come from the server and are sanitised.
+ */
+#ifndef GPVPN_AUTH_CREDS_H
+#define GPVPN_AUTH_CREDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ipc/err.h"
+
+#define CREDS_MAX	256	/* longest line accepted, with its NUL */
+
+/*
+ * Read one line into out (the caller's secret memory). secret: echo off
+ * and, when from_stdin, read stdin instead of the terminal without showing
+ * the prompt. The newline is dropped; a longer line is an error.
+ */
+int	creds_read(const char *prompt, bool secret, bool from_stdin,
+	    char *out, size_t outsz, struct gp_err *e);
+/* Show a server message on the terminal, control characters replaced. */
+void	creds_show(const char *msg);
+/* Copy s into out with control characters (but newline) as '?'. */
+void	creds_sanitize(const char *s, char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,635 @@
+/*
+ * gp-auth's login sequence (see flow.h). It runs in gp-auth, talks to a
+ * possibly hostile server through http.c and hands every response body to
+ * a pure parser; server texts reach the logs only sanitised, and secrets
+ * (password, cookie, ESP keys) never reach them at all.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "auth/creds.h"
+#include "auth/flow.h"
+#include "auth/form.h"
+#include "auth/http.h"
+#include "auth/parse.h"
+#include "auth/pin.h"
+#include "ipc/log.h"
+#include "ipc/secret.h"
+
+#define FLOW_LOGIN_PREFIX	"jnlpReady=jnlpReady&ok=Login&direct=yes&" \
+				"clientVer=4100&prot=https:&internal=no&" \
+				"ipv6-support=yes"
+#define FLOW_HMAC_OFFER		"sha1,md5,sha256"
+#define FLOW_ENC_OFFER		"aes-128-cbc,aes-256-cbc"
+#define FLOW_MD5_HEX		33
+
+struct flow {
+	const struct flow_opts	*o;
+	struct gw_target	 t;
+	struct http		*http;
+	struct prelogin		*pre;
+	struct gp_cookie	*cookie;	/* secret */
+	struct gp_config	*cfg;		/* secret */
+	char			*cookie_str;	/* secret, COOKIE_STR_MAX */
+	char			*passwd;	/* secret, CREDS_MAX */
+	char			 user[CFG_USER_MAX + 1];
+	char			 computer[COOKIE_FIELD_MAX];
+	int			 status;	/* FLOW_EXIT_* of a failure */
+};
+
+static int
+flow_fail(struct flow *f, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+flow_fail(struct flow *f, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(LOG_LVL_ERR, fmt, ap);
+	va_end(ap);
+	f->status = status;
+	return -1;
+}
+
+int
+flow_os(const char *name, const char **clientos, const char **os_version)
+{
+	if (strcmp(name, "linux") == 0 || strcmp(name, "linux-64") == 0) {
+		*clientos = "Linux";
+		*os_version = "linux-64";
+	} else if (strcmp(name, "win") == 0) {
+		*clientos = "Windows";
+		*os_version = "win";
+	} else if (strcmp(name, "mac") == 0 ||
+	    strcmp(name, "mac-intel") == 0) {
+		*clientos = "Mac";
+		*os_version = "mac-intel";
+	} else
+		return -1;
+	return 0;
+}
+
+static void
+flow_hostname(char *out, size_t outsz)
+{
+	if (gethostname(out, outsz) == -1 || out[0] == '\0' ||
+	    memchr(out, '\0', outsz) == NULL)
+		snprintf(out, outsz, "localhost");
+}
+
+struct flow *
+flow_new(const struct flow_opts *o)
+{
+	struct flow *f;
+	struct gp_err e;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		fatal("calloc");
+	f->o = o;
+	f->status = FLOW_EXIT_ERR;
+	if ((f->pre = calloc(1, sizeof(*f->pre))) == NULL ||
+	    (f->cookie = cookie_new()) == NULL ||
+	    (f->cfg = config_new()) == NULL ||
+	    (f->cookie_str = secret_alloc(COOKIE_STR_MAX)) == NULL ||
+	    (f->passwd = secret_alloc(CREDS_MAX)) == NULL)
+		fatal("out of memory");
+	flow_hostname(f->computer, sizeof(f->computer));
+	if (resolve_url_parse(o->url, &f->t, &e) == -1) {
+		log_err("%s", e.msg);
+		flow_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+void
+flow_free(struct flow *f)
+{
+	if (f == NULL)
+		return;
+	http_free(f->http);
+	free(f->pre);
+	cookie_free(f->cookie);
+	config_free(f->cfg);
+	secret_free(f->cookie_str, COOKIE_STR_MAX);
+	secret_free(f->passwd, CREDS_MAX);
+	secret_wipe(f, sizeof(*f));
+	free(f);
+}
+
+const struct gp_config *
+flow_config(const struct flow *f)
+{
+	return f->cfg;
+}
+
+/* POST a form; -1 with e set (the form may be secret: never logged). */
+static int
+flow_post(struct flow *f, const char *name, const char *path,
+    const struct form *fm, int flags, struct http_resp *r, struct gp_err *e)
+{
+	struct http_req q;
+
+	if (form_ok(fm) == -1)
+		return err_set(e, "%s: request larger than %d bytes", name,
+		    FORM_MAX);
+	q.name = name;
+	q.path = path;
+	q.body = fm->data;
+	q.len = fm->len;
+	q.flags = flags;
+	log_debug("%s: POST %s", name, path);
+	return http_post(f->http, &q, r, e);
+}
+
+/* HTTP status and error documents (PROTOCOL.md §2). */
+static int
+flow_check(struct flow *f, const char *name, const struct http_resp *r)
+{
+	char text[PARSE_TEXT_MAX];
+	enum gp_error_class cls;
+
+	if (r->status == 512) {
+		if (response_error_parse(r->body, r->len, text, sizeof(text),
+		    &cls))
+			log_debug("%s: the gateway says: %s", name, text);
+		return flow_fail(f, FLOW_EXIT_ERR, "%s: invalid username or "
+		    "password (HTTP 512)", name);
+	}
+	if (response_error_parse(r->body, r->len, text, sizeof(text), &cls)) {
+		if (cls == GP_ERRCLASS_COOKIE_REJECTED)
+			return flow_fail(f, FLOW_EXIT_COOKIE, "%s: the gateway "
+			    "rejected the authentication cookie: %s", name,
+			    text);
+		if (cls == GP_ERRCLASS_WRONG_INTERFACE)
+			return flow_fail(f, FLOW_EXIT_ERR, "%s: %s (a portal? "
+			    "only gateways are supported so far)", name,
+			    text);
+		return flow_fail(f, FLOW_EXIT_ERR, "%s: the gateway says: %s",
+		    name, text);
+	}
+	if (r->status == 401 || r->status == 403)
+		return flow_fail(f, FLOW_EXIT_ERR, "%s: permission denied "
+		    "(HTTP %ld)", name, r->status);
+	if (r->status != 200)
+		return flow_fail(f, FLOW_EXIT_ERR, "%s: unexpected HTTP status "
+		    "%ld", name, r->status);
+	return 0;
+}
+
+/* POST, then check: the common case. */
+static int
+flow_request(struct flow *f, const char *name, const char *path,
+    struct form *fm, int flags, struct http_resp *r)
+{
+	struct gp_err e;
+	int rc;
+
+	rc = flow_post(f, name, path, fm, flags, r, &e);
+	form_free(fm);
+	if (rc == -1)
+		return flow_fail(f, FLOW_EXIT_ERR, "%s", e.msg);
+	return flow_check(f, name, r);
+}
+
+static struct form *
+flow_form(void)
+{
+	struct form *fm = form_new();
+
+	if (fm == NULL)
+		fatal("out of memory");
+	return fm;
+}
+
+/* PROTOCOL.md §3.1: the gateway's prelogin; redirects allowed here only */
+static int
+flow_prelogin(struct flow *f)
+{
+	char path[128];
+	struct form *fm = flow_form();
+	struct http_resp r;
+	struct gp_err e;
+
+	snprintf(path, sizeof(path), "/ssl-vpn/prelogin.esp?tmp=tmp&"
+	    "clientVer=4100&clientos=%s", f->o->clientos);
+	form_add(fm, "cas-support", "yes");
+	if (flow_request(f, "prelogin", path, fm, HTTP_FOLLOW | HTTP_PUBLIC,
+	    &r) == -1)
+		return -1;
+	if (prelogin_parse(r.body, r.len, f->pre, &e) == -1)
+		return flow_fail(f, FLOW_EXIT_ERR, "prelogin: %s", e.msg);
+	if (f->pre->saml && f->t.alt_field[0] == '\0')
+		return flow_fail(f, FLOW_EXIT_ERR, "the gateway asks for SAML "
+		    "login, which gp-auth does not support yet");
+	log_debug("prelogin: region `%s`", f->pre->region);
+	return 0;
+}
+
+/* User name from -u or the terminal, then the password. */
+static int
+flow_credentials(struct flow *f)
+{
+	char prompt[PARSE_NAME_MAX + 8];
+	const struct prelogin *p = f->pre;
+	struct gp_err e;
+	int n;
+
+	if (f->o->user != NULL) {
+		n = snprintf(f->user, sizeof(f->user), "%s", f->o->user);
+		if (n < 0 || (size_t)n >= sizeof(f->user))
+			return flow_fail(f, FLOW_EXIT_ERR, "--user: longer "
+			    "than %d bytes", CFG_USER_MAX);
+	} else {
+		snprintf(prompt, sizeof(prompt), "%s: ",
+		    p->username_label[0] != '\0' ? p->username_label :
+		    "Username");
+		if (creds_read(prompt, false, false, f->user, sizeof(f->user),
+		    &e) == -1)
+			return flow_fail(f, FLOW_EXIT_ERR, "user name: %s",
+			    e.msg);
+	}
+	if (!f->o->passwd_on_stdin)
+		creds_show(p->auth_message);
+	snprintf(prompt, sizeof(prompt), "%s: ",
+	    p->password_label[0] != '\0' ? p->password_label : "Password");
+	if (creds_read(prompt, true, f->o->passwd_on_stdin, f->passwd,
+	    CREDS_MAX, &e) == -1)
+		return flow_fail(f, FLOW_EXIT_ERR, "password: %s", e.msg);
+	return 0;
+}
+
+/* PROTOCOL.md §5.1, fields in OpenConnect's order. */
+static struct form *
+flow_login_form(struct flow *f, const char *input_str)
+{
+	struct form *fm = flow_form();
+
+	form_add_raw(fm, FLOW_LOGIN_PREFIX);
+	form_add(fm, "clientos", f->o->clientos);
+	form_add(fm, "os-version", f->o->os_version);
+	form_add(fm, "server", f->t.host);
+	form_add(fm, "computer", f->computer);
+	if (input_str != NULL)
+		form_add(fm, "inputStr", input_str);
+	form_add(fm, "user", f->user);
+	form_add(fm, f->t.alt_field[0] != '\0' ? f->t.alt_field : "passwd",
+	    f->passwd);
+	return fm;
+}
+
+/* A 2FA round (§5.5): show the server's prompt, read the answer. */
+static int
+flow_challenge(struct flow *f, const struct login_result *res)
+{
+	char prompt[PARSE_TEXT_MAX + 8];
+	struct gp_err e;
+
+	snprintf(prompt, sizeof(prompt), "%s: ", res->prompt[0] != '\0' ?
+	    res->prompt : "Challenge");
+	if (creds_read(prompt, true, f->o->passwd_on_stdin, f->passwd,
+	    CREDS_MAX, &e) == -1)
+		return flow_fail(f, FLOW_EXIT_ERR, "challenge: %s", e.msg);
+	return 0;
+}
+
+static int
+flow_login_done(struct flow *f, const struct login_result *res)
+{
+	struct gp_cookie *c = f->cookie;
+	int n;
+
+	n = snprintf(c->computer, sizeof(c->computer), "%s", f->computer);
+	if (n < 0 || (size_t)n >= sizeof(c->computer) ||
+	    cookie_format(c, f->cookie_str, COOKIE_STR_MAX) == -1)
+		return flow_fail(f, FLOW_EXIT_ERR, "login: cookie too long");
+	log_info("logged in as %s%s%s", c->user,
+	    res->auth_source[0] != '\0' ? " via " : "", res->auth_source);
+	if (res->password_expiry_days >= 0)
+		log_warn("the password expires in %d days",
+		    res->password_expiry_days);
+	return 0;
+}
+
+static int
+flow_do_login(struct flow *f)
+{
+	struct login_result res;
+	struct http_resp r;
+	struct gp_err e;
+	struct form *fm;
+	int round;
+
+	memset(&res, 0, sizeof(res));
+	for (round = 0;; round++) {
+		fm = flow_login_form(f, round > 0 ? res.input_str : NULL);
+		secret_wipe(f->passwd, CREDS_MAX);
+		if (flow_request(f, "login", "/ssl-vpn/login.esp", fm, 0,
+		    &r) == -1)
+			return -1;
+		if (login_parse(r.body, r.len, &res, f->cookie, &e) == -1)
+			return flow_fail(f, FLOW_EXIT_ERR, "login: %s", e.msg);
+		if (res.kind == LOGIN_JNLP)
+			return flow_login_done(f, &res);
+		if (round + 1 >= FLOW_CHALLENGE_MAX)
+			return flow_fail(f, FLOW_EXIT_ERR, "login: more "
+			    "than %d challenges", FLOW_CHALLENGE_MAX);
+		if (flow_challenge(f, &res) == -1)
+			return -1;
+	}
+}
+
+/* Gateway fields of the CONFIG: what gp-auth resolved and verified. */
+static int
+flow_fill_gateway(struct flow *f)
+{
+	struct gp_config *c = f->cfg;
+	const uint8_t *key = http_server_key(f->http);
+	struct gp_err e;
+
+	if (key == NULL)
+		return flow_fail(f, FLOW_EXIT_ERR, "no verified server key");
+	memcpy(c->gw_host, f->t.host, sizeof(c->gw_host));
+	c->gw_addr = f->t.addr;
+	c->gw_port = f->t.port;
+	memcpy(c->gw_pin, key, sizeof(c->gw_pin));
+	memcpy(c->authcookie, f->cookie->authcookie, sizeof(c->authcookie));
+	memcpy(c->user, f->cookie->user, sizeof(c->user));
+	if (config_validate(c, &e) == -1)
+		return flow_fail(f, FLOW_EXIT_ERR, "getconfig: %s", e.msg);
+	return 0;
+}
+
+/* PROTOCOL.md §6.1; the answer holds ESP keys, so it is never logged. */
+static int
+flow_getconfig(struct flow *f)
+{
+	struct form *fm = flow_form();
+	struct http_resp r;
+	struct gp_err e;
+
+	form_add(fm, "client-type", "1");
+	form_add(fm, "protocol-version", "p1");
+	form_add(fm, "internal", "no");
+	form_add(fm, "app-version", FLOW_APP_VERSION);
+	form_add(fm, "ipv6-support", "yes");
+	form_add(fm, "clientos", f->o->clientos);
+	form_add(fm, "os-version", f->o->os_version);
+	form_add(fm, "hmac-algo", FLOW_HMAC_OFFER);
+	form_add(fm, "enc-algo", FLOW_ENC_OFFER);
+	form_add_raw(fm, f->cookie_str);
+	if (flow_request(f, "getconfig", "/ssl-vpn/getconfig.esp", fm, 0,
+	    &r) == -1)
+		return -1;
+	if (getconfig_parse(r.body, r.len, f->cfg, &e) == -1)
+		return flow_fail(f, FLOW_EXIT_ERR, "getconfig: %s", e.msg);
+	return flow_fill_gateway(f);
+}
+
+/* PROTOCOL.md §11.2: md5 of the cookie without authcookie and IPs. */
+static int
+flow_hip_md5(const struct gp_cookie *c, char out[FLOW_MD5_HEX])
+{
+	char text[COOKIE_STR_MAX];
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+
+	if (cookie_format_hip(c, text, sizeof(text)) == -1 ||
+	    EVP_Digest(text, strlen(text), md, &mdlen, EVP_md5(), NULL) != 1 ||
+	    mdlen != 16)
+		return -1;
+	for (i = 0; i < mdlen; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	return 0;
+}
+
+/* PROTOCOL.md §11.1 step 1: ask, and only log the answer for now. */
+static void
+flow_hipcheck(struct flow *f)
+{
+	char md5[FLOW_MD5_HEX], addr[CFG_ADDR_STR_MAX];
+	struct form *fm = flow_form();
+	struct http_resp r;
+	struct gp_err e;
+	bool needed = false;
+	int rc;
+
+	form_add(fm, "client-role", "global-protect-full");
+	form_add_raw(fm, f->cookie_str);
+	if (f->cfg->ip4.family != CFG_AF_NONE)
+		form_add(fm, "client-ip", config_addr_str(&f->cfg->ip4, addr));
+	if (f->cfg->ip6.family != CFG_AF_NONE)
+		form_add(fm, "client-ipv6",
+		    config_addr_str(&f->cfg->ip6, addr));
+	if (flow_hip_md5(f->cookie, md5) == -1) {
+		form_free(fm);
+		log_warn("hipreportcheck: cannot compute the md5; skipped");
+		return;
+	}
+	form_add(fm, "md5", md5);
+	rc = flow_post(f, "hipreportcheck", "/ssl-vpn/hipreportcheck.esp",
+	    fm, HTTP_PUBLIC, &r, &e);
+	form_free(fm);
+	if (rc == 0 && r.status != 200)
+		rc = err_set(&e, "hipreportcheck: HTTP %ld", r.status);
+	if (rc == 0)
+		rc = hipcheck_parse(r.body, r.len, &needed, &e);
+	if (rc == -1)
+		log_warn("%s (continuing)", e.msg);
+	else if (needed)
+		log_warn("the gateway wants a HIP report, which gp-auth does "
+		    "not send yet; access may be restricted");
+	else
+		log_debug("hipreportcheck: no HIP report needed");
+}
+
+int
+flow_login(struct flow *f)
+{
+	struct http_opts ho;
+	struct gp_err e;
+
+	if (f->t.iface != IFACE_GATEWAY) {
+		log_err("the portal flow is not supported yet: give the "
+		    "gateway's URL");
+		return FLOW_EXIT_ERR;
+	}
+	if (resolve_lookup(&f->t, &e) == -1) {
+		log_err("%s", e.msg);
+		return FLOW_EXIT_ERR;
+	}
+	log_info("gateway %s (%s) port %u", f->t.host, f->t.addr_str,
+	    f->t.port);
+	ho.target = &f->t;
+	ho.cafile = f->o->cafile;
+	ho.pin_b64 = f->o->pin_b64;
+	if ((f->http = http_new(&ho, &e)) == NULL) {
+		log_err("%s", e.msg);
+		return FLOW_EXIT_ERR;
+	}
+	if (flow_prelogin(f) == -1 || flow_credentials(f) == -1 ||
+	    flow_do_login(f) == -1)
+		return f->status;
+	if (f->o->authenticate)
+		return FLOW_EXIT_OK;
+	if (flow_getconfig(f) == -1)
+		return f->status;
+	flow_hipcheck(f);
+	return FLOW_EXIT_OK;
+}
+
+int
+flow_rekey(struct flow *f)
+{
+	/* The rekey issue fills this in: getconfig again (§6.1, with
+	 * preferred-ip first), HIP check, keep gw_* and the pin. */
+	(void)f;
+	return -1;
+}
+
+/* §13: the body is exactly the cookie string, on a new connection. */
+void
+flow_logout(struct flow *f)
+{
+	char text[PARSE_TEXT_MAX];
+	enum gp_error_class cls;
+	struct form *fm = flow_form();
+	struct http_resp r;
+	struct gp_err e;
+	int rc;
+
+	form_add_raw(fm, f->cookie_str);
+	rc = flow_post(f, "logout", "/ssl-vpn/logout.esp", fm,
+	    HTTP_FRESH | HTTP_PUBLIC, &r, &e);
+	form_free(fm);
+	if (rc == -1)
+		log_warn("%s; the cookie may stay valid", e.msg);
+	else if (response_error_parse(r.body, r.len, text, sizeof(text),
+	    &cls))
+		log_warn("logout: the gateway says: %s", text);
+	else if (r.status != 200)
+		log_warn("logout: HTTP %ld; the cookie may stay valid",
+		    r.status);
+	else
+		log_info("logged out");
+}
+
+/* 'text' for sh, with each ' written as '\'' */
+int
+flow_shell_quote(const char *s, char *out, size_t outsz)
+{
+	size_t o = 0;
+
+	if (outsz < 3)
+		return -1;
+	out[o++] = '\'';
+	for (; *s != '\0'; s++) {
+		if (*s == '\'') {
+			if (outsz - o < 5)
+				goto fail;
+			memcpy(out + o, "'\\''", 4);
+			o += 4;
+		} else {
+			if (outsz - o < 2)
+				goto fail;
+			out[o++] = *s;
+		}
+	}
+	if (outsz - o < 2)
+		goto fail;
+	out[o++] = '\'';
+	out[o] = '\0';
+	return 0;
+fail:
+	secret_wipe(out, outsz);
+	return -1;
+}
+
+/* NAME='value'\n appended at *o. */
+static int
+flow_shell_line(char *out, size_t outsz, size_t *o, const char *name,
+    const char *value)
+{
+	size_t n = strlen(name);
+
+	if (outsz - *o < n + 2)
+		return -1;
+	memcpy(out + *o, name, n);
+	out[*o + n] = '=';
+	*o += n + 1;
+	if (flow_shell_quote(value, out + *o, outsz - *o - 1) == -1)
+		return -1;
+	*o += strlen(out + *o);
+	out[(*o)++] = '\n';
+	out[*o] = '\0';
+	return 0;
+}
+
+/* PROTOCOL.md §5.4: COOKIE, HOST, CONNECT_URL, FINGERPRINT, RESOLVE. */
+int
+flow_authenticate_text(const struct gw_target *t, const char *cookie,
+    const uint8_t key[CFG_PIN_BYTES], char *out, size_t outsz)
+{
+	char url[RESOLVE_ORIGIN_MAX + 2], pin[PIN_STR_MAX];
+	char resolve[CFG_HOST_MAX + CFG_ADDR_STR_MAX + 2] = "";
+	size_t o = 0;
+
+	if (resolve_connect_url(t, url, sizeof(url)) == -1)
+		return -1;
+	pin_format(key, pin);
+	/* host:ip; an IPv6 literal host has nothing to resolve. */
+	if (!t->literal || strchr(t->host, ':') == NULL)
+		snprintf(resolve, sizeof(resolve), "%s:%s", t->host,
+		    t->addr_str);
+	if (flow_shell_line(out, outsz, &o, "COOKIE", cookie) == -1 ||
+	    flow_shell_line(out, outsz, &o, "HOST", t->addr_str) == -1 ||
+	    flow_shell_line(out, outsz, &o, "CONNECT_URL", url) == -1 ||
+	    flow_shell_line(out, outsz, &o, "FINGERPRINT", pin) == -1)
+		goto fail;
+	if (resolve[0] == '\0') {
+		if (outsz - o < sizeof("RESOLVE=\n"))
+			goto fail;
+		memcpy(out + o, "RESOLVE=\n", sizeof("RESOLVE=\n"));
+	} else if (flow_shell_line(out, outsz, &o, "RESOLVE", resolve) == -1)
+		goto fail;
+	return 0;
+fail:
+	secret_wipe(out, outsz);
+	return -1;
+}
+
+int
+flow_print_authenticate(const struct flow *f, int fd)
+{
+	const uint8_t *key = http_server_key(f->http);
+	char *text;
+	size_t len, off = 0;
+	ssize_t w;
+	int rc = -1;
+
+	if (key == NULL || (text = secret_alloc(FLOW_AUTH_TEXT_MAX)) == NULL)
+		return -1;
+	if (flow_authenticate_text(&f->t, f->cookie_str, key, text,
+	    FLOW_AUTH_TEXT_MAX) == 0) {
+		len = strlen(text);
+		while (off < len) {
+			w = write(fd, text + off, len - off);
+			if (w == -1 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				break;
+			off += (size_t)w;
+		}
+		rc = off == len ? 0 : -1;
+	}
+	secret_free(text, FLOW_AUTH_TEXT_MAX);
+	return rc;
+}

@@ -1,0 +1,64 @@
+/*
+ * gp-auth's login sequence (PROTOCOL.md §1): gateway prelogin, login with
+ * 2FA rounds, getconfig and the HIP check, ending in a validated
+ * gp_config; also the --authenticate text, the rekey hook and logout.
+ * Responses are untrusted and go through the pure parsers of parse.h.
+ */
+#ifndef GPVPN_AUTH_FLOW_H
+#define GPVPN_AUTH_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth/resolve.h"
+#include "ipc/config.h"
+
+/* Exit statuses of gp-auth. */
+#define FLOW_EXIT_OK		0
+#define FLOW_EXIT_ERR		1
+#define FLOW_EXIT_COOKIE	2	/* cookie rejected (PROTOCOL.md §2) */
+
+#define FLOW_CHALLENGE_MAX	5	/* 2FA rounds before giving up */
+#define FLOW_APP_VERSION	"6.3.0-33"	/* getconfig app-version */
+#define FLOW_AUTH_TEXT_MAX	(4 * 2048 + 1024)	/* --authenticate */
+
+struct flow_opts {
+	const char	*url;
+	const char	*user;		/* NULL: prompt on the terminal */
+	bool		 passwd_on_stdin;
+	const char	*cafile;	/* NULL: system CAs */
+	const char	*pin_b64;	/* NULL, or a --servercert prefix */
+	const char	*clientos;	/* "Linux" (PROTOCOL.md §12) */
+	const char	*os_version;	/* "linux-64" */
+	bool		 authenticate;	/* stop after login.esp */
+};
+
+struct flow;
+
+/* NULL with a message logged on failure. */
+struct flow *flow_new(const struct flow_opts *o);
+void	flow_free(struct flow *f);
+/* Run the whole login; returns a FLOW_EXIT_* status. */
+int	flow_login(struct flow *f);
+/* The CONFIG to send, valid after flow_login() returned FLOW_EXIT_OK. */
+const struct gp_config *flow_config(const struct flow *f);
+/*
+ * Rekey hook (PROTOCOL.md §9): the session calls this at timeout - 60 s
+ * to refresh the configuration (getconfig again) before pushing a new
+ * CONFIG. Returns 0 when flow_config() holds a fresh one, -1 otherwise.
+ */
+int	flow_rekey(struct flow *f);
+/* POST logout.esp with every cookie field (§13); failures are warnings. */
+void	flow_logout(struct flow *f);
+/* Write the --authenticate lines (PROTOCOL.md §5.4) to fd. */
+int	flow_print_authenticate(const struct flow *f, int fd);
+
+/* Pure helpers, exposed for the unit tests. */
+int	flow_os(const char *name, const char **clientos,
+	    const char **os_version);
+int	flow_shell_quote(const char *s, char *out, size_t outsz);
+int	flow_authenticate_text(const struct gw_target *t, const char *cookie,
+	    const uint8_t key[CFG_PIN_BYTES], char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,326 @@
+/*
+ * gp-auth's life after login (see session.h). The frame stream goes to
+ * gp-tunnel, which may hang up at any time; frames it sends back on a
+ * socketpair are untrusted and only logged. Signals arrive through a
+ * signalfd, so the logout runs in normal context, never in a handler.
+ */
+#define _GNU_SOURCE	/* close_range */
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth/session.h"
+#include "ipc/frame.h"
+#include "ipc/log.h"
+
+enum session_end {
+	SESSION_LOGOUT,		/* SIGINT/SIGTERM */
+	SESSION_HANGUP,		/* SIGHUP: keep the cookie valid */
+	SESSION_GONE		/* the tunnel closed its end */
+};
+
+struct session {
+	struct flow	*f;
+	int		 fd;		/* frame stream to gp-tunnel */
+	bool		 sock;		/* a socket: frames may come back */
+	pid_t		 child;		/* the --tunnel command, or -1 */
+	int		 sigfd;
+	int64_t		 rekey_at_ms;	/* CLOCK_MONOTONIC; 0: none */
+};
+
+static int64_t
+session_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+session_schedule_rekey(struct session *s)
+{
+	uint32_t t = flow_config(s->f)->timeout_s;
+
+	s->rekey_at_ms = 0;
+	if (t > SESSION_REKEY_EARLY_S)
+		s->rekey_at_ms = session_now_ms() +
+		    (int64_t)(t - SESSION_REKEY_EARLY_S) * 1000;
+}
+
+static int
+session_send_config(struct session *s)
+{
+	struct buf body;
+	struct gp_err e;
+	int rc;
+
+	if (buf_init(&body, FRAME_MAX_BODY_BYTES) == -1) {
+		log_err("out of memory");
+		return -1;
+	}
+	rc = frame_encode_config(flow_config(s->f), &body, &e);
+	if (rc == 0)
+		rc = frame_write(s->fd, FRAME_CONFIG, &body, &e);
+	buf_free(&body);
+	if (rc == -1)
+		log_err("CONFIG frame: %s", e.msg);
+	else
+		session_schedule_rekey(s);
+	return rc;
+}
+
+/* Blocked for good; the signalfd reports them in the poll loop. */
+static int
+session_block_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, old) == -1)
+		fatal("sigprocmask");
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+/* libcurl's sockets lack O_CLOEXEC: the tunnel inherits no such fd. */
+static void
+session_close_from(int lowfd)
+{
+	long fd, max;
+
+	if (close_range((unsigned)lowfd, ~0U, 0) == 0)
+		return;
+	max = sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (fd = lowfd; fd < max; fd++)
+		(void)close((int)fd);
+}
+
+/* /bin/sh -c CMD with one end of a socketpair as its stdin and stdout. */
+static int
+session_spawn(struct session *s, const char *cmd, const sigset_t *old)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+		fatal("socketpair");
+	if (sv[1] <= STDOUT_FILENO)
+		fatalx("stdin or stdout is closed");
+	if ((pid = fork()) == -1)
+		fatal("fork");
+	if (pid == 0) {
+		(void)sigprocmask(SIG_SETMASK, old, NULL);
+		(void)signal(SIGPIPE, SIG_DFL);
+		if (dup2(sv[1], STDIN_FILENO) == -1 ||
+		    dup2(sv[1], STDOUT_FILENO) == -1)
+			_exit(127);
+		session_close_from(STDERR_FILENO + 1);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(sv[1]);
+	s->fd = sv[0];
+	s->sock = true;
+	s->child = pid;
+	log_debug("--tunnel: started pid %ld", (long)pid);
+	return 0;
+}
+
+/* The rekey hook: flow_rekey() is a stub until the rekey issue. */
+static void
+session_rekey(struct session *s)
+{
+	s->rekey_at_ms = 0;
+	if (flow_rekey(s->f) == -1) {
+		log_warn("rekey is not implemented yet; the tunnel keeps its "
+		    "current keys");
+		return;
+	}
+	if (session_send_config(s) == -1)
+		log_warn("rekey: the new CONFIG was not sent");
+}
+
+/* One frame from the tunnel (socketpair only); -1: the tunnel is gone. */
+static int
+session_backchannel(struct session *s)
+{
+	struct frame_hdr h;
+	struct buf body;
+	struct gp_err e;
+	int rc;
+
+	rc = frame_read(s->fd, &h, &body, &e);
+	if (rc == 0) {
+		log_info("the tunnel closed the frame stream");
+		return -1;
+	}
+	if (rc == -1) {
+		log_warn("from the tunnel: %s", e.msg);
+		return -1;
+	}
+	switch (h.type) {
+	case FRAME_STATUS:
+		log_debug("tunnel status frame, %u bytes", h.length);
+		break;
+	case FRAME_NEED_CONFIG:
+		log_info("the tunnel asks for a fresh configuration");
+		session_rekey(s);
+		break;
+	default:
+		log_warn("unexpected frame type %u from the tunnel", h.type);
+		rc = -1;
+		break;
+	}
+	buf_free(&body);
+	return rc == -1 ? -1 : 0;
+}
+
+static int
+session_timeout_ms(const struct session *s)
+{
+	int64_t left;
+
+	if (s->rekey_at_ms == 0)
+		return -1;
+	left = s->rekey_at_ms - session_now_ms();
+	if (left < 0)
+		return 0;
+	return left > INT32_MAX ? INT32_MAX : (int)left;
+}
+
+static enum session_end
+session_signal(struct session *s)
+{
+	struct signalfd_siginfo si;
+	ssize_t n;
+
+	n = read(s->sigfd, &si, sizeof(si));
+	if (n != (ssize_t)sizeof(si))
+		return SESSION_LOGOUT;
+	if (si.ssi_signo == SIGHUP) {
+		log_info("SIGHUP: leaving without logout; the cookie stays "
+		    "valid");
+		return SESSION_HANGUP;
+	}
+	log_info("signal %u: logging out", si.ssi_signo);
+	return SESSION_LOGOUT;
+}
+
+static enum session_end
+session_watch(struct session *s)
+{
+	struct pollfd pfd[2];
+	int n;
+
+	for (;;) {
+		pfd[0].fd = s->sigfd;
+		pfd[0].events = POLLIN;
+		/* A pipe's write end reports POLLERR once the reader is
+		 * gone; no event needs to be asked for. */
+		pfd[1].fd = s->fd;
+		pfd[1].events = s->sock ? POLLIN : 0;
+		pfd[0].revents = pfd[1].revents = 0;
+		n = poll(pfd, 2, session_timeout_ms(s));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			fatal("poll");
+		if (n == 0)
+			session_rekey(s);
+		else if (pfd[0].revents != 0)
+			return session_signal(s);
+		else if ((pfd[1].revents & POLLIN) != 0) {
+			if (session_backchannel(s) == -1)
+				return SESSION_GONE;
+		} else if (pfd[1].revents != 0) {
+			log_info("the tunnel went away");
+			return SESSION_GONE;
+		}
+	}
+}
+
+/* The --tunnel command's status, waited for at most a bounded time. */
+static int
+session_wait_child(pid_t pid)
+{
+	const struct timespec tick = { 0, 100 * 1000 * 1000 };
+	int64_t end = session_now_ms() + SESSION_CHILD_WAIT_MS;
+	int st;
+	pid_t r;
+
+	do {
+		r = waitpid(pid, &st, WNOHANG);
+		if (r == pid && WIFEXITED(st))
+			return WEXITSTATUS(st);
+		if (r == pid && WIFSIGNALED(st))
+			return 128 + WTERMSIG(st);
+		if (r == -1 && errno != EINTR)
+			return FLOW_EXIT_ERR;
+		(void)nanosleep(&tick, NULL);
+	} while (session_now_ms() < end);
+	log_warn("--tunnel command (pid %ld) has not exited; not waiting",
+	    (long)pid);
+	return FLOW_EXIT_ERR;
+}
+
+static int
+session_open(struct session *s, const char *tunnel_cmd, const sigset_t *old)
+{
+	struct stat st;
+
+	if (tunnel_cmd != NULL)
+		return session_spawn(s, tunnel_cmd, old);
+	s->fd = STDOUT_FILENO;
+	s->sock = fstat(s->fd, &st) == 0 && S_ISSOCK(st.st_mode);
+	return 0;
+}
+
+int
+session_stay(struct flow *f, const char *tunnel_cmd)
+{
+	struct session s = { .f = f, .fd = -1, .child = -1 };
+	enum session_end end = SESSION_GONE;
+	struct gp_err e;
+	sigset_t old;
+	int status = FLOW_EXIT_OK, cstatus;
+
+	if ((s.sigfd = session_block_signals(&old)) == -1)
+		fatal("signalfd");
+	(void)session_open(&s, tunnel_cmd, &old);
+	if (session_send_config(&s) == -1)
+		status = FLOW_EXIT_ERR;
+	else {
+		log_info("configuration sent; staying for the session");
+		end = session_watch(&s);
+	}
+	if (end == SESSION_LOGOUT &&
+	    frame_write(s.fd, FRAME_SHUTDOWN, NULL, &e) == -1)
+		log_debug("SHUTDOWN frame: %s", e.msg);
+	close(s.fd);
+	if (end != SESSION_HANGUP)
+		flow_logout(f);
+	/* The tunnel command's status wins, unless it hid our failure. */
+	if (s.child > 0) {
+		cstatus = session_wait_child(s.child);
+		if (cstatus != 0 || status == FLOW_EXIT_OK)
+			status = cstatus;
+	}
+	close(s.sigfd);
+	return status;
+}

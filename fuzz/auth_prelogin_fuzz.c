@@ -1,0 +1,27 @@
+/*
+ * libFuzzer target for prelogin_parse, hipcheck_parse and
+ * response_error_parse (gp-auth). Input is arbitrary, as from a hostile
+ * server; any crash, leak or sanitizer report is a bug.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "auth/parse.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct prelogin p;
+	struct gp_err e;
+	enum gp_error_class cls;
+	char text[PARSE_TEXT_MAX];
+	bool needed;
+
+	(void)prelogin_parse((const char *)data, size, &p, &e);
+	(void)hipcheck_parse((const char *)data, size, &needed, &e);
+	(void)response_error_parse((const char *)data, size, text,
+	    sizeof(text), &cls);
+	return 0;
+}

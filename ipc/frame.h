@@ -1,0 +1,73 @@
+/*
+ * The frame stream between gp-auth and gp-tunnel (DESIGN.md §2). Both
+ * processes link this; gp-tunnel treats every byte as untrusted. A frame is
+ * a 12-byte header in network order followed by a body of typed fields:
+ *
+ *   magic u32 "GPVN" | version u8 | type u8 | flags u16 (0) | length u32
+ *
+ * A CONFIG body is a sequence of fields { tag u16, length u16, value },
+ * each with its own maximum; see frame.c for the table. Unknown versions,
+ * types, tags, non-zero flags, duplicates and trailing bytes are fatal.
+ */
+#ifndef GPVPN_FRAME_H
+#define GPVPN_FRAME_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "config.h"
+#include "err.h"
+
+#define FRAME_MAGIC		0x4750564eU	/* "GPVN" */
+#define FRAME_VERSION		1
+#define FRAME_HDR_BYTES		12
+#define FRAME_MAX_BODY_BYTES	(64U * 1024)
+#define FRAME_READ_TIMEOUT_MS	10000	/* a started frame must end */
+
+enum frame_type {
+	FRAME_CONFIG = 1,	/* auth -> tunnel: bring up, or rekey */
+	FRAME_SHUTDOWN = 2,	/* auth -> tunnel: empty body */
+	FRAME_STATUS = 3,	/* tunnel -> auth, socketpair only */
+	FRAME_NEED_CONFIG = 4	/* tunnel -> auth: empty body */
+};
+
+struct frame_hdr {
+	uint8_t		type;
+	uint16_t	flags;
+	uint32_t	length;
+};
+
+/* Pure codecs. */
+int	frame_encode(uint8_t type, const struct buf *body, struct buf *out,
+	    struct gp_err *e);
+int	frame_decode_hdr(struct buf *in, struct frame_hdr *h,
+	    struct gp_err *e);
+int	frame_encode_config(const struct gp_config *c, struct buf *body,
+	    struct gp_err *e);
+/* Decodes and validates (config_validate); c is wiped on failure. */
+int	frame_decode_config(struct buf *body, struct gp_config *c,
+	    struct gp_err *e);
+
+/*
+ * Blocking I/O on a stream fd. frame_read() returns 1 with a whole frame
+ * (body in *body, a buffer of FRAME_MAX_BODY_BYTES the caller frees), 0 on
+ * EOF before any byte of a frame, -1 on error (including EOF mid-frame and
+ * a frame not finished within FRAME_READ_TIMEOUT_MS of its first byte).
+ */
+int	frame_read(int fd, struct frame_hdr *h, struct buf *body,
+	    struct gp_err *e);
+int	frame_write(int fd, uint8_t type, const struct buf *body,
+	    struct gp_err *e);
+
+/*
+ * frame_read() with timeout_ms in place of FRAME_READ_TIMEOUT_MS (tests,
+ * or a caller with its own budget). For both: there is no deadline before
+ * the first byte, and a signal that interrupts that wait returns -1 with
+ * errno EINTR, so that the caller can check its stop flag and call again;
+ * every other -1 sets errno to something else. frame_write() gives EPIPE
+ * for a closed reader only if the caller ignores SIGPIPE.
+ */
+int	frame_read_deadline(int fd, struct frame_hdr *h, struct buf *body,
+	    int timeout_ms, struct gp_err *e);
+
+#endif

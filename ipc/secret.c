@@ -1,0 +1,72 @@
+/*
+ * Secret storage (see secret.h). Runs in every process. Pages come from
+ * mmap so that madvise(MADV_DONTDUMP) and mlock apply to them alone.
+ */
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <stdint.h>
+#include <string.h>
+
+#include "log.h"
+#include "secret.h"
+
+void *
+secret_alloc(size_t n)
+{
+	void *p;
+
+	if (n == 0)
+		n = 1;
+	p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	(void)madvise(p, n, MADV_DONTDUMP);
+	/* Best effort: an unprivileged user may be over RLIMIT_MEMLOCK. */
+	(void)mlock(p, n);
+	return p;
+}
+
+void
+secret_wipe(void *p, size_t n)
+{
+	if (p != NULL)
+		explicit_bzero(p, n);
+}
+
+void
+secret_free(void *p, size_t n)
+{
+	if (p == NULL)
+		return;
+	if (n == 0)
+		n = 1;
+	explicit_bzero(p, n);
+	(void)munlock(p, n);
+	(void)munmap(p, n);
+}
+
+bool
+secret_equal(const void *a, const void *b, size_t n)
+{
+	const volatile uint8_t *x = a, *y = b;
+	uint8_t d = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		d |= x[i] ^ y[i];
+	return d == 0;
+}
+
+void
+secret_harden_process(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		fatal("prctl(PR_SET_DUMPABLE)");
+	if (setrlimit(RLIMIT_CORE, &rl) == -1)
+		fatal("setrlimit(RLIMIT_CORE)");
+}

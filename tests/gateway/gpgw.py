@@ -1,0 +1,1238 @@
+#!/usr/bin/python3
+"""gpgw: a GlobalProtect test gateway for gpvpn's tests and demo.
+
+It speaks the gateway side of PROTOCOL.md (prelogin, login, getconfig, HIP
+check, logout and the HTTPS tunnel) with the Python standard library only,
+and shares no code with the client on purpose: a bug copied into both sides
+would pass every test. Tunnel packets are bridged onto a tun device in the
+gateway's namespace, so they route to a LAN behind it. Every request and
+tunnel event goes to a JSON-lines log (--log) with secrets redacted, so the
+tests can assert what the client sent.
+"""
+
+import argparse
+import collections
+import errno
+import fcntl
+import ipaddress
+import json
+import os
+import secrets
+import selectors
+import signal
+import socket
+import ssl
+import struct
+import subprocess
+import sys
+import threading
+import time
+import traceback
+import urllib.parse
+from xml.sax.saxutils import escape as xml_escape
+
+# Limits and timers, with their units.
+MAX_HEADER_BYTES = 16 * 1024
+MAX_BODY_BYTES = 1024 * 1024
+HANDSHAKE_TIMEOUT_S = 10
+HTTP_IDLE_TIMEOUT_S = 60
+TUNNEL_IDLE_TIMEOUT_S = 60  # clients send a keepalive every 10 s
+TUNNEL_MAX_PAYLOAD_BYTES = 16384
+TUNNEL_MAX_OUTBUF_BYTES = 4 * 1024 * 1024
+TLS_WRITE_CHUNK_BYTES = 16384
+TUN_READ_BURST = 64
+POOL_FIRST_HOST = 10  # tunnel addresses start at .10 of the pool
+DROP_LOG_MAX = 5  # dropped packets logged with their head, per tunnel
+
+# PROTOCOL.md §8.3: the 16-byte GPST header.
+GPST_MAGIC = b"\x1a\x2b\x3c\x4d"
+GPST_HDR_BYTES = 16
+GPST_DATA_TRAILER = b"\x01" + bytes(7)
+GPST_KEEPALIVE = GPST_MAGIC + bytes(12)
+ETH_P_IP = 0x0800
+ETH_P_IPV6 = 0x86DD
+
+# Linux <linux/if_tun.h>.
+TUNSETIFF = 0x400454CA
+IFF_TUN = 0x0001
+IFF_NO_PI = 0x1000
+
+JAR_COOKIE = "GPGWSESS"
+START_TUNNEL = b"START_TUNNEL"
+REDACT = "<redacted>"
+SECRET_FIELDS = {
+    "passwd", "authcookie", "prelogin-cookie", "portal-userauthcookie",
+    "portal-prelogonuserauthcookie", "token", "persistent-cookie",
+}
+# PROTOCOL.md §7.6: OpenConnect's test-gateway ESP keys (--fixed-esp-keys).
+FIXED_ESP = {
+    "c2s-spi": 0xA5A5A5A5, "s2c-spi": 0x5A5A5A5A,
+    "ekey-c2s": "deadbeefdeadbeefdeadbeefdeadbee1",
+    "ekey-s2c": "deadbeefdeadbeefdeadbeefdeadbee2",
+    "akey-c2s": "deadbeefdeadbeefdeadbeefdeadbeefdeadbee1",
+    "akey-s2c": "deadbeefdeadbeefdeadbeefdeadbeefdeadbee2",
+}
+# PROTOCOL.md §5.1: login fields OpenConnect's test gateway insists on.
+LOGIN_EXACT = (("jnlpReady", "jnlpReady"), ("ok", "Login"),
+               ("direct", "yes"), ("clientVer", "4100"), ("prot", "https:"))
+LOGIN_NONEMPTY = ("clientos", "os-version", "server", "computer")
+# PROTOCOL.md §5.3/§13: the cookie fields that come back on every request.
+COOKIE_FIELDS = ("authcookie", "portal", "user", "domain", "preferred-ip",
+                 "computer")
+
+
+def now():
+    return round(time.time(), 6)
+
+
+def xml_reply(body):
+    return '<?xml version="1.0" encoding="UTF-8" ?>\n' + body + "\n"
+
+
+def error_xml(text):
+    return xml_reply('<response status="error"><error>%s</error></response>'
+                     % xml_escape(text))
+
+
+class EventLog:
+    """JSON lines, one per request or tunnel event; thread safe."""
+
+    def __init__(self, path):
+        self.lock = threading.Lock()
+        self.fp = open(path, "a", encoding="utf-8") if path else None
+
+    def write(self, rec):
+        rec = dict(ts=now(), **rec)
+        line = json.dumps(rec, sort_keys=False)
+        with self.lock:
+            if self.fp:
+                self.fp.write(line + "\n")
+                self.fp.flush()
+
+
+class SecretLog:
+    """Issued secrets, for tests only (mode 0600): JSON lines."""
+
+    def __init__(self, path):
+        self.lock = threading.Lock()
+        self.fd = None
+        if path:
+            self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND,
+                              0o600)
+            os.fchmod(self.fd, 0o600)
+
+    def write(self, rec):
+        if self.fd is None:
+            return
+        line = (json.dumps(dict(ts=now(), **rec)) + "\n").encode()
+        with self.lock:
+            os.write(self.fd, line)
+
+
+class Counters:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.c = {}
+
+    def add(self, name, n=1):
+        with self.lock:
+            self.c[name] = self.c.get(name, 0) + n
+
+    def snapshot(self):
+        with self.lock:
+            return dict(sorted(self.c.items()))
+
+
+class Session:
+    """One authenticated user session (authcookie and its cookie fields)."""
+
+    def __init__(self, user, portal, domain, computer, ip4, ip6):
+        self.authcookie = secrets.token_hex(16)
+        self.persistent = secrets.token_hex(20)
+        self.user = user
+        self.portal = portal
+        self.domain = domain
+        self.computer = computer
+        self.ip4 = ip4
+        self.ip6 = ip6
+        self.jar = None
+        self.esp = None
+        self.getconfigs = 0
+
+
+class State:
+    """Sessions, the address pool and the cookie jar; guarded by one lock."""
+
+    def __init__(self, opts, log, secret_log, counters):
+        self.opts = opts
+        self.log = log
+        self.secret_log = secret_log
+        self.counters = counters
+        self.lock = threading.Lock()
+        self.sessions = {}  # authcookie -> Session
+        self.jars = {}  # jar token -> authcookie or None
+        net = ipaddress.ip_network(opts.pool, strict=False)
+        reserved = {ipaddress.ip_interface(opts.tun_addr).ip} \
+            if opts.tun_addr else set()
+        self.pool4 = [a for i, a in enumerate(net.hosts())
+                      if i + 1 >= POOL_FIRST_HOST and a not in reserved]
+        self.net6 = ipaddress.ip_network(opts.ipv6_pool, strict=False) \
+            if opts.ipv6_pool else None
+        self.loop = None
+
+    def new_jar(self):
+        token = secrets.token_hex(16)
+        with self.lock:
+            self.jars[token] = None
+        return token
+
+    def jar_known(self, token):
+        with self.lock:
+            return token in self.jars
+
+    def jar_owner(self, token):
+        with self.lock:
+            return self.jars.get(token)
+
+    def login(self, user, computer, jar):
+        with self.lock:
+            used = {s.ip4 for s in self.sessions.values()}
+            free = [a for a in self.pool4 if a not in used]
+            if not free:
+                return None
+            ip4 = free[0]
+            ip6 = None
+            if self.net6 is not None:
+                ip6 = self.net6.network_address + int(ip4) % 65536 + 0x100
+            s = Session(user, self.opts.portal_name, self.opts.domain,
+                        computer, ip4, ip6)
+            s.jar = jar
+            self.jars[jar] = s.authcookie
+            self.sessions[s.authcookie] = s
+        self.secret_log.write({"event": "login", "user": user,
+                               "authcookie": s.authcookie,
+                               "persistent-cookie": s.persistent})
+        return s
+
+    def find(self, authcookie):
+        with self.lock:
+            return self.sessions.get(authcookie)
+
+    def logout(self, s):
+        with self.lock:
+            self.sessions.pop(s.authcookie, None)
+            if s.jar in self.jars:
+                self.jars[s.jar] = None
+
+
+class BadRequest(Exception):
+    def __init__(self, status, text):
+        super().__init__(text)
+        self.status = status
+        self.text = text
+
+
+class Request:
+    def __init__(self, method, target, version, headers, body):
+        self.method = method
+        self.target = target
+        self.version = version
+        self.headers = headers  # list of (lower-case name, value)
+        self.body = body
+        parts = urllib.parse.urlsplit(target)
+        self.path = parts.path
+        self.query = parse_form(parts.query)
+        self.form = parse_form(body.decode("utf-8", "replace"))
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k == name:
+                return v
+        return None
+
+    def cookies(self):
+        jar = {}
+        for k, v in self.headers:
+            if k != "cookie":
+                continue
+            for item in v.split(";"):
+                n, sep, val = item.strip().partition("=")
+                if sep:
+                    jar.setdefault(n, val)
+        return jar
+
+
+def parse_form(text):
+    """Form fields as an ordered list of (name, value) pairs."""
+    if not text:
+        return []
+    return urllib.parse.parse_qsl(text, keep_blank_values=True,
+                                  errors="replace")
+
+
+def form_get(pairs, name):
+    for k, v in pairs:
+        if k == name:
+            return v
+    return None
+
+
+def redact(pairs):
+    out = {}
+    for k, v in pairs:
+        key = k if k not in out else k + "#dup"
+        out[key] = REDACT if k in SECRET_FIELDS else v
+    return out
+
+
+class Reply:
+    def __init__(self, status, body, ctype="application/xml; charset=UTF-8",
+                 reason=None, **logextra):
+        self.status = status
+        self.reason = reason
+        self.body = body.encode() if isinstance(body, str) else body
+        self.ctype = ctype
+        self.logextra = logextra
+        self.set_cookie = None
+        self.raw = None  # bytes sent instead of an HTTP response
+
+
+REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden",
+           404: "Not Found", 405: "Method Not Allowed",
+           411: "Length Required", 500: "Internal Server Error",
+           502: "Bad Gateway", 512: "Custom error"}
+
+
+class HttpConn:
+    """One client TLS connection: control requests, or a tunnel hand-off."""
+
+    def __init__(self, gw, sock, peer):
+        self.gw = gw
+        self.sock = sock
+        self.peer = peer
+        self.buf = bytearray()
+
+    def run(self):
+        try:
+            self.sock.settimeout(HANDSHAKE_TIMEOUT_S)
+            tls = self.gw.ctx.wrap_socket(self.sock, server_side=True)
+        except (OSError, ssl.SSLError) as e:
+            self.gw.counters.add("tls_handshake_failed")
+            self.gw.log.write({"event": "tls_error", "peer": self.peer,
+                               "error": str(e)})
+            self.sock.close()
+            return
+        self.sock = tls
+        self.gw.log.write({"event": "tls", "peer": self.peer,
+                           "version": tls.version(),
+                           "cipher": tls.cipher()[0]})
+        try:
+            self.serve()
+        except (OSError, ssl.SSLError, ValueError) as e:
+            self.gw.log.write({"event": "conn_error", "peer": self.peer,
+                               "error": str(e)})
+        if self.sock is not None:
+            try:
+                self.sock.close()
+            except OSError:
+                pass
+
+    def serve(self):
+        self.sock.settimeout(HTTP_IDLE_TIMEOUT_S)
+        while True:
+            try:
+                req = self.read_request()
+            except BadRequest as e:
+                self.send(Reply(e.status, error_xml(e.text)), close=True)
+                self.gw.log.write({"event": "bad_request", "peer": self.peer,
+                                   "status": e.status, "error": e.text})
+                return
+            if req is None:
+                return
+            rep = self.gw.dispatch(req, self)
+            if rep is None:  # the tunnel loop owns the socket now
+                self.sock = None
+                return
+            close = (req.header("connection") or "").lower() == "close" \
+                or req.version != "HTTP/1.1" or rep.raw is not None
+            self.send(rep, close)
+            if close:
+                return
+
+    def fill(self):
+        data = self.sock.recv(65536)
+        if not data:
+            return False
+        self.buf += data
+        return True
+
+    def read_request(self):
+        while b"\r\n\r\n" not in self.buf:
+            if len(self.buf) > MAX_HEADER_BYTES:
+                raise BadRequest(400, "header section too long")
+            if not self.fill():
+                if self.buf:
+                    raise BadRequest(400, "truncated request")
+                return None
+        end = self.buf.index(b"\r\n\r\n")
+        if end > MAX_HEADER_BYTES:
+            raise BadRequest(400, "header section too long")
+        head = bytes(self.buf[:end]).decode("latin-1")
+        del self.buf[:end + 4]
+        lines = head.split("\r\n")
+        parts = lines[0].split(" ")
+        if len(parts) != 3 or not parts[2].startswith("HTTP/"):
+            raise BadRequest(400, "bad request line")
+        headers = []
+        for line in lines[1:]:
+            name, sep, value = line.partition(":")
+            if not sep or not name or name != name.strip():
+                raise BadRequest(400, "bad header line")
+            headers.append((name.lower(), value.strip()))
+        body = self.read_body(parts[0], headers)
+        return Request(parts[0], parts[1], parts[2], headers, body)
+
+    def read_body(self, method, headers):
+        names = [k for k, _ in headers]
+        if "transfer-encoding" in names:
+            raise BadRequest(411, "chunked bodies are not accepted")
+        lens = [v for k, v in headers if k == "content-length"]
+        if len(lens) > 1:
+            raise BadRequest(400, "several Content-Length headers")
+        if not lens:
+            return b""
+        if not lens[0].isdigit() or int(lens[0]) > MAX_BODY_BYTES:
+            raise BadRequest(400, "bad Content-Length")
+        n = int(lens[0])
+        while len(self.buf) < n:
+            if not self.fill():
+                raise BadRequest(400, "truncated body")
+        body = bytes(self.buf[:n])
+        del self.buf[:n]
+        return body
+
+    def send(self, rep, close=False):
+        if rep.raw is not None:
+            self.sock.sendall(rep.raw)
+            return
+        reason = rep.reason or REASONS.get(rep.status, "Error")
+        head = ["HTTP/1.1 %d %s" % (rep.status, reason),
+                "Content-Type: " + rep.ctype,
+                "Content-Length: %d" % len(rep.body),
+                "Cache-Control: no-store"]
+        if rep.set_cookie:
+            head.append("Set-Cookie: %s=%s; Path=/; Secure; HttpOnly"
+                        % (JAR_COOKIE, rep.set_cookie))
+        if close:
+            head.append("Connection: close")
+        self.sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode()
+                          + rep.body)
+
+
+class Tunnel:
+    """An HTTPS tunnel connection, owned by the event loop thread."""
+
+    next_id = 1
+
+    def __init__(self, sock, session, leftover, peer):
+        self.id = Tunnel.next_id
+        Tunnel.next_id += 1
+        self.sock = sock
+        self.session = session
+        self.peer = peer
+        self.inbuf = bytearray(leftover)
+        # Frames waiting for the socket. Each goes out in its own TLS
+        # record, as real gateways do: OpenConnect 9.01 assumes one frame
+        # per TLS read (PROTOCOL.md §8.3). --coalesce-frames packs them.
+        self.outq = collections.deque()
+        self.outq_bytes = 0
+        self.pending = None  # record that hit WANT_WRITE; retry it as is
+        self.last_rx = time.monotonic()
+        self.st = dict(c2s_pkts=0, c2s_bytes=0, s2c_pkts=0, s2c_bytes=0,
+                       keepalives=0, drops=0)
+        self.closed = False
+
+
+class Loop:
+    """The main thread: accepts, reads tun, moves tunnel packets."""
+
+    def __init__(self, gw, listener, tun_fd):
+        self.gw = gw
+        self.sel = selectors.DefaultSelector()
+        self.listener = listener
+        self.tun_fd = tun_fd
+        self.wake_r, self.wake_w = os.pipe()
+        os.set_blocking(self.wake_r, False)
+        os.set_blocking(self.wake_w, False)
+        self.inbox = []
+        self.inbox_lock = threading.Lock()
+        self.by_ip = {}  # packed tunnel address -> Tunnel
+        self.tunnels = set()
+        self.stop = False
+        self.dump = False
+        self.no_tunnel_drops = 0
+        self.sel.register(listener, selectors.EVENT_READ, "accept")
+        self.sel.register(self.wake_r, selectors.EVENT_READ, "wake")
+        if tun_fd is not None:
+            self.sel.register(tun_fd, selectors.EVENT_READ, "tun")
+
+    def post(self, item):
+        """Called from other threads: adopt a tunnel or close a session."""
+        with self.inbox_lock:
+            self.inbox.append(item)
+        self.poke()
+
+    def poke(self):
+        try:
+            os.write(self.wake_w, b"x")
+        except BlockingIOError:
+            pass
+
+    def run(self):
+        while not self.stop:
+            for key, ev in self.sel.select(timeout=1.0):
+                self.event(key, ev)
+            if self.dump:
+                self.dump = False
+                self.gw.print_counters("SIGUSR1")
+            self.expire_idle()
+        for t in list(self.tunnels):
+            self.close(t, "gateway shutdown")
+
+    def event(self, key, ev):
+        what = key.data
+        if what == "accept":
+            self.accept()
+        elif what == "wake":
+            self.drain_inbox()
+        elif what == "tun":
+            self.read_tun()
+        elif isinstance(what, Tunnel):
+            if ev & selectors.EVENT_READ:
+                self.read_tunnel(what)
+            if ev & selectors.EVENT_WRITE and not what.closed:
+                self.flush(what)
+
+    def accept(self):
+        try:
+            sock, peer = self.listener.accept()
+        except OSError:
+            return
+        self.gw.counters.add("connections")
+        conn = HttpConn(self.gw, sock, "%s:%d" % peer[:2])
+        threading.Thread(target=conn.run, daemon=True).start()
+
+    def drain_inbox(self):
+        try:
+            while os.read(self.wake_r, 4096):
+                pass
+        except BlockingIOError:
+            pass
+        with self.inbox_lock:
+            items, self.inbox = self.inbox, []
+        for kind, obj in items:
+            if kind == "adopt":
+                self.adopt(obj)
+            elif kind == "logout":
+                for t in list(self.tunnels):
+                    if t.session is obj:
+                        self.close(t, "logout")
+
+    def adopt(self, t):
+        t.sock.setblocking(False)
+        for old in list(self.tunnels):
+            if old.session is t.session:
+                self.close(old, "replaced by a new tunnel")
+        self.tunnels.add(t)
+        for ip in (t.session.ip4, t.session.ip6):
+            if ip is not None:
+                self.by_ip[ip.packed] = t
+        self.sel.register(t.sock, selectors.EVENT_READ, t)
+        self.gw.counters.add("tunnels")
+        self.gw.log.write({"event": "tunnel_connect", "tunnel": t.id,
+                           "peer": t.peer, "user": t.session.user,
+                           "ip": str(t.session.ip4)})
+        # Bytes may already sit decrypted inside the TLS object.
+        self.parse_frames(t)
+        self.read_tunnel(t)
+
+    def close(self, t, why):
+        if t.closed:
+            return
+        t.closed = True
+        self.tunnels.discard(t)
+        for k in [k for k, v in self.by_ip.items() if v is t]:
+            del self.by_ip[k]
+        try:
+            self.sel.unregister(t.sock)
+        except (KeyError, ValueError):
+            pass
+        try:
+            t.sock.close()
+        except OSError:
+            pass
+        self.gw.log.write(dict(event="tunnel_disconnect", tunnel=t.id,
+                               user=t.session.user, reason=why, **t.st))
+
+    def read_tunnel(self, t):
+        for _ in range(64):
+            if t.closed:
+                return
+            try:
+                data = t.sock.recv(65536)
+            except (ssl.SSLWantReadError, ssl.SSLWantWriteError,
+                    BlockingIOError):
+                return
+            except (OSError, ssl.SSLError) as e:
+                self.close(t, "read error: %s" % e)
+                return
+            if not data:
+                self.close(t, "client closed")
+                return
+            t.last_rx = time.monotonic()
+            t.inbuf += data
+            self.parse_frames(t)
+
+    def parse_frames(self, t):
+        buf = t.inbuf
+        while len(buf) >= GPST_HDR_BYTES and not t.closed:
+            if buf[:4] != GPST_MAGIC:
+                self.gw.counters.add("tunnel_bad_magic")
+                self.close(t, "bad frame magic %s" % bytes(buf[:4]).hex())
+                return
+            etype, plen = struct.unpack(">HH", buf[4:8])
+            if plen > TUNNEL_MAX_PAYLOAD_BYTES:
+                self.close(t, "frame length %d too large" % plen)
+                return
+            if len(buf) < GPST_HDR_BYTES + plen:
+                return
+            trailer = bytes(buf[8:16])
+            pkt = bytes(buf[16:16 + plen])
+            del buf[:16 + plen]
+            self.frame(t, etype, trailer, pkt)
+
+    def frame(self, t, etype, trailer, pkt):
+        if etype == 0:
+            if pkt or trailer != bytes(8):
+                self.gw.counters.add("tunnel_bad_keepalive")
+            t.st["keepalives"] += 1
+            self.gw.counters.add("keepalives")
+            self.gw.log.write({"event": "keepalive", "tunnel": t.id})
+            self.queue(t, GPST_KEEPALIVE)
+            return
+        if etype not in (ETH_P_IP, ETH_P_IPV6):
+            self.close(t, "unknown ethertype 0x%04x" % etype)
+            return
+        if trailer != GPST_DATA_TRAILER:
+            self.gw.counters.add("tunnel_bad_trailer")
+        if not self.source_ok(t, etype, pkt):
+            t.st["drops"] += 1
+            self.gw.counters.add("drop_c2s_bad_source")
+            if t.st["drops"] <= DROP_LOG_MAX:
+                self.gw.log.write({"event": "drop", "tunnel": t.id,
+                                   "why": "c2s bad source",
+                                   "head": pkt[:48].hex()})
+            return
+        t.st["c2s_pkts"] += 1
+        t.st["c2s_bytes"] += len(pkt)
+        self.gw.counters.add("c2s_pkts")
+        self.gw.counters.add("c2s_bytes", len(pkt))
+        if self.tun_fd is None:
+            return
+        try:
+            os.write(self.tun_fd, pkt)
+        except OSError:
+            self.gw.counters.add("drop_tun_write")
+
+    def source_ok(self, t, etype, pkt):
+        """The inner packet must come from the session's tunnel address."""
+        if etype == ETH_P_IP:
+            if len(pkt) < 20 or pkt[0] >> 4 != 4:
+                return False
+            tot = struct.unpack(">H", pkt[2:4])[0]
+            return tot == len(pkt) and pkt[12:16] == t.session.ip4.packed
+        if len(pkt) < 40 or pkt[0] >> 4 != 6 or t.session.ip6 is None:
+            return False
+        return pkt[8:24] == t.session.ip6.packed
+
+    def read_tun(self):
+        """Read a burst of packets, then flush each tunnel they went to
+        (so --coalesce-frames has several frames to pack)."""
+        touched = set()
+        for _ in range(TUN_READ_BURST):
+            t = self.tun_packet()
+            if t is False:
+                break
+            if t is not None:
+                touched.add(t)
+        for t in touched:
+            self.flush(t)
+
+    def tun_packet(self):
+        """One packet from tun onto its tunnel's queue: the Tunnel, None
+        if dropped, False if tun had nothing."""
+        try:
+            pkt = os.read(self.tun_fd, 65536)
+        except (BlockingIOError, InterruptedError):
+            return False
+        if not pkt:
+            return False
+        ver = pkt[0] >> 4
+        if ver == 4 and len(pkt) >= 20:
+            dst, etype = pkt[16:20], ETH_P_IP
+        elif ver == 6 and len(pkt) >= 40:
+            dst, etype = pkt[24:40], ETH_P_IPV6
+        else:
+            self.gw.counters.add("drop_s2c_malformed")
+            return None
+        t = self.by_ip.get(bytes(dst))
+        if t is None:
+            self.gw.counters.add("drop_s2c_no_tunnel")
+            self.no_tunnel_drops += 1
+            if self.no_tunnel_drops <= DROP_LOG_MAX:
+                self.gw.log.write({"event": "drop", "why": "s2c no tunnel",
+                                   "head": pkt[:48].hex()})
+            return None
+        if t.outq_bytes > TUNNEL_MAX_OUTBUF_BYTES:
+            t.st["drops"] += 1
+            self.gw.counters.add("drop_s2c_outbuf_full")
+            return None
+        t.st["s2c_pkts"] += 1
+        t.st["s2c_bytes"] += len(pkt)
+        self.gw.counters.add("s2c_pkts")
+        self.gw.counters.add("s2c_bytes", len(pkt))
+        hdr = GPST_MAGIC + struct.pack(">HH", etype, len(pkt))
+        self.queue(t, hdr + GPST_DATA_TRAILER + pkt, flush=False)
+        return t
+
+    def queue(self, t, data, flush=True):
+        t.outq.append(data)
+        t.outq_bytes += len(data)
+        if flush:
+            self.flush(t)
+
+    def flush(self, t):
+        while not t.closed and (t.pending or t.outq):
+            if t.pending is None:
+                t.pending = self.next_record(t)
+            try:
+                n = t.sock.send(t.pending)
+            except (ssl.SSLWantWriteError, ssl.SSLWantReadError,
+                    BlockingIOError):
+                self.want_write(t, True)
+                return
+            except (OSError, ssl.SSLError) as e:
+                self.close(t, "write error: %s" % e)
+                return
+            t.pending = t.pending[n:] or None
+        if not t.closed:
+            self.want_write(t, False)
+
+    def next_record(self, t):
+        rec = t.outq.popleft()
+        if self.gw.opts.coalesce_frames:
+            n = 1
+            while t.outq and len(rec) + len(t.outq[0]) <= \
+                    TLS_WRITE_CHUNK_BYTES:
+                rec += t.outq.popleft()
+                n += 1
+            if n > 1:
+                self.gw.counters.add("s2c_coalesced_records")
+        t.outq_bytes -= len(rec)
+        return rec
+
+    def want_write(self, t, on):
+        ev = selectors.EVENT_READ | (selectors.EVENT_WRITE if on else 0)
+        if self.sel.get_key(t.sock).events != ev:
+            self.sel.modify(t.sock, ev, t)
+
+    def expire_idle(self):
+        limit = time.monotonic() - self.gw.opts.tunnel_idle_timeout
+        for t in list(self.tunnels):
+            if t.last_rx < limit:
+                self.close(t, "idle timeout")
+
+
+class Gateway:
+    def __init__(self, opts):
+        self.opts = opts
+        self.log = EventLog(opts.log)
+        self.counters = Counters()
+        self.state = State(opts, self.log, SecretLog(opts.secrets),
+                           self.counters)
+        self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        self.ctx.load_cert_chain(opts.cert, opts.key)
+        self.loop = None
+        self.routes = {
+            "/ssl-vpn/prelogin.esp": self.h_prelogin,
+            "/global-protect/prelogin.esp": self.h_portal_prelogin,
+            "/global-protect/getconfig.esp": self.h_portal_config,
+            "/ssl-vpn/login.esp": self.h_login,
+            "/ssl-vpn/getconfig.esp": self.h_getconfig,
+            "/ssl-vpn/hipreportcheck.esp": self.h_hipcheck,
+            "/ssl-vpn/hipreport.esp": self.h_hipreport,
+            "/ssl-vpn/logout.esp": self.h_logout,
+            opts.tunnel_path: self.h_tunnel,
+        }
+
+    # ---- request plumbing ----
+
+    def dispatch(self, req, conn):
+        handler = self.routes.get(req.path)
+        self.counters.add("req " + (req.path if handler else "(unknown)"))
+        jar, jar_state = self.jar_of(req)
+        try:
+            if handler is None:
+                rep = Reply(404, error_xml("no such page"))
+            else:
+                rep = handler(req, conn, jar)
+        except Exception as e:  # keep serving; the log tells the story
+            traceback.print_exc()
+            rep = Reply(500, error_xml("gateway error"), error=str(e))
+        if rep is None:
+            return None
+        self.log_request(req, conn, rep, jar_state)
+        return rep
+
+    def jar_of(self, req):
+        tok = req.cookies().get(JAR_COOKIE)
+        if tok is None:
+            return None, "missing"
+        if not self.state.jar_known(tok):
+            return None, "unknown"
+        return tok, "ok"
+
+    def give_jar(self, rep, jar):
+        """Every answer to a request without our cookie sets one."""
+        if jar is None:
+            jar = self.state.new_jar()
+            rep.set_cookie = jar
+        return jar
+
+    def log_request(self, req, conn, rep, jar_state, **extra):
+        hdrs = {}
+        for k, v in req.headers:
+            hdrs[k] = "<%s>" % JAR_COOKIE if k == "cookie" else v
+        rec = {"event": "request", "peer": conn.peer, "method": req.method,
+               "path": req.path, "query": redact(req.query),
+               "fields": redact(req.form),
+               "field_order": [k for k, _ in req.form],
+               "headers": hdrs, "jar": jar_state,
+               "status": 200 if rep.raw == START_TUNNEL else rep.status}
+        rec.update(rep.logextra)
+        rec.update(extra)
+        self.log.write(rec)
+
+    def session_of(self, pairs):
+        """The session named by the authcookie in pairs, and a check of
+        the other cookie fields against it."""
+        ck = form_get(pairs, "authcookie")
+        s = self.state.find(ck) if ck else None
+        info = {"authcookie_valid": s is not None}
+        if s is None:
+            return None, info
+        want = {"authcookie": s.authcookie, "portal": s.portal,
+                "user": s.user, "domain": s.domain,
+                "preferred-ip": str(s.ip4), "computer": s.computer}
+        missing = [k for k in COOKIE_FIELDS if form_get(pairs, k) is None]
+        bad = [k for k in COOKIE_FIELDS if form_get(pairs, k) is not None
+               and form_get(pairs, k) != want[k]]
+        info["cookie_missing"] = missing
+        info["cookie_mismatch"] = bad
+        return s, info
+
+    def jar_check(self, jar, s):
+        if self.opts.no_jar_check:
+            return True
+        return jar is not None and self.state.jar_owner(jar) == s.authcookie
+
+    # ---- prelogin and portal ----
+
+    def h_prelogin(self, req, conn, jar):
+        if req.method not in ("POST", "GET"):
+            return Reply(405, error_xml("method"))
+        body = ("<prelogin-response><status>Success</status>"
+                "<ccusername/><autosubmit>false</autosubmit><msg/>"
+                "<newmsg/><authentication-message>Enter login credentials"
+                "</authentication-message>"
+                "<username-label>Username</username-label>"
+                "<password-label>Password</password-label>"
+                "<panos-version>1</panos-version>"
+                "<region>%s</region></prelogin-response>"
+                % xml_escape(self.opts.region))
+        rep = Reply(200, xml_reply(body))
+        self.give_jar(rep, jar)
+        return rep
+
+    def h_portal_prelogin(self, req, conn, jar):
+        if self.opts.portal:
+            return self.h_prelogin(req, conn, jar)
+        # A gateway-only box answers like a real one: the client then
+        # retries as a gateway (PROTOCOL.md §2 error classes).
+        body = ("<prelogin-response><status>Error</status>"
+                "<msg>GlobalProtect portal does not exist</msg>"
+                "</prelogin-response>")
+        rep = Reply(200, xml_reply(body))
+        self.give_jar(rep, jar)
+        return rep
+
+    def h_portal_config(self, req, conn, jar):
+        if not self.opts.portal:
+            return Reply(200, error_xml("GlobalProtect portal does not exist"))
+        ok = form_get(req.form, "user") == self.opts.user and \
+            form_get(req.form, "passwd") == self.opts.password
+        if not ok:
+            return Reply(512, error_xml("Invalid username or password"),
+                         passwd_ok=False)
+        host = self.opts.gateway_name
+        body = ("<policy><portal-name>gpvpn-portal</portal-name>"
+                "<version>6.3.0-33</version><gateways><external><list>"
+                '<entry name="%s"><priority-rule><entry name="Any">'
+                "<priority>1</priority></entry></priority-rule>"
+                "<priority>1</priority><description>gpvpn test gateway"
+                "</description></entry></list></external></gateways>"
+                "</policy>" % xml_escape(host))
+        rep = Reply(200, xml_reply(body), passwd_ok=True)
+        self.give_jar(rep, jar)
+        return rep
+
+    # ---- login ----
+
+    def h_login(self, req, conn, jar):
+        f = req.form
+        bad = [k for k, v in LOGIN_EXACT if form_get(f, k) != v]
+        bad += [k for k in LOGIN_NONEMPTY if not form_get(f, k)]
+        if bad:
+            return Reply(400, error_xml("bad or missing login fields: "
+                                        + ", ".join(bad)), bad_fields=bad)
+        user = form_get(f, "user")
+        if user != self.opts.user or \
+                form_get(f, "passwd") != self.opts.password:
+            self.counters.add("login_failed")
+            return Reply(512, error_xml("Invalid username or password"),
+                         passwd_ok=False)
+        rep = Reply(200, "")
+        jar = self.give_jar(rep, jar)
+        s = self.state.login(user, form_get(f, "computer"), jar)
+        if s is None:
+            return Reply(200, error_xml("address pool exhausted"))
+        self.counters.add("logins")
+        rep.body = xml_reply(self.jnlp(s)).encode()
+        rep.logextra = {"passwd_ok": True, "assigned_ip": str(s.ip4)}
+        return rep
+
+    def jnlp(self, s):
+        """PROTOCOL.md §5.2: the positional argument list."""
+        dom = urllib.parse.quote(s.domain, safe="")
+        args = ["(null)", s.authcookie, s.persistent, s.portal, s.user,
+                "LDAP-auth", "vsys1", dom, "", "", "", "", "tunnel", "-1",
+                "4100", str(s.ip4), "", "",
+                str(s.ip6) if s.ip6 else "", "4", "unknown"]
+        body = "".join("<argument>%s</argument>" % xml_escape(a)
+                       for a in args)
+        return "<jnlp><application-desc>%s</application-desc></jnlp>" % body
+
+    # ---- getconfig, HIP, logout ----
+
+    def h_getconfig(self, req, conn, jar):
+        s, info = self.session_of(req.form)
+        if s is None or info["cookie_mismatch"] or \
+                "authcookie" in info["cookie_missing"]:
+            return Reply(200, "errors getting SSL/VPN config",
+                         ctype="text/plain", **info)
+        if not self.jar_check(jar, s):
+            return Reply(403, error_xml("gpgw: no session cookie (%s)"
+                                        % JAR_COOKIE), jar_ok=False, **info)
+        want = (("client-type", "1"), ("protocol-version", "p1"))
+        info["warnings"] = [k for k, v in want if form_get(req.form, k) != v]
+        info["warnings"] += [k for k in ("app-version", "clientos",
+                                         "os-version", "enc-algo",
+                                         "hmac-algo")
+                             if not form_get(req.form, k)]
+        s.getconfigs += 1
+        s.esp = self.esp_keys()
+        self.state.secret_log.write(dict(event="esp-keys", user=s.user,
+                                         **s.esp))
+        info["assigned_ip"] = str(s.ip4)
+        return Reply(200, xml_reply(self.config_xml(s)), jar_ok=True, **info)
+
+    def esp_keys(self):
+        if self.opts.fixed_esp_keys:
+            return dict(FIXED_ESP)
+        return {"c2s-spi": secrets.randbits(31) | 1 << 31,
+                "s2c-spi": secrets.randbits(31) | 1 << 31,
+                "ekey-c2s": secrets.token_hex(16),
+                "ekey-s2c": secrets.token_hex(16),
+                "akey-c2s": secrets.token_hex(20),
+                "akey-s2c": secrets.token_hex(20)}
+
+    def config_xml(self, s):
+        o = self.opts
+
+        def members(items):
+            return "".join("<member>%s</member>" % xml_escape(i)
+                           for i in items)
+
+        def key(name):
+            val = s.esp[name]
+            return "<%s><bits>%d</bits><val>%s</val></%s>" % (
+                name, len(val) * 4, val, name)
+        parts = [
+            "<response>",
+            "<need-tunnel>yes</need-tunnel>",
+            "<ssl-tunnel-url>%s</ssl-tunnel-url>" % xml_escape(
+                o.tunnel_path),
+            "<portal>%s</portal>" % xml_escape(s.portal),
+            "<user>%s</user>" % xml_escape(s.user),
+            "<lifetime>%d</lifetime>" % o.lifetime,
+            "<timeout>%d</timeout>" % o.timeout,
+            "<disconnect-on-idle>10800</disconnect-on-idle>",
+            "<bw-c2s>1000</bw-c2s><bw-s2c>1000</bw-s2c>",
+            "<gw-address>%s</gw-address>" % xml_escape(o.gw_address),
+            "<ip-address>%s</ip-address>" % s.ip4,
+            "<netmask>%s</netmask>" % o.netmask,
+            "<ip-address-preferred>yes</ip-address-preferred>",
+            "<dns>%s</dns>" % members(o.dns),
+            "<wins/>",
+            "<dns-suffix>%s</dns-suffix>" % members(o.dns_suffix),
+            "<default-gateway>%s</default-gateway>" % s.ip4,
+            "<mtu>0</mtu>",
+            "<no-direct-access-to-local-network>no"
+            "</no-direct-access-to-local-network>",
+            "<access-routes>%s</access-routes>" % members(o.route),
+            "<exclude-access-routes/>",
+        ]
+        if s.ip6 is not None:
+            parts += ["<ip-address-v6>%s</ip-address-v6>" % s.ip6,
+                      "<access-routes-v6>%s</access-routes-v6>"
+                      % members([str(self.state.net6)])]
+        parts += [
+            "<ipsec><udp-port>4501</udp-port>",
+            "<ipsec-mode>esp-tunnel</ipsec-mode>",
+            "<enc-algo>aes-128-cbc</enc-algo><hmac-algo>sha1</hmac-algo>",
+            "<c2s-spi>0x%08x</c2s-spi>" % s.esp["c2s-spi"],
+            "<s2c-spi>0x%08x</s2c-spi>" % s.esp["s2c-spi"],
+            key("akey-s2c"), key("ekey-s2c"), key("akey-c2s"),
+            key("ekey-c2s"), "</ipsec>", "</response>",
+        ]
+        return "".join(parts)
+
+    def h_hipcheck(self, req, conn, jar):
+        s, info = self.session_of(req.form)
+        if s is None:
+            return Reply(200, error_xml("Invalid authentication cookie"),
+                         **info)
+        info["jar_ok"] = self.jar_check(jar, s)
+        info["md5"] = form_get(req.form, "md5")
+        body = "<response><hip-report-needed>no</hip-report-needed>" \
+            "</response>"
+        return Reply(200, xml_reply(body), **info)
+
+    def h_hipreport(self, req, conn, jar):
+        s, info = self.session_of(req.form)
+        if s is None:
+            return Reply(200, error_xml("Invalid authentication cookie"),
+                         **info)
+        return Reply(200, xml_reply('<response status="success"/>'), **info)
+
+    def h_logout(self, req, conn, jar):
+        s, info = self.session_of(req.form)
+        ok = s is not None and not info["cookie_missing"] and \
+            not info["cookie_mismatch"]
+        if ok and not self.jar_check(jar, s):
+            info["jar_ok"] = False
+            ok = False
+        info["logout_ok"] = ok
+        if not ok:
+            self.counters.add("logout_failed")
+            return Reply(200, error_xml("Invalid authentication cookie"),
+                         **info)
+        self.state.logout(s)
+        self.loop.post(("logout", s))
+        self.counters.add("logouts")
+        return Reply(200, xml_reply('<response status="success"/>'), **info)
+
+    # ---- the HTTPS tunnel ----
+
+    def h_tunnel(self, req, conn, jar):
+        s, info = self.session_of(req.query)
+        info["header_count"] = len(req.headers)
+        info["query_order"] = [k for k, _ in req.query]
+        bad = s is None or form_get(req.query, "user") != s.user
+        if self.opts.reject_cookie or bad or req.method != "GET":
+            self.counters.add("tunnel_rejected")
+            rep = Reply(502, "", ctype="text/html", reason="Bad Gateway",
+                        **info)
+            rep.raw = b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n" \
+                b"Connection: close\r\n\r\n"
+            return rep
+        conn.sock.sendall(START_TUNNEL)
+        rep = Reply(200, "", **info)
+        rep.raw = START_TUNNEL
+        self.log_request(req, conn, rep, "n/a")
+        t = Tunnel(conn.sock, s, bytes(conn.buf), conn.peer)
+        self.loop.post(("adopt", t))
+        return None
+
+    # ---- counters ----
+
+    def print_counters(self, why):
+        snap = self.counters.snapshot()
+        self.log.write({"event": "counters", "why": why, "counters": snap})
+        lines = ["gpgw counters (%s):" % why]
+        lines += ["  %-28s %d" % kv for kv in snap.items()]
+        print("\n".join(lines), file=sys.stderr, flush=True)
+
+
+def tun_open(name, addrs, mtu):
+    """Create the tun device (no packet info header) and configure it."""
+    fd = os.open("/dev/net/tun", os.O_RDWR)
+    ifr = struct.pack("16sH22x", name.encode(), IFF_TUN | IFF_NO_PI)
+    fcntl.ioctl(fd, TUNSETIFF, ifr)
+    os.set_blocking(fd, False)
+    if not any(":" in a for a in addrs):
+        # No IPv6 in the tunnel: keep router solicitations off the counters.
+        try:
+            with open("/proc/sys/net/ipv6/conf/%s/disable_ipv6" % name,
+                      "w") as f:
+                f.write("1")
+        except OSError:
+            pass
+    for a in addrs:
+        subprocess.run(["ip", "addr", "add", a, "dev", name], check=True)
+    subprocess.run(["ip", "link", "set", name, "mtu", str(mtu), "up"],
+                   check=True)
+    return fd
+
+
+def listen(addr):
+    host, sep, port = addr.rpartition(":")
+    if not sep or not port.isdigit():
+        raise SystemExit("gpgw: --listen wants ADDR:PORT")
+    host = host.strip("[]")
+    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((host, int(port)))
+    s.listen(64)
+    s.setblocking(False)
+    return s
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(
+        prog="gpgw.py",
+        description="GlobalProtect test gateway (gpvpn tests and demo).")
+    a = p.add_argument
+    a("--listen", default="198.18.0.1:443", metavar="ADDR:PORT",
+      help="HTTPS address (default %(default)s)")
+    a("--cert", required=True, help="server certificate chain (PEM)")
+    a("--key", required=True, help="server private key (PEM)")
+    a("--user", default="alice", help="accepted user (default %(default)s)")
+    a("--password-file", required=True, metavar="FILE",
+      help="the accepted password is the first line of FILE")
+    a("--tun", metavar="NAME", help="bridge tunnels onto this tun device")
+    a("--tun-addr", default="198.18.128.1/24", metavar="CIDR",
+      help="address of the tun device (default %(default)s)")
+    a("--tun-mtu", type=int, default=1500)
+    a("--pool", default="198.18.128.0/24", metavar="CIDR",
+      help="tunnel address pool (default %(default)s, from .10 up)")
+    a("--ipv6-pool", metavar="CIDR",
+      help="also hand out IPv6 tunnel addresses from this /64")
+    a("--netmask", default="255.255.255.255")
+    a("--gw-address", default="198.18.0.1",
+      help="<gw-address> (ESP magic-ping target)")
+    a("--gateway-name", default="198.18.0.1",
+      help="gateway entry name in the portal config")
+    a("--portal-name", default="gpvpn-gw", help="JNLP portal field")
+    a("--domain", default="(empty_domain)", help="JNLP domain field")
+    a("--region", default="XX")
+    a("--dns", action="append", default=None, metavar="ADDR")
+    a("--dns-suffix", action="append", default=None, metavar="NAME")
+    a("--route", action="append", default=None, metavar="CIDR",
+      help="access route (repeatable; default 198.18.64.0/24)")
+    a("--timeout", type=int, default=3600, help="getconfig <timeout> (s)")
+    a("--lifetime", type=int, default=86400, help="getconfig <lifetime> (s)")
+    a("--tunnel-path", default="/ssl-tunnel-connect.sslvpn")
+    a("--tunnel-idle-timeout", type=int, default=TUNNEL_IDLE_TIMEOUT_S,
+      help="close a tunnel silent for this long (s)")
+    a("--log", metavar="FILE", help="JSON-lines event log")
+    a("--secrets", metavar="FILE",
+      help="write issued cookies and ESP keys here (mode 0600; tests)")
+    g = p.add_argument_group("modes")
+    g.add_argument("--reject-cookie", action="store_true",
+                   help="tunnel connect always answers 502")
+    g.add_argument("--portal", action="store_true",
+                   help="also act as a portal (default: 'portal does not "
+                   "exist')")
+    g.add_argument("--no-jar-check", action="store_true",
+                   help="do not require the %s cookie back" % JAR_COOKIE)
+    g.add_argument("--coalesce-frames", action="store_true",
+                   help="pack several tunnel frames into one TLS record "
+                   "(clients must reassemble; breaks OpenConnect 9.01)")
+    g.add_argument("--fixed-esp-keys", action="store_true",
+                   help="send the PROTOCOL.md §7.6 test-vector keys")
+    o = p.parse_args(argv)
+    o.dns = o.dns or ["198.18.64.53"]
+    o.dns_suffix = o.dns_suffix or ["gpvpn.test"]
+    o.route = o.route or ["198.18.64.0/24"]
+    with open(o.password_file, encoding="utf-8") as fp:
+        o.password = fp.readline().rstrip("\r\n")
+    if not o.password:
+        p.error("empty password in --password-file")
+    return o
+
+
+def main(argv):
+    opts = parse_args(argv)
+    gw = Gateway(opts)
+    tun_fd = None
+    if opts.tun:
+        addrs = [opts.tun_addr]
+        if opts.ipv6_pool:
+            net6 = ipaddress.ip_network(opts.ipv6_pool, strict=False)
+            addrs.append("%s/%d" % (net6.network_address + 1,
+                                    net6.prefixlen))
+        tun_fd = tun_open(opts.tun, addrs, opts.tun_mtu)
+    lsock = listen(opts.listen)
+    loop = Loop(gw, lsock, tun_fd)
+    gw.loop = loop
+    gw.state.loop = loop
+
+    def on_stop(signum, frame):
+        loop.stop = True
+        loop.poke()
+
+    def on_usr1(signum, frame):
+        loop.dump = True
+        loop.poke()
+    signal.signal(signal.SIGTERM, on_stop)
+    signal.signal(signal.SIGINT, on_stop)
+    signal.signal(signal.SIGHUP, on_stop)
+    signal.signal(signal.SIGUSR1, on_usr1)
+    gw.log.write({"event": "ready", "listen": opts.listen, "tun": opts.tun,
+                  "pid": os.getpid(),
+                  "modes": [m for m in ("reject_cookie", "portal",
+                                        "no_jar_check", "fixed_esp_keys",
+                                        "coalesce_frames")
+                            if getattr(opts, m)]})
+    print("gpgw: ready on %s (pid %d)" % (opts.listen, os.getpid()),
+          file=sys.stderr, flush=True)
+    loop.run()
+    gw.print_counters("exit")
+    gw.log.write({"event": "exit"})
+    if tun_fd is not None:
+        os.close(tun_fd)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except OSError as e:
+        if e.errno in (errno.EPERM, errno.EACCES):
+            print("gpgw: %s (root is needed for --tun)" % e, file=sys.stderr)
+        else:
+            print("gpgw: %s" % e, file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,288 @@
+/*
+ * Unit tests for gp-tunnel's control stream (tunnel/ctl.c) over a pipe:
+ * the first frame must be a valid CONFIG; later CONFIG frames rekey unless
+ * they move the tunnel or the gateway; SHUTDOWN and EOF stop cleanly;
+ * anything malformed stops as an error; --dump redacts secrets.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc/config.h"
+#include "ipc/frame.h"
+#include "ipc/log.h"
+#include "tunnel/ctl.h"
+#include "t.h"
+
+#define COOKIE	"c0ffee0123456789abcdef0123456789"
+
+static void
+addr(struct cfg_addr *a, const char *s)
+{
+	if (config_addr_parse(s, a) == -1)
+		exit(2);
+}
+
+static struct gp_config *
+test_config(void)
+{
+	struct gp_config *c = config_new();
+
+	snprintf(c->gw_host, sizeof(c->gw_host), "gw.example.com");
+	addr(&c->gw_addr, "198.18.0.1");
+	c->gw_port = 443;
+	memset(c->gw_pin, 0xab, sizeof(c->gw_pin));
+	snprintf(c->tunnel_path, sizeof(c->tunnel_path),
+	    "/ssl-tunnel-connect.sslvpn");
+	snprintf(c->authcookie, sizeof(c->authcookie), COOKIE);
+	snprintf(c->user, sizeof(c->user), "alice");
+	addr(&c->ip4, "198.18.10.5");
+	c->ip4_prefixlen = 32;
+	addr(&c->ip6, "fd00::c6a0");
+	c->ip6_prefixlen = 64;
+	c->n_dns = 1;
+	addr(&c->dns[0], "198.18.0.53");
+	c->timeout_s = 3600;
+	return c;
+}
+
+static void
+put_frame(int fd, uint8_t type, const struct gp_config *c)
+{
+	struct gp_err e = { "" };
+	struct buf body;
+
+	if (buf_init(&body, FRAME_MAX_BODY_BYTES) == -1)
+		exit(2);
+	if (c != NULL && frame_encode_config(c, &body, &e) == -1) {
+		fprintf(stderr, "encode: %s\n", e.msg);
+		exit(2);
+	}
+	if (frame_write(fd, type, &body, &e) == -1) {
+		fprintf(stderr, "write: %s\n", e.msg);
+		exit(2);
+	}
+	buf_free(&body);
+}
+
+static void
+put_raw(int fd, const void *p, size_t n)
+{
+	if (write(fd, p, n) != (ssize_t)n)
+		exit(2);
+}
+
+static void
+first_ok(void)
+{
+	struct gp_config *c = test_config(), *got = NULL;
+	struct gp_err e = { "" };
+	int p[2];
+
+	T_CHECK(pipe(p) == 0);
+	put_frame(p[1], FRAME_CONFIG, c);
+	close(p[1]);
+	T_CHECK(ctl_read_first(p[0], &got, &e) == 1);
+	T_CHECK(got != NULL && got->ip4.bytes[3] == 5 &&
+	    got->timeout_s == 3600 && strcmp(got->authcookie, COOKIE) == 0);
+	config_free(got);
+	T_CHECK(ctl_read_first(p[0], &got, &e) == 0 && got == NULL);
+	close(p[0]);
+	config_free(c);
+}
+
+static void
+first_bad(void)
+{
+	static const uint8_t junk[12] = "GPVN\x09\x01\0\0\0\0\0\0";
+	static const uint8_t cut[14] = "GPVN\x01\x01\0\0\0\0\0\x64zz";
+	struct gp_config *got = NULL;
+	struct gp_err e = { "" };
+	int p[2];
+
+	T_CHECK(pipe(p) == 0);
+	put_frame(p[1], FRAME_SHUTDOWN, NULL);
+	close(p[1]);
+	T_CHECK(ctl_read_first(p[0], &got, &e) == -1 && got == NULL);
+	T_CHECK(strstr(e.msg, "expected CONFIG") != NULL);
+	close(p[0]);
+
+	T_CHECK(pipe(p) == 0);	/* wrong version */
+	put_raw(p[1], junk, sizeof(junk));
+	close(p[1]);
+	T_CHECK(ctl_read_first(p[0], &got, &e) == -1 && got == NULL);
+	close(p[0]);
+
+	T_CHECK(pipe(p) == 0);	/* 100-byte body cut after 2 */
+	put_raw(p[1], cut, sizeof(cut));
+	close(p[1]);
+	T_CHECK(ctl_read_first(p[0], &got, &e) == -1 && got == NULL);
+	close(p[0]);
+}
+
+static void
+first_eof(void)
+{
+	struct gp_config *got = NULL;
+	struct gp_err e = { "" };
+	int p[2];
+
+	T_CHECK(pipe(p) == 0);
+	close(p[1]);
+	T_CHECK(ctl_read_first(p[0], &got, &e) == 0 && got == NULL);
+	close(p[0]);
+}
+
+/* A ctl on a fresh pipe whose live config is a test_config(). */
+static void
+ctl_setup(struct ctl *x, struct gp_config **live, int p[2])
+{
+	memset(x, 0, sizeof(*x));
+	*live = test_config();
+	if (pipe(p) == -1)
+		exit(2);
+	x->fd = p[0];
+	x->cfg = live;
+}
+
+static void
+rekey_then_shutdown(void)
+{
+	struct gp_config *live, *old, *next = test_config();
+	struct ctl x;
+	int p[2];
+
+	ctl_setup(&x, &live, p);
+	old = live;
+	next->timeout_s = 7200;
+	next->n_dns = 0;
+	put_frame(p[1], FRAME_CONFIG, next);
+	put_frame(p[1], FRAME_SHUTDOWN, NULL);
+	T_CHECK(ctl_on_readable(&x) == CTL_CONTINUE && !x.failed);
+	T_CHECK(live != old && live->timeout_s == 7200 && live->n_dns == 0);
+	T_CHECK(ctl_on_readable(&x) == CTL_STOP && !x.failed);
+	close(p[1]);
+	close(p[0]);
+	config_free(live);
+	config_free(next);
+}
+
+/* Each change that a rekey may not make. */
+static void
+rekey_refused(void)
+{
+	struct gp_config *live, *next;
+	struct ctl x;
+	int p[2], i;
+
+	for (i = 0; i < 4; i++) {
+		ctl_setup(&x, &live, p);
+		next = test_config();
+		if (i == 0)
+			next->ip4.bytes[3] = 6;
+		else if (i == 1)
+			next->ip6_prefixlen = 120;
+		else if (i == 2)
+			next->gw_pin[0] ^= 1;
+		else
+			next->gw_port = 8443;
+		put_frame(p[1], FRAME_CONFIG, next);
+		T_CHECK(ctl_on_readable(&x) == CTL_STOP && x.failed);
+		T_CHECK(strstr(x.err.msg, "rekey") != NULL);
+		T_CHECK(live->ip4.bytes[3] == 5 && live->gw_port == 443);
+		close(p[1]);
+		close(p[0]);
+		config_free(live);
+		config_free(next);
+	}
+}
+
+static void
+eof_stops_cleanly(void)
+{
+	struct gp_config *live;
+	struct ctl x;
+	int p[2];
+
+	ctl_setup(&x, &live, p);
+	close(p[1]);
+	T_CHECK(ctl_on_readable(&x) == CTL_STOP && !x.failed);
+	close(p[0]);
+	config_free(live);
+}
+
+static void
+malformed_is_error(void)
+{
+	static const uint8_t bad_magic[12] = "XPVN\x01\x02\0\0\0\0\0\0";
+	static const uint8_t shut_body[13] = "GPVN\x01\x02\0\0\0\0\0\x01x";
+	struct gp_config *live;
+	struct ctl x;
+	int p[2];
+
+	ctl_setup(&x, &live, p);
+	put_raw(p[1], bad_magic, sizeof(bad_magic));
+	T_CHECK(ctl_on_readable(&x) == CTL_STOP && x.failed);
+	close(p[1]);
+	close(p[0]);
+	config_free(live);
+
+	ctl_setup(&x, &live, p);
+	put_raw(p[1], shut_body, sizeof(shut_body));
+	T_CHECK(ctl_on_readable(&x) == CTL_STOP && x.failed);
+	close(p[1]);
+	close(p[0]);
+	config_free(live);
+
+	ctl_setup(&x, &live, p);
+	put_frame(p[1], FRAME_NEED_CONFIG, NULL);
+	T_CHECK(ctl_on_readable(&x) == CTL_STOP && x.failed);
+	T_CHECK(strstr(x.err.msg, "NEED_CONFIG") != NULL);
+	close(p[1]);
+	close(p[0]);
+	config_free(live);
+}
+
+static void
+dump_redacts(void)
+{
+	struct gp_config *c = test_config();
+	struct gp_err e = { "" };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+	int p[2];
+
+	T_CHECK(pipe(p) == 0);
+	put_frame(p[1], FRAME_CONFIG, c);
+	put_frame(p[1], FRAME_SHUTDOWN, NULL);
+	close(p[1]);
+	out = open_memstream(&text, &len);
+	T_CHECK(out != NULL && ctl_dump(p[0], out, &e) == 0);
+	fclose(out);
+	T_CHECK(text != NULL && strstr(text, "frame 1: CONFIG") != NULL);
+	T_CHECK(text != NULL && strstr(text, "frame 2: SHUTDOWN") != NULL);
+	T_CHECK(text != NULL && strstr(text, "redacted") != NULL);
+	T_CHECK(text != NULL && strstr(text, COOKIE) == NULL);
+	T_CHECK(text != NULL && strstr(text, "198.18.10.5") != NULL);
+	free(text);
+	close(p[0]);
+	config_free(c);
+}
+
+int
+main(void)
+{
+	log_init("tunnel_ctl_test", -1);
+	T_RUN(first_ok);
+	T_RUN(first_bad);
+	T_RUN(first_eof);
+	T_RUN(rekey_then_shutdown);
+	T_RUN(rekey_refused);
+	T_RUN(eof_stops_cleanly);
+	T_RUN(malformed_is_error);
+	T_RUN(dump_redacts);
+	return T_DONE();
+}

@@ -1,0 +1,41 @@
+/*
+ * The control stream of gp-tunnel (stdin): frames from gp-auth. The first
+ * must be CONFIG; later ones are a rekey (CONFIG) or SHUTDOWN. Every byte
+ * is untrusted; a malformed frame stops the tunnel as an error.
+ */
+#ifndef GPVPN_TUNNEL_CTL_H
+#define GPVPN_TUNNEL_CTL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "ipc/config.h"
+#include "ipc/err.h"
+#include "tunnel/session.h"
+
+struct ctl {
+	int			 fd;
+	struct gp_config	**cfg;	/* the live config; rekey swaps it */
+	bool			 failed; /* stopped on an error: exit 1 */
+	struct gp_err		 err;	/* why, when failed */
+};
+
+/*
+ * Block (no deadline: the user may still be typing a password upstream)
+ * until the first frame. 1: *cfg is a new validated config the caller
+ * frees with config_free(); 0: EOF before any byte; -1: error (any other
+ * frame type, a malformed or invalid frame).
+ */
+int	ctl_read_first(int fd, struct gp_config **cfg, struct gp_err *e);
+
+/* session_io.on_ctl: arg is a struct ctl. Reads one frame and acts. */
+enum ctl_action ctl_on_readable(void *arg);
+
+/* Refuse a rekey that moves the tunnel addresses or the gateway. */
+int	ctl_rekey_check(const struct gp_config *old,
+	    const struct gp_config *new, struct gp_err *e);
+
+/* --dump: print every frame, secrets redacted, until EOF. 0 or -1. */
+int	ctl_dump(int fd, FILE *out, struct gp_err *e);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * Tunnel MTU when getconfig says 0 (PROTOCOL.md §10), in gp-tunnel. Pure
+ * arithmetic on numbers the kernel reported for our own socket; the
+ * result is kept inside the range config_validate accepts for <mtu>.
+ */
+#include "tunnel/mtu.h"
+
+#define MTU_UDP_HDR_BYTES	8
+#define MTU_TCP_HDR_BYTES	20
+#define MTU_IP4_HDR_BYTES	20
+#define MTU_IP6_HDR_BYTES	40
+#define MTU_TLS_OVERHEAD_BYTES	5	/* TLS record header, block size 1 */
+#define MTU_ESP_HDR_BYTES	8	/* SPI + sequence number */
+#define MTU_ESP_IV_BYTES	16
+#define MTU_ESP_BLOCK_BYTES	16	/* AES */
+#define MTU_ESP_TRAILER_BYTES	2	/* pad length + next header */
+
+static unsigned
+mtu_base(unsigned base)
+{
+	if (base == 0)
+		base = MTU_BASE_DEFAULT;
+	if (base < MTU_BASE_MIN)
+		base = MTU_BASE_MIN;
+	return base;
+}
+
+/* A TCP or loopback path may report 64 KiB; a tiny MSS may go below the
+ * floor. Either way the tunnel still works, so clamp rather than fail. */
+static unsigned
+mtu_clamp(unsigned m)
+{
+	if (m < CFG_MTU_MIN)
+		return CFG_MTU_MIN;
+	if (m > CFG_MTU_MAX)
+		return CFG_MTU_MAX;
+	return m;
+}
+
+unsigned
+mtu_https(unsigned base, unsigned mss, bool peer_v6)
+{
+	unsigned m;
+
+	if (mss != 0)
+		m = mss;
+	else
+		m = mtu_base(base) - MTU_TCP_HDR_BYTES -
+		    (peer_v6 ? MTU_IP6_HDR_BYTES : MTU_IP4_HDR_BYTES);
+	if (m <= MTU_TLS_OVERHEAD_BYTES)
+		return CFG_MTU_MIN;
+	return mtu_clamp(m - MTU_TLS_OVERHEAD_BYTES);
+}
+
+/* Returns 0 for an unknown MAC algorithm. */
+unsigned
+mtu_esp(unsigned base, bool peer_v6, uint8_t mac)
+{
+	size_t icv = config_mac_icv_len(mac);
+	unsigned m;
+
+	if (icv == 0)
+		return 0;
+	m = mtu_base(base) - MTU_UDP_HDR_BYTES -
+	    (peer_v6 ? MTU_IP6_HDR_BYTES : MTU_IP4_HDR_BYTES);
+	m -= MTU_ESP_HDR_BYTES + (unsigned)icv + MTU_ESP_IV_BYTES;
+	m -= m % MTU_ESP_BLOCK_BYTES;
+	m -= MTU_ESP_TRAILER_BYTES;
+	return mtu_clamp(m);
+}
