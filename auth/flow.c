@@ -41,6 +41,7 @@ struct flow {
 	char			 user[CFG_USER_MAX + 1];
 	char			 computer[COOKIE_FIELD_MAX];
 	int			 status;	/* FLOW_EXIT_* of a failure */
+	bool			 rekey_fatal;	/* status ends the session */
 };
 
 static int
@@ -349,9 +350,8 @@ flow_do_login(struct flow *f)
 
 /* Gateway fields of the CONFIG: what gp-auth resolved and verified. */
 static int
-flow_fill_gateway(struct flow *f)
+flow_fill_gateway(struct flow *f, struct gp_config *c)
 {
-	struct gp_config *c = f->cfg;
 	const uint8_t *key = http_server_key(f->http);
 	struct gp_err e;
 
@@ -368,13 +368,11 @@ flow_fill_gateway(struct flow *f)
 	return 0;
 }
 
-/* PROTOCOL.md §6.1; the answer holds ESP keys, so it is never logged. */
-static int
-flow_getconfig(struct flow *f)
+/* The client's offer, the same for the first getconfig and a rekey. */
+static struct form *
+flow_getconfig_form(struct flow *f)
 {
 	struct form *fm = flow_form();
-	struct http_resp r;
-	struct gp_err e;
 
 	form_add(fm, "client-type", "1");
 	form_add(fm, "protocol-version", "p1");
@@ -385,13 +383,32 @@ flow_getconfig(struct flow *f)
 	form_add(fm, "os-version", f->o->os_version);
 	form_add(fm, "hmac-algo", FLOW_HMAC_OFFER);
 	form_add(fm, "enc-algo", FLOW_ENC_OFFER);
-	form_add_raw(fm, f->cookie_str);
+	return fm;
+}
+
+/* POST the form, parse into c, add the gateway fields and validate. */
+static int
+flow_getconfig_post(struct flow *f, struct form *fm, struct gp_config *c)
+{
+	struct http_resp r;
+	struct gp_err e;
+
 	if (flow_request(f, "getconfig", "/ssl-vpn/getconfig.esp", fm, 0,
 	    &r) == -1)
 		return -1;
-	if (getconfig_parse(r.body, r.len, f->cfg, &e) == -1)
+	if (getconfig_parse(r.body, r.len, c, &e) == -1)
 		return flow_fail(f, FLOW_EXIT_ERR, "getconfig: %s", e.msg);
-	return flow_fill_gateway(f);
+	return flow_fill_gateway(f, c);
+}
+
+/* PROTOCOL.md §6.1; the answer holds ESP keys, so it is never logged. */
+static int
+flow_getconfig(struct flow *f)
+{
+	struct form *fm = flow_getconfig_form(f);
+
+	form_add_raw(fm, f->cookie_str);
+	return flow_getconfig_post(f, fm, f->cfg);
 }
 
 /* PROTOCOL.md §11.2: md5 of the cookie without authcookie and IPs. */
@@ -486,13 +503,139 @@ flow_login(struct flow *f)
 	return FLOW_EXIT_OK;
 }
 
+/*
+ * §6.1 on a rekey: the current addresses go first as preferred-ip and
+ * preferred-ipv6 (empty when there is none), and the appended cookie
+ * loses its own copies of them.
+ */
+static int
+flow_rekey_form(struct flow *f, struct form *fm)
+{
+	const struct gp_config *c = f->cfg;
+	char a4[CFG_ADDR_STR_MAX] = "", a6[CFG_ADDR_STR_MAX] = "";
+	struct gp_cookie *ck;
+	char *text;
+	int rc = -1;
+
+	if (c->ip4.family == CFG_AF_INET)
+		(void)config_addr_str(&c->ip4, a4);
+	if (c->ip6.family == CFG_AF_INET6)
+		(void)config_addr_str(&c->ip6, a6);
+	form_add(fm, "preferred-ip", a4);
+	form_add(fm, "preferred-ipv6", a6);
+	if ((ck = cookie_new()) == NULL ||
+	    (text = secret_alloc(COOKIE_STR_MAX)) == NULL)
+		fatal("out of memory");
+	*ck = *f->cookie;
+	ck->preferred_ip[0] = ck->preferred_ipv6[0] = '\0';
+	if (cookie_format(ck, text, COOKIE_STR_MAX) == 0) {
+		form_add_raw(fm, text);
+		rc = 0;
+	}
+	secret_free(text, COOKIE_STR_MAX);
+	cookie_free(ck);
+	return rc;
+}
+
+static bool
+flow_same_addr(const struct cfg_addr *a, const struct cfg_addr *b)
+{
+	size_t n = a->family == CFG_AF_INET ? 4 : 16;
+
+	return a->family == b->family &&
+	    (a->family == CFG_AF_NONE || memcmp(a->bytes, b->bytes, n) == 0);
+}
+
+/* "was -> now" for a changed tunnel address, into msg. */
+static void
+flow_addr_change(const struct cfg_addr *a, uint8_t alen,
+    const struct cfg_addr *b, uint8_t blen, char *msg, size_t msgsz)
+{
+	char was[CFG_ADDR_STR_MAX] = "none", now[CFG_ADDR_STR_MAX] = "none";
+
+	if (a->family != CFG_AF_NONE)
+		(void)config_addr_str(a, was);
+	if (b->family != CFG_AF_NONE)
+		(void)config_addr_str(b, now);
+	snprintf(msg, msgsz, "%s/%u to %s/%u", was, alen, now, blen);
+}
+
+/*
+ * OpenConnect aborts when a rekey brings another IPv4 address (§6.1).
+ * gp-tunnel set up the interface and routes for the old addresses and
+ * refuses a CONFIG that changes them (ctl_rekey_check), so any change of
+ * address or prefix ends the session, with the reason in msg.
+ */
+int
+flow_rekey_check(const struct gp_config *oc, const struct gp_config *nc,
+    char *msg, size_t msgsz)
+{
+	char what[2 * CFG_ADDR_STR_MAX + 16];
+	const char *fam = "IPv4";
+
+	if (flow_same_addr(&oc->ip4, &nc->ip4) &&
+	    oc->ip4_prefixlen == nc->ip4_prefixlen) {
+		if (flow_same_addr(&oc->ip6, &nc->ip6) &&
+		    oc->ip6_prefixlen == nc->ip6_prefixlen)
+			return 0;
+		fam = "IPv6";
+		flow_addr_change(&oc->ip6, oc->ip6_prefixlen, &nc->ip6,
+		    nc->ip6_prefixlen, what, sizeof(what));
+	} else
+		flow_addr_change(&oc->ip4, oc->ip4_prefixlen, &nc->ip4,
+		    nc->ip4_prefixlen, what, sizeof(what));
+	snprintf(msg, msgsz, "the gateway changed the tunnel %s address "
+	    "from %s", fam, what);
+	return -1;
+}
+
+static int
+flow_rekey_addrs(struct flow *f, const struct gp_config *nc)
+{
+	char msg[2 * CFG_ADDR_STR_MAX + 64];
+
+	if (flow_rekey_check(f->cfg, nc, msg, sizeof(msg)) == 0)
+		return 0;
+	f->rekey_fatal = true;
+	return flow_fail(f, FLOW_EXIT_ERR, "rekey: %s; ending the session",
+	    msg);
+}
+
 int
 flow_rekey(struct flow *f)
 {
-	/* The rekey issue fills this in: getconfig again (§6.1, with
-	 * preferred-ip first), HIP check, keep gw_* and the pin. */
-	(void)f;
-	return -1;
+	struct gp_config *nc;
+	struct form *fm;
+
+	f->status = FLOW_EXIT_ERR;
+	f->rekey_fatal = false;
+	if ((nc = config_new()) == NULL)
+		fatal("out of memory");
+	fm = flow_getconfig_form(f);
+	if (flow_rekey_form(f, fm) == -1) {
+		form_free(fm);
+		config_free(nc);
+		return flow_fail(f, FLOW_EXIT_ERR, "rekey: cookie too long");
+	}
+	if (flow_getconfig_post(f, fm, nc) == -1 ||
+	    flow_rekey_addrs(f, nc) == -1) {
+		/* A rejected cookie will not get better with time (§2). */
+		if (f->status == FLOW_EXIT_COOKIE)
+			f->rekey_fatal = true;
+		config_free(nc);
+		return -1;
+	}
+	config_free(f->cfg);
+	f->cfg = nc;
+	log_info("rekey: new configuration from the gateway");
+	flow_hipcheck(f);
+	return 0;
+}
+
+int
+flow_rekey_status(const struct flow *f)
+{
+	return f->rekey_fatal ? f->status : FLOW_EXIT_OK;
 }
 
 /* §13: the body is exactly the cookie string, on a new connection. */

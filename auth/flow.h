@@ -49,6 +49,13 @@ const struct gp_config *flow_config(const struct flow *f);
  * CONFIG. Returns 0 when flow_config() holds a fresh one, -1 otherwise.
  */
 int	flow_rekey(struct flow *f);
+/*
+ * After flow_rekey() returned -1: FLOW_EXIT_OK when it may be retried
+ * later (network, server error), else the status to end the session with
+ * (FLOW_EXIT_COOKIE: cookie rejected; FLOW_EXIT_ERR: the gateway handed
+ * out a different tunnel address or prefix, which gp-tunnel cannot take).
+ */
+int	flow_rekey_status(const struct flow *f);
 /* POST logout.esp with every cookie field (§13); failures are warnings. */
 void	flow_logout(struct flow *f);
 /* Write the --authenticate lines (PROTOCOL.md §5.4) to fd. */
@@ -58,6 +65,10 @@ int	flow_print_authenticate(const struct flow *f, int fd);
 int	flow_os(const char *name, const char **clientos,
 	    const char **os_version);
 int	flow_shell_quote(const char *s, char *out, size_t outsz);
+/* 0 if a rekey's config nc keeps oc's tunnel addresses and prefixes,
+ * else -1 and what changed in msg. */
+int	flow_rekey_check(const struct gp_config *oc,
+	    const struct gp_config *nc, char *msg, size_t msgsz);
 int	flow_authenticate_text(const struct gw_target *t, const char *cookie,
 	    const uint8_t key[CFG_PIN_BYTES], char *out, size_t outsz);
 

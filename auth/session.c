@@ -24,10 +24,16 @@
 #include "ipc/frame.h"
 #include "ipc/log.h"
 
+/* A failed rekey is tried again this often, this many times in all,
+ * which keeps the retries inside the 60 s left before the timeout. */
+#define SESSION_REKEY_RETRY_S	10
+#define SESSION_REKEY_TRIES	5
+
 enum session_end {
 	SESSION_LOGOUT,		/* SIGINT/SIGTERM */
 	SESSION_HANGUP,		/* SIGHUP: keep the cookie valid */
-	SESSION_GONE		/* the tunnel closed its end */
+	SESSION_GONE,		/* the tunnel closed its end */
+	SESSION_FAILED		/* rekey impossible: status says why */
 };
 
 struct session {
@@ -37,6 +43,8 @@ struct session {
 	pid_t		 child;		/* the --tunnel command, or -1 */
 	int		 sigfd;
 	int64_t		 rekey_at_ms;	/* CLOCK_MONOTONIC; 0: none */
+	unsigned	 rekey_fails;	/* in a row */
+	int		 status;	/* FLOW_EXIT_* for SESSION_FAILED */
 };
 
 static int64_t
@@ -142,21 +150,45 @@ session_spawn(struct session *s, const char *cmd, const sigset_t *old)
 	return 0;
 }
 
-/* The rekey hook: flow_rekey() is a stub until the rekey issue. */
-static void
+/*
+ * Rekey (PROTOCOL.md §9): a fresh getconfig, then the new CONFIG down the
+ * same stream. A failure is retried a bounded number of times; a
+ * rejected cookie, a new tunnel address or a dead stream end the session.
+ * Returns -1 when the session must end, with s->status set.
+ */
+static int
 session_rekey(struct session *s)
 {
+	int st;
+
 	s->rekey_at_ms = 0;
-	if (flow_rekey(s->f) == -1) {
-		log_warn("rekey is not implemented yet; the tunnel keeps its "
-		    "current keys");
-		return;
+	if (flow_rekey(s->f) == 0) {
+		s->rekey_fails = 0;
+		if (session_send_config(s) == -1) {
+			s->status = FLOW_EXIT_ERR;
+			return -1;
+		}
+		log_info("rekey: new configuration sent to the tunnel");
+		return 0;
 	}
-	if (session_send_config(s) == -1)
-		log_warn("rekey: the new CONFIG was not sent");
+	if ((st = flow_rekey_status(s->f)) != FLOW_EXIT_OK) {
+		s->status = st;
+		return -1;
+	}
+	if (++s->rekey_fails >= SESSION_REKEY_TRIES) {
+		log_err("rekey: failed %u times; ending the session",
+		    s->rekey_fails);
+		s->status = FLOW_EXIT_ERR;
+		return -1;
+	}
+	log_warn("rekey: failed (attempt %u of %u); trying again in %d s",
+	    s->rekey_fails, SESSION_REKEY_TRIES, SESSION_REKEY_RETRY_S);
+	s->rekey_at_ms = session_now_ms() + SESSION_REKEY_RETRY_S * 1000;
+	return 0;
 }
 
-/* One frame from the tunnel (socketpair only); -1: the tunnel is gone. */
+/* One frame from the tunnel (socketpair only); -1: the tunnel is gone,
+ * -2: a rekey it asked for ended the session. */
 static int
 session_backchannel(struct session *s)
 {
@@ -180,7 +212,8 @@ session_backchannel(struct session *s)
 		break;
 	case FRAME_NEED_CONFIG:
 		log_info("the tunnel asks for a fresh configuration");
-		session_rekey(s);
+		if (session_rekey(s) == -1)
+			rc = -2;
 		break;
 	default:
 		log_warn("unexpected frame type %u from the tunnel", h.type);
@@ -188,7 +221,7 @@ session_backchannel(struct session *s)
 		break;
 	}
 	buf_free(&body);
-	return rc == -1 ? -1 : 0;
+	return rc < 0 ? rc : 0;
 }
 
 static int
@@ -241,13 +274,15 @@ session_watch(struct session *s)
 			continue;
 		if (n == -1)
 			fatal("poll");
-		if (n == 0)
-			session_rekey(s);
-		else if (pfd[0].revents != 0)
+		if (n == 0) {
+			if (session_rekey(s) == -1)
+				return SESSION_FAILED;
+		} else if (pfd[0].revents != 0)
 			return session_signal(s);
 		else if ((pfd[1].revents & POLLIN) != 0) {
-			if (session_backchannel(s) == -1)
-				return SESSION_GONE;
+			n = session_backchannel(s);
+			if (n != 0)
+				return n == -2 ? SESSION_FAILED : SESSION_GONE;
 		} else if (pfd[1].revents != 0) {
 			log_info("the tunnel went away");
 			return SESSION_GONE;
@@ -309,16 +344,21 @@ session_stay(struct flow *f, const char *tunnel_cmd)
 		log_info("configuration sent; staying for the session");
 		end = session_watch(&s);
 	}
-	if (end == SESSION_LOGOUT &&
+	if (end == SESSION_FAILED)
+		status = s.status;
+	/* Logout or failure: the tunnel must come down with the session. */
+	if ((end == SESSION_LOGOUT || end == SESSION_FAILED) &&
 	    frame_write(s.fd, FRAME_SHUTDOWN, NULL, &e) == -1)
 		log_debug("SHUTDOWN frame: %s", e.msg);
 	close(s.fd);
 	if (end != SESSION_HANGUP)
 		flow_logout(f);
-	/* The tunnel command's status wins, unless it hid our failure. */
+	/* The tunnel command's status wins, unless it hid our failure or
+	 * the session ended for a reason of ours. */
 	if (s.child > 0) {
 		cstatus = session_wait_child(s.child);
-		if (cstatus != 0 || status == FLOW_EXIT_OK)
+		if (end != SESSION_FAILED &&
+		    (cstatus != 0 || status == FLOW_EXIT_OK))
 			status = cstatus;
 	}
 	close(s.sigfd);

@@ -3,7 +3,11 @@
  * SHUTDOWN, and the --dump printer. Runs in the privileged process; the
  * frames are untrusted and pass frame_decode_config (config_validate).
  */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 
 #include "ipc/frame.h"
@@ -126,8 +130,41 @@ ctl_rekey(struct ctl *x, struct buf *body)
 	}
 	config_free(*x->cfg);
 	*x->cfg = c;
+	x->generation++;
 	log_info("rekey: new configuration");
 	return 0;
+}
+
+bool
+ctl_fd_can_reply(int fd)
+{
+	struct stat sb;
+	int type = 0, fl;
+	socklen_t len = sizeof(type);
+
+	if (fstat(fd, &sb) == -1 || !S_ISSOCK(sb.st_mode))
+		return false;
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
+	    type != SOCK_STREAM)
+		return false;
+	fl = fcntl(fd, F_GETFL);
+	return fl != -1 && (fl & O_ACCMODE) != O_RDONLY;
+}
+
+void
+ctl_need_config(void *arg)
+{
+	struct ctl *x = arg;
+	struct gp_err e = { "" };
+
+	if (!x->can_reply)
+		return;
+	if (frame_write(x->fd, FRAME_NEED_CONFIG, NULL, &e) == -1) {
+		log_warn("control stream: NEED_CONFIG: %s", e.msg);
+		x->can_reply = false;
+		return;
+	}
+	log_info("asked gp-auth for a new configuration (NEED_CONFIG)");
 }
 
 static enum ctl_action

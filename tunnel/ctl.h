@@ -7,6 +7,7 @@
 #define GPVPN_TUNNEL_CTL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "ipc/config.h"
@@ -18,6 +19,9 @@ struct ctl {
 	struct gp_config	**cfg;	/* the live config; rekey swaps it */
 	bool			 failed; /* stopped on an error: exit 1 */
 	struct gp_err		 err;	/* why, when failed */
+	/* Issue 3 additions. */
+	uint64_t		 generation;	/* +1 per installed rekey */
+	bool			 can_reply;	/* fd is a writable socket */
 };
 
 /*
@@ -30,6 +34,13 @@ int	ctl_read_first(int fd, struct gp_config **cfg, struct gp_err *e);
 
 /* session_io.on_ctl: arg is a struct ctl. Reads one frame and acts. */
 enum ctl_action ctl_on_readable(void *arg);
+
+/* True when fd is a socket we may write to (gp-auth --tunnel's
+ * socketpair), false for a pipe. */
+bool	ctl_fd_can_reply(int fd);
+/* session_io.need_config: arg is a struct ctl. Sends NEED_CONFIG when
+ * can_reply (ESP died: gp-auth may push fresh keys); else nothing. */
+void	ctl_need_config(void *arg);
 
 /* Refuse a rekey that moves the tunnel addresses or the gateway. */
 int	ctl_rekey_check(const struct gp_config *old,

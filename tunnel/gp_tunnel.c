@@ -1,13 +1,14 @@
 /*
  * gp-tunnel's main: options, the first CONFIG frame from stdin, then
- * acquire (TLS context, HTTPS tunnel, tun), apply (vpnc-script connect),
- * run (session_run) and tear down (vpnc-script disconnect). Runs as root;
- * the frame stream on stdin is untrusted, the command line is trusted.
+ * acquire (TLS context, a transport: ESP or HTTPS, then tun), apply
+ * (vpnc-script connect), run (session_loop) and tear down (vpnc-script
+ * disconnect). Runs as root; the frame stream on stdin is untrusted, the
+ * command line is trusted.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -23,7 +24,6 @@
 #include "ipc/secret.h"
 #include "tunnel/ctl.h"
 #include "tunnel/https.h"
-#include "tunnel/mtu.h"
 #include "tunnel/script.h"
 #include "tunnel/session.h"
 #include "tunnel/tun.h"
@@ -51,10 +51,14 @@ struct tunnel {
 	const struct opts	*o;
 	struct gp_config	*cfg;
 	struct https_ctx	*https;
-	struct https_tunnel	*first;	/* handed to session_run */
+	struct session		*s;
+	struct session_io	 io;
+	struct tunnel_stats	 st;
+	struct ctl		 ctl;
 	int			 tun_fd;
 	char			 ifname[IFNAMSIZ];
 	unsigned		 mtu;
+	bool			 up;		/* transport and tun are up */
 	bool			 connect_ran;	/* disconnect must run */
 };
 
@@ -178,34 +182,36 @@ run_dump(void)
 	return EXIT_OK;
 }
 
-/* PROTOCOL.md §10: the config's MTU wins; else the HTTPS-only formula on
- * what the kernel knows of our TCP connection to the gateway. */
-static unsigned
-tunnel_mtu(const struct gp_config *c, int fd)
+/*
+ * SIOCSIFMTU through an AF_INET datagram socket: the tun MTU follows a
+ * change of transport. This process is still root; the sandbox issue
+ * turns this callback into a message to [priv].
+ */
+static int
+tunnel_set_mtu(void *arg, unsigned mtu)
 {
-	struct tcp_info ti;
-	socklen_t len = sizeof(ti);
-	unsigned base = 0, mss = 0, m;
-	int v;
+	const struct tunnel *t = arg;
+	struct ifreq ifr;
+	int fd, r;
 
-	if (c->mtu != 0)
-		return c->mtu;
-	if (fd == -1)
-		return mtu_https(0, 0, c->gw_addr.family == CFG_AF_INET6);
-	memset(&ti, 0, sizeof(ti));
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
-	    len >= offsetof(struct tcp_info, tcpi_pmtu) + sizeof(ti.tcpi_pmtu))
-		base = ti.tcpi_pmtu;
-	len = sizeof(v);
-	if (getsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &v, &len) == 0 && v > 0)
-		mss = (unsigned)v;
-	m = mtu_https(base, mss, c->gw_addr.family == CFG_AF_INET6);
-	log_debug("MTU %u from path MTU %u, TCP MSS %u", m, base, mss);
-	return m;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, t->ifname, IFNAMSIZ);
+	ifr.ifr_mtu = (int)mtu;
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	r = ioctl(fd, SIOCSIFMTU, &ifr);
+	close(fd);
+	if (r == -1)
+		log_warn("SIOCSIFMTU %s %u: %s", t->ifname, mtu,
+		    strerror(errno));
+	return r == -1 ? -1 : 0;
 }
 
-/* The HTTPS tunnel first: a rejected cookie fails before anything is
- * applied. Returns an exit status. */
+/*
+ * A transport first (ESP probes, else the HTTPS tunnel): a rejected
+ * cookie fails before anything is applied. Then the tun device, with the
+ * MTU of the transport that came up. Returns an exit status.
+ */
 static int
 tunnel_acquire(struct tunnel *t)
 {
@@ -217,18 +223,18 @@ tunnel_acquire(struct tunnel *t)
 		return EXIT_ERROR;
 	}
 	https_ctx_set_cancel(t->https, &stop_flag);
-	r = https_open(t->https, t->cfg, &t->first, &e);
-	if (r == HTTPS_OPEN_COOKIE_REJECTED) {
-		log_err("%s", e.msg);
-		return EXIT_COOKIE_REJECTED;
-	}
-	if (r != HTTPS_OPEN_OK) {
-		if (stop_flag)
-			return EXIT_OK;
-		log_err("%s", e.msg);
+	t->io.https = t->https;
+	if ((t->s = session_new(&t->io, &t->st)) == NULL)
+		return EXIT_ERROR;
+	r = session_start(t->s);
+	t->cfg = t->io.cfg;		/* a rekey may have replaced it */
+	if (r != SESSION_UP && t->ctl.failed) {
+		log_err("control stream: %s", t->ctl.err.msg);
 		return EXIT_ERROR;
 	}
-	t->mtu = tunnel_mtu(t->cfg, https_fd(t->first));
+	if (r != SESSION_UP)
+		return r;		/* 0: stopped before a transport */
+	t->mtu = session_mtu(t->s);
 	if (t->cfg->ip6.family == CFG_AF_INET6 && t->mtu < 1280)
 		log_warn("MTU %u is below IPv6's minimum of 1280", t->mtu);
 	memcpy(t->ifname, t->o->ifname, IFNAMSIZ);
@@ -236,6 +242,8 @@ tunnel_acquire(struct tunnel *t)
 		log_err("tun: %s", e.msg);
 		return EXIT_ERROR;
 	}
+	t->io.tun_fd = t->tun_fd;
+	t->up = true;
 	log_info("tun device %s, MTU %u", t->ifname, t->mtu);
 	return EXIT_OK;
 }
@@ -263,31 +271,12 @@ tunnel_script(struct tunnel *t, const char *reason)
 static int
 tunnel_run(struct tunnel *t)
 {
-	struct tunnel_stats st;
-	struct ctl ctl;
-	struct session_io io;
 	int status;
 
-	memset(&st, 0, sizeof(st));
-	memset(&ctl, 0, sizeof(ctl));
-	memset(&io, 0, sizeof(io));
-	io.cfg = t->cfg;
-	io.https = t->https;
-	io.first = t->first;
-	t->first = NULL;		/* the session owns it now */
-	io.tun_fd = t->tun_fd;
-	io.ctl_fd = CTL_FD;
-	io.on_ctl = ctl_on_readable;
-	io.ctl_arg = &ctl;
-	io.stop = &stop_flag;
-	io.dump_stats = &dump_stats_flag;
-	ctl.fd = CTL_FD;
-	ctl.cfg = &io.cfg;
-	status = session_run(&io, &st);
-	t->cfg = io.cfg;		/* a rekey may have replaced it */
-	session_log_stats(&st);
-	if (ctl.failed) {
-		log_err("control stream: %s", ctl.err.msg);
+	status = session_loop(t->s);
+	t->cfg = t->io.cfg;		/* a rekey may have replaced it */
+	if (t->ctl.failed) {
+		log_err("control stream: %s", t->ctl.err.msg);
 		status = EXIT_ERROR;
 	}
 	return status;
@@ -296,16 +285,42 @@ tunnel_run(struct tunnel *t)
 static int
 tunnel_teardown(struct tunnel *t, int status)
 {
+	t->cfg = t->io.cfg;		/* a rekey may have replaced it */
+	if (t->s != NULL) {
+		session_log_stats(&t->st);
+		session_free(t->s);
+	}
 	if (t->connect_ran && tunnel_script(t, "disconnect") == -1 &&
 	    status == EXIT_OK)
 		status = EXIT_ERROR;
-	if (t->first != NULL)
-		https_close(t->first);
 	if (t->tun_fd != -1)
 		close(t->tun_fd);
 	https_ctx_free(t->https);
 	config_free(t->cfg);
 	return status;
+}
+
+/* What the session needs; the tun fd comes once a transport is up. */
+static void
+tunnel_io_init(struct tunnel *t)
+{
+	struct session_io *io = &t->io;
+
+	io->cfg = t->cfg;
+	io->tun_fd = -1;
+	io->ctl_fd = CTL_FD;
+	io->on_ctl = ctl_on_readable;
+	io->ctl_arg = &t->ctl;
+	io->stop = &stop_flag;
+	io->dump_stats = &dump_stats_flag;
+	io->no_esp = t->o->no_esp;
+	io->cfg_gen = &t->ctl.generation;
+	io->need_config = ctl_need_config;
+	io->set_mtu = tunnel_set_mtu;
+	io->mtu_arg = t;
+	t->ctl.fd = CTL_FD;
+	t->ctl.cfg = &io->cfg;
+	t->ctl.can_reply = ctl_fd_can_reply(CTL_FD);
 }
 
 static int
@@ -318,8 +333,9 @@ tunnel_main(const struct opts *o, struct gp_config *cfg)
 	t.o = o;
 	t.cfg = cfg;
 	t.tun_fd = -1;
+	tunnel_io_init(&t);
 	status = tunnel_acquire(&t);
-	if (status != EXIT_OK || stop_flag)
+	if (status != EXIT_OK || stop_flag || !t.up)
 		return tunnel_teardown(&t, status);
 	/* Even a failed connect may have applied part of its work. */
 	t.connect_ran = true;
@@ -364,8 +380,6 @@ main(int argc, char **argv)
 	if (access(o.script, X_OK) == -1)
 		fatal("script %s", o.script);
 	cfg = first_config();
-	if (cfg->esp.present && !o.no_esp)
-		log_info("ESP is not supported yet: using the HTTPS tunnel");
 	signals_install();
 	return tunnel_main(&o, cfg);
 }

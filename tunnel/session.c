@@ -1,13 +1,23 @@
 /*
- * The packet loop of gp-tunnel (see session.h): tun <-> HTTPS tunnel in
- * vectors of packets, keepalive and dead-peer detection, and a bounded
- * reconnect. Bytes from the gateway are untrusted and are deframed by
- * gpst.c; packets read from tun come from the local kernel.
+ * The packet loop of gp-tunnel (see session.h): start (ESP probes or the
+ * HTTPS tunnel), tun <-> HTTPS in vectors of packets with keepalive and
+ * dead-peer detection, a bounded reconnect, and the ESP side driven from
+ * session_esp.c. Bytes from the gateway are untrusted and are deframed
+ * by gpst.c; packets read from tun come from the local kernel.
  */
+#define _GNU_SOURCE	/* recvmmsg, sendmmsg */
+
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -17,48 +27,20 @@
 #include "ipc/log.h"
 #include "tunnel/gpst.h"
 #include "tunnel/https.h"
-#include "tunnel/session.h"
+#include "tunnel/mtu.h"
+#include "tunnel/session_int.h"
 
-#define SESSION_BATCH_PKTS	32	/* tun reads per wakeup */
-#define SESSION_RX_BATCH	64	/* TLS reads per wakeup */
-#define SESSION_TXQ_BYTES	(128 * 1024)
-#define SESSION_TUN_READ_BYTES	(GPST_MAX_PAYLOAD + 1)	/* +1: oversize */
-#define SESSION_FRAME_ROOM	(GPST_HDR_BYTES + SESSION_TUN_READ_BYTES)
 #define SESSION_TICK_MS		500	/* bounds a missed stop signal */
 #define SESSION_BACKOFF_MIN_MS	1000
 #define SESSION_BACKOFF_MAX_MS	10000
 #define SESSION_STABLE_MS	30000	/* older tunnels end a reconnect run */
-
-/* Step results besides the exit statuses 0, 1 and 2. */
-#define SESSION_GO		(-1)
-#define SESSION_RECONNECT	(-2)
+#define SESSION_POLL_FDS	4	/* tun, https, ctl, udp */
 
 /* Tests shorten these through session_set_timers(); gp-tunnel never does. */
 static int64_t session_keepalive_ms = KEEPALIVE_IDLE_MS;
 static int64_t session_dead_ms = DEAD_PEER_MS;
 
-struct session {
-	struct session_io	*io;
-	struct tunnel_stats	*st;
-	struct https_tunnel	*t;
-	int			 ctl_fd;
-	int64_t			 up_since, last_rx, last_tx;
-	int64_t			 tx_blocked_since;	/* 0: not blocked */
-	int64_t			 run_start;	/* of this reconnect run */
-	int			 backoff_ms;
-	bool			 dpd_sent;	/* keepalive out, no reply */
-	bool			 rx_more;	/* read budget used up */
-	short			 rx_wait, tx_wait;	/* what TLS waits for */
-	/* The output queue: whole frames, appended only when empty, so a
-	 * TLS write that would block is retried with the same bytes. */
-	size_t			 tx_head, tx_tail;
-	unsigned		 tx_pkts;
-	struct gpst_rx		 rx;
-	uint8_t			 rbuf[GPST_HDR_BYTES + GPST_MAX_PAYLOAD];
-	uint8_t			 txq[SESSION_TXQ_BYTES];
-};
-
-static int64_t
+int64_t
 session_now_ms(void)
 {
 	struct timespec ts;
@@ -67,10 +49,22 @@ session_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static bool
+bool
 session_stopped(const struct session *s)
 {
 	return s->io->stop != NULL && *s->io->stop != 0;
+}
+
+static void
+session_sync_stats(struct session *s)
+{
+	const char *name = xport_name(&s->xp);
+
+	if (!s->started && s->xp.state != XPORT_ESP && s->t == NULL)
+		name = s->udp_fd != -1 ? "probing" : "none";
+	snprintf(s->st->transport, sizeof(s->st->transport), "%s", name);
+	if (s->udp_fd == -1 && s->xp.state != XPORT_ESP)
+		s->st->sa_since_ms = 0;
 }
 
 static void
@@ -78,12 +72,13 @@ session_maybe_dump(struct session *s)
 {
 	if (s->io->dump_stats != NULL && *s->io->dump_stats != 0) {
 		*s->io->dump_stats = 0;
+		session_sync_stats(s);
 		session_log_stats(s->st);
 	}
 }
 
 /* Rate-limited: the 1st, 2nd, 4th, 8th... drop is logged. */
-static void
+void
 session_count_drop(struct session *s, const char *why)
 {
 	uint64_t n = ++s->st->drop_bad_frame;
@@ -118,16 +113,16 @@ session_drop_tunnel(struct session *s)
 	s->tx_pkts = 0;
 }
 
-/* A decrypted packet goes to tun; a full tun queue drops it. */
-static int
-session_tun_write(struct session *s, const struct gpst_pkt *p)
+/* A packet from the gateway goes to tun; a full tun queue drops it. */
+int
+session_tun_write(struct session *s, const uint8_t *p, size_t len)
 {
 	ssize_t n;
 
-	n = write(s->io->tun_fd, p->data, p->len);
-	if (n >= 0 && (size_t)n == p->len) {
+	n = write(s->io->tun_fd, p, len);
+	if (n >= 0 && (size_t)n == len) {
 		s->st->rx_pkts++;
-		s->st->rx_bytes += p->len;
+		s->st->rx_bytes += len;
 		return SESSION_GO;
 	}
 	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
@@ -157,7 +152,7 @@ session_deframe(struct session *s, size_t n)
 		case GPST_RX_MORE:
 			return SESSION_GO;
 		case GPST_RX_PACKET:
-			r = session_tun_write(s, &p);
+			r = session_tun_write(s, p.data, p.len);
 			if (r != SESSION_GO)
 				return r;
 			break;
@@ -314,11 +309,85 @@ session_min(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
+/* PROTOCOL.md §10 for the HTTPS tunnel, from what the kernel knows of
+ * our TCP connection to the gateway. */
+static unsigned
+session_https_mtu(const struct session *s)
+{
+	const struct gp_config *c = s->io->cfg;
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	unsigned base = 0, mss = 0;
+	int v, fd = https_fd(s->t);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+	    len >= offsetof(struct tcp_info, tcpi_pmtu) + sizeof(ti.tcpi_pmtu))
+		base = ti.tcpi_pmtu;
+	len = sizeof(v);
+	if (getsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &v, &len) == 0 && v > 0)
+		mss = (unsigned)v;
+	log_debug("https: path MTU %u, TCP MSS %u", base, mss);
+	return mtu_https(base, mss, c->gw_addr.family == CFG_AF_INET6);
+}
+
+/* The config's MTU wins; else the transport's. After start, tun follows
+ * through the caller's callback (a message to [priv] one day). */
+void
+session_set_mtu(struct session *s, unsigned mtu)
+{
+	if (s->io->cfg->mtu != 0)
+		mtu = s->io->cfg->mtu;
+	if (mtu == 0 || mtu == s->mtu)
+		return;
+	if (s->started)
+		log_info("MTU %u -> %u for the %s transport", s->mtu, mtu,
+		    xport_name(&s->xp));
+	s->mtu = mtu;
+	if (s->started && s->io->set_mtu != NULL &&
+	    s->io->set_mtu(s->io->mtu_arg, mtu) == -1)
+		log_warn("could not set the tun MTU to %u", mtu);
+}
+
+/* The HTTPS tunnel now: at start (no ESP, or no probe reply) and when
+ * ESP died. Before start succeeded a failure ends gp-tunnel. */
+int
+session_https_now(struct session *s)
+{
+	struct gp_err e = { "" };
+	int r;
+
+	r = https_open(s->io->https, s->io->cfg, &s->t, &e);
+	if (r == HTTPS_OPEN_OK) {
+		session_tunnel_up(s, session_now_ms());
+		xport_https_up(&s->xp);
+		session_set_mtu(s, session_https_mtu(s));
+		return SESSION_GO;
+	}
+	if (r == HTTPS_OPEN_COOKIE_REJECTED) {
+		log_err("%s", e.msg);
+		return 2;
+	}
+	if (session_stopped(s))
+		return 0;
+	if (!s->started) {
+		log_err("%s", e.msg);
+		return 1;
+	}
+	log_warn("%s", e.msg);
+	return SESSION_RECONNECT;
+}
+
 static int
 session_timeout(const struct session *s, int64_t now)
 {
 	int64_t next = now + SESSION_TICK_MS;
 
+	if (s->esp_rx_more)
+		return 0;
+	next = session_min(next, xport_next(&s->xp));
+	if (s->t == NULL)
+		return next <= now ? 0 : (int)(next - now);
 	if (s->rx_more || https_pending(s->t))
 		return 0;
 	next = session_min(next, s->last_rx + session_dead_ms);
@@ -349,50 +418,91 @@ session_ctl(struct session *s, short revents)
 	return SESSION_GO;
 }
 
+static bool
+session_esp_carries(const struct session *s)
+{
+	return s->xp.state == XPORT_ESP && s->udp_fd != -1 &&
+	    s->sa_out != NULL;
+}
+
+/* tun -> the transport in use. */
+static int
+session_from_tun(struct session *s, int64_t now)
+{
+	int r;
+
+	if (session_esp_carries(s))
+		return session_esp_tx(s);
+	if (s->t == NULL || s->tx_head != s->tx_tail)
+		return SESSION_GO;
+	if ((r = session_tun_read(s)) != SESSION_GO)
+		return r;
+	return s->tx_head != s->tx_tail ? session_flush(s, now) : SESSION_GO;
+}
+
 static int
 session_after_poll(struct session *s, const struct pollfd *pfd)
 {
 	int64_t now = session_now_ms();
 	int r;
 
-	if (pfd[2].revents != 0 && (r = session_ctl(s, pfd[2].revents)) !=
+	if (pfd[2].revents != 0) {
+		if ((r = session_ctl(s, pfd[2].revents)) != SESSION_GO)
+			return r;
+		session_esp_check_rekey(s, now);
+	}
+	if (s->udp_fd != -1 && (pfd[3].revents != 0 || s->esp_rx_more) &&
+	    (r = session_esp_rx(s, now)) != SESSION_GO)
+		return r;
+	if (s->t != NULL && (pfd[1].revents != 0 || s->rx_more ||
+	    https_pending(s->t)) && (r = session_rx(s, now)) != SESSION_GO)
+		return r;
+	if (pfd[0].revents != 0 && (r = session_from_tun(s, now)) !=
 	    SESSION_GO)
 		return r;
-	if (pfd[1].revents != 0 || s->rx_more || https_pending(s->t)) {
-		r = session_rx(s, now);
-		if (r != SESSION_GO)
-			return r;
-	}
-	if (pfd[0].revents != 0 && s->tx_head == s->tx_tail) {
-		r = session_tun_read(s);
-		if (r != SESSION_GO)
-			return r;
-	}
-	if (s->tx_head != s->tx_tail)
+	if (s->t != NULL && s->tx_head != s->tx_tail)
 		return session_flush(s, now);
 	return SESSION_GO;
+}
+
+static void
+session_poll_set(struct session *s, struct pollfd *pfd)
+{
+	int i;
+
+	/* Read tun only when the transport can take it: ESP up, or the
+	 * HTTPS queue empty (the back-pressure when TLS cannot take more;
+	 * the kernel queue holds the rest). */
+	pfd[0].fd = -1;
+	if (session_esp_carries(s) || (s->t != NULL &&
+	    s->tx_head == s->tx_tail))
+		pfd[0].fd = s->io->tun_fd;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = s->t != NULL ? https_fd(s->t) : -1;
+	pfd[1].events = (short)(s->rx_wait | s->tx_wait);
+	pfd[2].fd = s->ctl_fd;
+	pfd[2].events = POLLIN;
+	pfd[3].fd = s->udp_fd;
+	pfd[3].events = POLLIN;
+	for (i = 0; i < SESSION_POLL_FDS; i++)
+		pfd[i].revents = 0;
 }
 
 static int
 session_step(struct session *s)
 {
-	struct pollfd pfd[3];
+	struct pollfd pfd[SESSION_POLL_FDS];
 	int64_t now = session_now_ms();
 	int r;
 
-	r = session_timers(s, now);
-	if (r != SESSION_GO)
+	session_esp_check_rekey(s, now);
+	if ((r = session_esp_timers(s, now)) != SESSION_GO)
 		return r;
-	/* Read tun only when the queue is empty: that is the back-pressure
-	 * when TLS cannot take more; the kernel queue holds the rest. */
-	pfd[0].fd = s->tx_head == s->tx_tail ? s->io->tun_fd : -1;
-	pfd[0].events = POLLIN;
-	pfd[1].fd = https_fd(s->t);
-	pfd[1].events = (short)(s->rx_wait | s->tx_wait);
-	pfd[2].fd = s->ctl_fd;
-	pfd[2].events = POLLIN;
-	pfd[0].revents = pfd[1].revents = pfd[2].revents = 0;
-	if (poll(pfd, 3, session_timeout(s, now)) == -1 && errno != EINTR) {
+	if (s->t != NULL && (r = session_timers(s, now)) != SESSION_GO)
+		return r;
+	session_poll_set(s, pfd);
+	if (poll(pfd, SESSION_POLL_FDS, session_timeout(s, now)) == -1 &&
+	    errno != EINTR) {
 		log_err("session: poll: %s", strerror(errno));
 		return 1;
 	}
@@ -469,31 +579,65 @@ session_reconnect(struct session *s)
 	s->st->reconnects++;
 	log_info("https: tunnel re-established");
 	session_tunnel_up(s, session_now_ms());
+	session_set_mtu(s, session_https_mtu(s));
 	return SESSION_GO;
 }
 
-int
-session_run(struct session_io *io, struct tunnel_stats *st)
+struct session *
+session_new(struct session_io *io, struct tunnel_stats *st)
 {
 	struct session *s;
-	int r = SESSION_GO;
 
-	s = calloc(1, sizeof(*s));
-	if (s == NULL) {
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		log_err("session: out of memory");
-		https_close(io->first);
-		io->first = NULL;
-		return 1;
+		return NULL;
 	}
 	s->io = io;
 	s->st = st;
 	s->ctl_fd = io->ctl_fd;
-	s->t = io->first;
-	io->first = NULL;
+	s->udp_fd = -1;
+	s->gen = io->cfg_gen != NULL ? *io->cfg_gen : 0;
 	https_ctx_set_cancel(io->https, io->stop);
-	session_tunnel_up(s, session_now_ms());
-	if (s->t == NULL)
-		r = SESSION_RECONNECT;
+	xport_init(&s->xp, session_now_ms(), false);
+	return s;
+}
+
+/* ESP probes for up to 5 s, else (or without ESP) the HTTPS tunnel. */
+int
+session_start(struct session *s)
+{
+	int r = SESSION_GO;
+
+	xport_init(&s->xp, session_now_ms(), session_esp_setup(s));
+	if (s->udp_fd != -1)
+		log_info("esp: probing the gateway on UDP port %u",
+		    (unsigned)s->udp_port);
+	while (s->xp.state != XPORT_ESP && s->t == NULL) {
+		session_maybe_dump(s);
+		if (session_stopped(s))
+			return 0;
+		r = session_step(s);
+		if (r == SESSION_RECONNECT)
+			return 1;
+		if (r != SESSION_GO)
+			return r;
+	}
+	s->started = true;
+	session_sync_stats(s);
+	return SESSION_UP;
+}
+
+unsigned
+session_mtu(const struct session *s)
+{
+	return s->mtu;
+}
+
+int
+session_loop(struct session *s)
+{
+	int r = SESSION_GO;
+
 	while (r == SESSION_GO || r == SESSION_RECONNECT) {
 		session_maybe_dump(s);
 		if (session_stopped(s))
@@ -503,20 +647,84 @@ session_run(struct session_io *io, struct tunnel_stats *st)
 		else
 			r = session_step(s);
 	}
+	session_sync_stats(s);
+	return r;
+}
+
+void
+session_free(struct session *s)
+{
+	if (s == NULL)
+		return;
 	session_drop_tunnel(s);
+	session_esp_close(s);
 	explicit_bzero(s, sizeof(*s));
 	free(s);
+}
+
+int
+session_run(struct session_io *io, struct tunnel_stats *st)
+{
+	struct session *s;
+	int r;
+
+	if ((s = session_new(io, st)) == NULL) {
+		https_close(io->first);
+		io->first = NULL;
+		return 1;
+	}
+	if (io->first != NULL) {
+		s->t = io->first;
+		io->first = NULL;
+		session_tunnel_up(s, session_now_ms());
+		xport_https_up(&s->xp);
+		s->started = true;
+		r = session_loop(s);
+	} else if ((r = session_start(s)) == SESSION_UP)
+		r = session_loop(s);
+	session_free(s);
 	return r;
+}
+
+/* "12" seconds since the SA came in, or "-" without one. */
+static const char *
+session_sa_age(const struct tunnel_stats *st, char *out, size_t len)
+{
+	if (st->sa_since_ms == 0)
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%" PRId64,
+		    (session_now_ms() - st->sa_since_ms) / 1000);
+	return out;
 }
 
 void
 session_log_stats(const struct tunnel_stats *st)
 {
+	const uint64_t *d = st->esp_drop;
+	char age[24];
+
 	log_info("stats: tx %" PRIu64 " packets %" PRIu64 " bytes, rx %"
-	    PRIu64 " packets %" PRIu64 " bytes, keepalive tx %" PRIu64
-	    " rx %" PRIu64 ", dropped %" PRIu64 " bad frames %" PRIu64
-	    " tun full, reconnects %" PRIu64, st->tx_pkts, st->tx_bytes,
-	    st->rx_pkts, st->rx_bytes, st->keepalive_tx, st->keepalive_rx,
+	    PRIu64 " packets %" PRIu64 " bytes; transport %s, SA age %s s;"
+	    " esp tx %" PRIu64 "/%" PRIu64 " rx %" PRIu64 "/%" PRIu64
+	    ", probes %" PRIu64 " replies %" PRIu64 "; esp drops: "
+	    "bad ICV %" PRIu64 ", replay %" PRIu64 ", bad padding %" PRIu64
+	    ", wrong SPI %" PRIu64 ", too short %" PRIu64 ", bad next header %"
+	    PRIu64 ", bad inner %" PRIu64 ", too large %" PRIu64 ", early %"
+	    PRIu64 "; udp tx drops %" PRIu64 ", reopens %" PRIu64 "; esp "
+	    "fallbacks %" PRIu64 ", deaths %" PRIu64 ", rekeys %" PRIu64
+	    "; https: keepalive tx %" PRIu64 " rx %" PRIu64 ", dropped %"
+	    PRIu64 " bad frames %" PRIu64 " tun full, reconnects %" PRIu64,
+	    st->tx_pkts, st->tx_bytes, st->rx_pkts, st->rx_bytes,
+	    st->transport[0] != '\0' ? st->transport : "none",
+	    session_sa_age(st, age, sizeof(age)),
+	    st->esp_tx_pkts, st->esp_tx_bytes, st->esp_rx_pkts,
+	    st->esp_rx_bytes, st->probes_tx, st->probe_replies,
+	    d[ESP_DROP_ICV], d[ESP_DROP_REPLAY], d[ESP_DROP_PAD],
+	    d[ESP_DROP_SPI], d[ESP_DROP_SHORT], d[ESP_DROP_NEXTHDR],
+	    st->esp_drop_inner, st->esp_drop_big, st->esp_drop_early,
+	    st->udp_tx_drop, st->udp_reopens, st->esp_fallbacks,
+	    st->esp_deaths, st->rekeys, st->keepalive_tx, st->keepalive_rx,
 	    st->drop_bad_frame, st->drop_tun_full, st->reconnects);
 }
 

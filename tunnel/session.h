@@ -1,17 +1,19 @@
 /*
- * The packet-moving side of gp-tunnel: opens the HTTPS tunnel, runs the
- * tun <-> tunnel loop (vectors of packets, keepalive after 10 s idle, dead
- * after 20 s of silence, bounded reconnect), and reports why it stopped.
- * It gets every resource from its caller, which acquired them before any
- * network byte is read; the sandbox issue moves this into [net].
+ * The packet-moving side of gp-tunnel: brings up ESP (magic-ping probes)
+ * or the HTTPS tunnel, runs the tun <-> transport loop (vectors of
+ * packets, DPD and keepalives, ESP -> HTTPS fallback, rekey, bounded
+ * reconnect), and reports why it stopped. It gets its resources from its
+ * caller; the sandbox issue moves this into [net].
  */
 #ifndef GPVPN_TUNNEL_SESSION_H
 #define GPVPN_TUNNEL_SESSION_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ipc/config.h"
+#include "tunnel/esp.h"
 #include "tunnel/https.h"
 
 #define KEEPALIVE_IDLE_MS	10000
@@ -25,6 +27,21 @@ struct tunnel_stats {
 	uint64_t	drop_bad_frame;		/* bad length, ethertype... */
 	uint64_t	drop_tun_full;
 	uint64_t	reconnects;
+	/* ESP (issue 3); tx_/rx_ above count both transports. */
+	uint64_t	esp_tx_pkts, esp_tx_bytes;
+	uint64_t	esp_rx_pkts, esp_rx_bytes;
+	uint64_t	esp_drop[ESP_DROP_REASONS];	/* esp_decrypt said */
+	uint64_t	esp_drop_inner;	/* decrypted, not a sane IP packet */
+	uint64_t	esp_drop_big;	/* datagram or tun packet too large */
+	uint64_t	esp_drop_early;	/* data before the tun device exists */
+	uint64_t	udp_tx_drop;	/* socket buffer full or send error */
+	uint64_t	udp_reopens;	/* after ECONNREFUSED */
+	uint64_t	probes_tx, probe_replies;
+	uint64_t	esp_fallbacks;	/* probes unanswered for 5 s */
+	uint64_t	esp_deaths;	/* DPD: 20 s of silence */
+	uint64_t	rekeys;
+	char		transport[16];	/* "esp", "https", "probing"... */
+	int64_t		sa_since_ms;	/* monotonic time the SA came in */
 };
 
 enum ctl_action {
@@ -45,10 +62,37 @@ struct session_io {
 	void			*ctl_arg;
 	volatile sig_atomic_t	*stop;		/* set by SIGINT/SIGTERM */
 	volatile sig_atomic_t	*dump_stats;	/* set by SIGUSR1 */
+	/* Issue 3 additions; all may be zero/NULL. */
+	bool			 no_esp;	/* --no-esp */
+	/* Bumped by on_ctl when it installed a new CONFIG in *cfg. */
+	const uint64_t		*cfg_gen;
+	/* ESP died: ask gp-auth for fresh keys (socketpair only). */
+	void			(*need_config)(void *arg);	/* ctl_arg */
+	/* The transport changed: give tun this MTU. 0 or -1. */
+	int			(*set_mtu)(void *arg, unsigned mtu);
+	void			*mtu_arg;
 };
 
-/* Returns the exit status: 0 clean stop, 1 error, 2 cookie rejected. */
+struct session;
+/* Returned by session_start when a transport is up. */
+#define SESSION_UP	(-1)
+
+/*
+ * Two steps, so that gp-tunnel applies nothing before a transport works:
+ * session_start() probes ESP (at most 5 s) or opens the HTTPS tunnel and
+ * returns SESSION_UP, or an exit status (0 stopped, 1 error, 2 cookie
+ * rejected). Then the caller creates tun, runs the connect script with
+ * session_mtu(), sets io->tun_fd and calls session_loop() (exit status).
+ */
+struct session *session_new(struct session_io *io, struct tunnel_stats *st);
+int	session_start(struct session *s);
+unsigned session_mtu(const struct session *s);
+int	session_loop(struct session *s);
+void	session_free(struct session *s);
+
+/* All in one, tun already open: io->first (may be NULL) or start. */
 int	session_run(struct session_io *io, struct tunnel_stats *st);
+/* One line: transport, SA age, traffic, drops by reason, HTTPS counters. */
 void	session_log_stats(const struct tunnel_stats *st);
 
 /* Tests only: shorter keepalive and dead-peer times (milliseconds). */

@@ -2,12 +2,22 @@
 """gpgw: a GlobalProtect test gateway for gpvpn's tests and demo.
 
 It speaks the gateway side of PROTOCOL.md (prelogin, login, getconfig, HIP
-check, logout and the HTTPS tunnel) with the Python standard library only,
-and shares no code with the client on purpose: a bug copied into both sides
-would pass every test. Tunnel packets are bridged onto a tun device in the
+check, logout, the HTTPS tunnel and ESP over UDP) with the Python standard
+library and python3-cryptography (ESP, in gpesp.py), and shares no code
+with the client on purpose: a bug copied into both sides would pass every
+test. Tunnel packets, HTTPS or ESP, are bridged onto a tun device in the
 gateway's namespace, so they route to a LAN behind it. Every request and
 tunnel event goes to a JSON-lines log (--log) with secrets redacted, so the
-tests can assert what the client sent.
+tests can assert what the client sent; the counters (at exit and on
+SIGUSR1) say per session which transport carried its traffic.
+
+ESP rules (PROTOCOL.md §7, §1): each getconfig issues fresh keys; the
+gateway sends with the newest SA the client has used, accepts an older
+one for ESP_SA_GRACE_S after a new getconfig, and routes a session's
+packets over ESP while the client sent a valid datagram in the last
+ESP_UP_S; opening the HTTPS tunnel kills the session's keys until its next
+getconfig. Fault switches: --udp-drop, --udp-drop-after, --esp-replay,
+--esp-corrupt.
 """
 
 import argparse
@@ -31,6 +41,10 @@ import traceback
 import urllib.parse
 from xml.sax.saxutils import escape as xml_escape
 
+sys.dont_write_bytecode = True  # no __pycache__ in the tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gpesp  # noqa: E402  (our own ESP, next to this file)
+
 # Limits and timers, with their units.
 MAX_HEADER_BYTES = 16 * 1024
 MAX_BODY_BYTES = 1024 * 1024
@@ -43,6 +57,12 @@ TLS_WRITE_CHUNK_BYTES = 16384
 TUN_READ_BURST = 64
 POOL_FIRST_HOST = 10  # tunnel addresses start at .10 of the pool
 DROP_LOG_MAX = 5  # dropped packets logged with their head, per tunnel
+UDP_READ_BURST = 64
+UDP_MAX_BYTES = 65535
+UDP_RCVBUF_BYTES = 8 * 1024 * 1024
+ESP_SA_GRACE_S = 10  # an old SA still works this long after a new one
+ESP_UP_S = 30  # ESP is "up" while the client sent a valid ESP this recently
+ESP_INSTALL_WAIT_S = 2
 
 # PROTOCOL.md §8.3: the 16-byte GPST header.
 GPST_MAGIC = b"\x1a\x2b\x3c\x4d"
@@ -158,6 +178,41 @@ class Session:
         self.jar = None
         self.esp = None
         self.getconfigs = 0
+        self.id = 0  # set by State.login
+        # ESP state: owned by the event loop thread (Loop.esp_*).
+        self.pairs = []  # EspPair, oldest first; [] = keys dead
+        self.esp_peer = None  # (addr, port) of the last valid datagram
+        self.esp_first_rx = None  # monotonic time of the first one
+        self.esp_last_rx = 0.0
+        self.est = dict.fromkeys(SESSION_STATS, 0)
+        self.edrops = {}
+
+
+SESSION_STATS = ("esp_in_pkts", "esp_in_bytes", "esp_out_pkts",
+                 "esp_out_bytes", "esp_in_data_pkts", "esp_out_data_pkts",
+                 "magic_replies", "magic_replies_v6", "https_c2s_pkts",
+                 "https_s2c_pkts",
+                 "sas_issued", "sas_used", "keys_killed", "replays_sent",
+                 "corrupt_sent")
+
+
+class EspPair:
+    """One getconfig's keys: the gateway's inbound (c2s) and outbound
+    (s2c) SAs."""
+
+    def __init__(self, keys, enc, mac, gen):
+        h = bytes.fromhex
+        self.inb = gpesp.Sa(keys["c2s-spi"], enc, h(keys["ekey-c2s"]), mac,
+                            h(keys["akey-c2s"]))
+        self.out = gpesp.Sa(keys["s2c-spi"], enc, h(keys["ekey-s2c"]), mac,
+                            h(keys["akey-s2c"]))
+        self.gen = gen
+        self.superseded = None  # monotonic time a newer pair came
+        self.used = False  # the client sent a valid datagram with it
+
+    def alive(self, t):
+        return self.superseded is None or t - self.superseded < \
+            ESP_SA_GRACE_S
 
 
 class State:
@@ -170,6 +225,7 @@ class State:
         self.counters = counters
         self.lock = threading.Lock()
         self.sessions = {}  # authcookie -> Session
+        self.all_sessions = []  # for the counters, logged out or not
         self.jars = {}  # jar token -> authcookie or None
         net = ipaddress.ip_network(opts.pool, strict=False)
         reserved = {ipaddress.ip_interface(opts.tun_addr).ip} \
@@ -207,6 +263,8 @@ class State:
             s = Session(user, self.opts.portal_name, self.opts.domain,
                         computer, ip4, ip6)
             s.jar = jar
+            s.id = len(self.all_sessions) + 1
+            self.all_sessions.append(s)
             self.jars[jar] = s.authcookie
             self.sessions[s.authcookie] = s
         self.secret_log.write({"event": "login", "user": user,
@@ -456,8 +514,13 @@ class Tunnel:
 class Loop:
     """The main thread: accepts, reads tun, moves tunnel packets."""
 
-    def __init__(self, gw, listener, tun_fd):
+    def __init__(self, gw, listener, tun_fd, udp=None):
         self.gw = gw
+        self.udp = udp
+        self.by_spi = {}  # inbound (c2s) SPI -> (Session, EspPair)
+        self.sess_by_ip = {}  # packed tunnel address -> Session (ESP)
+        self.esp_gen = 0
+        self.spi_drops = 0
         self.sel = selectors.DefaultSelector()
         self.listener = listener
         self.tun_fd = tun_fd
@@ -475,6 +538,8 @@ class Loop:
         self.sel.register(self.wake_r, selectors.EVENT_READ, "wake")
         if tun_fd is not None:
             self.sel.register(tun_fd, selectors.EVENT_READ, "tun")
+        if udp is not None:
+            self.sel.register(udp, selectors.EVENT_READ, "udp")
 
     def post(self, item):
         """Called from other threads: adopt a tunnel or close a session."""
@@ -507,6 +572,8 @@ class Loop:
             self.drain_inbox()
         elif what == "tun":
             self.read_tun()
+        elif what == "udp":
+            self.read_udp()
         elif isinstance(what, Tunnel):
             if ev & selectors.EVENT_READ:
                 self.read_tunnel(what)
@@ -537,6 +604,22 @@ class Loop:
                 for t in list(self.tunnels):
                     if t.session is obj:
                         self.close(t, "logout")
+                self.esp_kill(obj, "logout")
+                for k in [k for k, v in self.sess_by_ip.items()
+                          if v is obj]:
+                    del self.sess_by_ip[k]
+            elif kind == "call":  # (function, args, threading.Event)
+                fn, args, done = obj
+                try:
+                    fn(*args)
+                finally:
+                    done.set()
+
+    def call(self, fn, *args):
+        """Run fn(*args) in the loop thread and wait for it (bounded)."""
+        done = threading.Event()
+        self.post(("call", (fn, args, done)))
+        return done.wait(ESP_INSTALL_WAIT_S)
 
     def adopt(self, t):
         t.sock.setblocking(False)
@@ -544,6 +627,9 @@ class Loop:
             if old.session is t.session:
                 self.close(old, "replaced by a new tunnel")
         self.tunnels.add(t)
+        # PROTOCOL.md §1: the HTTPS tunnel kills the session's ESP keys
+        # until its next getconfig.
+        self.esp_kill(t.session, "https tunnel connect")
         for ip in (t.session.ip4, t.session.ip6):
             if ip is not None:
                 self.by_ip[ip.packed] = t
@@ -635,6 +721,7 @@ class Loop:
             return
         t.st["c2s_pkts"] += 1
         t.st["c2s_bytes"] += len(pkt)
+        t.session.est["https_c2s_pkts"] += 1
         self.gw.counters.add("c2s_pkts")
         self.gw.counters.add("c2s_bytes", len(pkt))
         if self.tun_fd is None:
@@ -686,6 +773,13 @@ class Loop:
             self.gw.counters.add("drop_s2c_malformed")
             return None
         t = self.by_ip.get(bytes(dst))
+        s = self.sess_by_ip.get(bytes(dst))
+        pair = self.esp_out_pair(s) if s is not None else None
+        if pair is not None and (t is None or time.monotonic() -
+                                 s.esp_last_rx < ESP_UP_S):
+            s.est["esp_out_data_pkts"] += 1
+            self.esp_send(s, pair, pkt)
+            return None
         if t is None:
             self.gw.counters.add("drop_s2c_no_tunnel")
             self.no_tunnel_drops += 1
@@ -699,6 +793,7 @@ class Loop:
             return None
         t.st["s2c_pkts"] += 1
         t.st["s2c_bytes"] += len(pkt)
+        t.session.est["https_s2c_pkts"] += 1
         self.gw.counters.add("s2c_pkts")
         self.gw.counters.add("s2c_bytes", len(pkt))
         hdr = GPST_MAGIC + struct.pack(">HH", etype, len(pkt))
@@ -746,6 +841,186 @@ class Loop:
         if self.sel.get_key(t.sock).events != ev:
             self.sel.modify(t.sock, ev, t)
 
+    # ---- ESP (PROTOCOL.md §7) ----
+
+    def esp_install(self, s, keys, enc, mac, peer):
+        """A getconfig issued keys: the older pairs get a grace period."""
+        t = time.monotonic()
+        for p in s.pairs:
+            if p.superseded is None:
+                p.superseded = t
+        self.esp_gen += 1
+        pair = EspPair(keys, enc, mac, self.esp_gen)
+        s.pairs.append(pair)
+        self.by_spi[pair.inb.spi] = (s, pair)
+        for ip in (s.ip4, s.ip6):
+            if ip is not None:
+                self.sess_by_ip[ip.packed] = s
+        s.est["sas_issued"] += 1
+        self.gw.counters.add("esp_sas_issued")
+        self.esp_prune(s)
+        self.gw.log.write({"event": "esp_keys", "session": s.id,
+                           "gen": pair.gen, "enc": enc, "hmac": mac,
+                           "c2s_spi": "0x%08x" % pair.inb.spi,
+                           "s2c_spi": "0x%08x" % pair.out.spi,
+                           "client": peer, "live_sas": len(s.pairs)})
+
+    def esp_kill(self, s, why):
+        if not s.pairs:
+            return
+        for p in s.pairs:
+            self.by_spi.pop(p.inb.spi, None)
+        s.pairs = []
+        s.est["keys_killed"] += 1
+        self.gw.counters.add("esp_keys_killed")
+        self.gw.log.write({"event": "esp_keys_killed", "session": s.id,
+                           "reason": why})
+
+    def esp_prune(self, s):
+        t = time.monotonic()
+        for p in [p for p in s.pairs if not p.alive(t)]:
+            s.pairs.remove(p)
+            self.by_spi.pop(p.inb.spi, None)
+
+    def esp_udp_dead(self, s):
+        o = self.gw.opts
+        return o.udp_drop or (o.udp_drop_after is not None and
+                              s.esp_first_rx is not None and
+                              time.monotonic() - s.esp_first_rx >
+                              o.udp_drop_after)
+
+    def esp_out_pair(self, s):
+        """The SA to send with: the newest the client has used."""
+        if s.esp_peer is None or not s.pairs or self.esp_udp_dead(s):
+            return None
+        t = time.monotonic()
+        for p in reversed(s.pairs):
+            if p.used and p.alive(t):
+                return p
+        return None
+
+    def esp_drop(self, s, why, data=None):
+        self.gw.counters.add("esp_drop_" + why)
+        if s is not None:
+            s.edrops[why] = s.edrops.get(why, 0) + 1
+        elif data is not None:
+            self.spi_drops += 1
+            if self.spi_drops <= DROP_LOG_MAX:
+                self.gw.log.write({"event": "esp_drop", "why": why,
+                                   "head": data[:16].hex()})
+
+    def read_udp(self):
+        for _ in range(UDP_READ_BURST):
+            try:
+                data, addr = self.udp.recvfrom(UDP_MAX_BYTES)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:  # e.g. ICMP errors from a vanished client
+                self.gw.counters.add("udp_recv_error")
+                return
+            try:
+                self.esp_datagram(data, addr[:2])
+            except Exception:  # a gateway bug: log it, keep serving
+                traceback.print_exc()
+                self.gw.counters.add("esp_internal_error")
+
+    def esp_datagram(self, data, addr):
+        s, pair = self.by_spi.get(gpesp.spi_of(data), (None, None))
+        if self.gw.opts.udp_drop:
+            self.esp_drop(s, "udp_drop")
+            return
+        if s is None or not pair.alive(time.monotonic()):
+            self.esp_drop(None, "spi", data)
+            return
+        if self.esp_udp_dead(s):
+            self.esp_drop(s, "udp_drop")
+            return
+        inner, why = pair.inb.decrypt(data)
+        if inner is None:
+            self.esp_drop(s, why)
+            return
+        if not self.inner_source_ok(s, inner):
+            self.esp_drop(s, "source")
+            if s.edrops["source"] <= DROP_LOG_MAX:
+                self.gw.log.write({"event": "esp_drop", "session": s.id,
+                                   "why": "source",
+                                   "head": inner[:48].hex()})
+            return
+        self.esp_valid(s, pair, addr, len(inner))
+        reply = gpesp.magic_reply(inner, self.gw.gw4, self.gw.gw6)
+        if reply is not None:
+            s.est["magic_replies"] += 1
+            if reply[0] >> 4 == 6:
+                s.est["magic_replies_v6"] += 1
+            self.gw.counters.add("magic_replies")
+            self.esp_send(s, self.esp_out_pair(s) or pair, reply)
+            return
+        s.est["esp_in_data_pkts"] += 1
+        if self.tun_fd is not None:
+            try:
+                os.write(self.tun_fd, inner)
+            except OSError:
+                self.gw.counters.add("drop_tun_write")
+
+    def inner_source_ok(self, s, pkt):
+        if pkt[0] >> 4 == 4:
+            return len(pkt) >= 20 and pkt[12:16] == s.ip4.packed
+        return s.ip6 is not None and len(pkt) >= 40 and \
+            pkt[8:24] == s.ip6.packed
+
+    def esp_valid(self, s, pair, addr, n):
+        t = time.monotonic()
+        if s.esp_first_rx is None:
+            s.esp_first_rx = t
+        s.esp_last_rx = t
+        if s.esp_peer != addr:
+            s.esp_peer = addr
+            self.gw.log.write({"event": "esp_peer", "session": s.id,
+                               "peer": "%s:%d" % addr})
+        if not pair.used:
+            pair.used = True
+            s.est["sas_used"] += 1
+            self.gw.log.write({"event": "esp_sa_used", "session": s.id,
+                               "gen": pair.gen})
+        s.est["esp_in_pkts"] += 1
+        s.est["esp_in_bytes"] += n
+        self.gw.counters.add("esp_in_pkts")
+        self.gw.counters.add("esp_in_bytes", n)
+
+    def esp_send(self, s, pair, pkt):
+        """Encrypt and send, with the --esp-corrupt/--esp-replay faults:
+        bad copies go before the good datagram, the replay after it."""
+        o = self.gw.opts
+        dgram = pair.out.encrypt(pkt)
+        if s.est["corrupt_sent"] < o.esp_corrupt:
+            kind = s.est["corrupt_sent"] % 3
+            s.est["corrupt_sent"] += 1
+            self.gw.counters.add("esp_corrupt_sent")
+            self.udp_send(s, self.corrupted(pair, dgram, pkt, kind))
+        self.udp_send(s, dgram)
+        s.est["esp_out_pkts"] += 1
+        s.est["esp_out_bytes"] += len(pkt)
+        self.gw.counters.add("esp_out_pkts")
+        self.gw.counters.add("esp_out_bytes", len(pkt))
+        if s.est["replays_sent"] < o.esp_replay:
+            s.est["replays_sent"] += 1
+            self.gw.counters.add("esp_replays_sent")
+            self.udp_send(s, dgram)
+
+    @staticmethod
+    def corrupted(pair, dgram, pkt, kind):
+        if kind == 0:  # one ICV bit flipped
+            return dgram[:-1] + bytes([dgram[-1] ^ 1])
+        if kind == 1:  # valid ICV, bad padding (its own sequence number)
+            return pair.out.encrypt(pkt, bad_pad=True)
+        return bytes([dgram[0] ^ 0xFF]) + dgram[1:]  # unknown SPI
+
+    def udp_send(self, s, dgram):
+        try:
+            self.udp.sendto(dgram, s.esp_peer)
+        except OSError:
+            self.gw.counters.add("udp_send_error")
+
     def expire_idle(self):
         limit = time.monotonic() - self.gw.opts.tunnel_idle_timeout
         for t in list(self.tunnels):
@@ -764,6 +1039,9 @@ class Gateway:
         self.ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         self.ctx.load_cert_chain(opts.cert, opts.key)
         self.loop = None
+        self.gw4 = ipaddress.IPv4Address(opts.gw_address).packed
+        self.gw6 = ipaddress.IPv6Address(opts.gw_address_v6).packed \
+            if opts.gw_address_v6 else None
         self.routes = {
             "/ssl-vpn/prelogin.esp": self.h_prelogin,
             "/global-protect/prelogin.esp": self.h_portal_prelogin,
@@ -951,21 +1229,52 @@ class Gateway:
                                          "hmac-algo")
                              if not form_get(req.form, k)]
         s.getconfigs += 1
-        s.esp = self.esp_keys()
-        self.state.secret_log.write(dict(event="esp-keys", user=s.user,
-                                         **s.esp))
+        s.esp = None
+        info["esp"] = self.esp_offer_ok(req.form)
+        if info["esp"] == "yes":
+            s.esp = self.esp_keys()
+            self.state.secret_log.write(dict(
+                event="esp-keys", user=s.user, session=s.id,
+                enc=self.opts.esp_enc, hmac=self.opts.esp_hmac,
+                gateway=self.opts.gw_udp_host, client=conn.peer,
+                udp_port=self.opts.udp_port, **s.esp))
+            if not self.loop.call(self.loop.esp_install, s, s.esp,
+                                  gpesp.enc_canon(self.opts.esp_enc),
+                                  self.opts.esp_hmac, conn.peer):
+                return Reply(500, error_xml("gateway busy"), **info)
+        else:
+            self.loop.post(("call", (self.loop.esp_kill,
+                                     (s, "getconfig without ESP"),
+                                     threading.Event())))
         info["assigned_ip"] = str(s.ip4)
         return Reply(200, xml_reply(self.config_xml(s)), jar_ok=True, **info)
+
+    def esp_offer_ok(self, form):
+        """'yes', or why this getconfig gets no <ipsec>: the gateway's
+        suite must be in the client's enc-algo/hmac-algo offer."""
+        if self.opts.no_esp:
+            return "off (--no-esp)"
+        encs = [gpesp.enc_canon(a.strip()) for a in
+                (form_get(form, "enc-algo") or "").split(",")]
+        macs = [a.strip() for a in
+                (form_get(form, "hmac-algo") or "").split(",")]
+        if gpesp.enc_canon(self.opts.esp_enc) not in encs or \
+                self.opts.esp_hmac not in macs:
+            self.counters.add("esp_suite_not_offered")
+            return "suite not offered"
+        return "yes"
 
     def esp_keys(self):
         if self.opts.fixed_esp_keys:
             return dict(FIXED_ESP)
+        elen = gpesp.ENC_KEY_BYTES[self.opts.esp_enc]
+        alen = gpesp.MAC_ALGS[self.opts.esp_hmac][1]
         return {"c2s-spi": secrets.randbits(31) | 1 << 31,
                 "s2c-spi": secrets.randbits(31) | 1 << 31,
-                "ekey-c2s": secrets.token_hex(16),
-                "ekey-s2c": secrets.token_hex(16),
-                "akey-c2s": secrets.token_hex(20),
-                "akey-s2c": secrets.token_hex(20)}
+                "ekey-c2s": secrets.token_hex(elen),
+                "ekey-s2c": secrets.token_hex(elen),
+                "akey-c2s": secrets.token_hex(alen),
+                "akey-s2c": secrets.token_hex(alen)}
 
     def config_xml(self, s):
         o = self.opts
@@ -990,6 +1299,8 @@ class Gateway:
             "<disconnect-on-idle>10800</disconnect-on-idle>",
             "<bw-c2s>1000</bw-c2s><bw-s2c>1000</bw-s2c>",
             "<gw-address>%s</gw-address>" % xml_escape(o.gw_address),
+            "<gw-address-v6>%s</gw-address-v6>" % xml_escape(
+                o.gw_address_v6) if o.gw_address_v6 else "",
             "<ip-address>%s</ip-address>" % s.ip4,
             "<netmask>%s</netmask>" % o.netmask,
             "<ip-address-preferred>yes</ip-address-preferred>",
@@ -1007,15 +1318,18 @@ class Gateway:
             parts += ["<ip-address-v6>%s</ip-address-v6>" % s.ip6,
                       "<access-routes-v6>%s</access-routes-v6>"
                       % members([str(self.state.net6)])]
-        parts += [
-            "<ipsec><udp-port>4501</udp-port>",
-            "<ipsec-mode>esp-tunnel</ipsec-mode>",
-            "<enc-algo>aes-128-cbc</enc-algo><hmac-algo>sha1</hmac-algo>",
-            "<c2s-spi>0x%08x</c2s-spi>" % s.esp["c2s-spi"],
-            "<s2c-spi>0x%08x</s2c-spi>" % s.esp["s2c-spi"],
-            key("akey-s2c"), key("ekey-s2c"), key("akey-c2s"),
-            key("ekey-c2s"), "</ipsec>", "</response>",
-        ]
+        if s.esp is not None:
+            parts += [
+                "<ipsec><udp-port>%d</udp-port>" % o.udp_port,
+                "<ipsec-mode>esp-tunnel</ipsec-mode>",
+                "<enc-algo>%s</enc-algo>" % o.esp_enc,
+                "<hmac-algo>%s</hmac-algo>" % o.esp_hmac,
+                "<c2s-spi>0x%08x</c2s-spi>" % s.esp["c2s-spi"],
+                "<s2c-spi>0x%08x</s2c-spi>" % s.esp["s2c-spi"],
+                key("akey-s2c"), key("ekey-s2c"), key("akey-c2s"),
+                key("ekey-c2s"), "</ipsec>",
+            ]
+        parts.append("</response>")
         return "".join(parts)
 
     def h_hipcheck(self, req, conn, jar):
@@ -1078,11 +1392,39 @@ class Gateway:
     # ---- counters ----
 
     def print_counters(self, why):
+        """Global counters and, per session, ESP and HTTPS packets, drops
+        by reason and the transport that carried its traffic."""
         snap = self.counters.snapshot()
-        self.log.write({"event": "counters", "why": why, "counters": snap})
+        with self.state.lock:
+            sessions = list(self.state.all_sessions)
+        per = [session_summary(s) for s in sessions]
+        self.log.write({"event": "counters", "why": why, "counters": snap,
+                        "sessions": per})
         lines = ["gpgw counters (%s):" % why]
         lines += ["  %-28s %d" % kv for kv in snap.items()]
+        for p in per:
+            lines.append("  session %d (%s): transport %s, ESP in %d pkts "
+                         "%d B, out %d pkts %d B, magic replies %d, "
+                         "SAs issued %d used %d, HTTPS c2s %d s2c %d, "
+                         "drops %s" % (
+                             p["session"], p["user"], p["transport"],
+                             p["esp_in_pkts"], p["esp_in_bytes"],
+                             p["esp_out_pkts"], p["esp_out_bytes"],
+                             p["magic_replies"], p["sas_issued"],
+                             p["sas_used"], p["https_c2s_pkts"],
+                             p["https_s2c_pkts"],
+                             json.dumps(p["esp_drops"], sort_keys=True)))
         print("\n".join(lines), file=sys.stderr, flush=True)
+
+
+def session_summary(s):
+    e = s.est
+    esp = e["esp_in_data_pkts"] + e["esp_out_data_pkts"]
+    https = e["https_c2s_pkts"] + e["https_s2c_pkts"]
+    transport = {(True, False): "esp", (False, True): "https",
+                 (True, True): "esp+https"}.get((esp > 0, https > 0), "none")
+    return dict(session=s.id, user=s.user, transport=transport,
+                getconfigs=s.getconfigs, esp_drops=dict(s.edrops), **e)
 
 
 def tun_open(name, addrs, mtu):
@@ -1116,6 +1458,27 @@ def listen(addr):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((host, int(port)))
     s.listen(64)
+    s.setblocking(False)
+    return s
+
+
+def udp_listen(opts):
+    """The ESP socket, on the HTTPS address, unless --no-esp."""
+    if opts.no_esp:
+        return None
+    host = opts.gw_udp_host
+    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    # Python is slower than the client: a deep queue, so that a TCP burst
+    # through ESP does not overflow it (root may exceed rmem_max).
+    for opt in (getattr(socket, "SO_RCVBUFFORCE", None), socket.SO_RCVBUF):
+        try:
+            if opt is not None:
+                s.setsockopt(socket.SOL_SOCKET, opt, UDP_RCVBUF_BYTES)
+                break
+        except OSError:
+            pass
+    s.bind((host, opts.udp_port))
     s.setblocking(False)
     return s
 
@@ -1157,6 +1520,10 @@ def parse_args(argv):
     a("--tunnel-path", default="/ssl-tunnel-connect.sslvpn")
     a("--tunnel-idle-timeout", type=int, default=TUNNEL_IDLE_TIMEOUT_S,
       help="close a tunnel silent for this long (s)")
+    a("--gw-address-v6", metavar="ADDR",
+      help="<gw-address-v6> (IPv6 magic-ping target; default none)")
+    a("--udp-port", type=int, default=4501,
+      help="ESP UDP port, on the --listen address (default %(default)s)")
     a("--log", metavar="FILE", help="JSON-lines event log")
     a("--secrets", metavar="FILE",
       help="write issued cookies and ESP keys here (mode 0600; tests)")
@@ -1173,10 +1540,34 @@ def parse_args(argv):
                    "(clients must reassemble; breaks OpenConnect 9.01)")
     g.add_argument("--fixed-esp-keys", action="store_true",
                    help="send the PROTOCOL.md §7.6 test-vector keys")
+    e = p.add_argument_group("ESP")
+    e.add_argument("--no-esp", action="store_true",
+                   help="no <ipsec> in getconfig (HTTPS tunnel only)")
+    e.add_argument("--esp-enc", default="aes-128-cbc",
+                   choices=sorted(gpesp.ENC_KEY_BYTES),
+                   help="the gateway's cipher (default %(default)s)")
+    e.add_argument("--esp-hmac", default="sha1",
+                   choices=sorted(gpesp.MAC_ALGS),
+                   help="the gateway's HMAC (default %(default)s)")
+    e.add_argument("--udp-drop", action="store_true",
+                   help="issue ESP keys but ignore every datagram")
+    e.add_argument("--udp-drop-after", type=float, metavar="SECONDS",
+                   help="a session's ESP goes silent this long after its "
+                   "first valid datagram")
+    e.add_argument("--esp-replay", type=int, default=0, metavar="N",
+                   help="send each of a session's first N ESP datagrams "
+                   "twice")
+    e.add_argument("--esp-corrupt", type=int, default=0, metavar="N",
+                   help="send N bad datagrams (flipped ICV bit, bad "
+                   "padding, unknown SPI, in turn) before good ones")
     o = p.parse_args(argv)
+    if o.fixed_esp_keys and (gpesp.enc_canon(o.esp_enc) != "aes-128-cbc"
+                             or o.esp_hmac != "sha1"):
+        p.error("--fixed-esp-keys is for aes-128-cbc with sha1")
     o.dns = o.dns or ["198.18.64.53"]
     o.dns_suffix = o.dns_suffix or ["gpvpn.test"]
     o.route = o.route or ["198.18.64.0/24"]
+    o.gw_udp_host = o.listen.rpartition(":")[0].strip("[]")
     with open(o.password_file, encoding="utf-8") as fp:
         o.password = fp.readline().rstrip("\r\n")
     if not o.password:
@@ -1196,7 +1587,8 @@ def main(argv):
                                     net6.prefixlen))
         tun_fd = tun_open(opts.tun, addrs, opts.tun_mtu)
     lsock = listen(opts.listen)
-    loop = Loop(gw, lsock, tun_fd)
+    udp = udp_listen(opts)
+    loop = Loop(gw, lsock, tun_fd, udp)
     gw.loop = loop
     gw.state.loop = loop
 
@@ -1215,8 +1607,13 @@ def main(argv):
                   "pid": os.getpid(),
                   "modes": [m for m in ("reject_cookie", "portal",
                                         "no_jar_check", "fixed_esp_keys",
-                                        "coalesce_frames")
-                            if getattr(opts, m)]})
+                                        "coalesce_frames", "no_esp",
+                                        "udp_drop", "udp_drop_after",
+                                        "esp_replay", "esp_corrupt")
+                            if getattr(opts, m)],
+                  "esp": None if opts.no_esp else
+                  {"enc": opts.esp_enc, "hmac": opts.esp_hmac,
+                   "udp_port": opts.udp_port}})
     print("gpgw: ready on %s (pid %d)" % (opts.listen, os.getpid()),
           file=sys.stderr, flush=True)
     loop.run()

@@ -2,8 +2,10 @@
 # demo.sh: a narrated gpvpn session (`sudo make demo`). It builds three
 # network namespaces (client, gateway, a LAN host), starts our test
 # gateway, connects with gp-auth | gp-tunnel, pings both ways, moves 1 MiB
-# each way over TCP, shows the gateway's tunnel counters, disconnects and
-# cleans up, also on Ctrl-C. CLIENT=openconnect runs it with OpenConnect.
+# each way over TCP, shows the transport (ESP over UDP by default) and the
+# gateway's ESP and HTTPS counters, disconnects and cleans up, also on
+# Ctrl-C. CLIENT=openconnect runs it with OpenConnect; ESP=0 uses the
+# HTTPS tunnel only (client --no-esp, OpenConnect --no-dtls).
 set -u
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -21,6 +23,7 @@ fi
 
 . "$(dirname "$0")/lib.sh"
 CLIENT=${CLIENT:-gpvpn}
+ESP=${ESP:-1}
 QUIET=0
 
 if [ -t 1 ]; then
@@ -89,24 +92,33 @@ say "\$ ip netns exec $NS_G $PY $GW_PY --listen $GW_ADDR:443 \\"
 say "      --cert server.pem --key server.key --user $TEST_USER \\"
 say "      --password-file FILE --tun $GW_TUN --tun-addr $GW_TUN_ADDR/24 \\"
 say "      --pool $POOL --route $LAN_NET --log gw.log"
+say "(it also listens for ESP on UDP $GW_ADDR:4501; each getconfig hands"
+say " out fresh random ESP keys, aes-128-cbc + sha1 by default)"
 gw_start
 say "gateway ready (pid $GW_PID), log: $GW_LOG"
 
 if [ "$CLIENT" = openconnect ]; then
 	step "4. Connect with OpenConnect (CLIENT=openconnect)"
-	say "\$ printf 'PASSWORD\\n' | openconnect --protocol=gp --no-dtls \\"
+	OC_OPT=-v
+	[ "$ESP" = 1 ] || OC_OPT=--no-dtls
+	say "\$ printf 'PASSWORD\\n' | openconnect --protocol=gp $OC_OPT \\"
 	say "      --cafile ca.pem -u $TEST_USER --passwd-on-stdin \\"
 	say "      -i $C_TUN -s vpnc-script https://$GW_ADDR/"
-	openconnect_start oc
+	openconnect_start oc "$OC_OPT"
 	STOP_PID=$OC_PID
 	LOGS="$T/oc.err"
 else
 	step "4. Connect: gp-auth (as '$AUTH_USER') logs in and pipes the" \
 	    "tunnel configuration to gp-tunnel (root)"
+	TUN_OPT=
+	[ "$ESP" = 1 ] || TUN_OPT=--no-esp
 	say "\$ printf 'PASSWORD\\n' | gp-auth --cafile ca.pem -u $TEST_USER \\"
 	say "      --passwd-on-stdin https://$GW_ADDR/ | \\"
-	say "    gp-tunnel -i $C_TUN -s vpnc-script"
-	gpvpn_start demo
+	say "    gp-tunnel -i $C_TUN -s vpnc-script $TUN_OPT"
+	say "(gp-tunnel probes ESP with magic pings first; no answer in 5 s"
+	say " would make it open the HTTPS tunnel instead)"
+	# shellcheck disable=SC2086
+	gpvpn_start demo $TUN_OPT
 	STOP_PID=$TUN_PID
 	LOGS="$T/auth-demo.err $T/tun-demo.err"
 fi
@@ -142,24 +154,51 @@ else
 	say "TRANSFER FAILED"
 fi
 
-step "8. The gateway's counters (SIGUSR1): the HTTPS tunnel, each way"
-kill -USR1 "$GW_PID"
-wait_until 30 0.1 gwlog_has "r.get('event') == 'counters'"
+step "8. Which transport carried it, and the counters on both ends"
+if [ "$CLIENT" = openconnect ]; then
+	say "openconnect says:"
+	grep -E 'ESP session established|SSL connected|ESP established' \
+	    "$T/oc.out" "$T/oc.err" 2>/dev/null | sed 's/^[^:]*:/     /'
+else
+	say "gp-tunnel's status line (SIGUSR1):"
+	c=$(grep -c 'stats:' "$T/tun-demo.err")
+	kill -USR1 "$TUN_PID"
+	wait_until 30 0.1 eval \
+	    '[ "$(grep -c stats: "$T/tun-demo.err")" -gt "$c" ]'
+	grep 'stats:' "$T/tun-demo.err" | tail -n 1 | sed 's/.*stats: //' |
+	    tr ';' '\n' | sed 's/^ */     /'
+fi
+say "the gateway's counters (SIGUSR1), per session:"
+gw_counters
 "$PY" - "$GW_LOG" <<'EOF'
 import json, sys
 last = None
 for line in open(sys.argv[1]):
     r = json.loads(line)
     if r.get("event") == "counters":
-        last = r["counters"]
-c = last or {}
-print("     client -> gateway: %8d packets %10d bytes"
-      % (c.get("c2s_pkts", 0), c.get("c2s_bytes", 0)))
-print("     gateway -> client: %8d packets %10d bytes"
-      % (c.get("s2c_pkts", 0), c.get("s2c_bytes", 0)))
-print("     keepalives echoed: %8d" % c.get("keepalives", 0))
-print("     logins %d, tunnels %d, logouts %d"
-      % (c.get("logins", 0), c.get("tunnels", 0), c.get("logouts", 0)))
+        last = r
+c = (last or {}).get("counters", {})
+for s in (last or {}).get("sessions", []):
+    print("     session %d (%s): transport %s" % (s["session"], s["user"],
+                                                 s["transport"]))
+    print("       ESP  client -> gateway: %8d packets %10d bytes"
+          % (s["esp_in_pkts"], s["esp_in_bytes"]))
+    print("       ESP  gateway -> client: %8d packets %10d bytes"
+          % (s["esp_out_pkts"], s["esp_out_bytes"]))
+    print("       magic pings answered %d, SAs issued %d, used %d, "
+          "ESP drops %s" % (s["magic_replies"], s["sas_issued"],
+                            s["sas_used"],
+                            json.dumps(s["esp_drops"]) if s["esp_drops"]
+                            else "none"))
+    if "source" in s["esp_drops"]:
+        print("       (source: not from the tunnel address, e.g. the "
+              "client kernel's IPv6\n        router solicitation from "
+              "fe80::, which the gateway does not route)")
+    print("       HTTPS tunnel packets: client -> gateway %d, "
+          "gateway -> client %d" % (s["https_c2s_pkts"],
+                                    s["https_s2c_pkts"]))
+print("     logins %d, HTTPS tunnels %d, keepalives echoed %d"
+      % (c.get("logins", 0), c.get("tunnels", 0), c.get("keepalives", 0)))
 EOF
 
 step "9. Disconnect: SIGTERM to the tunnel process; the session logs out"

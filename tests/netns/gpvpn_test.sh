@@ -5,7 +5,10 @@
 # Round 2: the gateway packs several frames per TLS record (the client
 # must reassemble), the same traffic, then SIGTERM to gp-auth. Round 3:
 # the gateway rejects the cookie at tunnel connect: gp-tunnel exits 2, no
-# connect script. Needs root; takes binaries from $B (default build).
+# connect script. All three test the HTTPS tunnel: rounds 1 and 3 tell
+# the client --no-esp (the gateway still offers ESP), round 2 runs the
+# gateway with --no-esp (no <ipsec> at all). esp_test.sh does ESP. Needs
+# root; takes binaries from $B (default build).
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -88,10 +91,10 @@ fi
 # ---- round 2: multi-frame TLS records, SIGTERM to gp-auth ----------
 
 note "round 2: gateway packs several frames per TLS record;" \
-    "ESP allowed (falls back to HTTPS); SIGTERM to gp-auth"
+    "gateway offers no ESP; SIGTERM to gp-auth"
 cp "$T/client-resolv.orig" "$T/client-resolv.conf"
 gw_stop
-gw_start --coalesce-frames
+gw_start --coalesce-frames --no-esp
 gpvpn_start 2
 if gpvpn_up 2; then
 	check_tunnel_traffic

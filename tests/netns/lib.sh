@@ -398,19 +398,23 @@ gpvpn_up() {
 
 # ---- OpenConnect as the client -----------------------------------------
 
-# openconnect_start NAME: openconnect in the client namespace, pid in
-# $T/NAME.pid, exit status in $T/NAME.rc, output in $T/NAME.{out,err}.
+# openconnect_start NAME [OPTIONS]: openconnect in the client namespace,
+# pid in $T/NAME.pid, exit status in $T/NAME.rc, output in
+# $T/NAME.{out,err}. OPTIONS go to openconnect: --no-dtls for the HTTPS
+# tunnel only; without it, OpenConnect uses ESP when the gateway offers it.
 openconnect_start() {
-	make_script "script-$1"
+	n=$1
+	shift
+	make_script "script-$n"
 	printf '%s\n' "$PASSWORD" |
-	    ip netns exec "$NS_C" sh "$NSEXEC" -p "$T/$1.pid" -r "$T/$1.rc" \
+	    ip netns exec "$NS_C" sh "$NSEXEC" -p "$T/$n.pid" -r "$T/$n.rc" \
 	    -n "$T/client-resolv.conf" -- \
-	    openconnect --protocol=gp --no-dtls --cafile "$CA" \
+	    openconnect --protocol=gp "$@" --cafile "$CA" \
 	    -u "$TEST_USER" --passwd-on-stdin --non-inter -i "$C_TUN" \
-	    -s "$SCRIPT" "https://$GW_ADDR/" >"$T/$1.out" 2>"$T/$1.err" &
+	    -s "$SCRIPT" "https://$GW_ADDR/" >"$T/$n.out" 2>"$T/$n.err" &
 	lib_track $!
-	wait_until 50 0.1 test -s "$T/$1.pid"
-	OC_PID=$(pidof_file "$T/$1.pid")
+	wait_until 50 0.1 test -s "$T/$n.pid"
+	OC_PID=$(pidof_file "$T/$n.pid")
 }
 
 # ---- traffic ------------------------------------------------------------
@@ -566,4 +570,104 @@ check_gateway_saw_login() {
 lib_finish() {
 	echo "# $PASSES passed, $FAILS failed"
 	[ "$FAILS" -eq 0 ]
+}
+
+# ---- ESP ---------------------------------------------------------------
+
+# gw_counters: make the gateway write its counters now (SIGUSR1) and wait
+# until the new record is in the log.
+gw_counters() {
+	n=$(gwlog "r.get('event') == 'counters'")
+	kill -USR1 "$GW_PID" 2>/dev/null || return 1
+	wait_until 50 0.1 gwlog_min "r.get('event') == 'counters'" $((n + 1))
+}
+
+# gwlog_min EXPR N: at least N records match.
+gwlog_min() {
+	[ "$(gwlog "$1")" -ge "$2" ]
+}
+
+# gw_session EXPR: true if EXPR holds for s, the newest session in the
+# gateway's last counters record (per-session ESP/HTTPS counters, drops
+# by reason in s['esp_drops'], s['transport']); prints s either way.
+gw_session() {
+	"$PY" - "$GW_LOG" "$1" <<'PYEOF'
+import json, sys
+last = None
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r.get("event") == "counters" and r.get("sessions"):
+        last = r["sessions"][-1]
+print(json.dumps(last, sort_keys=True))
+ok = last is not None and eval("(" + sys.argv[2] + ")", {"s": last})
+sys.exit(0 if ok else 1)
+PYEOF
+}
+
+# The gateway session carried its traffic over ESP only: data both ways,
+# at least one magic ping answered, no HTTPS tunnel packet, and no
+# HTTPS tunnel request at all in this gateway's log.
+esp_only_expr="(s['transport'] == 'esp' and s['esp_in_data_pkts'] > 0 and
+    s['esp_out_data_pkts'] > 0 and s['magic_replies'] >= 1 and
+    s['https_c2s_pkts'] == 0 and s['https_s2c_pkts'] == 0)"
+
+no_tunnel_request() {
+	[ "$(gwlog "r.get('path') == '/ssl-tunnel-connect.sslvpn'")" -eq 0 ]
+}
+
+# capture_start NAME: record the ESP datagrams on the gateway's veth
+# (capture filter: udp port 4501) into $T/NAME.pcap until capture_stop.
+capture_start() {
+	CAP_FILE=$T/$1.pcap
+	rm -f "$CAP_FILE"
+	ip netns exec "$NS_G" tshark -q -n -i g0 -f "udp port 4501" \
+	    -w "$CAP_FILE" >"$T/$1.tshark.err" 2>&1 &
+	CAP_PID=$!
+	lib_track "$CAP_PID"
+	# tshark (dumpcap) writes the file header once it captures.
+	wait_until 100 0.1 test -s "$CAP_FILE"
+}
+
+capture_stop() {
+	sleep 0.5  # the last datagrams still in dumpcap's buffer
+	stop_pid "$CAP_PID" INT 5
+	wait "$CAP_PID" 2>/dev/null
+	return 0
+}
+
+# capture_check: TAP lines from esp_tshark.py (decrypts the capture with
+# the keys in the gateway's secrets file), counted as our own.
+capture_check() {
+	"$PY" "$LIB_DIR/esp_tshark.py" "$CAP_FILE" "$T/gw-secrets" "$T" \
+	    >"$T/tshark-check.out" 2>"$T/tshark-check.err"
+	grep -E '^(ok|not ok)' "$T/tshark-check.out" |
+	    sed "s/^\(ok\|not ok\) - /&$1/"
+	PASSES=$((PASSES + $(grep -c '^ok' "$T/tshark-check.out")))
+	FAILS=$((FAILS + $(grep -c '^not ok' "$T/tshark-check.out")))
+	grep '^#' "$T/tshark-check.out" >&2
+	if ! grep -q '^ok' "$T/tshark-check.out"; then
+		notok "${1}esp_tshark.py ran"
+		sed 's/^/#   /' "$T/tshark-check.err" >&2
+	fi
+}
+
+# tun_stats ROUND EXPR: send SIGUSR1 to gp-tunnel, wait for its new
+# "stats:" line in $T/tun-ROUND.err, and evaluate EXPR on it: `line` is
+# the text, n('bad ICV') the number after a label (-1 if absent).
+tun_stats() {
+	f=$T/tun-$1.err
+	c=$(grep -c 'stats:' "$f")
+	kill -USR1 "$TUN_PID" 2>/dev/null || return 1
+	wait_until 50 0.1 eval '[ "$(grep -c "stats:" "$f")" -gt "$c" ]' ||
+	    return 1
+	"$PY" - "$f" "$2" <<'PYEOF'
+import re, sys
+line = [ln for ln in open(sys.argv[1], errors="replace")
+        if "stats:" in ln][-1].strip()
+def n(label):
+    m = re.search(r"\b" + re.escape(label) + r" (-?\d+)", line)
+    return int(m.group(1)) if m else -1
+print(line)
+sys.exit(0 if eval("(" + sys.argv[2] + ")", {"line": line, "n": n}) else 1)
+PYEOF
 }

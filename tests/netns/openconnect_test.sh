@@ -2,7 +2,9 @@
 # openconnect_test.sh: checks our test gateway (tests/gateway/gpgw.py) with
 # a real client, OpenConnect, in network namespaces: login, tunnel, pings
 # both ways, 1 MiB each way over TCP, SIGTERM, logout, and that the host
-# was not touched. Needs root; prints TAP lines; bounded to 85 s.
+# was not touched. The HTTPS tunnel only: the gateway offers ESP, the
+# client is told --no-dtls (openconnect_esp_test.sh does ESP). Needs root;
+# prints TAP lines; bounded to 85 s.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -19,7 +21,7 @@ make_xfer_files
 gw_start
 note "gateway up in $NS_G, client namespace $NS_C, logs in $T"
 
-openconnect_start oc
+openconnect_start oc --no-dtls
 
 if wait_until 200 0.1 client_tun_up && wait_until 50 0.1 script_ran connect
 then

@@ -45,7 +45,7 @@ static void
 strings(void)
 {
 	const char in[] = "abc\0def";
-	char out[4];
+	char out[4], big[8];
 	struct buf b;
 
 	buf_view(&b, in, 7);
@@ -57,7 +57,7 @@ strings(void)
 	buf_view(&b, "abcd", 4);
 	/* no room for the terminator */
 	T_CHECK(buf_get_str(&b, 4, out, sizeof(out)) == -1);
-	T_CHECK(buf_get_str(&b, 5, out, 8) == -1);
+	T_CHECK(buf_get_str(&b, 5, big, sizeof(big)) == -1);
 	T_CHECK(buf_get_str(&b, 0, out, sizeof(out)) == 0 && out[0] == 0);
 }
 

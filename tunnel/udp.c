@@ -1,0 +1,75 @@
+/*
+ * The ESP UDP socket of gp-tunnel (see udp.h). The peer address and port
+ * come from a validated CONFIG; the socket is made before any datagram
+ * is read, and reopened by the packet loop after an ICMP unreachable.
+ */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tunnel/udp.h"
+
+/* The peer as a sockaddr; its length, or 0 for an unusable address. */
+static socklen_t
+udp_sockaddr(const struct cfg_addr *gw, uint16_t port,
+    struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (gw->family == CFG_AF_INET) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		memcpy(&s4->sin_addr, gw->bytes, 4);
+		return sizeof(*s4);
+	}
+	if (gw->family == CFG_AF_INET6) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		memcpy(&s6->sin6_addr, gw->bytes, 16);
+		return sizeof(*s6);
+	}
+	return 0;
+}
+
+int
+udp_open(const struct cfg_addr *gw, uint16_t port, struct gp_err *e)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
+
+	if (port == 0 || (len = udp_sockaddr(gw, port, &ss)) == 0)
+		return err_set(e, "esp: no usable gateway address or port");
+	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    IPPROTO_UDP);
+	if (fd == -1)
+		return err_set(e, "esp: socket: %s", strerror(errno));
+	if (connect(fd, (struct sockaddr *)&ss, len) == -1) {
+		err_set(e, "esp: connect to port %u: %s", (unsigned)port,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+unsigned
+udp_path_mtu(int fd, const struct cfg_addr *gw)
+{
+	socklen_t len;
+	int v = 0;
+
+	len = sizeof(v);
+	if (gw->family == CFG_AF_INET6) {
+		if (getsockopt(fd, IPPROTO_IPV6, IPV6_MTU, &v, &len) == -1)
+			return 0;
+	} else if (getsockopt(fd, IPPROTO_IP, IP_MTU, &v, &len) == -1)
+		return 0;
+	return v > 0 ? (unsigned)v : 0;
+}

@@ -1,0 +1,20 @@
+/*
+ * The UDP socket that carries ESP (PROTOCOL.md §7.1), in gp-tunnel:
+ * connected to the gateway address from the frame and the CONFIG's
+ * udp-port, non-blocking, close-on-exec. Addresses come from a validated
+ * config; nothing here reads network bytes.
+ */
+#ifndef GPVPN_TUNNEL_UDP_H
+#define GPVPN_TUNNEL_UDP_H
+
+#include <stdint.h>
+
+#include "ipc/config.h"
+#include "ipc/err.h"
+
+/* Returns the fd, or -1 with e set. */
+int	udp_open(const struct cfg_addr *gw, uint16_t port, struct gp_err *e);
+/* The kernel's path MTU to the connected peer; 0 if unknown. */
+unsigned udp_path_mtu(int fd, const struct cfg_addr *gw);
+
+#endif
