@@ -19,6 +19,7 @@
 #include "ipc/err.h"
 #include "ipc/log.h"
 #include "ipc/secret.h"
+#include "sandbox/sandbox.h"
 
 #ifndef GPVPN_VERSION
 #define GPVPN_VERSION	"0.1.0"
@@ -149,6 +150,29 @@ gp_auth_args(struct gp_auth_args *a, int argc, char **argv)
 		    "alone; CA and host name are not checked");
 }
 
+/*
+ * gp-auth's sandbox (sandbox/policy_auth.c says why a denylist): entered
+ * once the options are parsed and the libraries initialised, before any
+ * byte comes from a server. Not with --tunnel: the command is started
+ * after login and usually runs sudo, which NO_NEW_PRIVS and a filter
+ * without execve would break; gp-auth then has only the core-dump and
+ * ptrace hardening of secret_harden_process().
+ */
+static void
+gp_auth_sandbox(const struct gp_auth_args *a)
+{
+	struct sandbox_policy p = {
+		.filter = &sandbox_filter_auth,
+		.keep_fds = { STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, -1 },
+	};
+
+	if (a->tunnel != NULL) {
+		log_debug("--tunnel: gp-auth runs without its seccomp filter");
+		return;
+	}
+	sandbox_enter(&p);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -162,6 +186,7 @@ main(int argc, char **argv)
 	(void)signal(SIGPIPE, SIG_IGN);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fatalx("libcurl initialisation failed");
+	gp_auth_sandbox(&a);
 	if ((f = flow_new(&a.flow)) == NULL)
 		return FLOW_EXIT_ERR;
 	rc = flow_login(f);

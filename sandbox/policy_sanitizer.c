@@ -1,0 +1,43 @@
+/*
+ * The calls that the ASan/UBSan runtime makes on its own inside a
+ * sandbox, for builds with GPVPN_SANITIZER (make asan): a separate list
+ * so that the reviewed policies stay what production runs. Trusted
+ * tables; any change shows in tests/data/sandbox/sanitizer.pfc.
+ */
+#include "sandbox/sandbox.h"
+
+#define SAN_NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Allowed in addition to an allowlist policy; measured with strace on
+ * the death test's allowed-calls child under make asan. */
+static const int san_calls[] = {
+	SCMP_SYS(sigaltstack),	/* ASan re-installs its signal stack */
+};
+
+/*
+ * Not denied by the denylists (gp-auth, [priv]): LeakSanitizer stops the
+ * process with ptrace() to look for leaks at exit. Allowlist policies
+ * ([net]) never allow it: sandbox_enter() runs that check before their
+ * filter instead.
+ */
+static const int san_exempt[] = {
+	SCMP_SYS(ptrace),
+};
+
+int
+policy_sanitizer_rules(scmp_filter_ctx ctx, struct gp_err *e)
+{
+	return sandbox_rule_list(ctx, SCMP_ACT_ALLOW, san_calls,
+	    SAN_NELEM(san_calls), e);
+}
+
+bool
+policy_sanitizer_exempt(int nr)
+{
+	size_t i;
+
+	for (i = 0; i < SAN_NELEM(san_exempt); i++)
+		if (san_exempt[i] == nr)
+			return true;
+	return false;
+}
