@@ -165,6 +165,14 @@ creds_open_tty(struct gp_err *e)
 }
 
 void
+creds_close(void)
+{
+	if (creds_tty != -1)
+		(void)close(creds_tty);
+	creds_tty = -1;
+}
+
+void
 creds_show(const char *msg)
 {
 	struct gp_err e;

@@ -21,6 +21,9 @@
  */
 int	creds_read(const char *prompt, bool secret, bool from_stdin,
 	    char *out, size_t outsz, struct gp_err *e);
+/* Close the terminal opened by a prompt (before the sandbox closes it
+ * behind creds.c's back); the next prompt opens it again. */
+void	creds_close(void);
 /* Show a server message on the terminal, control characters replaced. */
 void	creds_show(const char *msg);
 /* Copy s into out with control characters (but newline) as '?'. */

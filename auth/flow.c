@@ -9,13 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 
 #include "auth/creds.h"
 #include "auth/flow.h"
+#include "auth/flow_int.h"
 #include "auth/form.h"
+#include "auth/hip.h"
 #include "auth/http.h"
 #include "auth/parse.h"
 #include "auth/pin.h"
@@ -23,32 +26,12 @@
 #include "ipc/secret.h"
 
 #define FLOW_LOGIN_PREFIX	"jnlpReady=jnlpReady&ok=Login&direct=yes&" \
-				"clientVer=4100&prot=https:&internal=no&" \
-				"ipv6-support=yes"
+				"clientVer=4100&prot=https:&internal=no"
 #define FLOW_HMAC_OFFER		"sha1,md5,sha256"
 #define FLOW_ENC_OFFER		"aes-128-cbc,aes-256-cbc"
 #define FLOW_MD5_HEX		33
 
-struct flow {
-	const struct flow_opts	*o;
-	struct gw_target	 t;
-	struct http		*http;
-	struct prelogin		*pre;
-	struct gp_cookie	*cookie;	/* secret */
-	struct gp_config	*cfg;		/* secret */
-	char			*cookie_str;	/* secret, COOKIE_STR_MAX */
-	char			*passwd;	/* secret, CREDS_MAX */
-	char			 user[CFG_USER_MAX + 1];
-	char			 computer[COOKIE_FIELD_MAX];
-	int			 status;	/* FLOW_EXIT_* of a failure */
-	bool			 rekey_fatal;	/* status ends the session */
-};
-
-static int
-flow_fail(struct flow *f, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
+int
 flow_fail(struct flow *f, int status, const char *fmt, ...)
 {
 	va_list ap;
@@ -103,11 +86,13 @@ flow_new(const struct flow_opts *o)
 	    (f->passwd = secret_alloc(CREDS_MAX)) == NULL)
 		fatal("out of memory");
 	flow_hostname(f->computer, sizeof(f->computer));
-	if (resolve_url_parse(o->url, &f->t, &e) == -1) {
+	memcpy(f->app_version, FLOW_APP_VERSION, sizeof(FLOW_APP_VERSION));
+	if (flow_url_parse(o, &f->t, &e) == -1) {
 		log_err("%s", e.msg);
 		flow_free(f);
 		return NULL;
 	}
+	memcpy(f->url_host, f->t.host, sizeof(f->url_host));
 	return f;
 }
 
@@ -117,6 +102,7 @@ flow_free(struct flow *f)
 	if (f == NULL)
 		return;
 	http_free(f->http);
+	flow_portal_free(f);
 	free(f->pre);
 	cookie_free(f->cookie);
 	config_free(f->cfg);
@@ -156,26 +142,36 @@ static int
 flow_check(struct flow *f, const char *name, const struct http_resp *r)
 {
 	char text[PARSE_TEXT_MAX];
+	const char *q;
 	enum gp_error_class cls;
 
+	f->bad_passwd = f->wrong_iface = false;
 	if (r->status == 512) {
 		if (response_error_parse(r->body, r->len, text, sizeof(text),
 		    &cls))
-			log_debug("%s: the gateway says: %s", name, text);
+			log_debug("%s: the server says: %s", name, text);
+		f->bad_passwd = true;
 		return flow_fail(f, FLOW_EXIT_ERR, "%s: invalid username or "
 		    "password (HTTP 512)", name);
 	}
 	if (response_error_parse(r->body, r->len, text, sizeof(text), &cls)) {
+		/* Whole, as the server said it; errors.c already made
+		 * control characters and bad UTF-8 into '?'. */
+		q = text;
 		if (cls == GP_ERRCLASS_COOKIE_REJECTED)
-			return flow_fail(f, FLOW_EXIT_COOKIE, "%s: the gateway "
-			    "rejected the authentication cookie: %s", name,
-			    text);
-		if (cls == GP_ERRCLASS_WRONG_INTERFACE)
-			return flow_fail(f, FLOW_EXIT_ERR, "%s: %s (a portal? "
-			    "only gateways are supported so far)", name,
-			    text);
-		return flow_fail(f, FLOW_EXIT_ERR, "%s: the gateway says: %s",
-		    name, text);
+			return flow_fail(f, FLOW_EXIT_COOKIE, "%s: the server "
+			    "rejected the authentication cookie: `%s`", name,
+			    q);
+		if (cls == GP_ERRCLASS_WRONG_INTERFACE) {
+			/* Not an error yet: the caller tries the other
+			 * interface and reports if that fails too. */
+			f->wrong_iface = true;
+			f->status = FLOW_EXIT_ERR;
+			log_info("%s: the server says `%s`", name, q);
+			return -1;
+		}
+		return flow_fail(f, FLOW_EXIT_ERR, "%s: the server says `%s`",
+		    name, q);
 	}
 	if (r->status == 401 || r->status == 403)
 		return flow_fail(f, FLOW_EXIT_ERR, "%s: permission denied "
@@ -187,7 +183,7 @@ flow_check(struct flow *f, const char *name, const struct http_resp *r)
 }
 
 /* POST, then check: the common case. */
-static int
+int
 flow_request(struct flow *f, const char *name, const char *path,
     struct form *fm, int flags, struct http_resp *r)
 {
@@ -201,7 +197,7 @@ flow_request(struct flow *f, const char *name, const char *path,
 	return flow_check(f, name, r);
 }
 
-static struct form *
+struct form *
 flow_form(void)
 {
 	struct form *fm = form_new();
@@ -229,14 +225,13 @@ flow_prelogin(struct flow *f)
 	if (prelogin_parse(r.body, r.len, f->pre, &e) == -1)
 		return flow_fail(f, FLOW_EXIT_ERR, "prelogin: %s", e.msg);
 	if (f->pre->saml && f->t.alt_field[0] == '\0')
-		return flow_fail(f, FLOW_EXIT_ERR, "the gateway asks for SAML "
-		    "login, which gp-auth does not support yet");
+		return flow_saml_explain(f, "gateway");
 	log_debug("prelogin: region `%s`", f->pre->region);
 	return 0;
 }
 
 /* User name from -u or the terminal, then the password. */
-static int
+int
 flow_credentials(struct flow *f)
 {
 	char prompt[PARSE_NAME_MAX + 8];
@@ -269,16 +264,26 @@ flow_credentials(struct flow *f)
 }
 
 /* PROTOCOL.md §5.1, fields in OpenConnect's order. */
-static struct form *
+struct form *
 flow_login_form(struct flow *f, const char *input_str)
 {
 	struct form *fm = flow_form();
 
 	form_add_raw(fm, FLOW_LOGIN_PREFIX);
+	form_add(fm, "ipv6-support", f->o->disable_ipv6 ? "no" : "yes");
 	form_add(fm, "clientos", f->o->clientos);
 	form_add(fm, "os-version", f->o->os_version);
+	if (f->o->client_version != NULL)
+		form_add(fm, "clientgpversion", f->o->client_version);
 	form_add(fm, "server", f->t.host);
 	form_add(fm, "computer", f->computer);
+	/* §4.4: the portal's cookies ride along to the gateway. */
+	if (f->portal != NULL && f->portal->userauthcookie[0] != '\0')
+		form_add(fm, "portal-userauthcookie",
+		    f->portal->userauthcookie);
+	if (f->portal != NULL && f->portal->prelogon_cookie[0] != '\0')
+		form_add(fm, "portal-prelogonuserauthcookie",
+		    f->portal->prelogon_cookie);
 	if (input_str != NULL)
 		form_add(fm, "inputStr", input_str);
 	form_add(fm, "user", f->user);
@@ -291,11 +296,19 @@ flow_login_form(struct flow *f, const char *input_str)
 static int
 flow_challenge(struct flow *f, const struct login_result *res)
 {
-	char prompt[PARSE_TEXT_MAX + 8];
+	char prompt[PARSE_TEXT_MAX + 8], shown[PARSE_TEXT_MAX];
 	struct gp_err e;
+	char *nl;
 
 	snprintf(prompt, sizeof(prompt), "%s: ", res->prompt[0] != '\0' ?
 	    res->prompt : "Challenge");
+	/* The server's text, printable and on one line, for the log too:
+	 * with --passwd-on-stdin no prompt reaches the terminal. */
+	creds_sanitize(res->prompt, shown, sizeof(shown));
+	while ((nl = strchr(shown, '\n')) != NULL)
+		*nl = ' ';
+	log_msg(f->o->passwd_on_stdin ? LOG_LVL_INFO : LOG_LVL_DEBUG,
+	    "login: the gateway asks: %s", shown);
 	if (creds_read(prompt, true, f->o->passwd_on_stdin, f->passwd,
 	    CREDS_MAX, &e) == -1)
 		return flow_fail(f, FLOW_EXIT_ERR, "challenge: %s", e.msg);
@@ -320,8 +333,9 @@ flow_login_done(struct flow *f, const struct login_result *res)
 	return 0;
 }
 
-static int
-flow_do_login(struct flow *f)
+int
+flow_do_login_at(struct flow *f, const char *name, const char *path,
+    struct http_resp *policy)
 {
 	struct login_result res;
 	struct http_resp r;
@@ -332,12 +346,22 @@ flow_do_login(struct flow *f)
 	memset(&res, 0, sizeof(res));
 	for (round = 0;; round++) {
 		fm = flow_login_form(f, round > 0 ? res.input_str : NULL);
+		if (round == 0 && f->saved_passwd != NULL)
+			memcpy(f->saved_passwd, f->passwd, CREDS_MAX);
 		secret_wipe(f->passwd, CREDS_MAX);
-		if (flow_request(f, "login", "/ssl-vpn/login.esp", fm, 0,
-		    &r) == -1)
+		if (flow_request(f, name, path, fm, 0, &r) == -1)
 			return -1;
+		/* The portal's success is its configuration (§4.2). */
+		if (policy != NULL && strstr(r.body, "<policy") != NULL) {
+			*policy = r;
+			return 0;
+		}
 		if (login_parse(r.body, r.len, &res, f->cookie, &e) == -1)
-			return flow_fail(f, FLOW_EXIT_ERR, "login: %s", e.msg);
+			return flow_fail(f, FLOW_EXIT_ERR, "%s: %s", name,
+			    e.msg);
+		if (res.kind == LOGIN_JNLP && policy != NULL)
+			return flow_fail(f, FLOW_EXIT_ERR, "%s: a gateway "
+			    "answer from the portal", name);
 		if (res.kind == LOGIN_JNLP)
 			return flow_login_done(f, &res);
 		if (round + 1 >= FLOW_CHALLENGE_MAX)
@@ -377,8 +401,8 @@ flow_getconfig_form(struct flow *f)
 	form_add(fm, "client-type", "1");
 	form_add(fm, "protocol-version", "p1");
 	form_add(fm, "internal", "no");
-	form_add(fm, "app-version", FLOW_APP_VERSION);
-	form_add(fm, "ipv6-support", "yes");
+	form_add(fm, "app-version", f->app_version);
+	form_add(fm, "ipv6-support", f->o->disable_ipv6 ? "no" : "yes");
 	form_add(fm, "clientos", f->o->clientos);
 	form_add(fm, "os-version", f->o->os_version);
 	form_add(fm, "hmac-algo", FLOW_HMAC_OFFER);
@@ -428,7 +452,26 @@ flow_hip_md5(const struct gp_cookie *c, char out[FLOW_MD5_HEX])
 	return 0;
 }
 
-/* PROTOCOL.md §11.1 step 1: ask, and only log the answer for now. */
+/* PROTOCOL.md §11.1 step 2: a failed report is a warning, not fatal. */
+static void
+flow_hip_send(struct flow *f, const char *md5)
+{
+	struct hip_ctx c;
+	struct gp_err e;
+
+	c.cookie = f->cookie;
+	c.cookie_str = f->cookie_str;
+	c.cfg = f->cfg;
+	c.md5 = md5;
+	c.client_os = f->o->clientos;
+	c.app_version = f->app_version;
+	if (hip_send(f->http, &c, &e) == -1)
+		log_warn("%s; access may be restricted", e.msg);
+	else
+		log_info("hipreport: HIP report accepted");
+}
+
+/* PROTOCOL.md §11.1 step 1: ask, and send a report when needed. */
 static void
 flow_hipcheck(struct flow *f)
 {
@@ -462,38 +505,119 @@ flow_hipcheck(struct flow *f)
 	if (rc == -1)
 		log_warn("%s (continuing)", e.msg);
 	else if (needed)
-		log_warn("the gateway wants a HIP report, which gp-auth does "
-		    "not send yet; access may be restricted");
+		flow_hip_send(f, md5);
 	else
 		log_debug("hipreportcheck: no HIP report needed");
+}
+
+void
+flow_hip_recheck(struct flow *f)
+{
+	log_debug("HIP: periodic recheck");
+	flow_hipcheck(f);
+}
+
+/* --resolve HOST:IP as OpenConnect prints it: 0 if it names f->t. */
+static int
+flow_resolve_opt(struct flow *f)
+{
+	const char *r = f->o->resolve, *colon;
+
+	if (r == NULL || (colon = strchr(r, ':')) == NULL ||
+	    (size_t)(colon - r) != strlen(f->t.host) ||
+	    strncasecmp(r, f->t.host, (size_t)(colon - r)) != 0 ||
+	    config_addr_parse(colon + 1, &f->t.addr) == -1)
+		return -1;
+	config_addr_str(&f->t.addr, f->t.addr_str);
+	return 0;
+}
+
+int
+flow_connect(struct flow *f)
+{
+	struct http_opts ho;
+	struct gp_err e;
+
+	if (flow_resolve_opt(f) == -1 && resolve_lookup(&f->t, &e) == -1)
+		return flow_fail(f, FLOW_EXIT_ERR, "%s", e.msg);
+	log_info("%s %s (%s) port %u", f->t.iface == IFACE_PORTAL ?
+	    "portal" : "gateway", f->t.host, f->t.addr_str, f->t.port);
+	memset(&ho, 0, sizeof(ho));
+	ho.target = &f->t;
+	ho.cafile = f->o->cafile;
+	ho.pin_b64 = flow_pin_for(f);
+	ho.useragent = f->o->useragent;
+	http_free(f->http);
+	if ((f->http = http_new(&ho, &e)) == NULL)
+		return flow_fail(f, FLOW_EXIT_ERR, "%s", e.msg);
+	return 0;
+}
+
+bool
+flow_ask_again(struct flow *f, int tries)
+{
+	if (!f->bad_passwd || f->o->passwd_on_stdin ||
+	    tries >= FLOW_PASSWD_TRIES)
+		return false;
+	log_warn("wrong user name or password; try again (%d of %d)",
+	    tries + 1, FLOW_PASSWD_TRIES);
+	return true;
+}
+
+/* Gateway prelogin, credentials and login rounds (§3, §5). */
+int
+flow_gateway_login(struct flow *f)
+{
+	int tries;
+
+	if (flow_prelogin(f) == -1)
+		return -1;
+	for (tries = 1;; tries++) {
+		if (flow_credentials(f) == -1)
+			return -1;
+		if (flow_do_login_at(f, "login", "/ssl-vpn/login.esp",
+		    NULL) == 0)
+			return 0;
+		if (!flow_ask_again(f, tries))
+			return -1;
+	}
+}
+
+/* Portal or gateway as the URL says, the other one on "does not exist"
+ * (§2), or the cookie from stdin. */
+static int
+flow_login_any(struct flow *f)
+{
+	int rc;
+
+	if (f->o->cookie_on_stdin)
+		return flow_cookie_stdin(f);
+	if (f->t.iface == IFACE_PORTAL) {
+		if ((rc = flow_portal_login(f)) != 1)
+			return rc;
+		log_info("not a portal: trying %s as a gateway", f->t.host);
+		f->t.iface = IFACE_GATEWAY;
+		if ((rc = flow_gateway_login(f)) == -1 && f->wrong_iface)
+			return flow_fail(f, FLOW_EXIT_ERR, "%s is neither a "
+			    "portal nor a gateway", f->t.host);
+		return rc;
+	}
+	if (flow_gateway_login(f) == 0)
+		return 0;
+	if (!f->wrong_iface)
+		return -1;
+	log_info("not a gateway: trying %s as a portal", f->t.host);
+	f->t.iface = IFACE_PORTAL;
+	if ((rc = flow_portal_login(f)) == 1)
+		return flow_fail(f, FLOW_EXIT_ERR, "%s is neither a portal "
+		    "nor a gateway", f->t.host);
+	return rc;
 }
 
 int
 flow_login(struct flow *f)
 {
-	struct http_opts ho;
-	struct gp_err e;
-
-	if (f->t.iface != IFACE_GATEWAY) {
-		log_err("the portal flow is not supported yet: give the "
-		    "gateway's URL");
-		return FLOW_EXIT_ERR;
-	}
-	if (resolve_lookup(&f->t, &e) == -1) {
-		log_err("%s", e.msg);
-		return FLOW_EXIT_ERR;
-	}
-	log_info("gateway %s (%s) port %u", f->t.host, f->t.addr_str,
-	    f->t.port);
-	ho.target = &f->t;
-	ho.cafile = f->o->cafile;
-	ho.pin_b64 = f->o->pin_b64;
-	if ((f->http = http_new(&ho, &e)) == NULL) {
-		log_err("%s", e.msg);
-		return FLOW_EXIT_ERR;
-	}
-	if (flow_prelogin(f) == -1 || flow_credentials(f) == -1 ||
-	    flow_do_login(f) == -1)
+	if (flow_connect(f) == -1 || flow_login_any(f) == -1)
 		return f->status;
 	if (f->o->authenticate)
 		return FLOW_EXIT_OK;

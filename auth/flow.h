@@ -18,6 +18,8 @@
 #define FLOW_EXIT_OK		0
 #define FLOW_EXIT_ERR		1
 #define FLOW_EXIT_COOKIE	2	/* cookie rejected (PROTOCOL.md §2) */
+#define FLOW_EXIT_SAML		3	/* SAML: bring a cookie (§3.3) */
+#define FLOW_PASSWD_TRIES	3	/* HTTP 512 on a terminal: ask again */
 
 #define FLOW_CHALLENGE_MAX	5	/* 2FA rounds before giving up */
 #define FLOW_APP_VERSION	"6.3.0-33"	/* getconfig app-version */
@@ -32,6 +34,15 @@ struct flow_opts {
 	const char	*clientos;	/* "Linux" (PROTOCOL.md §12) */
 	const char	*os_version;	/* "linux-64" */
 	bool		 authenticate;	/* stop after login.esp */
+	/* Portal, SAML hand-over and identity (flow_portal.c). */
+	const char	*authgroup;	/* gateway label, NULL: ask */
+	const char	*usergroup;	/* replaces the URL path */
+	const char	*useragent;	/* NULL: HTTP_USER_AGENT */
+	const char	*client_version;	/* clientgpversion, or NULL */
+	bool		 disable_ipv6;	/* ipv6-support=no */
+	bool		 cookie_on_stdin;	/* OpenConnect cookie: straight
+						 * to getconfig */
+	const char	*resolve;	/* --resolve HOST:IP, or NULL */
 };
 
 struct flow;
@@ -56,6 +67,13 @@ int	flow_rekey(struct flow *f);
  * out a different tunnel address or prefix, which gp-tunnel cannot take).
  */
 int	flow_rekey_status(const struct flow *f);
+/*
+ * HIP recheck (PROTOCOL.md §11.1): hipreportcheck again, and a report if
+ * the gateway wants one. The session calls it every FLOW_HIP_RECHECK_S:
+ * the portal's hip-report-interval (3600 s, not parsed yet) - 60 s.
+ */
+#define FLOW_HIP_RECHECK_S	(3600 - 60)
+void	flow_hip_recheck(struct flow *f);
 /* POST logout.esp with every cookie field (§13); failures are warnings. */
 void	flow_logout(struct flow *f);
 /* Write the --authenticate lines (PROTOCOL.md §5.4) to fd. */

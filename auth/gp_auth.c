@@ -4,7 +4,10 @@
  * out. This main only parses options and sets up; flow.c and session.c do
  * the work. Options are the user's own; servers are untrusted.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +16,9 @@
 
 #include <curl/curl.h>
 
+#include "auth/clientcert.h"
 #include "auth/flow.h"
+#include "auth/hip.h"
 #include "auth/pin.h"
 #include "auth/session.h"
 #include "ipc/err.h"
@@ -32,10 +37,32 @@ enum {
 	OPT_OS,
 	OPT_AUTHENTICATE,
 	OPT_TUNNEL,
+	OPT_KEY_PASSWORD_FD,
+	OPT_CSD_WRAPPER,
 	OPT_VERSION
 };
 
+/* Portal, SAML and identity options (flow_portal.c, cookie_io.c). */
+enum {
+	OPT_AUTHGROUP = 512,
+	OPT_USERGROUP,
+	OPT_USERAGENT,
+	OPT_CLIENT_VERSION,
+	OPT_DISABLE_IPV6,
+	OPT_COOKIE_STDIN,
+	OPT_RESOLVE,
+	OPT_PROTOCOL
+};
+
 static const struct option gp_auth_opts[] = {
+	{ "authgroup", required_argument, NULL, OPT_AUTHGROUP },
+	{ "usergroup", required_argument, NULL, OPT_USERGROUP },
+	{ "useragent", required_argument, NULL, OPT_USERAGENT },
+	{ "client-version", required_argument, NULL, OPT_CLIENT_VERSION },
+	{ "disable-ipv6", no_argument, NULL, OPT_DISABLE_IPV6 },
+	{ "cookie-on-stdin", no_argument, NULL, OPT_COOKIE_STDIN },
+	{ "resolve", required_argument, NULL, OPT_RESOLVE },
+	{ "protocol", required_argument, NULL, OPT_PROTOCOL },
 	{ "user", required_argument, NULL, 'u' },
 	{ "passwd-on-stdin", no_argument, NULL, OPT_PASSWD_STDIN },
 	{ "servercert", required_argument, NULL, OPT_SERVERCERT },
@@ -43,6 +70,10 @@ static const struct option gp_auth_opts[] = {
 	{ "os", required_argument, NULL, OPT_OS },
 	{ "authenticate", no_argument, NULL, OPT_AUTHENTICATE },
 	{ "tunnel", required_argument, NULL, OPT_TUNNEL },
+	{ "certificate", required_argument, NULL, 'c' },
+	{ "sslkey", required_argument, NULL, 'k' },
+	{ "key-password-fd", required_argument, NULL, OPT_KEY_PASSWORD_FD },
+	{ "csd-wrapper", required_argument, NULL, OPT_CSD_WRAPPER },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -62,20 +93,97 @@ usage(int status)
 "      --cafile FILE       also trust the CA certificates in FILE\n"
 "      --os win|linux|mac  client OS to report (default linux)\n"
 "      --authenticate      log in, print COOKIE=... lines and exit\n"
+"      --authgroup LABEL   the portal's gateway with this description (or\n"
+"                          a unique prefix); default: asked, or the first\n"
+"                          by region priority\n"
+"      --usergroup PATH    URL path: portal, gateway, or IFACE:FIELD for a\n"
+"                          SAML cookie (e.g. gateway:prelogin-cookie)\n"
+"      --cookie-on-stdin   read an `openconnect --authenticate` COOKIE from\n"
+"                          stdin and go straight to the gateway config\n"
+"      --resolve HOST:IP   connect to IP for HOST (no DNS lookup)\n"
+"      --useragent STR     HTTP User-Agent (default PAN GlobalProtect)\n"
+"      --client-version V  send clientgpversion=V at login\n"
+"      --disable-ipv6      tell the server ipv6-support=no\n"
+"      --protocol gp       accepted for OpenConnect command lines\n"
 "      --tunnel CMD        run CMD (sh -c) with a socket as stdin/stdout\n"
 "                          for the frame stream, instead of stdout\n"
+"  -c, --certificate FILE  TLS client certificate (PEM or PKCS#12)\n"
+"  -k, --sslkey FILE       its private key (default: in the -c file)\n"
+"      --key-password-fd N read the key's passphrase from descriptor N\n"
+"                          (else asked on the terminal when needed)\n"
+"      --csd-wrapper SCRIPT  make HIP reports with SCRIPT (OpenConnect's\n"
+"                          interface) instead of the built-in generator\n"
 "  -v, --verbose           more logs (twice: trace)\n"
 "  -q, --quiet             errors only\n"
-"      --version, -h, --help\n");
+"      --version, -h, --help\n"
+"Exit status: 0 done, 1 error, 2 cookie rejected, 3 SAML login needed\n"
+"(the SAML URL and the command to come back with its cookie are "
+"printed).\n");
 	exit(status);
 }
 
 struct gp_auth_args {
 	struct flow_opts	 flow;
 	const char		*tunnel;
+	struct clientcert_opts	 cc;
+	const char		*csd_wrapper;
+	int			 hip_fd;	/* the HIP runner, or -1 */
 	int			 verbosity;
 	char			 pin[PIN_B64_LEN + 1];
 };
+
+/* --key-password-fd: an open descriptor other than 0-2. */
+static int
+gp_auth_fd(const char *s)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || n < 3 || n > INT_MAX)
+		fatalx("--key-password-fd: `%s` is not a descriptor above 2",
+		    s);
+	if (fcntl((int)n, F_GETFD) == -1)
+		fatalx("--key-password-fd: descriptor %ld is not open", n);
+	return (int)n;
+}
+
+/* The portal, SAML and identity options; false if c is not one. */
+static bool
+gp_auth_option_x2(struct gp_auth_args *a, int c)
+{
+	switch (c) {
+	case OPT_AUTHGROUP:
+		a->flow.authgroup = optarg;
+		break;
+	case OPT_USERGROUP:
+		a->flow.usergroup = optarg;
+		break;
+	case OPT_USERAGENT:
+		a->flow.useragent = optarg;
+		break;
+	case OPT_CLIENT_VERSION:
+		a->flow.client_version = optarg;
+		break;
+	case OPT_DISABLE_IPV6:
+		a->flow.disable_ipv6 = true;
+		break;
+	case OPT_COOKIE_STDIN:
+		a->flow.cookie_on_stdin = true;
+		break;
+	case OPT_RESOLVE:
+		a->flow.resolve = optarg;
+		break;
+	case OPT_PROTOCOL:	/* OpenConnect's, as gp-saml-gui passes it */
+		if (strcmp(optarg, "gp") != 0)
+			fatalx("--protocol: only gp is spoken here");
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
 
 static void
 gp_auth_option(struct gp_auth_args *a, int c)
@@ -108,6 +216,18 @@ gp_auth_option(struct gp_auth_args *a, int c)
 	case OPT_TUNNEL:
 		a->tunnel = optarg;
 		break;
+	case 'c':
+		a->cc.cert = optarg;
+		break;
+	case 'k':
+		a->cc.key = optarg;
+		break;
+	case OPT_KEY_PASSWORD_FD:
+		a->cc.pass_fd = gp_auth_fd(optarg);
+		break;
+	case OPT_CSD_WRAPPER:
+		a->csd_wrapper = optarg;
+		break;
 	case 'v':
 		a->verbosity = a->verbosity < 0 ? 1 : a->verbosity + 1;
 		break;
@@ -120,7 +240,8 @@ gp_auth_option(struct gp_auth_args *a, int c)
 	case 'h':
 		usage(0);
 	default:
-		usage(1);
+		if (!gp_auth_option_x2(a, c))
+			usage(1);
 	}
 }
 
@@ -130,14 +251,22 @@ gp_auth_args(struct gp_auth_args *a, int argc, char **argv)
 	int c;
 
 	memset(a, 0, sizeof(*a));
+	a->cc.pass_fd = -1;
+	a->hip_fd = -1;
 	(void)flow_os("linux", &a->flow.clientos, &a->flow.os_version);
-	while ((c = getopt_long(argc, argv, "u:vqh", gp_auth_opts,
+	while ((c = getopt_long(argc, argv, "u:c:k:vqh", gp_auth_opts,
 	    NULL)) != -1)
 		gp_auth_option(a, c);
 	if (optind != argc - 1)
 		usage(1);
 	a->flow.url = argv[optind];
 	log_init("gp-auth", a->verbosity);
+	if (a->cc.cert == NULL && (a->cc.key != NULL || a->cc.pass_fd != -1))
+		fatalx("--sslkey and --key-password-fd need --certificate");
+	if (a->flow.cookie_on_stdin && (a->flow.passwd_on_stdin ||
+	    a->flow.authenticate))
+		fatalx("--cookie-on-stdin goes with neither --passwd-on-stdin "
+		    "nor --authenticate");
 	if (a->flow.authenticate && a->tunnel != NULL)
 		fatalx("--authenticate and --tunnel exclude each other");
 	/* The frame stream is binary: never onto a terminal. */
@@ -163,7 +292,8 @@ gp_auth_sandbox(const struct gp_auth_args *a)
 {
 	struct sandbox_policy p = {
 		.filter = &sandbox_filter_auth,
-		.keep_fds = { STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, -1 },
+		.keep_fds = { STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO,
+		    a->hip_fd, -1 },
 	};
 
 	if (a->tunnel != NULL) {
@@ -171,6 +301,40 @@ gp_auth_sandbox(const struct gp_auth_args *a)
 		return;
 	}
 	sandbox_enter(&p);
+}
+
+/*
+ * --csd-wrapper: the runner is forked first, before the sandbox (whose
+ * filter kills execve) and before the key or any password is in memory.
+ */
+static void
+gp_auth_hip_runner(struct gp_auth_args *a)
+{
+	struct gp_err e;
+
+	if (a->csd_wrapper == NULL)
+		return;
+	if ((a->hip_fd = hip_runner_start(a->csd_wrapper, &e)) == -1)
+		fatalx("%s", e.msg);
+}
+
+/*
+ * Decoded before the sandbox (it closes --key-password-fd) and before
+ * any connection, so a wrong passphrase sends nothing. Only gp-auth's
+ * connections present it: gp-tunnel never gets the key (gp-auth.1).
+ */
+static void
+gp_auth_clientcert(const struct gp_auth_args *a)
+{
+	struct gp_err e;
+
+	if (a->cc.cert == NULL)
+		return;
+	if (clientcert_load(&a->cc, &e) == -1)
+		fatalx("%s", e.msg);
+	log_info("client certificate loaded from %s", a->cc.cert);
+	log_debug("the certificate is presented on gp-auth's connections "
+	    "only: gp-tunnel's HTTPS tunnel goes without it");
 }
 
 int
@@ -186,6 +350,8 @@ main(int argc, char **argv)
 	(void)signal(SIGPIPE, SIG_IGN);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fatalx("libcurl initialisation failed");
+	gp_auth_hip_runner(&a);
+	gp_auth_clientcert(&a);
 	gp_auth_sandbox(&a);
 	if ((f = flow_new(&a.flow)) == NULL)
 		return FLOW_EXIT_ERR;
@@ -198,6 +364,7 @@ main(int argc, char **argv)
 	} else if (rc == FLOW_EXIT_OK)
 		rc = session_stay(f, a.tunnel);
 	flow_free(f);
+	clientcert_free();
 	curl_global_cleanup();
 	return rc;
 }

@@ -13,6 +13,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "auth/clientcert.h"
 #include "auth/http.h"
 #include "auth/parse.h"
 #include "auth/pin.h"
@@ -110,6 +111,9 @@ http_ssl_ctx(CURL *curl, void *sslctx, void *arg)
 	if (SSL_CTX_set_ex_data(ctx, http_ex_idx, arg) != 1)
 		return CURLE_SSL_CERTPROBLEM;
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, http_verify_cb);
+	/* -c/--certificate: the identity decoded once at start-up. */
+	if (clientcert_apply(ctx) == -1)
+		return CURLE_SSL_CERTPROBLEM;
 	return CURLE_OK;
 }
 
@@ -147,7 +151,8 @@ http_setopts(struct http *h, const struct http_opts *o)
 	    (curl_off_t)PARSE_BODY_MAX);
 	bad |= curl_easy_setopt(c, CURLOPT_HTTP_VERSION,
 	    (long)CURL_HTTP_VERSION_1_1);
-	bad |= curl_easy_setopt(c, CURLOPT_USERAGENT, HTTP_USER_AGENT);
+	bad |= curl_easy_setopt(c, CURLOPT_USERAGENT, o->useragent != NULL ?
+	    o->useragent : HTTP_USER_AGENT);
 	bad |= curl_easy_setopt(c, CURLOPT_COOKIEFILE, "");
 	bad |= curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
 	bad |= curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_write_cb);

@@ -25,6 +25,7 @@ struct http_opts {
 	const struct gw_target	*target;	/* resolved */
 	const char		*cafile;	/* NULL: system CAs only */
 	const char		*pin_b64;	/* NULL, or a pin prefix */
+	const char		*useragent;	/* NULL: HTTP_USER_AGENT */
 };
 
 /* Request flags. */

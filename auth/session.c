@@ -43,6 +43,7 @@ struct session {
 	pid_t		 child;		/* the --tunnel command, or -1 */
 	int		 sigfd;
 	int64_t		 rekey_at_ms;	/* CLOCK_MONOTONIC; 0: none */
+	int64_t		 hip_at_ms;	/* next HIP recheck; 0: none */
 	unsigned	 rekey_fails;	/* in a row */
 	int		 status;	/* FLOW_EXIT_* for SESSION_FAILED */
 };
@@ -86,6 +87,9 @@ session_send_config(struct session *s)
 		log_err("CONFIG frame: %s", e.msg);
 	else
 		session_schedule_rekey(s);
+	if (rc == 0 && s->hip_at_ms == 0)
+		s->hip_at_ms = session_now_ms() +
+		    (int64_t)FLOW_HIP_RECHECK_S * 1000;
 	return rc;
 }
 
@@ -224,14 +228,32 @@ session_backchannel(struct session *s)
 	return rc < 0 ? rc : 0;
 }
 
+/* The timers due now: a HIP recheck (§11.1), then a rekey (-1 when it
+ * ended the session). */
+static int
+session_timers(struct session *s)
+{
+	int64_t now = session_now_ms();
+
+	if (s->hip_at_ms != 0 && s->hip_at_ms <= now) {
+		flow_hip_recheck(s->f);
+		s->hip_at_ms = now + (int64_t)FLOW_HIP_RECHECK_S * 1000;
+	}
+	if (s->rekey_at_ms != 0 && s->rekey_at_ms <= now)
+		return session_rekey(s);
+	return 0;
+}
+
 static int
 session_timeout_ms(const struct session *s)
 {
-	int64_t left;
+	int64_t left, at = s->rekey_at_ms;
 
-	if (s->rekey_at_ms == 0)
+	if (at == 0 || (s->hip_at_ms != 0 && s->hip_at_ms < at))
+		at = s->hip_at_ms;
+	if (at == 0)
 		return -1;
-	left = s->rekey_at_ms - session_now_ms();
+	left = at - session_now_ms();
 	if (left < 0)
 		return 0;
 	return left > INT32_MAX ? INT32_MAX : (int)left;
@@ -275,7 +297,7 @@ session_watch(struct session *s)
 		if (n == -1)
 			fatal("poll");
 		if (n == 0) {
-			if (session_rekey(s) == -1)
+			if (session_timers(s) == -1)
 				return SESSION_FAILED;
 		} else if (pfd[0].revents != 0)
 			return session_signal(s);

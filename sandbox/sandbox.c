@@ -308,10 +308,25 @@ sandbox_load(const struct sandbox_policy *p)
 		    strerror(-r));
 }
 
+/* The user change clears the parent-death signal: set it after, and
+ * make sure the parent did not already go. */
+static void
+sandbox_pdeath(const struct sandbox_policy *p, pid_t ppid)
+{
+	if (p->pdeath_signal == 0)
+		return;
+	if (prctl(PR_SET_PDEATHSIG, (unsigned long)p->pdeath_signal, 0, 0,
+	    0) == -1)
+		fatal("sandbox: PR_SET_PDEATHSIG");
+	if (getppid() != ppid)
+		fatalx("sandbox: the parent process is gone");
+}
+
 void
 sandbox_enter(const struct sandbox_policy *p)
 {
 	struct sandbox_ids ids = { 0, 0 };
+	pid_t ppid = getppid();
 	bool bounding;
 	long uid;
 
@@ -332,6 +347,7 @@ sandbox_enter(const struct sandbox_policy *p)
 	bounding = p->user != NULL ||
 	    capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP);
 	sandbox_drop(p, &ids);
+	sandbox_pdeath(p, ppid);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		fatal("sandbox: PR_SET_NO_NEW_PRIVS");
 	sandbox_rlimits(p);

@@ -40,6 +40,10 @@ struct sandbox_policy {
 	int		 keep_fds[SANDBOX_KEEP_MAX];	/* -1 ends the list */
 	unsigned	 rlimits;	/* SANDBOX_RL_* */
 	unsigned	 nofile;	/* for SANDBOX_RL_NOFILE */
+	/* Added for gp-tunnel [net]: PR_SET_PDEATHSIG after the user
+	 * change (which clears it), so that [net] dies with [priv] even
+	 * though [priv] may not signal another uid. 0: none. */
+	int		 pdeath_signal;
 };
 
 /* gp-tunnel [net]: allowlist, default kill (policy_net.c). */

@@ -1,17 +1,19 @@
 /*
- * gp-tunnel's main: options, the first CONFIG frame from stdin, then
- * acquire (TLS context, a transport: ESP or HTTPS, then tun), apply
- * (vpnc-script connect), run (session_loop) and tear down (vpnc-script
- * disconnect). Runs as root; the frame stream on stdin is untrusted, the
- * command line is trusted.
+ * gp-tunnel's main: options, the policy, the first CONFIG frame from
+ * stdin checked against it, then acquire (TLS context, tun, channels)
+ * and split into [priv] (priv.c) and [net] (net.c). Runs as root; the
+ * frame stream on stdin is untrusted, the command line is trusted.
  */
-#include <sys/ioctl.h>
+#define _GNU_SOURCE	/* pipe2 */
+
 #include <sys/socket.h>
 
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -22,10 +24,11 @@
 #include "ipc/config.h"
 #include "ipc/log.h"
 #include "ipc/secret.h"
+#include "sandbox/sandbox.h"
 #include "tunnel/ctl.h"
 #include "tunnel/https.h"
-#include "tunnel/script.h"
-#include "tunnel/session.h"
+#include "tunnel/policy.h"
+#include "tunnel/privsep.h"
 #include "tunnel/tun.h"
 
 #ifndef GPVPN_VERSION
@@ -41,25 +44,11 @@
 struct opts {
 	char		 ifname[IFNAMSIZ];	/* "" = kernel's choice */
 	const char	*script;
+	const char	*user;		/* --setuid: [net]'s user */
+	const char	*policy;	/* --policy; NULL: the default */
 	bool		 no_esp;
 	bool		 dump;
 	int		 verbosity;
-};
-
-/* Everything acquired for one session, released by tunnel_teardown. */
-struct tunnel {
-	const struct opts	*o;
-	struct gp_config	*cfg;
-	struct https_ctx	*https;
-	struct session		*s;
-	struct session_io	 io;
-	struct tunnel_stats	 st;
-	struct ctl		 ctl;
-	int			 tun_fd;
-	char			 ifname[IFNAMSIZ];
-	unsigned		 mtu;
-	bool			 up;		/* transport and tun are up */
-	bool			 connect_ran;	/* disconnect must run */
 };
 
 static volatile sig_atomic_t stop_flag;
@@ -70,6 +59,7 @@ usage(int status)
 {
 	fprintf(status == 0 ? stdout : stderr,
 	    "usage: gp-tunnel [-qv] [-i name] [-s script] [--no-esp]\n"
+	    "                 [--setuid user] [--policy file]\n"
 	    "       gp-tunnel --dump\n"
 	    "       gp-tunnel --version | -h\n"
 	    "Reads gp-auth's frame stream on stdin and runs the tunnel.\n"
@@ -77,6 +67,11 @@ usage(int status)
 	    "  -s, --script PATH     vpnc-script\n"
 	    "                        (default: %s)\n"
 	    "      --no-esp          HTTPS tunnel only\n"
+	    "      --setuid USER     user of the packet process (default: "
+	    SANDBOX_NET_USER ")\n"
+	    "      --policy FILE     what frames may ask for (default: "
+	    POLICY_DEFAULT_PATH ",\n"
+	    "                        if it exists)\n"
 	    "      --dump            print the frames, secrets redacted\n"
 	    "  -v, --verbose         more logging (twice: trace)\n"
 	    "  -q, --quiet           errors only\n", DEFAULT_SCRIPT);
@@ -86,11 +81,14 @@ usage(int status)
 static void
 opts_parse(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_NO_ESP = 256, OPT_DUMP, OPT_VERSION };
+	enum { OPT_NO_ESP = 256, OPT_DUMP, OPT_VERSION, OPT_SETUID,
+	    OPT_POLICY };
 	static const struct option lo[] = {
 		{ "interface", required_argument, NULL, 'i' },
 		{ "script", required_argument, NULL, 's' },
 		{ "no-esp", no_argument, NULL, OPT_NO_ESP },
+		{ "setuid", required_argument, NULL, OPT_SETUID },
+		{ "policy", required_argument, NULL, OPT_POLICY },
 		{ "dump", no_argument, NULL, OPT_DUMP },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -102,6 +100,7 @@ opts_parse(int argc, char **argv, struct opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->script = DEFAULT_SCRIPT;
+	o->user = SANDBOX_NET_USER;
 	while ((ch = getopt_long(argc, argv, "i:s:vqh", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
@@ -111,6 +110,16 @@ opts_parse(int argc, char **argv, struct opts *o)
 			break;
 		case 's':
 			o->script = optarg;
+			break;
+		case OPT_SETUID:
+			if (optarg[0] == '\0' || strcmp(optarg, "root") == 0)
+				fatalx("--setuid: not root, and not empty");
+			o->user = optarg;
+			break;
+		case OPT_POLICY:
+			if (optarg[0] != '/')
+				fatalx("--policy: the path must be absolute");
+			o->policy = optarg;
 			break;
 		case OPT_NO_ESP:
 			o->no_esp = true;
@@ -135,6 +144,11 @@ opts_parse(int argc, char **argv, struct opts *o)
 	}
 	if (optind != argc)
 		usage(EXIT_ERROR);
+	/* The process titles overwrite argv: keep copies. */
+	if ((o->script = strdup(o->script)) == NULL ||
+	    (o->user = strdup(o->user)) == NULL ||
+	    (o->policy != NULL && (o->policy = strdup(o->policy)) == NULL))
+		fatal("strdup");
 }
 
 static void
@@ -183,168 +197,145 @@ run_dump(void)
 }
 
 /*
- * SIOCSIFMTU through an AF_INET datagram socket: the tun MTU follows a
- * change of transport. This process is still root; the sandbox issue
- * turns this callback into a message to [priv].
+ * The process model (SECURITY.md "gp-tunnel"). While still fully root
+ * and before any network byte is read, acquire: the TLS context with
+ * the gateway's pin, the tun device (created down and unconfigured:
+ * nothing is applied until the connect script runs), the socketpair to
+ * [net] and the pipe that carries [net]'s log lines. Then fork:
+ *
+ *   [net]  enters its sandbox at once (uid --setuid, no capabilities,
+ *          NO_NEW_PRIVS, the seccomp allowlist, RLIMIT_NPROC/FSIZE 0,
+ *          dies with [priv]), and only then probes ESP or opens the
+ *          HTTPS tunnel. It reports TRANSPORT_UP{mtu}, or EXIT{status}
+ *          if there is none (2: the gateway rejected the cookie).
+ *   [priv] keeps uid 0 with CAP_NET_ADMIN alone (bounding set too)
+ *          under the denylist filter that vpnc-script inherits. On
+ *          TRANSPORT_UP it runs the connect script with that MTU and
+ *          answers GO; on EXIT before that it removes tun (closing it)
+ *          without running any script, and exits with [net]'s status.
+ *
+ * The first CONFIG was checked against the policy before all this; the
+ * frames that follow are read, validated and checked by [priv] only.
  */
-static int
-tunnel_set_mtu(void *arg, unsigned mtu)
-{
-	const struct tunnel *t = arg;
-	struct ifreq ifr;
-	int fd, r;
-
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, t->ifname, IFNAMSIZ);
-	ifr.ifr_mtu = (int)mtu;
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	r = ioctl(fd, SIOCSIFMTU, &ifr);
-	close(fd);
-	if (r == -1)
-		log_warn("SIOCSIFMTU %s %u: %s", t->ifname, mtu,
-		    strerror(errno));
-	return r == -1 ? -1 : 0;
-}
-
-/*
- * A transport first (ESP probes, else the HTTPS tunnel): a rejected
- * cookie fails before anything is applied. Then the tun device, with the
- * MTU of the transport that came up. Returns an exit status.
- */
-static int
-tunnel_acquire(struct tunnel *t)
-{
-	struct gp_err e = { "" };
-	int r;
-
-	if ((t->https = https_ctx_new(t->cfg, &e)) == NULL) {
-		log_err("TLS set-up: %s", e.msg);
-		return EXIT_ERROR;
-	}
-	https_ctx_set_cancel(t->https, &stop_flag);
-	t->io.https = t->https;
-	if ((t->s = session_new(&t->io, &t->st)) == NULL)
-		return EXIT_ERROR;
-	r = session_start(t->s);
-	t->cfg = t->io.cfg;		/* a rekey may have replaced it */
-	if (r != SESSION_UP && t->ctl.failed) {
-		log_err("control stream: %s", t->ctl.err.msg);
-		return EXIT_ERROR;
-	}
-	if (r != SESSION_UP)
-		return r;		/* 0: stopped before a transport */
-	t->mtu = session_mtu(t->s);
-	if (t->cfg->ip6.family == CFG_AF_INET6 && t->mtu < 1280)
-		log_warn("MTU %u is below IPv6's minimum of 1280", t->mtu);
-	memcpy(t->ifname, t->o->ifname, IFNAMSIZ);
-	if ((t->tun_fd = tun_open(t->ifname, &e)) == -1) {
-		log_err("tun: %s", e.msg);
-		return EXIT_ERROR;
-	}
-	t->io.tun_fd = t->tun_fd;
-	t->up = true;
-	log_info("tun device %s, MTU %u", t->ifname, t->mtu);
-	return EXIT_OK;
-}
-
-static int
-tunnel_script(struct tunnel *t, const char *reason)
-{
-	struct script_env env;
-	struct gp_err e = { "" };
-	int r;
-
-	log_debug("running %s %s", t->o->script, reason);
-	if (script_env_build(&env, reason, t->cfg, t->ifname, t->mtu,
-	    &e) == -1) {
-		log_err("vpnc-script %s: %s", reason, e.msg);
-		return -1;
-	}
-	r = script_run(t->o->script, &env, &e);
-	script_env_free(&env);
-	if (r == -1)
-		log_err("vpnc-script %s: %s", reason, e.msg);
-	return r;
-}
-
-static int
-tunnel_run(struct tunnel *t)
-{
-	int status;
-
-	status = session_loop(t->s);
-	t->cfg = t->io.cfg;		/* a rekey may have replaced it */
-	if (t->ctl.failed) {
-		log_err("control stream: %s", t->ctl.err.msg);
-		status = EXIT_ERROR;
-	}
-	return status;
-}
-
-static int
-tunnel_teardown(struct tunnel *t, int status)
-{
-	t->cfg = t->io.cfg;		/* a rekey may have replaced it */
-	if (t->s != NULL) {
-		session_log_stats(&t->st);
-		session_free(t->s);
-	}
-	if (t->connect_ran && tunnel_script(t, "disconnect") == -1 &&
-	    status == EXIT_OK)
-		status = EXIT_ERROR;
-	if (t->tun_fd != -1)
-		close(t->tun_fd);
-	https_ctx_free(t->https);
-	config_free(t->cfg);
-	return status;
-}
-
-/* What the session needs; the tun fd comes once a transport is up. */
+/* [net]: nobody, no capabilities, the allowlist; dies with [priv]. */
 static void
-tunnel_io_init(struct tunnel *t)
+net_enter(const struct privsep_net *a)
 {
-	struct session_io *io = &t->io;
+	struct sandbox_policy p;
 
-	io->cfg = t->cfg;
-	io->tun_fd = -1;
-	io->ctl_fd = CTL_FD;
-	io->on_ctl = ctl_on_readable;
-	io->ctl_arg = &t->ctl;
-	io->stop = &stop_flag;
-	io->dump_stats = &dump_stats_flag;
-	io->no_esp = t->o->no_esp;
-	io->cfg_gen = &t->ctl.generation;
-	io->need_config = ctl_need_config;
-	io->set_mtu = tunnel_set_mtu;
-	io->mtu_arg = t;
-	t->ctl.fd = CTL_FD;
-	t->ctl.cfg = &io->cfg;
-	t->ctl.can_reply = ctl_fd_can_reply(CTL_FD);
+	memset(&p, 0, sizeof(p));
+	p.filter = &sandbox_filter_net;
+	p.user = a->user;
+	p.keep_fds[0] = STDERR_FILENO;
+	p.keep_fds[1] = a->tun_fd;
+	p.keep_fds[2] = a->ps_fd;
+	p.keep_fds[3] = -1;
+	p.rlimits = SANDBOX_RL_NPROC0 | SANDBOX_RL_FSIZE0 |
+	    SANDBOX_RL_NOFILE;
+	p.nofile = SANDBOX_NET_NOFILE;
+	p.pdeath_signal = SIGKILL;
+	p.keep_caps = NULL;	/* none, and the bounding set cleared */
+	sandbox_enter(&p);
+}
+
+/* [priv]: uid 0 for vpnc-script, CAP_NET_ADMIN alone, the denylist. */
+static void
+priv_enter(const struct privsep_priv *a)
+{
+	static const int caps[] = { CAP_NET_ADMIN, -1 };
+	struct sandbox_policy p;
+
+	memset(&p, 0, sizeof(p));
+	p.filter = &sandbox_filter_priv;
+	p.user = NULL;			/* stays uid 0 for vpnc-script */
+	p.keep_caps = caps;
+	p.keep_fds[0] = STDIN_FILENO;
+	p.keep_fds[1] = STDOUT_FILENO;
+	p.keep_fds[2] = STDERR_FILENO;
+	p.keep_fds[3] = a->tun_fd;
+	p.keep_fds[4] = a->ps_fd;
+	p.keep_fds[5] = a->log_fd;
+	p.keep_fds[6] = -1;
+	sandbox_enter(&p);
+}
+
+static void
+acquire_fds(struct privsep_priv *pv, struct privsep_net *nt,
+    struct https_ctx **https, const struct opts *o)
+{
+	struct gp_err e = { "" };
+	int sp[2], lp[2];
+
+	if ((*https = https_ctx_new(pv->cfg, &e)) == NULL)
+		fatalx("TLS set-up: %s", e.msg);
+	memcpy(pv->ifname, o->ifname, IFNAMSIZ);
+	if ((pv->tun_fd = tun_open(pv->ifname, &e)) == -1)
+		fatalx("tun: %s", e.msg);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) == -1)
+		fatal("socketpair");
+	if (pipe2(lp, O_CLOEXEC) == -1)
+		fatal("pipe2");
+	pv->ctl_fd = CTL_FD;
+	pv->ps_fd = sp[0];
+	pv->log_fd = lp[0];
+	nt->cfg = pv->cfg;
+	nt->https = *https;
+	nt->user = o->user;
+	nt->no_esp = o->no_esp;
+	nt->tun_fd = pv->tun_fd;
+	nt->ps_fd = sp[1];
+	nt->log_fd = lp[1];
+	nt->enter = net_enter;
+	pv->enter = priv_enter;
 }
 
 static int
-tunnel_main(const struct opts *o, struct gp_config *cfg)
+tunnel_main(const struct opts *o, struct gp_config *cfg,
+    const struct tunnel_policy *pol)
 {
-	struct tunnel t;
-	int status;
+	struct privsep_priv pv;
+	struct privsep_net nt;
+	struct https_ctx *https;
+	pid_t pid;
 
-	memset(&t, 0, sizeof(t));
-	t.o = o;
-	t.cfg = cfg;
-	t.tun_fd = -1;
-	tunnel_io_init(&t);
-	status = tunnel_acquire(&t);
-	if (status != EXIT_OK || stop_flag || !t.up)
-		return tunnel_teardown(&t, status);
-	/* Even a failed connect may have applied part of its work. */
-	t.connect_ran = true;
-	if (tunnel_script(&t, "connect") == -1)
-		return tunnel_teardown(&t, EXIT_ERROR);
-	log_info("connected: %s up", t.ifname);
-	if (!stop_flag)
-		status = tunnel_run(&t);
-	return tunnel_teardown(&t, status);
+	memset(&pv, 0, sizeof(pv));
+	memset(&nt, 0, sizeof(nt));
+	pv.script = o->script;
+	pv.cfg = cfg;
+	pv.pol = pol;
+	pv.stop = &stop_flag;
+	pv.usr1 = &dump_stats_flag;
+	acquire_fds(&pv, &nt, &https, o);
+	fflush(stderr);
+	if ((pid = fork()) == -1)
+		fatal("fork");
+	if (pid == 0) {
+		close(pv.ps_fd);
+		close(pv.log_fd);
+		net_main(&nt);
+	}
+	pv.net_pid = pid;
+	close(nt.ps_fd);
+	close(nt.log_fd);
+	/* [priv] has no use for the TLS context; [net] has its copy. */
+	https_ctx_free(https);
+	return priv_main(&pv);
+}
+
+/* --policy FILE must exist; the default file may be absent. */
+static void
+policy_init(const struct opts *o, struct tunnel_policy *pol)
+{
+	struct gp_err e = { "" };
+	const char *path = o->policy != NULL ? o->policy :
+	    POLICY_DEFAULT_PATH;
+
+	if (policy_load(path, o->policy == NULL, pol, &e) == -1)
+		fatalx("%s", e.msg);
+	if (pol->present)
+		log_info("policy %s: %u gateways, %u route prefixes, dns %s",
+		    path, pol->n_gateways, pol->n_routes,
+		    pol->dns ? "yes" : "no");
 }
 
 static struct gp_config *
@@ -365,8 +356,10 @@ first_config(void)
 int
 main(int argc, char **argv)
 {
+	static struct tunnel_policy pol;
 	struct gp_config *cfg;
-	struct opts o;
+	struct gp_err e = { "" };
+	static struct opts o;	/* static: its strdup()s stay reachable */
 
 	secret_harden_process();
 	opts_parse(argc, argv, &o);
@@ -379,7 +372,13 @@ main(int argc, char **argv)
 		fatalx("-s: the script path must be absolute");
 	if (access(o.script, X_OK) == -1)
 		fatal("script %s", o.script);
+	policy_init(&o, &pol);
+	privsep_title_init(argc, argv);
 	cfg = first_config();
+	if (policy_check(&pol, cfg, &e) == -1) {
+		config_free(cfg);
+		fatalx("%s; nothing applied", e.msg);
+	}
 	signals_install();
-	return tunnel_main(&o, cfg);
+	return tunnel_main(&o, cfg, &pol);
 }

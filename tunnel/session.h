@@ -3,7 +3,7 @@
  * or the HTTPS tunnel, runs the tun <-> transport loop (vectors of
  * packets, DPD and keepalives, ESP -> HTTPS fallback, rekey, bounded
  * reconnect), and reports why it stopped. It gets its resources from its
- * caller; the sandbox issue moves this into [net].
+ * caller; it runs in gp-tunnel [net] (net.c), inside its sandbox.
  */
 #ifndef GPVPN_TUNNEL_SESSION_H
 #define GPVPN_TUNNEL_SESSION_H

@@ -44,6 +44,8 @@ from xml.sax.saxutils import escape as xml_escape
 sys.dont_write_bytecode = True  # no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gpesp  # noqa: E402  (our own ESP, next to this file)
+import gpauthx  # noqa: E402  (2FA, client certificates, HIP)
+import gpportal  # noqa: E402  (portal, gateway list, SAML)
 
 # Limits and timers, with their units.
 MAX_HEADER_BYTES = 16 * 1024
@@ -1038,6 +1040,9 @@ class Gateway:
         self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         self.ctx.load_cert_chain(opts.cert, opts.key)
+        gpauthx.setup_tls(self.ctx, opts)
+        self.authx = gpauthx.AuthX(opts)
+        self.portalx = gpportal.PortalX(opts)
         self.loop = None
         self.gw4 = ipaddress.IPv4Address(opts.gw_address).packed
         self.gw6 = ipaddress.IPv6Address(opts.gw_address_v6).packed \
@@ -1127,7 +1132,7 @@ class Gateway:
 
     # ---- prelogin and portal ----
 
-    def h_prelogin(self, req, conn, jar):
+    def h_prelogin(self, req, conn, jar, iface="gateway"):
         if req.method not in ("POST", "GET"):
             return Reply(405, error_xml("method"))
         body = ("<prelogin-response><status>Success</status>"
@@ -1137,15 +1142,16 @@ class Gateway:
                 "<username-label>Username</username-label>"
                 "<password-label>Password</password-label>"
                 "<panos-version>1</panos-version>"
-                "<region>%s</region></prelogin-response>"
-                % xml_escape(self.opts.region))
+                "<region>%s</region>%s</prelogin-response>"
+                % (xml_escape(self.opts.region),
+                   self.portalx.prelogin_extra(iface)))
         rep = Reply(200, xml_reply(body))
         self.give_jar(rep, jar)
         return rep
 
     def h_portal_prelogin(self, req, conn, jar):
         if self.opts.portal:
-            return self.h_prelogin(req, conn, jar)
+            return self.h_prelogin(req, conn, jar, "portal")
         # A gateway-only box answers like a real one: the client then
         # retries as a gateway (PROTOCOL.md §2 error classes).
         body = ("<prelogin-response><status>Error</status>"
@@ -1158,20 +1164,7 @@ class Gateway:
     def h_portal_config(self, req, conn, jar):
         if not self.opts.portal:
             return Reply(200, error_xml("GlobalProtect portal does not exist"))
-        ok = form_get(req.form, "user") == self.opts.user and \
-            form_get(req.form, "passwd") == self.opts.password
-        if not ok:
-            return Reply(512, error_xml("Invalid username or password"),
-                         passwd_ok=False)
-        host = self.opts.gateway_name
-        body = ("<policy><portal-name>gpvpn-portal</portal-name>"
-                "<version>6.3.0-33</version><gateways><external><list>"
-                '<entry name="%s"><priority-rule><entry name="Any">'
-                "<priority>1</priority></entry></priority-rule>"
-                "<priority>1</priority><description>gpvpn test gateway"
-                "</description></entry></list></external></gateways>"
-                "</policy>" % xml_escape(host))
-        rep = Reply(200, xml_reply(body), passwd_ok=True)
+        rep = self.portalx.portal_config(req, Reply, error_xml, form_get)
         self.give_jar(rep, jar)
         return rep
 
@@ -1184,9 +1177,19 @@ class Gateway:
         if bad:
             return Reply(400, error_xml("bad or missing login fields: "
                                         + ", ".join(bad)), bad_fields=bad)
+        gate = self.authx.login_gate(self, req, conn, Reply, error_xml,
+                                     form_get)
+        if isinstance(gate, Reply):
+            return gate
+        if gate is None:    # portal cookie, SAML (gpportal.py)
+            gate = self.portalx.login_gate(req, jar, Reply, error_xml,
+                                           form_get)
+            if isinstance(gate, Reply):
+                return gate
         user = form_get(f, "user")
-        if user != self.opts.user or \
-                form_get(f, "passwd") != self.opts.password:
+        if user != self.opts.user or (gate is not True and
+                                      form_get(f, "passwd") !=
+                                      self.opts.password):
             self.counters.add("login_failed")
             return Reply(512, error_xml("Invalid username or password"),
                          passwd_ok=False)
@@ -1339,8 +1342,9 @@ class Gateway:
                          **info)
         info["jar_ok"] = self.jar_check(jar, s)
         info["md5"] = form_get(req.form, "md5")
-        body = "<response><hip-report-needed>no</hip-report-needed>" \
-            "</response>"
+        info["md5_ok"] = info["md5"] == self.authx.hip_md5(s)
+        body = "<response><hip-report-needed>%s</hip-report-needed>" \
+            "</response>" % ("yes" if self.authx.hip_needed(s) else "no")
         return Reply(200, xml_reply(body), **info)
 
     def h_hipreport(self, req, conn, jar):
@@ -1348,6 +1352,7 @@ class Gateway:
         if s is None:
             return Reply(200, error_xml("Invalid authentication cookie"),
                          **info)
+        info.update(self.authx.hip_report(s, req.form, form_get))
         return Reply(200, xml_reply('<response status="success"/>'), **info)
 
     def h_logout(self, req, conn, jar):
@@ -1560,6 +1565,8 @@ def parse_args(argv):
     e.add_argument("--esp-corrupt", type=int, default=0, metavar="N",
                    help="send N bad datagrams (flipped ICV bit, bad "
                    "padding, unknown SPI, in turn) before good ones")
+    gpauthx.add_args(p)
+    gpportal.add_args(p)
     o = p.parse_args(argv)
     if o.fixed_esp_keys and (gpesp.enc_canon(o.esp_enc) != "aes-128-cbc"
                              or o.esp_hmac != "sha1"):
@@ -1610,7 +1617,8 @@ def main(argv):
                                         "coalesce_frames", "no_esp",
                                         "udp_drop", "udp_drop_after",
                                         "esp_replay", "esp_corrupt")
-                            if getattr(opts, m)],
+                            if getattr(opts, m)] + gpauthx.modes(opts) +
+                  gpportal.modes(opts),
                   "esp": None if opts.no_esp else
                   {"enc": opts.esp_enc, "hmac": opts.esp_hmac,
                    "udp_port": opts.udp_port}})

@@ -1,0 +1,35 @@
+/*
+ * gp-auth's TLS client certificate (-c/--certificate, -k/--sslkey): PEM
+ * or PKCS#12 decoded in memory before the sandbox, the passphrase from
+ * --key-password-fd or the terminal, and the result handed to every new
+ * TLS context. The files are the user's own; the key is a secret.
+ */
+#ifndef GPVPN_AUTH_CLIENTCERT_H
+#define GPVPN_AUTH_CLIENTCERT_H
+
+#include <stdbool.h>
+
+#include "ipc/err.h"
+
+#define CLIENTCERT_FILE_MAX	(256 * 1024)	/* larger files refused */
+#define CLIENTCERT_PASS_MAX	256		/* with its NUL */
+
+struct clientcert_opts {
+	const char	*cert;		/* PEM or PKCS#12 file */
+	const char	*key;		/* NULL: in the cert file */
+	int		 pass_fd;	/* -1: ask on the terminal if needed */
+};
+
+/*
+ * Load and decode the certificate and key (0, or -1 with e set: a wrong
+ * passphrase, an unreadable or undecodable file, a pkcs11: URI). A wrong
+ * passphrase is reported before anything goes on the network.
+ */
+int	clientcert_load(const struct clientcert_opts *o, struct gp_err *e);
+/* Put the loaded identity into an SSL_CTX (void * to spare the OpenSSL
+ * headers); 0 when none is loaded. */
+int	clientcert_apply(void *ssl_ctx);
+bool	clientcert_loaded(void);
+void	clientcert_free(void);
+
+#endif

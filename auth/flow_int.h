@@ -1,0 +1,80 @@
+/*
+ * gp-auth's login state shared by flow.c (gateway steps) and
+ * flow_portal.c (portal steps, gateway choice, SAML hand-over). Internal
+ * to those files; everything received in it came from untrusted servers.
+ */
+#ifndef GPVPN_AUTH_FLOW_INT_H
+#define GPVPN_AUTH_FLOW_INT_H
+
+#include <stdbool.h>
+
+#include "auth/flow.h"
+#include "auth/form.h"
+#include "auth/http.h"
+#include "auth/parse.h"
+#include "auth/portal.h"
+
+struct flow {
+	const struct flow_opts	*o;
+	struct gw_target	 t;
+	struct http		*http;
+	struct prelogin		*pre;
+	struct gp_cookie	*cookie;	/* secret */
+	struct gp_config	*cfg;		/* secret */
+	char			*cookie_str;	/* secret, COOKIE_STR_MAX */
+	char			*passwd;	/* secret, CREDS_MAX */
+	char			 user[CFG_USER_MAX + 1];
+	char			 computer[COOKIE_FIELD_MAX];
+	int			 status;	/* FLOW_EXIT_* of a failure */
+	bool			 rekey_fatal;	/* status ends the session */
+	/* Portal state (flow_portal.c). */
+	struct portal_policy	*portal;	/* secret; NULL: no portal */
+	char			*saved_passwd;	/* secret, CREDS_MAX: blind
+						 * retry at the gateway */
+	char			 app_version[PORTAL_VERSION_MAX];
+	bool			 wrong_iface;	/* failed: "does not exist" */
+	bool			 bad_passwd;	/* failed: HTTP 512 */
+	bool			 logged_in;	/* cookie_str is valid */
+	char			 url_host[CFG_HOST_MAX + 1];	/* the user's */
+};
+
+int	flow_fail(struct flow *f, int status, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+struct form *flow_form(void);
+int	flow_request(struct flow *f, const char *name, const char *path,
+	    struct form *fm, int flags, struct http_resp *r);
+int	flow_credentials(struct flow *f);
+/* The §5.1 body, also the portal's (§4.1); wipes nothing. */
+struct form *flow_login_form(struct flow *f, const char *input_str);
+/* Login rounds at path (login.esp, or the portal's getconfig.esp). On
+ * success a JNLP has filled the cookie, or (portal) *body holds the
+ * policy, in the handle's memory until the next request. */
+int	flow_do_login_at(struct flow *f, const char *name, const char *path,
+	    struct http_resp *policy);
+/* Resolve f->t and open the HTTPS handle on it. */
+int	flow_connect(struct flow *f);
+
+int	flow_gateway_login(struct flow *f);
+/* After a failed login: true when the user may type the password again
+ * (HTTP 512, on a terminal, fewer than FLOW_PASSWD_TRIES tries). */
+bool	flow_ask_again(struct flow *f, int tries);
+
+/* flow_portal.c */
+/* The URL, with --usergroup as its path; a URL without a path names
+ * the portal (tried first, as OpenConnect does). */
+int	flow_url_parse(const struct flow_opts *o, struct gw_target *t,
+	    struct gp_err *e);
+/* The --servercert pin for f->t: only for the host the user named. */
+const char *flow_pin_for(const struct flow *f);
+/* 0: logged in at a gateway; -1: failed; 1: not a portal, try the
+ * gateway interface. */
+int	flow_portal_login(struct flow *f);
+/* Called by the gateway prelogin when the server signals SAML and no
+ * SAML cookie was given: explains what to do; returns -1. */
+int	flow_saml_explain(struct flow *f, const char *iface);
+void	flow_portal_free(struct flow *f);
+
+/* cookie_io.c: --cookie-on-stdin, then straight to getconfig. */
+int	flow_cookie_stdin(struct flow *f);
+
+#endif

@@ -1,0 +1,265 @@
+/*
+ * gp-auth's portal steps (PROTOCOL.md §3-§4): portal prelogin and
+ * getconfig, the gateway choice, then the gateway login with the portal's
+ * cookie (the blind retry of §4.4). Portal answers are untrusted and go
+ * through portal.c; what the portal pushes is logged, never acted on.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth/creds.h"
+#include "auth/flow_int.h"
+#include "auth/resolve.h"
+#include "ipc/log.h"
+#include "ipc/secret.h"
+
+#define FLOW_URL_MAX	(CFG_HOST_MAX + CFG_PATH_MAX + 32)
+
+/* True when the URL's path, before any ":field", names an interface. */
+static bool
+flow_path_given(const char *url)
+{
+	const char *s = strstr(url, "://"), *slash, *colon;
+	size_t len;
+
+	s = s != NULL ? s + 3 : url;
+	if ((slash = strchr(s, '/')) == NULL)
+		return false;
+	slash++;
+	colon = strrchr(slash, ':');
+	len = colon != NULL ? (size_t)(colon - slash) : strlen(slash);
+	while (len > 0 && slash[len - 1] == '/')
+		len--;
+	return len > 0;
+}
+
+int
+flow_url_parse(const struct flow_opts *o, struct gw_target *t,
+    struct gp_err *e)
+{
+	char url[FLOW_URL_MAX];
+	const char *s = o->url, *auth, *slash;
+	size_t n;
+	int w;
+
+	if (o->usergroup != NULL) {
+		auth = strstr(s, "://");
+		auth = auth != NULL ? auth + 3 : s;
+		slash = strchr(auth, '/');
+		n = slash != NULL ? (size_t)(slash - s) : strlen(s);
+		w = snprintf(url, sizeof(url), "%.*s/%s", (int)n, s,
+		    o->usergroup);
+		if (w < 0 || (size_t)w >= sizeof(url))
+			return err_set(e, "--usergroup: URL too long");
+		s = url;
+	}
+	if (resolve_url_parse(s, t, e) == -1)
+		return -1;
+	if (!flow_path_given(s) && !o->cookie_on_stdin)
+		t->iface = IFACE_PORTAL;
+	return 0;
+}
+
+const char *
+flow_pin_for(const struct flow *f)
+{
+	if (f->o->pin_b64 == NULL || strcmp(f->t.host, f->url_host) == 0)
+		return f->o->pin_b64;
+	log_warn("--servercert names %s's key only: gateway %s is checked "
+	    "against the CAs", f->url_host, f->t.host);
+	return NULL;
+}
+
+void
+flow_portal_free(struct flow *f)
+{
+	portal_free(f->portal);
+	if (f->saved_passwd != NULL)
+		secret_free(f->saved_passwd, CREDS_MAX);
+	f->portal = NULL;
+	f->saved_passwd = NULL;
+}
+
+/* §3.1 at the portal: 1 when the server is not a portal. */
+static int
+flow_portal_prelogin(struct flow *f)
+{
+	char path[128];
+	struct form *fm = flow_form();
+	struct http_resp r;
+	struct gp_err e;
+
+	snprintf(path, sizeof(path), "/global-protect/prelogin.esp?tmp=tmp&"
+	    "clientVer=4100&clientos=%s", f->o->clientos);
+	form_add(fm, "cas-support", "yes");
+	if (flow_request(f, "portal prelogin", path, fm,
+	    HTTP_FOLLOW | HTTP_PUBLIC, &r) == -1)
+		return f->wrong_iface ? 1 : -1;
+	if (prelogin_parse(r.body, r.len, f->pre, &e) == -1)
+		return flow_fail(f, FLOW_EXIT_ERR, "portal prelogin: %s",
+		    e.msg);
+	if (f->pre->saml && f->t.alt_field[0] == '\0')
+		return flow_saml_explain(f, "portal");
+	log_debug("portal prelogin: region `%s`", f->pre->region);
+	return 0;
+}
+
+/* §4.1 with the §5.1 body; r gets the <policy>. 1: not a portal. */
+static int
+flow_portal_getconfig(struct flow *f, struct http_resp *r)
+{
+	int tries;
+
+	for (tries = 1;; tries++) {
+		if (flow_credentials(f) == -1)
+			return -1;
+		if (flow_do_login_at(f, "portal getconfig",
+		    "/global-protect/getconfig.esp", r) == 0)
+			return 0;
+		if (f->wrong_iface)
+			return 1;
+		if (!flow_ask_again(f, tries))
+			return -1;
+	}
+}
+
+static void
+flow_portal_show(const struct flow *f)
+{
+	const struct portal_policy *p = f->portal;
+	size_t i;
+
+	if (p->ignored[0] != '\0')
+		log_warn("portal: ignoring what it pushes to clients: %s",
+		    p->ignored);
+	for (i = 0; i < p->ngw; i++) {
+		if (p->gw[i].prio == PORTAL_PRIO_NONE)
+			log_info("gateway %zu: %s (%s)", i + 1, p->gw[i].desc,
+			    p->gw[i].name);
+		else
+			log_info("gateway %zu: %s (%s), priority %u", i + 1,
+			    p->gw[i].desc, p->gw[i].name, p->gw[i].prio);
+	}
+}
+
+/* The terminal choice: a number, a label, or Enter for the default. */
+static int
+flow_ask_gateway(struct flow *f, size_t *idx)
+{
+	char line[PORTAL_DESC_MAX], prompt[PORTAL_DESC_MAX + 32];
+	char *end;
+	unsigned long v;
+	struct gp_err e;
+
+	snprintf(prompt, sizeof(prompt), "Gateway [%s]: ",
+	    f->portal->gw[0].desc);
+	if (creds_read(prompt, false, false, line, sizeof(line), &e) == -1) {
+		log_debug("no terminal (%s): the first gateway", e.msg);
+		*idx = 0;
+		return 0;
+	}
+	if (line[0] == '\0') {
+		*idx = 0;
+		return 0;
+	}
+	v = strtoul(line, &end, 10);
+	if (*end == '\0' && v >= 1 && v <= f->portal->ngw) {
+		*idx = v - 1;
+		return 0;
+	}
+	if (portal_match(f->portal, line, idx, &e) == -1)
+		return flow_fail(f, FLOW_EXIT_ERR, "%s", e.msg);
+	return 0;
+}
+
+static int
+flow_choose(struct flow *f, size_t *idx)
+{
+	struct gp_err e;
+
+	portal_sort(f->portal, f->pre->region);
+	flow_portal_show(f);
+	*idx = 0;
+	if (f->o->authgroup != NULL) {
+		if (portal_match(f->portal, f->o->authgroup, idx, &e) == -1)
+			return flow_fail(f, FLOW_EXIT_ERR, "%s", e.msg);
+		return 0;
+	}
+	if (f->o->passwd_on_stdin || f->portal->ngw == 1)
+		return 0;
+	return flow_ask_gateway(f, idx);
+}
+
+/* The chosen gateway becomes f->t: new address, new TLS connection. */
+static int
+flow_to_gateway(struct flow *f, const struct portal_gw *g)
+{
+	char url[PORTAL_NAME_MAX + 16];
+	struct gw_target t;
+	struct gp_err e;
+
+	snprintf(url, sizeof(url), "https://%s/gateway", g->name);
+	if (resolve_url_parse(url, &t, &e) == -1)
+		return flow_fail(f, FLOW_EXIT_ERR, "portal: gateway %s: %s",
+		    g->desc, e.msg);
+	log_info("gateway %s chosen: %s", g->desc, g->name);
+	f->t = t;
+	return flow_connect(f);
+}
+
+/* §4.4: the portal's form again at the gateway, else its own login. */
+static int
+flow_blind_retry(struct flow *f, bool had_alt)
+{
+	const struct portal_policy *p = f->portal;
+
+	if (p->userauthcookie[0] == '\0' && p->prelogon_cookie[0] == '\0' &&
+	    had_alt)
+		return flow_gateway_login(f);
+	if (f->saved_passwd == NULL)
+		return flow_gateway_login(f);
+	memcpy(f->passwd, f->saved_passwd, CREDS_MAX);
+	/* Needed no more: the portal's password leaves memory now. */
+	secret_free(f->saved_passwd, CREDS_MAX);
+	f->saved_passwd = NULL;
+	if (had_alt)
+		secret_wipe(f->passwd, CREDS_MAX);	/* SAML: used up */
+	if (flow_do_login_at(f, "login", "/ssl-vpn/login.esp", NULL) == 0)
+		return 0;
+	if (!f->bad_passwd)
+		return -1;
+	log_info("the gateway wants its own login");
+	return flow_gateway_login(f);
+}
+
+int
+flow_portal_login(struct flow *f)
+{
+	struct http_resp r;
+	struct gp_err e;
+	size_t idx;
+	bool had_alt = f->t.alt_field[0] != '\0';
+	int rc;
+
+	if ((f->portal == NULL && (f->portal = portal_new()) == NULL) ||
+	    (f->saved_passwd == NULL &&
+	    (f->saved_passwd = secret_alloc(CREDS_MAX)) == NULL))
+		fatal("out of memory");
+	if ((rc = flow_portal_prelogin(f)) != 0 ||
+	    (rc = flow_portal_getconfig(f, &r)) != 0)
+		return rc;
+	if (portal_parse(r.body, r.len, f->portal, &e) == -1)
+		return flow_fail(f, FLOW_EXIT_ERR, "portal getconfig: %s",
+		    e.msg);
+	if (f->portal->version[0] != '\0')
+		memcpy(f->app_version, f->portal->version,
+		    sizeof(f->app_version));
+	log_info("portal %s: %zu gateway(s), version %s",
+	    f->portal->portal_name, f->portal->ngw, f->app_version);
+	if (flow_choose(f, &idx) == -1 ||
+	    flow_to_gateway(f, &f->portal->gw[idx]) == -1)
+		return -1;
+	return flow_blind_retry(f, had_alt);
+}

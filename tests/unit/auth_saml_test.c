@@ -1,0 +1,114 @@
+/*
+ * Unit tests for saml_target (auth/saml.c): what a prelogin's
+ * saml-request points to. Test code; the requests imitate untrusted
+ * servers, hostile ones included (THREATS.md 16).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "auth/saml.h"
+#include "t.h"
+
+/* A prelogin whose saml-request is base64(text). */
+static struct prelogin *
+pre(const char *method, const char *text)
+{
+	struct prelogin *p = calloc(1, sizeof(*p));
+
+	snprintf(p->saml_method, sizeof(p->saml_method), "%s", method);
+	EVP_EncodeBlock((unsigned char *)p->saml_request,
+	    (const unsigned char *)text, (int)strlen(text));
+	p->saml = true;
+	return p;
+}
+
+static int
+target(const char *method, const char *text, enum saml_kind *k,
+    char *url, struct gp_err *e)
+{
+	struct prelogin *p = pre(method, text);
+	int rc = saml_target(p, k, url, SAML_URL_MAX, e);
+
+	free(p);
+	return rc;
+}
+
+static void
+redirect(void)
+{
+	char url[SAML_URL_MAX];
+	enum saml_kind k = 0;
+	struct gp_err e = { "" };
+
+	T_CHECK(target("REDIRECT", "https://idp.example/sso?a=1&b=2", &k,
+	    url, &e) == 0 && k == SAML_REDIRECT);
+	T_STREQ(url, "https://idp.example/sso?a=1&b=2");
+	T_CHECK(target("REDIRECT", "HTTPS://IDP.EXAMPLE/", &k, url,
+	    &e) == 0);
+	T_CHECK(target("REDIRECT", "javascript:alert(1)", &k, url, &e) == -1);
+	T_CHECK(strstr(e.msg, "not https://") != NULL);
+	T_STREQ(url, "");
+	T_CHECK(target("REDIRECT", "file:///etc/passwd", &k, url, &e) == -1);
+	T_CHECK(target("REDIRECT", "data:text/html,<b>x</b>", &k, url,
+	    &e) == -1);
+	T_CHECK(target("REDIRECT", "http://idp.example/", &k, url, &e) == -1);
+	T_CHECK(target("REDIRECT", "https://", &k, url, &e) == -1);
+	T_CHECK(target("REDIRECT", "https://a.example/\n\x1b[2J", &k, url,
+	    &e) == -1);
+	T_CHECK(strstr(e.msg, "bad byte") != NULL);
+	T_CHECK(target("REDIRECT", "https://a.example/\"><script>", &k, url,
+	    &e) == -1);
+}
+
+static void
+post(void)
+{
+	char url[SAML_URL_MAX];
+	enum saml_kind k = 0;
+	struct gp_err e = { "" };
+
+	T_CHECK(target("POST", "<html><body><FORM method=\"post\" "
+	    "action=\"https://idp.example/saml\"><input name=x></form>", &k,
+	    url, &e) == 0 && k == SAML_POST);
+	T_STREQ(url, "https://idp.example/saml");
+	T_CHECK(target("POST", "<form action='https://b.example/x'>", &k,
+	    url, &e) == 0);
+	T_STREQ(url, "https://b.example/x");
+	/* off-scheme or missing actions are not shown */
+	T_CHECK(target("POST", "<form action=\"javascript:x()\">", &k, url,
+	    &e) == 0);
+	T_STREQ(url, "");
+	T_CHECK(target("POST", "<form><input action=\"https://c/\">", &k,
+	    url, &e) == 0);
+	T_STREQ(url, "");
+	T_CHECK(target("POST", "no form at all", &k, url, &e) == 0);
+	T_STREQ(url, "");
+	T_CHECK(target("POST", "<form action=\"https://unterminated", &k,
+	    url, &e) == 0);
+	T_STREQ(url, "");
+}
+
+static void
+not_base64(void)
+{
+	struct prelogin *p = calloc(1, sizeof(*p));
+	char url[SAML_URL_MAX];
+	enum saml_kind k;
+	struct gp_err e = { "" };
+
+	snprintf(p->saml_method, sizeof(p->saml_method), "REDIRECT");
+	snprintf(p->saml_request, sizeof(p->saml_request), "abc");
+	T_CHECK(saml_target(p, &k, url, sizeof(url), &e) == -1);
+	free(p);
+}
+
+int
+main(void)
+{
+	T_RUN(redirect);
+	T_RUN(post);
+	T_RUN(not_base64);
+	return T_DONE();
+}

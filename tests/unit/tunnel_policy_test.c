@@ -1,0 +1,299 @@
+/*
+ * Unit and golden tests for gp-tunnel's policy (tunnel/policy.c): each
+ * tests/data/policy/NAME.conf parses to what NAME.ok says (the printed
+ * policy, or the error); CONFIGs are allowed or refused with a reason;
+ * the loader refuses a file root does not own alone. Test code only.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc/config.h"
+#include "tunnel/policy.h"
+#include "t.h"
+
+#define DATA	"tests/data/policy"
+#define PIN_AB	"q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s="
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	static char text[POLICY_FILE_MAX_BYTES * 2];
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return NULL;
+	*len = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[*len] = '\0';
+	return text;
+}
+
+/* NAME.conf -> the printed policy or "error: ...", as NAME.ok holds. */
+static int
+golden_one(const char *name, int update)
+{
+	static struct tunnel_policy p;
+	char path[512], got[8192], *want, *text;
+	struct gp_err e = { "" };
+	size_t len, wlen;
+	FILE *m;
+
+	snprintf(path, sizeof(path), DATA "/%s.conf", name);
+	if ((text = slurp(path, &len)) == NULL)
+		return -1;
+	m = fmemopen(got, sizeof(got), "w");
+	if (policy_parse(text, len, &p, &e) == -1)
+		fprintf(m, "error: %s\n", e.msg);
+	else
+		policy_print(m, &p);
+	fclose(m);
+	snprintf(path, sizeof(path), DATA "/%s.ok", name);
+	if (update) {
+		m = fopen(path, "w");
+		fputs(got, m);
+		fclose(m);
+		return 0;
+	}
+	if ((want = slurp(path, &wlen)) == NULL || strcmp(want, got) != 0) {
+		fprintf(stderr, "  %s: got:\n%s", name, got);
+		return -1;
+	}
+	return 0;
+}
+
+static int golden_update;
+
+static void
+test_golden(void)
+{
+	DIR *d = opendir(DATA);
+	struct dirent *de;
+	char name[256];
+	int n = 0;
+
+	T_CHECK(d != NULL);
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name);
+
+		if (l < 6 || l >= sizeof(name) ||
+		    strcmp(de->d_name + l - 5, ".conf") != 0)
+			continue;
+		memcpy(name, de->d_name, l - 5);
+		name[l - 5] = '\0';
+		T_CHECK(golden_one(name, golden_update) == 0);
+		n++;
+	}
+	closedir(d);
+	T_CHECK(n >= 15);
+}
+
+static void
+addr(struct cfg_addr *a, const char *s)
+{
+	if (config_addr_parse(s, a) == -1)
+		exit(2);
+}
+
+static void
+route(struct gp_config *c, const char *a, unsigned len, bool exclude)
+{
+	struct cfg_route *r = &c->routes[c->n_routes++];
+
+	addr(&r->addr, a);
+	r->prefixlen = (uint8_t)len;
+	r->exclude = exclude;
+}
+
+static struct gp_config *
+test_config(void)
+{
+	struct gp_config *c = config_new();
+
+	snprintf(c->gw_host, sizeof(c->gw_host), "gw.example.com");
+	addr(&c->gw_addr, "198.18.0.1");
+	c->gw_port = 443;
+	memset(c->gw_pin, 0xab, sizeof(c->gw_pin));
+	addr(&c->ip4, "198.18.128.10");
+	c->ip4_prefixlen = 32;
+	route(c, "198.18.64.0", 24, false);
+	route(c, "10.1.0.0", 16, false);
+	route(c, "10.1.2.0", 24, true);
+	return c;
+}
+
+static int
+check(const char *policy, const struct gp_config *c, char *why, size_t n)
+{
+	static struct tunnel_policy p;
+	struct gp_err e = { "" };
+	int r;
+
+	if (policy_parse(policy, strlen(policy), &p, &e) == -1) {
+		snprintf(why, n, "parse: %s", e.msg);
+		return -2;
+	}
+	r = policy_check(&p, c, &e);
+	snprintf(why, n, "%s", r == 0 ? "" : e.msg);
+	return r;
+}
+
+#define ALLOW_ALL \
+	"gateway 198.18.0.1 pin-sha256:" PIN_AB "\n" \
+	"route 198.18.0.0/16\nroute 10.0.0.0/8\n"
+
+static void
+test_check_allowed(void)
+{
+	struct gp_config *c = test_config();
+	static struct tunnel_policy none;
+	struct gp_err e = { "" };
+	char why[256];
+
+	T_CHECK(check(ALLOW_ALL, c, why, sizeof(why)) == 0);
+	T_CHECK(check("dns no\n", c, why, sizeof(why)) == 0);
+	T_CHECK(check("gateway 198.18.0.1\n", c, why, sizeof(why)) == 0);
+	T_CHECK(check("", c, why, sizeof(why)) == 0);
+	T_CHECK(policy_check(&none, c, &e) == 0);	/* no file */
+	config_free(c);
+}
+
+static void
+test_check_gateway(void)
+{
+	struct gp_config *c = test_config();
+	char why[256];
+
+	T_CHECK(check("gateway 198.18.0.9\n", c, why, sizeof(why)) == -1);
+	T_STREQ(why, "policy refuses gateway 198.18.0.1: not an allowed "
+	    "gateway");
+	c->gw_pin[0] ^= 1;
+	T_CHECK(check(ALLOW_ALL, c, why, sizeof(why)) == -1);
+	T_STREQ(why, "policy refuses gateway 198.18.0.1: its key "
+	    "(pin-sha256) is not the one the policy allows");
+	config_free(c);
+}
+
+static void
+test_check_routes(void)
+{
+	struct gp_config *c = test_config();
+	char why[256];
+
+	route(c, "203.0.113.0", 24, false);
+	T_CHECK(check(ALLOW_ALL, c, why, sizeof(why)) == -1);
+	T_STREQ(why, "policy refuses the split-include route "
+	    "203.0.113.0/24: outside every allowed route prefix");
+	c->routes[c->n_routes - 1].exclude = true;
+	T_CHECK(check(ALLOW_ALL, c, why, sizeof(why)) == -1);
+	T_STREQ(why, "policy refuses the split-exclude route "
+	    "203.0.113.0/24: outside every allowed route prefix");
+	c->n_routes--;
+	/* Wider than the allowed prefix, though it starts inside. */
+	route(c, "10.0.0.0", 7, false);
+	T_CHECK(check(ALLOW_ALL, c, why, sizeof(why)) == -1);
+	c->n_routes--;
+	addr(&c->ip4, "192.0.2.10");
+	T_CHECK(check(ALLOW_ALL, c, why, sizeof(why)) == -1);
+	T_STREQ(why, "policy refuses the tunnel address 192.0.2.10/32: "
+	    "outside every allowed route prefix");
+	config_free(c);
+}
+
+static void
+test_check_default_route(void)
+{
+	struct gp_config *c = test_config();
+	char why[256];
+
+	c->n_routes = 0;
+	T_CHECK(check(ALLOW_ALL, c, why, sizeof(why)) == -1);
+	T_STREQ(why, "policy refuses the default route (no split-include "
+	    "routes) 0.0.0.0/0: outside every allowed route prefix");
+	T_CHECK(check("route 0.0.0.0/0\n", c, why, sizeof(why)) == 0);
+	config_free(c);
+}
+
+static void
+test_check_dns(void)
+{
+	struct gp_config *c = test_config();
+	char why[256];
+
+	c->n_dns = 1;
+	addr(&c->dns[0], "198.18.64.53");
+	T_CHECK(check("dns yes\n", c, why, sizeof(why)) == 0);
+	T_CHECK(check("dns no\n", c, why, sizeof(why)) == -1);
+	T_STREQ(why, "policy refuses the DNS settings (1 servers, 0 search "
+	    "domains, 0 WINS servers): the policy says dns no");
+	c->n_dns = 0;
+	c->n_suffix = 1;
+	T_CHECK(check("dns no\n", c, why, sizeof(why)) == -1);
+	config_free(c);
+}
+
+static void
+test_load_owner_mode(void)
+{
+	static struct tunnel_policy p;
+	char path[] = "/tmp/gpvpn-policy-XXXXXX";
+	struct gp_err e = { "" };
+	int fd = mkstemp(path);
+
+	T_CHECK(fd != -1);
+	if (fd == -1)
+		return;
+	T_CHECK(write(fd, "dns no\n", 7) == 7);
+	T_CHECK(fchmod(fd, 0644) == 0);
+	if (geteuid() == 0) {
+		T_CHECK(policy_load(path, false, &p, &e) == 0);
+		T_CHECK(p.present && !p.dns);
+		T_CHECK(fchown(fd, 65534, 0) == 0);
+		T_CHECK(policy_load(path, false, &p, &e) == -1);
+		T_CHECK(strstr(e.msg, "must be owned by root") != NULL);
+		T_CHECK(fchown(fd, 0, 0) == 0);
+	} else
+		T_CHECK(policy_load(path, false, &p, &e) == -1);
+	T_CHECK(fchmod(fd, 0664) == 0);
+	T_CHECK(policy_load(path, false, &p, &e) == -1);
+	T_CHECK(strstr(e.msg, "not writable by group or others") != NULL);
+	close(fd);
+	unlink(path);
+	T_CHECK(policy_load(path, true, &p, &e) == 0 && !p.present);
+	T_CHECK(policy_load(path, false, &p, &e) == -1);
+}
+
+static void
+test_parse_limits(void)
+{
+	static struct tunnel_policy p;
+	static char big[POLICY_FILE_MAX_BYTES + 2];
+	struct gp_err e = { "" };
+
+	memset(big, '#', sizeof(big));
+	T_CHECK(policy_parse(big, sizeof(big), &p, &e) == -1);
+	T_CHECK(policy_parse("dns no\0", 7, &p, &e) == -1);
+	T_CHECK(strstr(e.msg, "NUL") != NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+	golden_update = argc > 1 && strcmp(argv[1], "--update") == 0;
+	T_RUN(test_golden);
+	T_RUN(test_check_allowed);
+	T_RUN(test_check_gateway);
+	T_RUN(test_check_routes);
+	T_RUN(test_check_default_route);
+	T_RUN(test_check_dns);
+	T_RUN(test_load_owner_mode);
+	T_RUN(test_parse_limits);
+	return T_DONE();
+}

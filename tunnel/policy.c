@@ -1,0 +1,486 @@
+/*
+ * The gp-tunnel policy file (policy.h): a pure, bounded, line-based
+ * parser, the check of a CONFIG against it, and the loader that refuses
+ * a file root does not own alone. Runs in [priv]; the file is trusted
+ * only after that check, every frame is untrusted.
+ *
+ *   # comment
+ *   gateway 198.18.0.1 [pin-sha256:BASE64]
+ *   route 10.0.0.0/8
+ *   dns no
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tunnel/policy.h"
+
+#define POLICY_TOKENS_MAX	4
+#define POLICY_PIN_TAG		"pin-sha256:"
+#define POLICY_B64_PIN_CHARS	44	/* base64 of 32 bytes, one '=' */
+
+static const char policy_b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+struct policy_line {
+	unsigned	 no;
+	char		 text[POLICY_LINE_MAX_BYTES + 1];
+	char		*tok[POLICY_TOKENS_MAX];
+	unsigned	 n;
+};
+
+static int
+policy_b64_val(char c)
+{
+	const char *p;
+
+	if (c == '\0' || (p = strchr(policy_b64, c)) == NULL)
+		return -1;
+	return (int)(p - policy_b64);
+}
+
+/* Exactly 44 characters of standard base64 for 32 bytes; strict. */
+static int
+policy_pin_decode(const char *s, uint8_t out[CFG_PIN_BYTES])
+{
+	uint32_t acc = 0;
+	size_t i, o = 0;
+	int v, bits = 0;
+
+	if (strlen(s) != POLICY_B64_PIN_CHARS ||
+	    s[POLICY_B64_PIN_CHARS - 1] != '=')
+		return -1;
+	for (i = 0; i < POLICY_B64_PIN_CHARS - 1; i++) {
+		if ((v = policy_b64_val(s[i])) == -1)
+			return -1;
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o == CFG_PIN_BYTES)
+				return -1;
+			out[o++] = (uint8_t)(acc >> bits);
+		}
+	}
+	/* 43 * 6 = 258 bits: 256 used, the last 2 must be zero. */
+	if (o != CFG_PIN_BYTES || (acc & ((1U << bits) - 1)) != 0)
+		return -1;
+	return 0;
+}
+
+static void
+policy_pin_encode(const uint8_t pin[CFG_PIN_BYTES],
+    char out[POLICY_B64_PIN_CHARS + 1])
+{
+	uint32_t acc = 0;
+	size_t i, o = 0;
+	int bits = 0;
+
+	for (i = 0; i < CFG_PIN_BYTES; i++) {
+		acc = (acc << 8) | pin[i];
+		bits += 8;
+		while (bits >= 6) {
+			bits -= 6;
+			out[o++] = policy_b64[(acc >> bits) & 0x3f];
+		}
+	}
+	out[o++] = policy_b64[(acc << (6 - bits)) & 0x3f];
+	out[o++] = '=';
+	out[o] = '\0';
+}
+
+/* Split on blanks; a '#' starts a comment. -1 on too many tokens. */
+static int
+policy_tokenize(struct policy_line *l)
+{
+	char *p = l->text;
+
+	l->n = 0;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r')
+			*p++ = '\0';
+		if (*p == '\0' || *p == '#') {
+			*p = '\0';
+			return 0;
+		}
+		if (l->n == POLICY_TOKENS_MAX)
+			return -1;
+		l->tok[l->n++] = p;
+		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\r')
+			p++;
+	}
+}
+
+static bool
+policy_host_bits_zero(const struct cfg_addr *a, unsigned plen)
+{
+	unsigned nbytes = a->family == CFG_AF_INET ? 4 : 16, i;
+
+	for (i = 0; i < nbytes; i++) {
+		unsigned keep = plen >= (i + 1) * 8 ? 8 :
+		    plen > i * 8 ? plen - i * 8 : 0;
+		uint8_t mask = (uint8_t)(0xff00U >> keep);
+
+		if ((a->bytes[i] & ~mask & 0xff) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* "ADDR/LEN", LEN in range, no host bits set. */
+static int
+policy_prefix_parse(const char *s, struct policy_prefix *r)
+{
+	char a[CFG_ADDR_STR_MAX + 1];
+	const char *slash = strchr(s, '/');
+	char *end;
+	unsigned long len;
+	size_t alen;
+
+	if (slash == NULL || (alen = (size_t)(slash - s)) == 0 ||
+	    alen > CFG_ADDR_STR_MAX || slash[1] < '0' || slash[1] > '9')
+		return -1;
+	memcpy(a, s, alen);
+	a[alen] = '\0';
+	if (config_addr_parse(a, &r->addr) == -1)
+		return -1;
+	errno = 0;
+	len = strtoul(slash + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || end - (slash + 1) > 3 ||
+	    len > (r->addr.family == CFG_AF_INET ? 32UL : 128UL))
+		return -1;
+	r->prefixlen = (uint8_t)len;
+	return policy_host_bits_zero(&r->addr, r->prefixlen) ? 0 : -1;
+}
+
+static int
+policy_bad(struct gp_err *e, const struct policy_line *l, const char *what,
+    const char *val)
+{
+	char q[ERR_QUOTE_MAX];
+
+	return err_set(e, "policy line %u: %s: \"%s\"", l->no, what,
+	    err_quote(q, val, strlen(val)));
+}
+
+static int
+policy_gateway(struct tunnel_policy *p, const struct policy_line *l,
+    struct gp_err *e)
+{
+	struct policy_gateway *g;
+
+	if (l->n < 2 || l->n > 3)
+		return policy_bad(e, l, "expected \"gateway ADDRESS "
+		    "[pin-sha256:BASE64]\"", l->tok[0]);
+	if (p->n_gateways == POLICY_GATEWAYS_MAX)
+		return policy_bad(e, l, "too many gateway lines", l->tok[1]);
+	g = &p->gateways[p->n_gateways];
+	memset(g, 0, sizeof(*g));
+	if (config_addr_parse(l->tok[1], &g->addr) == -1)
+		return policy_bad(e, l, "not an IP address", l->tok[1]);
+	if (l->n == 3) {
+		if (strncmp(l->tok[2], POLICY_PIN_TAG,
+		    strlen(POLICY_PIN_TAG)) != 0 || policy_pin_decode(
+		    l->tok[2] + strlen(POLICY_PIN_TAG), g->pin) == -1)
+			return policy_bad(e, l, "expected pin-sha256: and the "
+			    "base64 of 32 bytes", l->tok[2]);
+		g->has_pin = true;
+	}
+	p->n_gateways++;
+	return 0;
+}
+
+static int
+policy_route(struct tunnel_policy *p, const struct policy_line *l,
+    struct gp_err *e)
+{
+	if (l->n != 2)
+		return policy_bad(e, l, "expected \"route ADDRESS/PREFIXLEN\"",
+		    l->tok[0]);
+	if (p->n_routes == POLICY_ROUTES_MAX)
+		return policy_bad(e, l, "too many route lines", l->tok[1]);
+	if (policy_prefix_parse(l->tok[1], &p->routes[p->n_routes]) == -1)
+		return policy_bad(e, l, "not a prefix ADDRESS/LEN without "
+		    "host bits", l->tok[1]);
+	p->n_routes++;
+	return 0;
+}
+
+static int
+policy_dns(struct tunnel_policy *p, const struct policy_line *l,
+    bool *seen, struct gp_err *e)
+{
+	if (l->n != 2)
+		return policy_bad(e, l, "expected \"dns yes\" or \"dns no\"",
+		    l->tok[0]);
+	if (*seen)
+		return policy_bad(e, l, "a second dns line", l->tok[1]);
+	if (strcmp(l->tok[1], "yes") == 0)
+		p->dns = true;
+	else if (strcmp(l->tok[1], "no") == 0)
+		p->dns = false;
+	else
+		return policy_bad(e, l, "expected yes or no", l->tok[1]);
+	*seen = true;
+	return 0;
+}
+
+static int
+policy_line(struct tunnel_policy *p, struct policy_line *l, bool *dns_seen,
+    struct gp_err *e)
+{
+	if (policy_tokenize(l) == -1)
+		return policy_bad(e, l, "too many words", l->text);
+	if (l->n == 0)
+		return 0;
+	if (strcmp(l->tok[0], "gateway") == 0)
+		return policy_gateway(p, l, e);
+	if (strcmp(l->tok[0], "route") == 0)
+		return policy_route(p, l, e);
+	if (strcmp(l->tok[0], "dns") == 0)
+		return policy_dns(p, l, dns_seen, e);
+	return policy_bad(e, l, "unknown keyword", l->tok[0]);
+}
+
+int
+policy_parse(const char *text, size_t len, struct tunnel_policy *p,
+    struct gp_err *e)
+{
+	struct policy_line l;
+	size_t i = 0, n;
+	bool dns_seen = false;
+
+	memset(p, 0, sizeof(*p));
+	p->dns = true;
+	if (len > POLICY_FILE_MAX_BYTES)
+		return err_set(e, "policy: %zu bytes, more than %u", len,
+		    (unsigned)POLICY_FILE_MAX_BYTES);
+	if (memchr(text, '\0', len) != NULL)
+		return err_set(e, "policy: a NUL byte in the file");
+	for (l.no = 1; i < len; l.no++) {
+		const char *nl = memchr(text + i, '\n', len - i);
+
+		n = nl != NULL ? (size_t)(nl - (text + i)) : len - i;
+		if (n > POLICY_LINE_MAX_BYTES)
+			return err_set(e, "policy line %u: longer than %u "
+			    "bytes", l.no, (unsigned)POLICY_LINE_MAX_BYTES);
+		memcpy(l.text, text + i, n);
+		l.text[n] = '\0';
+		if (policy_line(p, &l, &dns_seen, e) == -1)
+			return -1;
+		i += n + (nl != NULL);
+	}
+	p->present = true;
+	return 0;
+}
+
+void
+policy_print(FILE *fp, const struct tunnel_policy *p)
+{
+	char a[CFG_ADDR_STR_MAX], pin[POLICY_B64_PIN_CHARS + 1];
+	unsigned i;
+
+	if (!p->present) {
+		fprintf(fp, "no policy\n");
+		return;
+	}
+	if (p->n_gateways == 0)
+		fprintf(fp, "gateway any\n");
+	for (i = 0; i < p->n_gateways; i++) {
+		const struct policy_gateway *g = &p->gateways[i];
+
+		fprintf(fp, "gateway %s", config_addr_str(&g->addr, a));
+		if (g->has_pin) {
+			policy_pin_encode(g->pin, pin);
+			fprintf(fp, " %s%s", POLICY_PIN_TAG, pin);
+		}
+		fprintf(fp, "\n");
+	}
+	if (p->n_routes == 0)
+		fprintf(fp, "route any\n");
+	for (i = 0; i < p->n_routes; i++)
+		fprintf(fp, "route %s/%u\n",
+		    config_addr_str(&p->routes[i].addr, a),
+		    (unsigned)p->routes[i].prefixlen);
+	fprintf(fp, "dns %s\n", p->dns ? "yes" : "no");
+}
+
+/* Is addr/plen inside the prefix r? */
+static bool
+policy_prefix_covers(const struct policy_prefix *r,
+    const struct cfg_addr *addr, unsigned plen)
+{
+	unsigned i, full = r->prefixlen / 8, rest = r->prefixlen % 8;
+
+	if (addr->family != r->addr.family || plen < r->prefixlen)
+		return false;
+	for (i = 0; i < full; i++)
+		if (addr->bytes[i] != r->addr.bytes[i])
+			return false;
+	if (rest == 0)
+		return true;
+	return ((addr->bytes[full] ^ r->addr.bytes[full]) &
+	    (uint8_t)(0xff00U >> rest)) == 0;
+}
+
+static int
+policy_check_prefix(const struct tunnel_policy *p, const char *what,
+    const struct cfg_addr *addr, unsigned plen, struct gp_err *e)
+{
+	char a[CFG_ADDR_STR_MAX];
+	unsigned i;
+
+	for (i = 0; i < p->n_routes; i++)
+		if (policy_prefix_covers(&p->routes[i], addr, plen))
+			return 0;
+	return err_set(e, "policy refuses %s %s/%u: outside every allowed "
+	    "route prefix", what, config_addr_str(addr, a), plen);
+}
+
+/* No include route of a family with an address: the script makes the
+ * tunnel the default route, 0.0.0.0/0 or ::/0. */
+static int
+policy_check_default(const struct tunnel_policy *p,
+    const struct gp_config *c, uint8_t family, struct gp_err *e)
+{
+	struct cfg_addr any;
+	unsigned i;
+
+	for (i = 0; i < c->n_routes; i++)
+		if (!c->routes[i].exclude &&
+		    c->routes[i].addr.family == family)
+			return 0;
+	memset(&any, 0, sizeof(any));
+	any.family = family;
+	return policy_check_prefix(p, "the default route (no split-include"
+	    " routes)", &any, 0, e);
+}
+
+static int
+policy_check_routes(const struct tunnel_policy *p, const struct gp_config *c,
+    struct gp_err *e)
+{
+	unsigned i;
+
+	if (p->n_routes == 0)
+		return 0;
+	if (c->ip4.family == CFG_AF_INET && (policy_check_prefix(p,
+	    "the tunnel address", &c->ip4, c->ip4_prefixlen, e) == -1 ||
+	    policy_check_default(p, c, CFG_AF_INET, e) == -1))
+		return -1;
+	if (c->ip6.family == CFG_AF_INET6 && (policy_check_prefix(p,
+	    "the tunnel address", &c->ip6, c->ip6_prefixlen, e) == -1 ||
+	    policy_check_default(p, c, CFG_AF_INET6, e) == -1))
+		return -1;
+	for (i = 0; i < c->n_routes; i++)
+		if (policy_check_prefix(p, c->routes[i].exclude ?
+		    "the split-exclude route" : "the split-include route",
+		    &c->routes[i].addr, c->routes[i].prefixlen, e) == -1)
+			return -1;
+	return 0;
+}
+
+static int
+policy_check_gateway(const struct tunnel_policy *p,
+    const struct gp_config *c, struct gp_err *e)
+{
+	char a[CFG_ADDR_STR_MAX];
+	unsigned i;
+	bool addr_ok = false;
+
+	if (p->n_gateways == 0)
+		return 0;
+	for (i = 0; i < p->n_gateways; i++) {
+		const struct policy_gateway *g = &p->gateways[i];
+
+		if (g->addr.family != c->gw_addr.family ||
+		    memcmp(g->addr.bytes, c->gw_addr.bytes, 16) != 0)
+			continue;
+		addr_ok = true;
+		if (!g->has_pin ||
+		    memcmp(g->pin, c->gw_pin, CFG_PIN_BYTES) == 0)
+			return 0;
+	}
+	config_addr_str(&c->gw_addr, a);
+	if (addr_ok)
+		return err_set(e, "policy refuses gateway %s: its key "
+		    "(pin-sha256) is not the one the policy allows", a);
+	return err_set(e, "policy refuses gateway %s: not an allowed "
+	    "gateway", a);
+}
+
+int
+policy_check(const struct tunnel_policy *p, const struct gp_config *c,
+    struct gp_err *e)
+{
+	if (!p->present)
+		return 0;
+	if (policy_check_gateway(p, c, e) == -1 ||
+	    policy_check_routes(p, c, e) == -1)
+		return -1;
+	if (!p->dns && (c->n_dns != 0 || c->n_suffix != 0 || c->n_nbns != 0))
+		return err_set(e, "policy refuses the DNS settings (%u "
+		    "servers, %u search domains, %u WINS servers): the "
+		    "policy says dns no", c->n_dns, c->n_suffix, c->n_nbns);
+	return 0;
+}
+
+static int
+policy_read_fd(int fd, const char *path, char *text, size_t *len,
+    struct gp_err *e)
+{
+	struct stat st;
+	ssize_t n;
+
+	if (fstat(fd, &st) == -1)
+		return err_set(e, "policy %s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return err_set(e, "policy %s: not a regular file", path);
+	if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		return err_set(e, "policy %s: refused: must be owned by root "
+		    "and not writable by group or others (owner %lu, mode "
+		    "%03o)", path, (unsigned long)st.st_uid,
+		    (unsigned)(st.st_mode & 0777));
+	*len = 0;
+	do {
+		n = read(fd, text + *len, POLICY_FILE_MAX_BYTES + 1 - *len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return err_set(e, "policy %s: %s", path,
+			    strerror(errno));
+		*len += (size_t)n;
+	} while (n > 0 && *len <= POLICY_FILE_MAX_BYTES);
+	return 0;
+}
+
+int
+policy_load(const char *path, bool optional, struct tunnel_policy *p,
+    struct gp_err *e)
+{
+	char *text;
+	size_t len = 0;
+	int fd, r = -1;
+
+	memset(p, 0, sizeof(*p));
+	p->dns = true;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1 && errno == ENOENT && optional)
+		return 0;
+	if (fd == -1)
+		return err_set(e, "policy %s: %s", path, strerror(errno));
+	if ((text = malloc(POLICY_FILE_MAX_BYTES + 1)) == NULL) {
+		err_set(e, "policy %s: out of memory", path);
+		goto out;
+	}
+	if (policy_read_fd(fd, path, text, &len, e) == 0)
+		r = policy_parse(text, len, p, e);
+	free(text);
+out:
+	close(fd);
+	return r;
+}

@@ -1,0 +1,467 @@
+/*
+ * gp-tunnel [priv]: root with CAP_NET_ADMIN only. It reads and checks the
+ * frames from gp-auth (untrusted), runs vpnc-script (connect, disconnect)
+ * with a path from its own command line, sets the tun MTU, relays [net]'s
+ * log lines, and obeys a fixed table of typed messages from [net], which
+ * it does not trust either: anything out of place stops the tunnel.
+ */
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <net/if.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ipc/config.h"
+#include "ipc/frame.h"
+#include "ipc/log.h"
+#include "ipc/secret.h"
+#include "tunnel/ctl.h"
+#include "tunnel/policy.h"
+#include "tunnel/privsep.h"
+#include "tunnel/script.h"
+
+#define PRIV_TICK_MS		500
+#define PRIV_LOG_LINE_BYTES	4096
+
+struct priv {
+	struct privsep_priv	*a;
+	enum privsep_state	 state;
+	struct ctl		 ctl;	/* fd and can_reply, for NEED_CONFIG */
+	bool			 ctl_open;
+	bool			 connect_ran;	/* disconnect must run */
+	bool			 net_exited;	/* EXIT came */
+	int			 status;	/* [priv]'s own: -1 none */
+	int			 net_status;
+	unsigned		 mtu;
+	int64_t			 stop_deadline;
+	uint8_t			*rbuf;	/* PRIVSEP_MAX_BYTES + 1, secret */
+	char			 line[PRIV_LOG_LINE_BYTES];
+	size_t			 line_len;
+};
+
+static int64_t
+priv_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+priv_script(struct priv *p, const char *reason)
+{
+	struct script_env env;
+	struct gp_err e = { "" };
+	int r;
+
+	log_debug("running %s %s", p->a->script, reason);
+	if (script_env_build(&env, reason, p->a->cfg, p->a->ifname, p->mtu,
+	    &e) == -1) {
+		log_err("vpnc-script %s: %s", reason, e.msg);
+		return -1;
+	}
+	r = script_run(p->a->script, &env, &e);
+	script_env_free(&env);
+	if (r == -1)
+		log_err("vpnc-script %s: %s", reason, e.msg);
+	return r;
+}
+
+/* A failure of our own: it decides the exit status, then stop. */
+static void
+priv_fail(struct priv *p, int status)
+{
+	if (p->status == -1 || p->status == 0)
+		p->status = status;
+}
+
+static void
+priv_stop(struct priv *p)
+{
+	struct gp_err e = { "" };
+
+	if (p->state == PS_ST_STOPPING)
+		return;
+	p->state = PS_ST_STOPPING;
+	p->stop_deadline = priv_now_ms() + PRIVSEP_STOP_WAIT_MS;
+	if (privsep_send_type(p->a->ps_fd, PS_STOP, &e) == -1)
+		log_debug("%s", e.msg);
+}
+
+/* SIOCSIFMTU on the tun device, the MTU checked by the codec. */
+static void
+priv_set_mtu(struct priv *p, unsigned mtu)
+{
+	struct ifreq ifr;
+	int fd, r;
+
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, p->a->ifname, IFNAMSIZ);
+	ifr.ifr_mtu = (int)mtu;
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
+		log_warn("SIOCSIFMTU: socket: %s", strerror(errno));
+		return;
+	}
+	r = ioctl(fd, SIOCSIFMTU, &ifr);
+	close(fd);
+	if (r == -1)
+		log_warn("SIOCSIFMTU %s %u: %s", p->a->ifname, mtu,
+		    strerror(errno));
+	else
+		p->mtu = mtu;
+}
+
+static void
+priv_transport_up(struct priv *p, unsigned mtu)
+{
+	struct gp_err e = { "" };
+
+	p->mtu = mtu;
+	if (p->a->cfg->ip6.family == CFG_AF_INET6 && mtu < 1280)
+		log_warn("MTU %u is below IPv6's minimum of 1280", mtu);
+	log_info("tun device %s, MTU %u", p->a->ifname, mtu);
+	/* Even a failed connect may have applied part of its work. */
+	p->connect_ran = true;
+	if (priv_script(p, "connect") == -1) {
+		priv_fail(p, 1);
+		priv_stop(p);
+		return;
+	}
+	log_info("connected: %s up", p->a->ifname);
+	p->state = PS_ST_RUNNING;
+	if (privsep_send_type(p->a->ps_fd, PS_GO, &e) == -1) {
+		log_err("%s", e.msg);
+		priv_fail(p, 1);
+		priv_stop(p);
+	}
+}
+
+/* One message from [net]: the table first, then the handler. */
+static int
+priv_dispatch(struct priv *p, const struct privsep_msg *m)
+{
+	if (!privsep_allowed(true, p->state, m->type)) {
+		log_err("[net] sent %s, which is not allowed in this state: "
+		    "stopping", privsep_type_name(m->type));
+		return -1;
+	}
+	switch (m->type) {
+	case PS_TRANSPORT_UP:
+		priv_transport_up(p, m->mtu);
+		break;
+	case PS_SET_MTU:
+		priv_set_mtu(p, m->mtu);
+		break;
+	case PS_NEED_CONFIG:
+		ctl_need_config(&p->ctl);
+		break;
+	case PS_EXIT:
+		p->net_exited = true;
+		p->net_status = m->status;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+/* [net] is readable: -1 ends the loop on a violation or a lost [net]. */
+static int
+priv_on_net(struct priv *p)
+{
+	struct privsep_msg m;
+	struct gp_err e = { "" };
+	int r;
+
+	r = privsep_recv(p->a->ps_fd, p->rbuf, &m, &e);
+	if (r == -1 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (r == 0) {
+		log_err("[net] went away without an exit status");
+		return -1;
+	}
+	if (r == -1) {
+		log_err("[net]: %s: stopping", e.msg);
+		return -1;
+	}
+	r = priv_dispatch(p, &m);
+	explicit_bzero(p->rbuf, PRIVSEP_MAX_BYTES + 1);
+	return r;
+}
+
+/* [net]'s log lines, which it may have forged: control characters are
+ * escaped again, and a line too long is cut into pieces. */
+static void
+priv_log_flush(struct priv *p)
+{
+	char out[PRIV_LOG_LINE_BYTES * 4 + 2];
+	size_t i, o = 0;
+
+	for (i = 0; i < p->line_len; i++) {
+		unsigned char c = (unsigned char)p->line[i];
+
+		if (c < 0x20 || c == 0x7f) {
+			snprintf(out + o, sizeof(out) - o, "\\x%02x", c);
+			o += 4;
+		} else
+			out[o++] = (char)c;
+	}
+	out[o++] = '\n';
+	(void)fwrite(out, 1, o, stderr);
+	p->line_len = 0;
+}
+
+static int
+priv_on_log(struct priv *p)
+{
+	char buf[PRIV_LOG_LINE_BYTES];
+	ssize_t n, i;
+
+	n = read(p->a->log_fd, buf, sizeof(buf));
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n <= 0) {
+		if (p->line_len > 0)
+			priv_log_flush(p);
+		return -1;		/* closed: stop polling it */
+	}
+	for (i = 0; i < n; i++) {
+		if (buf[i] == '\n') {
+			priv_log_flush(p);
+			continue;
+		}
+		if (p->line_len == sizeof(p->line))
+			priv_log_flush(p);
+		p->line[p->line_len++] = buf[i];
+	}
+	return 0;
+}
+
+/* A rekey: validated, the same tunnel and gateway, allowed by the
+ * policy; then [priv] keeps it (for disconnect) and [net] gets it. */
+static int
+priv_rekey(struct priv *p, struct buf *body, struct gp_err *e)
+{
+	struct privsep_msg m;
+	struct gp_config *c;
+	size_t off = body->off;
+
+	if ((c = config_new()) == NULL)
+		return err_set(e, "rekey: out of memory");
+	if (frame_decode_config(body, c, e) == -1 ||
+	    ctl_rekey_check(p->a->cfg, c, e) == -1 ||
+	    policy_check(p->a->pol, c, e) == -1) {
+		config_free(c);
+		return -1;
+	}
+	memset(&m, 0, sizeof(m));
+	m.type = PS_CONFIG;
+	buf_view(&m.body, body->data + off, body->len - off);
+	if (privsep_send(p->a->ps_fd, &m, e) == -1) {
+		config_free(c);
+		return -1;
+	}
+	config_free(p->a->cfg);
+	p->a->cfg = c;
+	log_info("rekey: new configuration");
+	return 0;
+}
+
+static int
+priv_frame(struct priv *p, const struct frame_hdr *h, struct buf *body)
+{
+	struct gp_err e = { "" };
+
+	switch (h->type) {
+	case FRAME_CONFIG:
+		if (priv_rekey(p, body, &e) == 0)
+			return 0;
+		break;
+	case FRAME_SHUTDOWN:
+		if (h->length == 0) {
+			log_info("shutdown requested");
+			priv_stop(p);
+			return 0;
+		}
+		err_set(&e, "SHUTDOWN: body of %u bytes",
+		    (unsigned)h->length);
+		break;
+	default:
+		err_set(&e, "unexpected frame type %u", (unsigned)h->type);
+		break;
+	}
+	log_err("control stream: %s", e.msg);
+	return -1;
+}
+
+/* The frame stream from gp-auth is readable. */
+static void
+priv_on_ctl(struct priv *p)
+{
+	struct frame_hdr h;
+	struct buf body;
+	struct gp_err e = { "" };
+	int r;
+
+	buf_view(&body, NULL, 0);
+	r = frame_read(p->a->ctl_fd, &h, &body, &e);
+	if (r == -1 && errno == EINTR)
+		return;
+	if (r == 0) {
+		log_info("control stream closed: stopping");
+		p->ctl_open = false;
+		priv_stop(p);
+		return;
+	}
+	if (r == -1) {
+		log_err("control stream: %s", e.msg);
+		p->ctl_open = false;
+	} else if (priv_frame(p, &h, &body) == 0) {
+		buf_free(&body);
+		return;
+	}
+	if (r == 1)
+		buf_free(&body);
+	priv_fail(p, 1);
+	priv_stop(p);
+}
+
+static void
+priv_signals(struct priv *p)
+{
+	struct gp_err e = { "" };
+
+	if (*p->a->stop) {
+		*p->a->stop = 0;
+		if (p->state != PS_ST_STOPPING)
+			log_info("signal: stopping");
+		priv_stop(p);
+	}
+	if (*p->a->usr1) {
+		*p->a->usr1 = 0;
+		if (p->state != PS_ST_STOPPING &&
+		    privsep_send_type(p->a->ps_fd, PS_STATS, &e) == -1)
+			log_warn("%s", e.msg);
+	}
+}
+
+/* Until [net] sends EXIT, goes away, breaks a rule or misses the stop
+ * deadline. */
+static void
+priv_loop(struct priv *p)
+{
+	struct pollfd pfd[3];
+	bool log_open = true;
+
+	while (!p->net_exited) {
+		priv_signals(p);
+		if (p->state == PS_ST_STOPPING &&
+		    priv_now_ms() >= p->stop_deadline) {
+			log_err("[net] did not stop within %d ms",
+			    PRIVSEP_STOP_WAIT_MS);
+			priv_fail(p, 1);
+			return;
+		}
+		pfd[0].fd = p->a->ps_fd;
+		pfd[1].fd = log_open ? p->a->log_fd : -1;
+		pfd[2].fd = p->ctl_open && p->state != PS_ST_STOPPING ?
+		    p->a->ctl_fd : -1;
+		pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
+		pfd[0].revents = pfd[1].revents = pfd[2].revents = 0;
+		if (poll(pfd, 3, PRIV_TICK_MS) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("[priv]: poll");
+		}
+		if (pfd[1].revents != 0 && priv_on_log(p) == -1)
+			log_open = false;
+		if (pfd[0].revents != 0 && priv_on_net(p) == -1) {
+			priv_fail(p, 1);
+			return;
+		}
+		if (pfd[2].revents != 0)
+			priv_on_ctl(p);
+	}
+}
+
+/* What [net] still writes until it exits; bounded. */
+static void
+priv_drain_log(struct priv *p)
+{
+	struct pollfd pfd;
+	int64_t end = priv_now_ms() + 1000;
+
+	pfd.fd = p->a->log_fd;
+	pfd.events = POLLIN;
+	while (priv_now_ms() < end) {
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		if (priv_on_log(p) == -1)
+			break;
+	}
+}
+
+/* Reap [net] (bounded); it dies with us anyway (PR_SET_PDEATHSIG). */
+static void
+priv_reap(struct priv *p)
+{
+	const struct timespec tick = { 0, 50 * 1000000L };
+	int64_t end = priv_now_ms() + 2000;
+	int st;
+
+	while (priv_now_ms() < end) {
+		pid_t r = waitpid(p->a->net_pid, &st, WNOHANG);
+
+		if (r == p->a->net_pid && WIFSIGNALED(st))
+			log_err("[net] was killed by signal %d%s", WTERMSIG(st),
+			    WTERMSIG(st) == SIGSYS ? " (a system call its "
+			    "seccomp filter forbids)" : "");
+		if (r == p->a->net_pid || (r == -1 && errno != EINTR))
+			return;
+		(void)nanosleep(&tick, NULL);
+	}
+	log_warn("[net] (pid %ld) has not exited", (long)p->a->net_pid);
+}
+
+int
+priv_main(struct privsep_priv *a)
+{
+	struct priv p;
+	int status;
+
+	privsep_set_title("gp-tunnel [priv]");
+	a->enter(a);
+	memset(&p, 0, sizeof(p));
+	p.a = a;
+	p.status = -1;
+	p.state = PS_ST_STARTING;
+	p.ctl.fd = a->ctl_fd;
+	p.ctl.can_reply = ctl_fd_can_reply(a->ctl_fd);
+	p.ctl_open = true;
+	if ((p.rbuf = secret_alloc(PRIVSEP_MAX_BYTES + 1)) == NULL)
+		fatalx("[priv]: out of memory");
+	priv_loop(&p);
+	if (p.net_exited)
+		priv_drain_log(&p);
+	close(a->ps_fd);
+	priv_reap(&p);
+	status = p.status > 0 ? p.status : p.net_exited ? p.net_status : 1;
+	if (p.connect_ran && priv_script(&p, "disconnect") == -1 &&
+	    status == 0)
+		status = 1;
+	close(a->tun_fd);
+	secret_free(p.rbuf, PRIVSEP_MAX_BYTES + 1);
+	config_free(a->cfg);
+	return status;
+}

@@ -1,0 +1,123 @@
+/*
+ * The messages between gp-tunnel [priv] and [net] over their
+ * SOCK_SEQPACKET socketpair: a fixed set of typed messages, a codec on
+ * the checked buffer, and the permission table of which message may
+ * arrive in which state. [priv] treats every message from [net] as
+ * untrusted (it may be owned by an attacker).
+ */
+#ifndef GPVPN_TUNNEL_PRIVSEP_H
+#define GPVPN_TUNNEL_PRIVSEP_H
+
+#include <sys/types.h>
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ipc/buf.h"
+#include "ipc/err.h"
+#include "ipc/frame.h"
+
+#define PRIVSEP_MAGIC		0x47505053U	/* "GPPS" */
+#define PRIVSEP_HDR_BYTES	12	/* magic u32, type u8, 0 u8, 0 u16,
+					 * body length u32 */
+#define PRIVSEP_MAX_BODY_BYTES	FRAME_MAX_BODY_BYTES
+#define PRIVSEP_MAX_BYTES	(PRIVSEP_HDR_BYTES + PRIVSEP_MAX_BODY_BYTES)
+/* [net] answers STOP within this; it may be inside an HTTPS connect
+ * (HTTPS_CONNECT_TIMEOUT_MS, 15 s), where it reads no message. */
+#define PRIVSEP_STOP_WAIT_MS	20000
+
+enum privsep_type {
+	/* [net] -> [priv] */
+	PS_TRANSPORT_UP = 1,	/* u32 mtu: run the connect script */
+	PS_SET_MTU = 2,		/* u32 mtu: the transport changed */
+	PS_NEED_CONFIG = 3,	/* empty: ESP died, ask gp-auth */
+	PS_EXIT = 4,		/* u8 status 0..2: [net] is done */
+	/* [priv] -> [net] */
+	PS_GO = 5,		/* empty: connected, start moving packets */
+	PS_CONFIG = 6,		/* a CONFIG frame body: rekey */
+	PS_STATS = 7,		/* empty: log the counters (SIGUSR1) */
+	PS_STOP = 8,		/* empty: stop, answer with EXIT */
+	PS_TYPES = 9
+};
+
+/* The states of the receiving side. */
+enum privsep_state {
+	PS_ST_STARTING = 0,	/* [priv]: before TRANSPORT_UP;
+				 * [net]: before GO */
+	PS_ST_RUNNING = 1,	/* connect ran; packets move */
+	PS_ST_STOPPING = 2,	/* STOP sent, waiting for EXIT */
+	PS_STATES = 3
+};
+
+struct privsep_msg {
+	uint8_t		type;		/* enum privsep_type */
+	unsigned	mtu;		/* TRANSPORT_UP, SET_MTU */
+	int		status;		/* EXIT */
+	struct buf	body;		/* CONFIG: a view into the input */
+};
+
+/* Pure. Encode one message (body: CONFIG only) into out, which holds
+ * at least PRIVSEP_MAX_BYTES (buf_init). 0 or -1. */
+int	privsep_encode(const struct privsep_msg *m, struct buf *out,
+	    struct gp_err *e);
+/* Pure. Decode one whole message of len bytes; every field checked
+ * (MTU range, status range, body lengths). m->body views p. */
+int	privsep_decode(const uint8_t *p, size_t len, struct privsep_msg *m,
+	    struct gp_err *e);
+/* The permission table: may [priv] (to_priv) or [net] receive type in
+ * state? */
+bool	privsep_allowed(bool to_priv, enum privsep_state st, uint8_t type);
+const char *privsep_type_name(uint8_t type);
+
+/* I/O on the socketpair. send: 0 or -1. recv: 1 with a message (its body
+ * views buf, which holds PRIVSEP_MAX_BYTES + 1), 0 on EOF, -1 on error
+ * (errno EAGAIN: nothing yet, EINTR: a signal). */
+int	privsep_send(int fd, const struct privsep_msg *m, struct gp_err *e);
+int	privsep_send_type(int fd, uint8_t type, struct gp_err *e);
+int	privsep_recv(int fd, uint8_t *buf, struct privsep_msg *m,
+	    struct gp_err *e);
+
+/*
+ * The two roles (DESIGN.md §1, SECURITY.md). main() acquires everything
+ * while it is root, forks, and each side takes its half. Both own what
+ * they are given.
+ */
+struct gp_config;
+struct https_ctx;
+struct tunnel_policy;
+
+struct privsep_net {
+	struct gp_config	*cfg;
+	struct https_ctx	*https;	/* TLS context with the pin */
+	const char		*user;	/* --setuid */
+	bool			 no_esp;
+	int			 tun_fd, ps_fd, log_fd;
+	/* sandbox_enter() with [net]'s policy (gp_tunnel.c). */
+	void			(*enter)(const struct privsep_net *n);
+};
+
+struct privsep_priv {
+	const char		*script;	/* trusted: the command line */
+	struct gp_config	*cfg;		/* the validated first CONFIG */
+	const struct tunnel_policy *pol;
+	char			 ifname[16];	/* IFNAMSIZ */
+	int			 ctl_fd, ps_fd, log_fd, tun_fd;
+	pid_t			 net_pid;
+	volatile sig_atomic_t	*stop;		/* SIGINT, SIGTERM, SIGHUP */
+	volatile sig_atomic_t	*usr1;		/* SIGUSR1: counters */
+	/* sandbox_enter() with [priv]'s policy (gp_tunnel.c). */
+	void			(*enter)(const struct privsep_priv *p);
+};
+
+/* tunnel/net.c: sandbox, transport, packets; never returns. */
+void	net_main(struct privsep_net *n) __attribute__((noreturn));
+/* tunnel/priv.c: sandbox, scripts, MTU, frames; an exit status. */
+int	priv_main(struct privsep_priv *p);
+/* "gp-tunnel [net]": the thread name and, when main() gave it, the
+ * argv area that ps shows. */
+void	privsep_title_init(int argc, char **argv);
+void	privsep_set_title(const char *title);
+
+#endif
