@@ -195,6 +195,28 @@ xml_parse(const char *body, size_t len, enum xml_mode mode,
 	return d;
 }
 
+/*
+ * libxml2 drops entity references, even &amp;, once it knows a document
+ * is broken; so a well-formed document is always read strictly, and only
+ * a broken one in the lenient mode the caller allows.
+ */
+static xmlDoc *
+xml_parse_best(const char *body, size_t len, enum xml_mode mode,
+    struct xml_errs *x)
+{
+	xmlDoc *d;
+
+	memset(x, 0, sizeof(*x));
+	x->mode = XML_MODE_STRICT;
+	d = xml_parse(body, len, XML_MODE_STRICT, x);
+	if (mode == XML_MODE_STRICT || (d != NULL && x->bad == 0))
+		return d;
+	xml_free(d);
+	memset(x, 0, sizeof(*x));
+	x->mode = mode;
+	return xml_parse(body, len, mode, x);
+}
+
 xmlDoc *
 xml_read(const char *body, size_t len, enum xml_mode mode,
     const char *what, struct gp_err *e)
@@ -211,9 +233,7 @@ xml_read(const char *body, size_t len, enum xml_mode mode,
 		body++;
 		len--;
 	}
-	memset(&x, 0, sizeof(x));
-	x.mode = mode;
-	d = xml_parse(body, len, mode, &x);
+	d = xml_parse_best(body, len, mode, &x);
 	if (d == NULL || x.bad != 0) {
 		xml_free(d);
 		if (x.bad == 0)

@@ -126,7 +126,7 @@ bytes_zero(const uint8_t *p, size_t n)
 	return true;
 }
 
-static const char *
+const char *
 frame_type_name(uint8_t type)
 {
 	switch (type) {

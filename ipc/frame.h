@@ -37,6 +37,9 @@ struct frame_hdr {
 	uint32_t	length;
 };
 
+/* "CONFIG", "SHUTDOWN"...; NULL for a type this version does not know. */
+const char *frame_type_name(uint8_t type);
+
 /* Pure codecs. */
 int	frame_encode(uint8_t type, const struct buf *body, struct buf *out,
 	    struct gp_err *e);

@@ -18,18 +18,9 @@
 static const char *
 ctl_type_name(uint8_t type)
 {
-	switch (type) {
-	case FRAME_CONFIG:
-		return "CONFIG";
-	case FRAME_SHUTDOWN:
-		return "SHUTDOWN";
-	case FRAME_STATUS:
-		return "STATUS";
-	case FRAME_NEED_CONFIG:
-		return "NEED_CONFIG";
-	default:
-		return "unknown";
-	}
+	const char *name = frame_type_name(type);
+
+	return name != NULL ? name : "unknown";
 }
 
 /* 1 with a frame (free body after), 0 on a clean EOF, -1 on error
@@ -117,24 +108,6 @@ ctl_rekey_check(const struct gp_config *old, const struct gp_config *new,
 	return 0;
 }
 
-static int
-ctl_rekey(struct ctl *x, struct buf *body)
-{
-	struct gp_config *c;
-
-	if ((c = ctl_decode(body, &x->err)) == NULL)
-		return -1;
-	if (ctl_rekey_check(*x->cfg, c, &x->err) == -1) {
-		config_free(c);
-		return -1;
-	}
-	config_free(*x->cfg);
-	*x->cfg = c;
-	x->generation++;
-	log_info("rekey: new configuration");
-	return 0;
-}
-
 bool
 ctl_fd_can_reply(int fd)
 {
@@ -165,56 +138,6 @@ ctl_need_config(void *arg)
 		return;
 	}
 	log_info("asked gp-auth for a new configuration (NEED_CONFIG)");
-}
-
-static enum ctl_action
-ctl_fail(struct ctl *x)
-{
-	x->failed = true;
-	return CTL_STOP;
-}
-
-enum ctl_action
-ctl_on_readable(void *arg)
-{
-	struct ctl *x = arg;
-	struct frame_hdr h;
-	struct buf body;
-	enum ctl_action act = CTL_STOP;
-	int r;
-
-	r = ctl_read(x->fd, &h, &body, &x->err);
-	if (r == 0) {
-		log_info("control stream closed: stopping");
-		return CTL_STOP;
-	}
-	if (r == -1 && errno == EINTR)
-		return CTL_CONTINUE;	/* the session looks at its stop flag */
-	if (r == -1)
-		return ctl_fail(x);
-	switch (h.type) {
-	case FRAME_CONFIG:
-		if (ctl_rekey(x, &body) == 0)
-			act = CTL_CONTINUE;
-		else
-			act = ctl_fail(x);
-		break;
-	case FRAME_SHUTDOWN:
-		if (h.length != 0) {
-			err_set(&x->err, "SHUTDOWN: body of %u bytes",
-			    (unsigned)h.length);
-			act = ctl_fail(x);
-		} else
-			log_info("shutdown requested");
-		break;
-	default:
-		err_set(&x->err, "unexpected %s frame (%u)",
-		    ctl_type_name(h.type), (unsigned)h.type);
-		act = ctl_fail(x);
-		break;
-	}
-	buf_free(&body);
-	return act;
 }
 
 static int

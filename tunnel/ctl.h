@@ -1,7 +1,7 @@
 /*
  * The control stream of gp-tunnel (stdin): frames from gp-auth. The first
- * must be CONFIG; later ones are a rekey (CONFIG) or SHUTDOWN. Every byte
- * is untrusted; a malformed frame stops the tunnel as an error.
+ * must be CONFIG; later ones are a rekey (CONFIG) or SHUTDOWN, which
+ * [priv] reads (priv.c). Every byte is untrusted.
  */
 #ifndef GPVPN_TUNNEL_CTL_H
 #define GPVPN_TUNNEL_CTL_H
@@ -14,13 +14,9 @@
 #include "ipc/err.h"
 #include "tunnel/session.h"
 
+/* The reply side of the control stream, for NEED_CONFIG. */
 struct ctl {
 	int			 fd;
-	struct gp_config	**cfg;	/* the live config; rekey swaps it */
-	bool			 failed; /* stopped on an error: exit 1 */
-	struct gp_err		 err;	/* why, when failed */
-	/* Issue 3 additions. */
-	uint64_t		 generation;	/* +1 per installed rekey */
 	bool			 can_reply;	/* fd is a writable socket */
 };
 
@@ -31,9 +27,6 @@ struct ctl {
  * frame type, a malformed or invalid frame).
  */
 int	ctl_read_first(int fd, struct gp_config **cfg, struct gp_err *e);
-
-/* session_io.on_ctl: arg is a struct ctl. Reads one frame and acts. */
-enum ctl_action ctl_on_readable(void *arg);
 
 /* True when fd is a socket we may write to (gp-auth --tunnel's
  * socketpair), false for a pipe. */

@@ -227,6 +227,43 @@ magic_reply(uint8_t *p, uint16_t seq)
 
 /* --- the session in a child -------------------------------------- */
 
+/*
+ * The control handler of a test session: a CONFIG frame is a rekey,
+ * anything else or EOF stops. (gp-tunnel's own lives in net.c, fed by
+ * [priv].) reply comes first: ctl_need_config() gets this struct.
+ */
+struct test_ctl {
+	struct ctl		 reply;
+	struct gp_config	**cfg;
+	uint64_t		 generation;
+};
+
+static enum ctl_action
+test_on_ctl(void *arg)
+{
+	struct test_ctl *x = arg;
+	struct frame_hdr h;
+	struct buf body;
+	struct gp_config *c;
+	struct gp_err e;
+	enum ctl_action act = CTL_STOP;
+
+	if (frame_read(x->reply.fd, &h, &body, &e) != 1)
+		return CTL_STOP;
+	if (h.type == FRAME_CONFIG && (c = config_new()) != NULL) {
+		if (frame_decode_config(&body, c, &e) == 0 &&
+		    ctl_rekey_check(*x->cfg, c, &e) == 0) {
+			config_free(*x->cfg);
+			*x->cfg = c;
+			x->generation++;
+			act = CTL_CONTINUE;
+		} else
+			config_free(c);
+	}
+	buf_free(&body);
+	return act;
+}
+
 struct child {
 	pid_t	 pid;
 	int	 tun, ctl, stat;
@@ -237,7 +274,7 @@ child_main(struct gp_config *c, int tun, int ctlfd, int statfd)
 {
 	struct tunnel_stats st;
 	struct session_io io;
-	struct ctl x;
+	struct test_ctl x;
 	struct gp_err e;
 	int r;
 
@@ -251,13 +288,13 @@ child_main(struct gp_config *c, int tun, int ctlfd, int statfd)
 	io.cfg = c;
 	io.tun_fd = tun;
 	io.ctl_fd = ctlfd;
-	io.on_ctl = ctl_on_readable;
+	io.on_ctl = test_on_ctl;
 	io.ctl_arg = &x;
 	io.cfg_gen = &x.generation;
 	io.need_config = ctl_need_config;
-	x.fd = ctlfd;
+	x.reply.fd = ctlfd;
+	x.reply.can_reply = ctl_fd_can_reply(ctlfd);
 	x.cfg = &io.cfg;
-	x.can_reply = ctl_fd_can_reply(ctlfd);
 	r = session_run(&io, &st);
 	if (write(statfd, &st, sizeof(st)) != (ssize_t)sizeof(st))
 		_exit(21);
