@@ -4,6 +4,7 @@
  * a pure parser; server texts reach the logs only sanitised, and secrets
  * (password, cookie, ESP keys) never reach them at all.
  */
+#define _GNU_SOURCE	/* strcasestr */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -87,6 +88,7 @@ flow_new(const struct flow_opts *o)
 		fatal("out of memory");
 	flow_hostname(f->computer, sizeof(f->computer));
 	memcpy(f->app_version, FLOW_APP_VERSION, sizeof(FLOW_APP_VERSION));
+	f->hip_recheck_s = FLOW_HIP_RECHECK_S;
 	if (flow_url_parse(o, &f->t, &e) == -1) {
 		log_err("%s", e.msg);
 		flow_free(f);
@@ -137,6 +139,26 @@ flow_post(struct flow *f, const char *name, const char *path,
 	return http_post(f->http, &q, r, e);
 }
 
+/*
+ * The fatal texts of §2 (exit FLOW_EXIT_COOKIE) that are not about the
+ * cookie: shown in the server's words, not as a rejected cookie.
+ */
+static bool
+flow_refusal(const char *text)
+{
+	static const char *const refusal[] = {
+		"Valid client certificate is required",
+		"Portal name not found",
+		"Allow Automatic Restoration of SSL VPN is disabled", NULL
+	};
+	size_t i;
+
+	for (i = 0; refusal[i] != NULL; i++)
+		if (strcasestr(text, refusal[i]) != NULL)
+			return true;
+	return false;
+}
+
 /* HTTP status and error documents (PROTOCOL.md §2). */
 static int
 flow_check(struct flow *f, const char *name, const struct http_resp *r)
@@ -158,9 +180,13 @@ flow_check(struct flow *f, const char *name, const struct http_resp *r)
 		/* Whole, as the server said it; errors.c already made
 		 * control characters and bad UTF-8 into '?'. */
 		q = text;
-		if (cls == GP_ERRCLASS_COOKIE_REJECTED)
+		if (cls == GP_ERRCLASS_COOKIE_REJECTED && !flow_refusal(q))
 			return flow_fail(f, FLOW_EXIT_COOKIE, "%s: the server "
 			    "rejected the authentication cookie: `%s`", name,
+			    q);
+		if (cls == GP_ERRCLASS_COOKIE_REJECTED)
+			return flow_fail(f, FLOW_EXIT_COOKIE, "%s: the server "
+			    "refuses, and a retry will not help: `%s`", name,
 			    q);
 		if (cls == GP_ERRCLASS_WRONG_INTERFACE) {
 			/* Not an error yet: the caller tries the other
@@ -292,9 +318,11 @@ flow_login_form(struct flow *f, const char *input_str)
 	return fm;
 }
 
-/* A 2FA round (§5.5): show the server's prompt, read the answer. */
+/* A 2FA round (§5.5): show the server's prompt, read the answer. The
+ * portal challenges the same way (§4.1). */
 static int
-flow_challenge(struct flow *f, const struct login_result *res)
+flow_challenge(struct flow *f, const char *name,
+    const struct login_result *res)
 {
 	char prompt[PARSE_TEXT_MAX + 8], shown[PARSE_TEXT_MAX];
 	struct gp_err e;
@@ -308,7 +336,7 @@ flow_challenge(struct flow *f, const struct login_result *res)
 	while ((nl = strchr(shown, '\n')) != NULL)
 		*nl = ' ';
 	log_msg(f->o->passwd_on_stdin ? LOG_LVL_INFO : LOG_LVL_DEBUG,
-	    "login: the gateway asks: %s", shown);
+	    "%s: the server asks: %s", name, shown);
 	if (creds_read(prompt, true, f->o->passwd_on_stdin, f->passwd,
 	    CREDS_MAX, &e) == -1)
 		return flow_fail(f, FLOW_EXIT_ERR, "challenge: %s", e.msg);
@@ -344,6 +372,7 @@ flow_do_login_at(struct flow *f, const char *name, const char *path,
 	int round;
 
 	memset(&res, 0, sizeof(res));
+	f->challenged = false;
 	for (round = 0;; round++) {
 		fm = flow_login_form(f, round > 0 ? res.input_str : NULL);
 		if (round == 0 && f->saved_passwd != NULL)
@@ -365,9 +394,10 @@ flow_do_login_at(struct flow *f, const char *name, const char *path,
 		if (res.kind == LOGIN_JNLP)
 			return flow_login_done(f, &res);
 		if (round + 1 >= FLOW_CHALLENGE_MAX)
-			return flow_fail(f, FLOW_EXIT_ERR, "login: more "
-			    "than %d challenges", FLOW_CHALLENGE_MAX);
-		if (flow_challenge(f, &res) == -1)
+			return flow_fail(f, FLOW_EXIT_ERR, "%s: more "
+			    "than %d challenges", name, FLOW_CHALLENGE_MAX);
+		f->challenged = true;
+		if (flow_challenge(f, name, &res) == -1)
 			return -1;
 	}
 }
@@ -508,6 +538,12 @@ flow_hipcheck(struct flow *f)
 		flow_hip_send(f, md5);
 	else
 		log_debug("hipreportcheck: no HIP report needed");
+}
+
+unsigned int
+flow_hip_interval_s(const struct flow *f)
+{
+	return f->hip_recheck_s;
 }
 
 void

@@ -69,10 +69,16 @@ int	flow_rekey(struct flow *f);
 int	flow_rekey_status(const struct flow *f);
 /*
  * HIP recheck (PROTOCOL.md §11.1): hipreportcheck again, and a report if
- * the gateway wants one. The session calls it every FLOW_HIP_RECHECK_S:
- * the portal's hip-report-interval (3600 s, not parsed yet) - 60 s.
+ * the gateway wants one. The session calls it every flow_hip_interval_s()
+ * seconds: the portal's hip-report-interval - 60 s (§4.2), at least
+ * FLOW_HIP_RECHECK_MIN_S (a short interval is a test gateway's or an
+ * odd portal's; 5 s still keeps the load negligible); without a portal
+ * or an interval, FLOW_HIP_RECHECK_S (OpenConnect's 3600 s - 60 s).
  */
 #define FLOW_HIP_RECHECK_S	(3600 - 60)
+#define FLOW_HIP_RECHECK_MIN_S	5
+#define FLOW_HIP_EARLY_S	60	/* recheck this long before due */
+unsigned int flow_hip_interval_s(const struct flow *f);
 void	flow_hip_recheck(struct flow *f);
 /* POST logout.esp with every cookie field (§13); failures are warnings. */
 void	flow_logout(struct flow *f);

@@ -35,6 +35,8 @@ struct flow {
 	bool			 wrong_iface;	/* failed: "does not exist" */
 	bool			 bad_passwd;	/* failed: HTTP 512 */
 	bool			 logged_in;	/* cookie_str is valid */
+	bool			 challenged;	/* the last login had 2FA */
+	unsigned int		 hip_recheck_s;	/* flow_hip_interval_s */
 	char			 url_host[CFG_HOST_MAX + 1];	/* the user's */
 };
 

@@ -72,14 +72,20 @@ flow_pin_for(const struct flow *f)
 	return NULL;
 }
 
+static void
+flow_portal_free_passwd(struct flow *f)
+{
+	if (f->saved_passwd != NULL)
+		secret_free(f->saved_passwd, CREDS_MAX);
+	f->saved_passwd = NULL;
+}
+
 void
 flow_portal_free(struct flow *f)
 {
 	portal_free(f->portal);
-	if (f->saved_passwd != NULL)
-		secret_free(f->saved_passwd, CREDS_MAX);
 	f->portal = NULL;
-	f->saved_passwd = NULL;
+	flow_portal_free_passwd(f);
 }
 
 /* §3.1 at the portal: 1 when the server is not a portal. */
@@ -209,15 +215,25 @@ flow_to_gateway(struct flow *f, const struct portal_gw *g)
 	return flow_connect(f);
 }
 
-/* §4.4: the portal's form again at the gateway, else its own login. */
+/*
+ * §4.4: the portal's form again at the gateway, else its own login. No
+ * retry after a SAML or 2FA portal form without a portal cookie, as
+ * OpenConnect: the saved first password would only draw a challenge.
+ */
 static int
 flow_blind_retry(struct flow *f, bool had_alt)
 {
 	const struct portal_policy *p = f->portal;
 
 	if (p->userauthcookie[0] == '\0' && p->prelogon_cookie[0] == '\0' &&
-	    had_alt)
+	    (had_alt || f->challenged)) {
+		if (f->challenged)
+			log_info("portal login had a challenge and gave no "
+			    "cookie: the gateway's own login");
+		secret_wipe(f->passwd, CREDS_MAX);
+		flow_portal_free_passwd(f);
 		return flow_gateway_login(f);
+	}
 	if (f->saved_passwd == NULL)
 		return flow_gateway_login(f);
 	memcpy(f->passwd, f->saved_passwd, CREDS_MAX);
@@ -232,6 +248,20 @@ flow_blind_retry(struct flow *f, bool had_alt)
 		return -1;
 	log_info("the gateway wants its own login");
 	return flow_gateway_login(f);
+}
+
+/* §4.2: recheck HIP FLOW_HIP_EARLY_S before the portal's interval. */
+static void
+flow_hip_interval(struct flow *f)
+{
+	uint32_t v = f->portal->hip_interval_s;
+
+	if (v == 0)
+		return;
+	f->hip_recheck_s = v > FLOW_HIP_EARLY_S + FLOW_HIP_RECHECK_MIN_S ?
+	    v - FLOW_HIP_EARLY_S : FLOW_HIP_RECHECK_MIN_S;
+	log_info("portal: HIP report interval %u s, recheck every %u s", v,
+	    f->hip_recheck_s);
 }
 
 int
@@ -256,6 +286,7 @@ flow_portal_login(struct flow *f)
 	if (f->portal->version[0] != '\0')
 		memcpy(f->app_version, f->portal->version,
 		    sizeof(f->app_version));
+	flow_hip_interval(f);
 	log_info("portal %s: %zu gateway(s), version %s",
 	    f->portal->portal_name, f->portal->ngw, f->app_version);
 	if (flow_choose(f, &idx) == -1 ||

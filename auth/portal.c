@@ -196,6 +196,26 @@ portal_cookie(const xmlNode *n, char *out, size_t outsz, struct gp_err *e)
 	return 0;
 }
 
+/* §4.2: hip-collection/hip-report-interval, in seconds. */
+static int
+portal_hip(const xmlNode *n, struct portal_policy *p, struct gp_err *e)
+{
+	char q[ERR_QUOTE_MAX], num[16];
+
+	for (n = xml_child(n); n != NULL; n = xml_next(n)) {
+		if (!xml_is(n, "hip-report-interval"))
+			continue;
+		if (xml_text(n, num, sizeof(num), e) == -1)
+			return -1;
+		if (xml_str_u32(num, PORTAL_HIP_INTERVAL_MAX_S,
+		    &p->hip_interval_s) == -1)
+			return err_set(e, "portal: hip-report-interval `%s` "
+			    "is not 0 to %d seconds", err_quote(q, num,
+			    strlen(num)), PORTAL_HIP_INTERVAL_MAX_S);
+	}
+	return 0;
+}
+
 static int
 portal_elem(const xmlNode *n, struct portal_policy *p, struct gp_err *e)
 {
@@ -225,6 +245,8 @@ portal_elem(const xmlNode *n, struct portal_policy *p, struct gp_err *e)
 		    sizeof(p->prelogon_cookie), e);
 	if (xml_is(n, "gateways"))
 		return portal_gateways(n, p, e);
+	if (xml_is(n, "hip-collection"))
+		return portal_hip(n, p, e);
 	return 0;
 }
 

@@ -23,6 +23,7 @@
 #define PORTAL_COOKIE_MAX	1024
 #define PORTAL_IGNORED_MAX	256
 #define PORTAL_PRIO_NONE	UINT32_MAX	/* no rule matched: last */
+#define PORTAL_HIP_INTERVAL_MAX_S	(7 * 86400)	/* more: rejected */
 
 struct portal_gw {
 	char		name[PORTAL_NAME_MAX];	/* HOST[:PORT] to connect to */
@@ -45,6 +46,8 @@ struct portal_policy {
 	/* Names of pushed client-side actions we ignore, comma separated
 	 * (THREATS.md 13), for the log. */
 	char		ignored[PORTAL_IGNORED_MAX];
+	/* hip-collection/hip-report-interval, seconds; 0: none or 0. */
+	uint32_t	hip_interval_s;
 	size_t		ngw;
 	struct portal_gw gw[PORTAL_GW_MAX];
 };

@@ -89,7 +89,7 @@ session_send_config(struct session *s)
 		session_schedule_rekey(s);
 	if (rc == 0 && s->hip_at_ms == 0)
 		s->hip_at_ms = session_now_ms() +
-		    (int64_t)FLOW_HIP_RECHECK_S * 1000;
+		    (int64_t)flow_hip_interval_s(s->f) * 1000;
 	return rc;
 }
 
@@ -237,7 +237,8 @@ session_timers(struct session *s)
 
 	if (s->hip_at_ms != 0 && s->hip_at_ms <= now) {
 		flow_hip_recheck(s->f);
-		s->hip_at_ms = now + (int64_t)FLOW_HIP_RECHECK_S * 1000;
+		s->hip_at_ms = now +
+		    (int64_t)flow_hip_interval_s(s->f) * 1000;
 	}
 	if (s->rekey_at_ms != 0 && s->rekey_at_ms <= now)
 		return session_rekey(s);

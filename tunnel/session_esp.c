@@ -393,7 +393,7 @@ session_esp_fill(struct session *s, unsigned k)
 		if (esp_sa_exhausted(s->sa_out) && !s->xp.drop_esp) {
 			log_warn("esp: outbound sequence numbers used up");
 			s->xp.drop_esp = true;	/* HTTPS until new keys */
-			session_esp_need_config(s);
+			s->esp_want_config = true;
 		}
 		return 0;
 	}
@@ -424,11 +424,31 @@ session_esp_tx(struct session *s)
 	return r == -2 ? 1 : SESSION_GO;
 }
 
+/*
+ * Off ESP onto the HTTPS tunnel, then (need) NEED_CONFIG. Opening the
+ * tunnel kills the session's ESP keys at the gateway (PROTOCOL.md §1): the
+ * fresh keys must come from a getconfig made after it is up, or they are
+ * dead on arrival.
+ */
+static int
+session_esp_https(struct session *s, bool need)
+{
+	int r;
+
+	session_esp_close(s);
+	r = session_https_now(s);
+	if (r == SESSION_GO && need)
+		session_esp_need_config(s);
+	return r;
+}
+
 /* One action of the transport machine. */
 static int
 session_esp_act(struct session *s, enum xport_action a,
     enum xport_state was)
 {
+	bool need;
+
 	switch (a) {
 	case XPORT_SEND_PROBE:
 		session_esp_probe(s);
@@ -441,8 +461,9 @@ session_esp_act(struct session *s, enum xport_action a,
 			    XPORT_PROBE_WINDOW_MS / 1000);
 		} else if (was == XPORT_ESP)
 			log_info("esp: leaving ESP for the HTTPS tunnel");
-		session_esp_close(s);
-		return session_https_now(s);
+		need = s->esp_want_config;
+		s->esp_want_config = false;
+		return session_esp_https(s, need);
 	case XPORT_STOP_PROBING:
 		log_info("esp: no reply to the new keys' probes; staying on "
 		    "the HTTPS tunnel");
@@ -452,9 +473,7 @@ session_esp_act(struct session *s, enum xport_action a,
 		s->st->esp_deaths++;
 		log_warn("esp: nothing received for %d s; falling back to "
 		    "the HTTPS tunnel", XPORT_DEAD_MS / 1000);
-		session_esp_close(s);
-		session_esp_need_config(s);
-		return session_https_now(s);
+		return session_esp_https(s, true);
 	case XPORT_GRACE_OVER:
 		log_debug("esp: old inbound SA retired");
 		esp_sa_free(s->sa_in_old);

@@ -81,6 +81,7 @@ struct session {
 	struct esp_sa		*sa_in_old;	/* rekey grace window */
 	uint16_t		 probe_seq;
 	bool			 esp_rx_more;	/* datagram budget used up */
+	bool			 esp_want_config; /* NEED_CONFIG on HTTPS */
 	uint64_t		 drop_logged[SESSION_DROP_KINDS];
 	uint8_t			 probe[SESSION_PROBE_BYTES];
 	struct session_vec	 vtx, vrx;

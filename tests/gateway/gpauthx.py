@@ -23,6 +23,10 @@ def add_args(p):
     g.add_argument("--2fa-rounds", dest="twofa_rounds", type=int,
                    default=1, metavar="N",
                    help="challenge rounds (0: never stop challenging)")
+    g.add_argument("--2fa-at", dest="twofa_at", default="gateway",
+                   choices=("gateway", "portal"),
+                   help="where --2fa challenges: the gateway login or "
+                   "the portal getconfig (PROTOCOL.md §4.1)")
     g.add_argument("--client-cert-required", metavar="CA",
                    help="ask for a TLS client certificate, verify it "
                    "against CA; login without one answers '%s'"
@@ -30,6 +34,9 @@ def add_args(p):
     g.add_argument("--hip-required", action="store_true",
                    help="hipreportcheck says yes until a report with the "
                    "right md5 arrives")
+    g.add_argument("--hip-every-check", action="store_true",
+                   help="with --hip-required: every hipreportcheck says "
+                   "yes, even after a good report")
 
 
 def modes(opts):
@@ -64,8 +71,13 @@ class AuthX:
             gw.log.write({"event": "client_cert",
                           "cn": subj.get("commonName"),
                           "serial": cert.get("serialNumber")})
-        if not o.twofa:
+        if not o.twofa or o.twofa_at != "gateway":
             return None
+        return self.twofa_gate(gw, req, reply_cls, error_xml, form_get)
+
+    def twofa_gate(self, gw, req, reply_cls, error_xml, form_get):
+        """--2fa: True when the last OTP was right, else a Reply."""
+        o = self.opts
         f = req.form
         user = form_get(f, "user")
         pw = form_get(f, "passwd")
@@ -85,7 +97,8 @@ class AuthX:
                              challenge_ok=False, inputstr_ok=True, round=k)
         if o.twofa_rounds == 0 or k < o.twofa_rounds:
             return self.challenge(reply_cls, user, k + 1)
-        gw.log.write({"event": "2fa_done", "rounds": k, "syntax": o.twofa})
+        gw.log.write({"event": "2fa_done", "rounds": k, "syntax": o.twofa,
+                      "at": o.twofa_at})
         return True
 
     def challenge(self, reply_cls, user, k):
@@ -124,6 +137,8 @@ class AuthX:
         return hashlib.md5(text.encode()).hexdigest()
 
     def hip_needed(self, s):
+        if self.opts.hip_every_check:
+            return self.opts.hip_required
         return self.opts.hip_required and s.authcookie not in self.hip_ok
 
     def hip_report(self, s, form, form_get):

@@ -16,8 +16,10 @@ gateway sends with the newest SA the client has used, accepts an older
 one for ESP_SA_GRACE_S after a new getconfig, and routes a session's
 packets over ESP while the client sent a valid datagram in the last
 ESP_UP_S; opening the HTTPS tunnel kills the session's keys until its next
-getconfig. Fault switches: --udp-drop, --udp-drop-after, --esp-replay,
---esp-corrupt.
+getconfig. Fault switches: --udp-drop, --udp-drop-after (with
+--udp-drop-old-keys: only the keys issued before the silence go silent),
+--esp-replay, --esp-corrupt; rekey switches (second and later getconfig
+of a session): --rekey-new-ip, --rekey-extra-route.
 """
 
 import argparse
@@ -209,6 +211,7 @@ class EspPair:
         self.out = gpesp.Sa(keys["s2c-spi"], enc, h(keys["ekey-s2c"]), mac,
                             h(keys["akey-s2c"]))
         self.gen = gen
+        self.issued = time.monotonic()
         self.superseded = None  # monotonic time a newer pair came
         self.used = False  # the client sent a valid datagram with it
 
@@ -277,6 +280,14 @@ class State:
     def find(self, authcookie):
         with self.lock:
             return self.sessions.get(authcookie)
+
+    def other_ip4(self, s):
+        """--rekey-new-ip: a pool address other than s.ip4, not in use
+        (s keeps its own, which its cookie names)."""
+        with self.lock:
+            used = {x.ip4 for x in self.sessions.values()}
+            free = [a for a in self.pool4 if a not in used]
+        return free[0] if free else s.ip4
 
     def logout(self, s):
         with self.lock:
@@ -884,21 +895,28 @@ class Loop:
             s.pairs.remove(p)
             self.by_spi.pop(p.inb.spi, None)
 
-    def esp_udp_dead(self, s):
+    def esp_udp_dead(self, s, pair=None):
+        """--udp-drop, or --udp-drop-after's silence has begun (with
+        --udp-drop-old-keys, only for pairs issued before it began)."""
         o = self.gw.opts
-        return o.udp_drop or (o.udp_drop_after is not None and
-                              s.esp_first_rx is not None and
-                              time.monotonic() - s.esp_first_rx >
-                              o.udp_drop_after)
+        if o.udp_drop:
+            return True
+        if o.udp_drop_after is None or s.esp_first_rx is None:
+            return False
+        start = s.esp_first_rx + o.udp_drop_after
+        if time.monotonic() <= start:
+            return False
+        return not (o.udp_drop_old_keys and pair is not None and
+                    pair.issued > start)
 
     def esp_out_pair(self, s):
         """The SA to send with: the newest the client has used."""
-        if s.esp_peer is None or not s.pairs or self.esp_udp_dead(s):
+        if s.esp_peer is None or not s.pairs:
             return None
         t = time.monotonic()
         for p in reversed(s.pairs):
             if p.used and p.alive(t):
-                return p
+                return None if self.esp_udp_dead(s, p) else p
         return None
 
     def esp_drop(self, s, why, data=None):
@@ -934,7 +952,7 @@ class Loop:
         if s is None or not pair.alive(time.monotonic()):
             self.esp_drop(None, "spi", data)
             return
-        if self.esp_udp_dead(s):
+        if self.esp_udp_dead(s, pair):
             self.esp_drop(s, "udp_drop")
             return
         inner, why = pair.inb.decrypt(data)
@@ -1164,7 +1182,16 @@ class Gateway:
     def h_portal_config(self, req, conn, jar):
         if not self.opts.portal:
             return Reply(200, error_xml("GlobalProtect portal does not exist"))
-        rep = self.portalx.portal_config(req, Reply, error_xml, form_get)
+        verified = False
+        if self.opts.twofa and self.opts.twofa_at == "portal":
+            gate = self.authx.twofa_gate(self, req, Reply, error_xml,
+                                         form_get)
+            if isinstance(gate, Reply):
+                self.give_jar(gate, jar)
+                return gate
+            verified = True
+        rep = self.portalx.portal_config(req, Reply, error_xml, form_get,
+                                         verified)
         self.give_jar(rep, jar)
         return rep
 
@@ -1281,6 +1308,10 @@ class Gateway:
 
     def config_xml(self, s):
         o = self.opts
+        rekey = s.getconfigs >= 2
+        ip4 = self.state.other_ip4(s) if rekey and o.rekey_new_ip \
+            else s.ip4
+        routes = o.route + (o.rekey_extra_route if rekey else [])
 
         def members(items):
             return "".join("<member>%s</member>" % xml_escape(i)
@@ -1304,17 +1335,17 @@ class Gateway:
             "<gw-address>%s</gw-address>" % xml_escape(o.gw_address),
             "<gw-address-v6>%s</gw-address-v6>" % xml_escape(
                 o.gw_address_v6) if o.gw_address_v6 else "",
-            "<ip-address>%s</ip-address>" % s.ip4,
+            "<ip-address>%s</ip-address>" % ip4,
             "<netmask>%s</netmask>" % o.netmask,
             "<ip-address-preferred>yes</ip-address-preferred>",
             "<dns>%s</dns>" % members(o.dns),
             "<wins/>",
             "<dns-suffix>%s</dns-suffix>" % members(o.dns_suffix),
-            "<default-gateway>%s</default-gateway>" % s.ip4,
+            "<default-gateway>%s</default-gateway>" % ip4,
             "<mtu>0</mtu>",
             "<no-direct-access-to-local-network>no"
             "</no-direct-access-to-local-network>",
-            "<access-routes>%s</access-routes>" % members(o.route),
+            "<access-routes>%s</access-routes>" % members(routes),
             "<exclude-access-routes/>",
         ]
         if s.ip6 is not None:
@@ -1559,12 +1590,22 @@ def parse_args(argv):
     e.add_argument("--udp-drop-after", type=float, metavar="SECONDS",
                    help="a session's ESP goes silent this long after its "
                    "first valid datagram")
+    e.add_argument("--udp-drop-old-keys", action="store_true",
+                   help="with --udp-drop-after: keys issued after the "
+                   "silence began work (a fresh getconfig revives ESP)")
     e.add_argument("--esp-replay", type=int, default=0, metavar="N",
                    help="send each of a session's first N ESP datagrams "
                    "twice")
     e.add_argument("--esp-corrupt", type=int, default=0, metavar="N",
                    help="send N bad datagrams (flipped ICV bit, bad "
                    "padding, unknown SPI, in turn) before good ones")
+    r = p.add_argument_group("rekey (second and later getconfig of a "
+                             "session)")
+    r.add_argument("--rekey-new-ip", action="store_true",
+                   help="hand out another address from the pool")
+    r.add_argument("--rekey-extra-route", action="append", default=[],
+                   metavar="CIDR", help="add this access route "
+                   "(repeatable)")
     gpauthx.add_args(p)
     gpportal.add_args(p)
     o = p.parse_args(argv)
@@ -1616,6 +1657,8 @@ def main(argv):
                                         "no_jar_check", "fixed_esp_keys",
                                         "coalesce_frames", "no_esp",
                                         "udp_drop", "udp_drop_after",
+                                        "udp_drop_old_keys",
+                                        "rekey_new_ip", "rekey_extra_route",
                                         "esp_replay", "esp_corrupt")
                             if getattr(opts, m)] + gpauthx.modes(opts) +
                   gpportal.modes(opts),

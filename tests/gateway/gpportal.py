@@ -36,6 +36,9 @@ def add_args(p):
                    "password alone gets 512)")
     g.add_argument("--portal-version", default="6.3.0-33",
                    help="<version> in the portal config")
+    g.add_argument("--portal-hip-interval", type=int, metavar="S",
+                   help="<hip-collection><hip-report-interval> in the "
+                   "portal config (PROTOCOL.md §4.2)")
     g.add_argument("--portal-push", action="store_true",
                    help="the portal config also pushes a root CA, "
                    "scripts, an installer URL and passcodes")
@@ -129,9 +132,12 @@ class PortalX:
                        % (quoteattr(name), rx, xml_escape(desc or name)))
         return "".join(out)
 
-    def portal_config(self, req, reply_cls, error_xml, form_get):
+    def portal_config(self, req, reply_cls, error_xml, form_get,
+                      verified=False):
+        """verified: the credentials were checked already (2FA at the
+        portal, gpauthx.py)."""
         o = self.opts
-        if not self.creds_ok("portal", req.form, form_get):
+        if not verified and not self.creds_ok("portal", req.form, form_get):
             return reply_cls(512, error_xml("Invalid username or password"),
                              passwd_ok=False)
         cookie = "empty"
@@ -140,16 +146,21 @@ class PortalX:
             cookie = secrets.token_hex(16)
             self.cookies[cookie] = o.user
         name = "<portal-name>gpvpn-portal</portal-name>"
+        hip = ""
+        if o.portal_hip_interval is not None:
+            hip = ("<hip-collection><hip-report-interval>%d"
+                   "</hip-report-interval></hip-collection>"
+                   % o.portal_hip_interval)
         if o.portal_sloppy_xml:
             name = "<portal-name>gpvpn-portal</portal-nmae>"
         body = ("<policy>%s<version>%s</version>"
                 "<portal-userauthcookie>%s</portal-userauthcookie>"
                 "<portal-prelogonuserauthcookie>empty"
-                "</portal-prelogonuserauthcookie>%s"
+                "</portal-prelogonuserauthcookie>%s%s"
                 "<gateways><external><list>%s</list></external>"
                 "</gateways></policy>"
                 % (name, xml_escape(o.portal_version), cookie,
-                   PUSHED if o.portal_push else "", self.gateways()))
+                   PUSHED if o.portal_push else "", hip, self.gateways()))
         return reply_cls(200, '<?xml version="1.0" encoding="UTF-8" ?>\n'
                          + body + "\n", passwd_ok=True,
                          portal_cookie_issued=cookie != "empty")

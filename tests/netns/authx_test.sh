@@ -141,6 +141,45 @@ check "hip builtin: the report's ip-address is the tunnel address" \
 stop_pid "$HIP_PID" TERM 5
 gw_stop
 
+# ---- HIP recheck at the portal's interval (§4.2) --------------------------
+
+# hip-report-interval 65 s: recheck 60 s early, i.e. every 5 s
+# (FLOW_HIP_RECHECK_MIN_S allows it). The gateway wants a report at every
+# check, so each recheck sends one.
+hip_checks_min() {
+	gwlog_min "r.get('path') == '/ssl-vpn/hipreportcheck.esp'" "$1" &&
+	    gwlog_min "r.get('path') == '/ssl-vpn/hipreport.esp' and
+	    r.get('hip_valid') is True" "$1"
+}
+
+# The seconds between the first two hipreportchecks.
+hip_gap() {
+	"$PY" - "$GW_LOG" <<'PYEOF'
+import json, sys
+ts = [r["ts"] for r in map(json.loads, open(sys.argv[1]))
+      if r.get("path") == "/ssl-vpn/hipreportcheck.esp"]
+print("%.1f" % (ts[1] - ts[0]) if len(ts) >= 2 else "none")
+PYEOF
+}
+
+gw_start --portal --portal-hip-interval 65 --hip-required --hip-every-check \
+    --no-esp
+hip_start hip-recheck
+if wait_until 150 0.1 hip_checks_min 2; then
+	ok "hip recheck: a second hipreportcheck and report came"
+else
+	notok "hip recheck: a second hipreportcheck and report came"
+	show_err hip-recheck
+fi
+check "hip recheck: gp-auth took the portal's interval: every 5 s" \
+    grep -q 'HIP report interval 65 s, recheck every 5 s' \
+    "$T/hip-recheck.err"
+gap=$(hip_gap)
+check "hip recheck: the second check ~5 s after the first (got $gap)" \
+    "$PY" -c "import sys; sys.exit(not 4.5 <= float('$gap') <= 8)"
+stop_pid "$HIP_PID" TERM 5
+gw_stop
+
 # ---- HIP with --csd-wrapper -----------------------------------------------
 
 # The script records its argv and APP_VERSION, and answers with a report
@@ -233,6 +272,11 @@ check "cert: without one, login fails with exit 2 (§2: fatal)" \
     test "$RC" -eq 2
 check "cert: the gateway's message is shown" \
     grep -q 'Valid client certificate is required' "$T/cert-none.err"
+CERT_MSG="login: the server refuses, and a retry will not help: \
+\`Valid client certificate is required\`"
+check "cert: the step and the server's words, not a cookie message" \
+    eval 'grep -qF "$CERT_MSG" "$T/cert-none.err" &&
+    ! grep -q "authentication cookie" "$T/cert-none.err"'
 
 auth_run cert-pem '%s\n' -c "$T/pki/client-both.pem"
 check "cert: PEM with the key in the same file: logged in" \

@@ -502,6 +502,8 @@ check_host_untouched() {
 # check_tunnel_traffic: pings both ways and the 1 MiB exchange.
 check_tunnel_traffic() {
 	tip=$(client_tun_addr)
+	# The script may still be adding the route, on a loaded machine.
+	wait_until 25 0.2 ip netns exec "$NS_C" ping -c 1 -W 1 "$LAN_ADDR"
 	check "client pings the LAN host $LAN_ADDR through the tunnel" \
 	    ip netns exec "$NS_C" ping -c 3 -i 0.2 -W 2 "$LAN_ADDR"
 	check "LAN host pings the client's tunnel address $tip" \

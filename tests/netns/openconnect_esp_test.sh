@@ -47,6 +47,8 @@ oc_round() {
 	fi
 	ok "$name: openconnect connects (tun $C_TUN up)"
 	tip=$(client_tun_addr)
+	# The script may still be adding the route, on a loaded machine.
+	wait_until 25 0.2 ip netns exec "$NS_C" ping -c 1 -W 1 "$LAN_ADDR"
 	check "$name: client pings the LAN host through ESP" \
 	    ip netns exec "$NS_C" ping -c 3 -i 0.2 -W 2 "$LAN_ADDR"
 	check "$name: LAN host pings the client's $tip through ESP" \

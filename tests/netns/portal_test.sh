@@ -188,6 +188,50 @@ if command -v script >/dev/null 2>&1; then
 	    r['status'] == 512\") -eq 2 ]"
 fi
 
+# ---- 2b: 2FA at the portal (§4.1, §5.5) and the §4.4 blind retry -------
+
+# Two challenge rounds at the portal, no portal cookie: no blind retry
+# (the saved password would only draw a challenge), so the gateway's
+# own prelogin and login, with the password read once more.
+gw_stop
+gw_start --portal --2fa xml --2fa-at portal --2fa-rounds 2
+px f1 "$PASSWORD\notp-1\notp-2\n$PASSWORD\n" -u alice --passwd-on-stdin \
+    --authenticate "$URL"
+rc_is f1 0
+err_has f1 "portal getconfig: the server asks: Enter OTP #2 & press"
+check "f1: the portal saw both rounds, then gave its policy" \
+    gwlog_has "r.get('event') == '2fa_done' and r['rounds'] == 2 and
+    r['at'] == 'portal'"
+check "f1: no blind retry: gateway prelogin, then one login (§4.4)" \
+    eval "[ \$(gwlog \"r.get('path') == '/ssl-vpn/login.esp'\") -eq 1 ] &&
+    gwlog_has \"r.get('path') == '/ssl-vpn/prelogin.esp'\" &&
+    gwlog_has \"r.get('path') == '/ssl-vpn/login.esp' and
+    r['status'] == 200 and 'inputStr' not in r['fields']\""
+# The same with a portal cookie, JavaScript challenges: the blind retry
+# happens and no second password is read (stdin has none).
+gw_stop
+gw_start --portal --2fa js --2fa-at portal --2fa-rounds 2 --portal-cookie \
+    --portal-cookie-only
+px f2 "$PASSWORD\notp-1\notp-2\n" -u alice --passwd-on-stdin \
+    --authenticate "$URL"
+rc_is f2 0
+check "f2: blind retry with the portal cookie, no gateway prelogin" \
+    eval "gwlog_has \"r.get('path') == '/ssl-vpn/login.esp' and
+    r['status'] == 200 and 'portal-userauthcookie' in r['fields']\" &&
+    [ \$(gwlog \"r.get('path') == '/ssl-vpn/prelogin.esp'\") -eq 0 ]"
+if command -v script >/dev/null 2>&1; then
+	# On a terminal: the portal's prompts are shown, one answer each.
+	( sleep 1.5; printf '%s\n' "$PASSWORD"; sleep 1.5; echo otp-1
+	  sleep 1.5; echo otp-2; sleep 3 ) | ip netns exec "$NS_C" \
+	    timeout 20 script -qec \
+	    "$GP_AUTH --cafile $CA -u alice --authenticate $URL" \
+	    /dev/null >"$T/f3.tty" 2>&1
+	echo $? >"$T/f3.rc"
+	rc_is f3 0
+	check "f3: the portal's second prompt was shown on the terminal" \
+	    grep -qF "Enter OTP #2 & press <Enter>, 'now'" "$T/f3.tty"
+fi
+
 # ---- 3: SAML at the gateway (gp-saml-gui's hand-over) -----------------
 
 gw_stop
@@ -260,7 +304,15 @@ err_has e1 "login: the server says \`Account \"alice\" is locked; call x1234\`"
 px e2 "authcookie=0123456789abcdef0123456789abcdef&portal=gpvpn-gw&user=alice&domain=d&preferred-ip=198.18.128.10&computer=x\n" \
     --cookie-on-stdin "$URL"
 rc_is e2 2
-err_has e2 "rejected the authentication cookie"
+err_has e2 "getconfig: the server rejected the authentication cookie"
+# A §2 fatal text that is not about the cookie: the server's own words.
+gw_stop
+gw_start --login-error 'Allow Automatic Restoration of SSL VPN is disabled'
+px e3 "$PASSWORD\n" -u alice --passwd-on-stdin --authenticate "$URL/gateway"
+rc_is e3 2
+err_has e3 "login: the server refuses, and a retry will not help: \
+\`Allow Automatic Restoration of SSL VPN is disabled\`"
+check "e3: no word of a cookie" eval '! grep -q cookie "$T/e3.err"'
 
 # ---- 7: cookies between OpenConnect and gp-auth (§5.4) -----------------
 

@@ -27,6 +27,8 @@ print_portal(FILE *fp, const char *body, size_t len)
 	golden_str(fp, "userauthcookie", p->userauthcookie);
 	golden_str(fp, "prelogon_cookie", p->prelogon_cookie);
 	golden_str(fp, "ignored", p->ignored);
+	if (p->hip_interval_s != 0)	/* older .ok files predate it */
+		fprintf(fp, "hip_interval_s: %u\n", p->hip_interval_s);
 	portal_sort(p, "Earth");
 	for (i = 0; i < p->ngw; i++) {
 		fprintf(fp, "gw %zu prio(Earth) %u\n", i, p->gw[i].prio);
