@@ -233,26 +233,32 @@ flow_form(void)
 	return fm;
 }
 
-/* PROTOCOL.md §3.1: the gateway's prelogin; redirects allowed here only */
-static int
-flow_prelogin(struct flow *f)
+/*
+ * PROTOCOL.md §3.1 at the gateway (portal false) or the portal; the only
+ * request that may follow a redirect. 1 when the server says it is not
+ * that interface, -1 on any other failure.
+ */
+int
+flow_prelogin_at(struct flow *f, bool portal)
 {
+	const char *name = portal ? "portal prelogin" : "prelogin";
 	char path[128];
 	struct form *fm = flow_form();
 	struct http_resp r;
 	struct gp_err e;
 
-	snprintf(path, sizeof(path), "/ssl-vpn/prelogin.esp?tmp=tmp&"
-	    "clientVer=4100&clientos=%s", f->o->clientos);
+	snprintf(path, sizeof(path), "/%s/prelogin.esp?tmp=tmp&"
+	    "clientVer=4100&clientos=%s", portal ? "global-protect" :
+	    "ssl-vpn", f->o->clientos);
 	form_add(fm, "cas-support", "yes");
-	if (flow_request(f, "prelogin", path, fm, HTTP_FOLLOW | HTTP_PUBLIC,
+	if (flow_request(f, name, path, fm, HTTP_FOLLOW | HTTP_PUBLIC,
 	    &r) == -1)
-		return -1;
+		return f->wrong_iface ? 1 : -1;
 	if (prelogin_parse(r.body, r.len, f->pre, &e) == -1)
-		return flow_fail(f, FLOW_EXIT_ERR, "prelogin: %s", e.msg);
+		return flow_fail(f, FLOW_EXIT_ERR, "%s: %s", name, e.msg);
 	if (f->pre->saml && f->t.alt_field[0] == '\0')
-		return flow_saml_explain(f, "gateway");
-	log_debug("prelogin: region `%s`", f->pre->region);
+		return flow_saml_explain(f, portal ? "portal" : "gateway");
+	log_debug("%s: region `%s`", name, f->pre->region);
 	return 0;
 }
 
@@ -606,7 +612,7 @@ flow_gateway_login(struct flow *f)
 {
 	int tries;
 
-	if (flow_prelogin(f) == -1)
+	if (flow_prelogin_at(f, false) != 0)
 		return -1;
 	for (tries = 1;; tries++) {
 		if (flow_credentials(f) == -1)

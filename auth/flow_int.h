@@ -45,6 +45,7 @@ int	flow_fail(struct flow *f, int status, const char *fmt, ...)
 struct form *flow_form(void);
 int	flow_request(struct flow *f, const char *name, const char *path,
 	    struct form *fm, int flags, struct http_resp *r);
+int	flow_prelogin_at(struct flow *f, bool portal);
 int	flow_credentials(struct flow *f);
 /* The §5.1 body, also the portal's (§4.1); wipes nothing. */
 struct form *flow_login_form(struct flow *f, const char *input_str);

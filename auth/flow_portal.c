@@ -88,30 +88,6 @@ flow_portal_free(struct flow *f)
 	flow_portal_free_passwd(f);
 }
 
-/* §3.1 at the portal: 1 when the server is not a portal. */
-static int
-flow_portal_prelogin(struct flow *f)
-{
-	char path[128];
-	struct form *fm = flow_form();
-	struct http_resp r;
-	struct gp_err e;
-
-	snprintf(path, sizeof(path), "/global-protect/prelogin.esp?tmp=tmp&"
-	    "clientVer=4100&clientos=%s", f->o->clientos);
-	form_add(fm, "cas-support", "yes");
-	if (flow_request(f, "portal prelogin", path, fm,
-	    HTTP_FOLLOW | HTTP_PUBLIC, &r) == -1)
-		return f->wrong_iface ? 1 : -1;
-	if (prelogin_parse(r.body, r.len, f->pre, &e) == -1)
-		return flow_fail(f, FLOW_EXIT_ERR, "portal prelogin: %s",
-		    e.msg);
-	if (f->pre->saml && f->t.alt_field[0] == '\0')
-		return flow_saml_explain(f, "portal");
-	log_debug("portal prelogin: region `%s`", f->pre->region);
-	return 0;
-}
-
 /* §4.1 with the §5.1 body; r gets the <policy>. 1: not a portal. */
 static int
 flow_portal_getconfig(struct flow *f, struct http_resp *r)
@@ -277,7 +253,7 @@ flow_portal_login(struct flow *f)
 	    (f->saved_passwd == NULL &&
 	    (f->saved_passwd = secret_alloc(CREDS_MAX)) == NULL))
 		fatal("out of memory");
-	if ((rc = flow_portal_prelogin(f)) != 0 ||
+	if ((rc = flow_prelogin_at(f, true)) != 0 ||
 	    (rc = flow_portal_getconfig(f, &r)) != 0)
 		return rc;
 	if (portal_parse(r.body, r.len, f->portal, &e) == -1)
