@@ -20,9 +20,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 lib_start 240
-if [ ! -x "$GP_AUTH" ] || [ ! -x "$GP_TUNNEL" ]; then
-	die "gp-auth and gp-tunnel are built in $BIN"
-fi
+need_client
 netns_setup
 make_certs
 make_password
@@ -81,19 +79,6 @@ print("%.1f" % (time.time() - float(sys.argv[1])))' "$1"
 	done
 	echo never
 	return 1
-}
-
-# gw_ts EXPR: the time stamp of the first gateway log record matching.
-gw_ts() {
-	"$PY" - "$GW_LOG" "$1" <<'PYEOF'
-import json, sys
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    if eval("(" + sys.argv[2] + ")", {"r": r}):
-        print(r["ts"])
-        sys.exit(0)
-sys.exit(1)
-PYEOF
 }
 
 le() {

@@ -13,9 +13,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 lib_start 90
-if [ ! -x "$GP_AUTH" ] || [ ! -x "$GP_TUNNEL" ]; then
-	die "gp-auth and gp-tunnel are built in $BIN"
-fi
+need_client
 netns_setup
 make_certs
 make_password

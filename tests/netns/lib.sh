@@ -673,3 +673,23 @@ print(line)
 sys.exit(0 if eval("(" + sys.argv[2] + ")", {"line": line, "n": n}) else 1)
 PYEOF
 }
+
+# need_client: die unless gp-auth and gp-tunnel are built in $BIN.
+need_client() {
+	if [ ! -x "$GP_AUTH" ] || [ ! -x "$GP_TUNNEL" ]; then
+		die "gp-auth and gp-tunnel are built in $BIN"
+	fi
+}
+
+# gw_ts EXPR: the time stamp of the first gateway log record matching.
+gw_ts() {
+	"$PY" - "$GW_LOG" "$1" <<'PYEOF'
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if eval("(" + sys.argv[2] + ")", {"r": r}):
+        print(r["ts"])
+        sys.exit(0)
+sys.exit(1)
+PYEOF
+}

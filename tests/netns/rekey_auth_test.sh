@@ -12,9 +12,7 @@ set -u
 REKEY_TIMEOUT_S=65
 
 lib_start 90
-if [ ! -x "$GP_AUTH" ] || [ ! -x "$GP_TUNNEL" ]; then
-	die "gp-auth and gp-tunnel are built in $BIN"
-fi
+need_client
 netns_setup
 make_certs
 make_password

@@ -14,9 +14,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 lib_start 90
-if [ ! -x "$GP_AUTH" ] || [ ! -x "$GP_TUNNEL" ]; then
-	die "gp-auth and gp-tunnel are built in $BIN"
-fi
+need_client
 netns_setup
 make_certs
 make_password
@@ -24,19 +22,6 @@ make_password
 DROP_AFTER_S=2
 REKEY_TIMEOUT_S=63	# gp-auth rekeys at timeout - 60 s
 EXTRA_ROUTE=198.18.200.0/24
-
-# gw_ts EXPR: the time stamp of the first gateway log record matching.
-gw_ts() {
-	"$PY" - "$GW_LOG" "$1" <<'PYEOF'
-import json, sys
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    if eval("(" + sys.argv[2] + ")", {"r": r}):
-        print(r["ts"])
-        sys.exit(0)
-sys.exit(1)
-PYEOF
-}
 
 # within A B S: time stamps A and B are at most S seconds apart, A first.
 within() {
