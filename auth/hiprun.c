@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "auth/hip.h"
+#include "ipc/clock.h"
 #include "ipc/log.h"
 
 #define HIPRUN_ARGS		6	/* cookie ip4 ip6 md5 os app-version */
@@ -30,15 +31,6 @@ enum { HIPRUN_OK = 0, HIPRUN_FAILED, HIPRUN_TIMEOUT, HIPRUN_TOO_LARGE,
 	HIPRUN_EXEC };
 
 static int hiprun_fd = -1;
-
-static long long
-hiprun_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* In the script's child: argv of §11.3, APP_VERSION, then exec. */
 static void __attribute__((noreturn))
@@ -77,13 +69,13 @@ hiprun_exec(const char *script, char *const a[HIPRUN_ARGS], int out)
 static int
 hiprun_collect(int fd, char *buf, size_t max, size_t *len)
 {
-	long long end = hiprun_now_ms() + HIP_SCRIPT_TIMEOUT_MS, left;
+	long long end = clock_now_ms() + HIP_SCRIPT_TIMEOUT_MS, left;
 	struct pollfd p = { fd, POLLIN, 0 };
 	ssize_t r;
 
 	*len = 0;
 	for (;;) {
-		if ((left = end - hiprun_now_ms()) <= 0)
+		if ((left = end - clock_now_ms()) <= 0)
 			return HIPRUN_TIMEOUT;
 		if (poll(&p, 1, (int)left) == -1 && errno != EINTR)
 			return HIPRUN_FAILED;

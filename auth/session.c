@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "auth/session.h"
+#include "ipc/clock.h"
 #include "ipc/frame.h"
 #include "ipc/log.h"
 
@@ -48,15 +49,6 @@ struct session {
 	int		 status;	/* FLOW_EXIT_* for SESSION_FAILED */
 };
 
-static int64_t
-session_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 session_schedule_rekey(struct session *s)
 {
@@ -64,7 +56,7 @@ session_schedule_rekey(struct session *s)
 
 	s->rekey_at_ms = 0;
 	if (t > SESSION_REKEY_EARLY_S)
-		s->rekey_at_ms = session_now_ms() +
+		s->rekey_at_ms = clock_now_ms() +
 		    (int64_t)(t - SESSION_REKEY_EARLY_S) * 1000;
 }
 
@@ -88,7 +80,7 @@ session_send_config(struct session *s)
 	else
 		session_schedule_rekey(s);
 	if (rc == 0 && s->hip_at_ms == 0)
-		s->hip_at_ms = session_now_ms() +
+		s->hip_at_ms = clock_now_ms() +
 		    (int64_t)flow_hip_interval_s(s->f) * 1000;
 	return rc;
 }
@@ -187,7 +179,7 @@ session_rekey(struct session *s)
 	}
 	log_warn("rekey: failed (attempt %u of %u); trying again in %d s",
 	    s->rekey_fails, SESSION_REKEY_TRIES, SESSION_REKEY_RETRY_S);
-	s->rekey_at_ms = session_now_ms() + SESSION_REKEY_RETRY_S * 1000;
+	s->rekey_at_ms = clock_now_ms() + SESSION_REKEY_RETRY_S * 1000;
 	return 0;
 }
 
@@ -233,7 +225,7 @@ session_backchannel(struct session *s)
 static int
 session_timers(struct session *s)
 {
-	int64_t now = session_now_ms();
+	int64_t now = clock_now_ms();
 
 	if (s->hip_at_ms != 0 && s->hip_at_ms <= now) {
 		flow_hip_recheck(s->f);
@@ -254,7 +246,7 @@ session_timeout_ms(const struct session *s)
 		at = s->hip_at_ms;
 	if (at == 0)
 		return -1;
-	left = at - session_now_ms();
+	left = at - clock_now_ms();
 	if (left < 0)
 		return 0;
 	return left > INT32_MAX ? INT32_MAX : (int)left;
@@ -318,7 +310,7 @@ static int
 session_wait_child(pid_t pid)
 {
 	const struct timespec tick = { 0, 100 * 1000 * 1000 };
-	int64_t end = session_now_ms() + SESSION_CHILD_WAIT_MS;
+	int64_t end = clock_now_ms() + SESSION_CHILD_WAIT_MS;
 	int st;
 	pid_t r;
 
@@ -331,7 +323,7 @@ session_wait_child(pid_t pid)
 		if (r == -1 && errno != EINTR)
 			return FLOW_EXIT_ERR;
 		(void)nanosleep(&tick, NULL);
-	} while (session_now_ms() < end);
+	} while (clock_now_ms() < end);
 	log_warn("--tunnel command (pid %ld) has not exited; not waiting",
 	    (long)pid);
 	return FLOW_EXIT_ERR;

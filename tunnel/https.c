@@ -24,6 +24,7 @@
 #include <openssl/x509.h>
 
 #include "ipc/buf.h"
+#include "ipc/clock.h"
 #include "ipc/log.h"
 #include "ipc/secret.h"
 #include "tunnel/https.h"
@@ -54,15 +55,6 @@ struct https_tunnel {
 	uint8_t		pin[CFG_PIN_BYTES];	/* what we expect */
 	uint8_t		seen[CFG_PIN_BYTES];	/* what the gateway showed */
 };
-
-static int64_t
-https_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /*
  * Socket writes through send(MSG_NOSIGNAL): a gateway that resets the
@@ -231,7 +223,7 @@ https_wait(const struct https_ctx *x, int fd, short events,
 	for (;;) {
 		if (x->cancel != NULL && *x->cancel != 0)
 			return err_set(e, "https: interrupted while %s", what);
-		left = deadline - https_now_ms();
+		left = deadline - clock_now_ms();
 		if (left <= 0)
 			return err_set(e, "https: timed out while %s", what);
 		n = poll(&pfd, 1, (int)left);
@@ -726,7 +718,7 @@ static int
 https_open_steps(struct https_ctx *x, const struct gp_config *c,
     struct https_tunnel *t, struct gp_err *e)
 {
-	int64_t deadline = https_now_ms() + HTTPS_CONNECT_TIMEOUT_MS;
+	int64_t deadline = clock_now_ms() + HTTPS_CONNECT_TIMEOUT_MS;
 
 	t->fd = https_connect_tcp(x, c, deadline, e);
 	if (t->fd == -1)

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ipc/clock.h"
 #include "ipc/config.h"
 #include "ipc/frame.h"
 #include "ipc/log.h"
@@ -47,15 +48,6 @@ struct priv {
 	char			 line[PRIV_LOG_LINE_BYTES];
 	size_t			 line_len;
 };
-
-static int64_t
-priv_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int
 priv_script(struct priv *p, const char *reason)
@@ -93,7 +85,7 @@ priv_stop(struct priv *p)
 	if (p->state == PS_ST_STOPPING)
 		return;
 	p->state = PS_ST_STOPPING;
-	p->stop_deadline = priv_now_ms() + PRIVSEP_STOP_WAIT_MS;
+	p->stop_deadline = clock_now_ms() + PRIVSEP_STOP_WAIT_MS;
 	if (privsep_send_type(p->a->ps_fd, PS_STOP, &e) == -1)
 		log_debug("%s", e.msg);
 }
@@ -366,7 +358,7 @@ priv_loop(struct priv *p)
 	while (!p->net_exited) {
 		priv_signals(p);
 		if (p->state == PS_ST_STOPPING &&
-		    priv_now_ms() >= p->stop_deadline) {
+		    clock_now_ms() >= p->stop_deadline) {
 			log_err("[net] did not stop within %d ms",
 			    PRIVSEP_STOP_WAIT_MS);
 			priv_fail(p, 1);
@@ -399,11 +391,11 @@ static void
 priv_drain_log(struct priv *p)
 {
 	struct pollfd pfd;
-	int64_t end = priv_now_ms() + 1000;
+	int64_t end = clock_now_ms() + 1000;
 
 	pfd.fd = p->a->log_fd;
 	pfd.events = POLLIN;
-	while (priv_now_ms() < end) {
+	while (clock_now_ms() < end) {
 		pfd.revents = 0;
 		if (poll(&pfd, 1, 100) <= 0)
 			continue;
@@ -417,10 +409,10 @@ static void
 priv_reap(struct priv *p)
 {
 	const struct timespec tick = { 0, 50 * 1000000L };
-	int64_t end = priv_now_ms() + 2000;
+	int64_t end = clock_now_ms() + 2000;
 	int st;
 
-	while (priv_now_ms() < end) {
+	while (clock_now_ms() < end) {
 		pid_t r = waitpid(p->a->net_pid, &st, WNOHANG);
 
 		if (r == p->a->net_pid && WIFSIGNALED(st))

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ipc/clock.h"
 #include "ipc/log.h"
 #include "tunnel/script.h"
 #include "tunnel/tun.h"
@@ -368,21 +369,12 @@ script_child(const char *path, const struct script_env *env)
 	_exit(127);
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait for pid until the deadline; kill its group after. */
 static int
 script_wait(pid_t pid, int timeout_ms, int *status, bool *timed_out)
 {
 	const struct timespec tick = { 0, SCRIPT_POLL_MS * 1000000L };
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = clock_now_ms() + timeout_ms;
 	pid_t r;
 
 	*timed_out = false;
@@ -392,12 +384,12 @@ script_wait(pid_t pid, int timeout_ms, int *status, bool *timed_out)
 			return 0;
 		if (r == -1 && errno != EINTR)
 			return -1;
-		if (now_ms() >= deadline && !*timed_out) {
+		if (clock_now_ms() >= deadline && !*timed_out) {
 			*timed_out = true;
 			(void)kill(-pid, SIGKILL);
 			(void)kill(pid, SIGKILL);
-			deadline = now_ms() + timeout_ms;
-		} else if (now_ms() >= deadline) {
+			deadline = clock_now_ms() + timeout_ms;
+		} else if (clock_now_ms() >= deadline) {
 			errno = ETIMEDOUT;	/* unkillable: stop waiting */
 			return -1;
 		}

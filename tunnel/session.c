@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "ipc/buf.h"
+#include "ipc/clock.h"
 #include "ipc/log.h"
 #include "tunnel/gpst.h"
 #include "tunnel/https.h"
@@ -39,15 +40,6 @@
 /* Tests shorten these through session_set_timers(); gp-tunnel never does. */
 static int64_t session_keepalive_ms = KEEPALIVE_IDLE_MS;
 static int64_t session_dead_ms = DEAD_PEER_MS;
-
-int64_t
-session_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 bool
 session_stopped(const struct session *s)
@@ -359,7 +351,7 @@ session_https_now(struct session *s)
 
 	r = https_open(s->io->https, s->io->cfg, &s->t, &e);
 	if (r == HTTPS_OPEN_OK) {
-		session_tunnel_up(s, session_now_ms());
+		session_tunnel_up(s, clock_now_ms());
 		xport_https_up(&s->xp);
 		session_set_mtu(s, session_https_mtu(s));
 		return SESSION_GO;
@@ -443,7 +435,7 @@ session_from_tun(struct session *s, int64_t now)
 static int
 session_after_poll(struct session *s, const struct pollfd *pfd)
 {
-	int64_t now = session_now_ms();
+	int64_t now = clock_now_ms();
 	int r;
 
 	if (pfd[2].revents != 0) {
@@ -492,7 +484,7 @@ static int
 session_step(struct session *s)
 {
 	struct pollfd pfd[SESSION_POLL_FDS];
-	int64_t now = session_now_ms();
+	int64_t now = clock_now_ms();
 	int r;
 
 	session_esp_check_rekey(s, now);
@@ -513,11 +505,11 @@ session_step(struct session *s)
 static int
 session_sleep(struct session *s, int ms)
 {
-	int64_t end = session_now_ms() + ms, left;
+	int64_t end = clock_now_ms() + ms, left;
 	struct pollfd pfd;
 	int n;
 
-	while ((left = end - session_now_ms()) > 0) {
+	while ((left = end - clock_now_ms()) > 0) {
 		if (session_stopped(s))
 			return 0;
 		session_maybe_dump(s);
@@ -544,7 +536,7 @@ session_sleep(struct session *s, int ms)
 static int
 session_reconnect(struct session *s)
 {
-	int64_t now = session_now_ms();
+	int64_t now = clock_now_ms();
 	struct gp_err e;
 	int r;
 
@@ -574,11 +566,11 @@ session_reconnect(struct session *s)
 		log_warn("%s", e.msg);
 		if (session_stopped(s))
 			return 0;
-		now = session_now_ms();
+		now = clock_now_ms();
 	}
 	s->st->reconnects++;
 	log_info("https: tunnel re-established");
-	session_tunnel_up(s, session_now_ms());
+	session_tunnel_up(s, clock_now_ms());
 	session_set_mtu(s, session_https_mtu(s));
 	return SESSION_GO;
 }
@@ -598,7 +590,7 @@ session_new(struct session_io *io, struct tunnel_stats *st)
 	s->udp_fd = -1;
 	s->gen = io->cfg_gen != NULL ? *io->cfg_gen : 0;
 	https_ctx_set_cancel(io->https, io->stop);
-	xport_init(&s->xp, session_now_ms(), false);
+	xport_init(&s->xp, clock_now_ms(), false);
 	return s;
 }
 
@@ -608,7 +600,7 @@ session_start(struct session *s)
 {
 	int r = SESSION_GO;
 
-	xport_init(&s->xp, session_now_ms(), session_esp_setup(s));
+	xport_init(&s->xp, clock_now_ms(), session_esp_setup(s));
 	if (s->udp_fd != -1)
 		log_info("esp: probing the gateway on UDP port %u",
 		    (unsigned)s->udp_port);
@@ -676,7 +668,7 @@ session_run(struct session_io *io, struct tunnel_stats *st)
 	if (io->first != NULL) {
 		s->t = io->first;
 		io->first = NULL;
-		session_tunnel_up(s, session_now_ms());
+		session_tunnel_up(s, clock_now_ms());
 		xport_https_up(&s->xp);
 		s->started = true;
 		r = session_loop(s);
@@ -694,7 +686,7 @@ session_sa_age(const struct tunnel_stats *st, char *out, size_t len)
 		snprintf(out, len, "-");
 	else
 		snprintf(out, len, "%" PRId64,
-		    (session_now_ms() - st->sa_since_ms) / 1000);
+		    (clock_now_ms() - st->sa_since_ms) / 1000);
 	return out;
 }
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ipc/buf.h"
+#include "ipc/clock.h"
 #include "ipc/log.h"
 #include "tunnel/mtu.h"
 #include "tunnel/session_int.h"
@@ -153,7 +154,7 @@ session_esp_setup(struct session *s)
 		session_esp_close(s);
 		return false;
 	}
-	s->st->sa_since_ms = session_now_ms();
+	s->st->sa_since_ms = clock_now_ms();
 	return true;
 }
 

@@ -87,7 +87,6 @@ struct session {
 	struct session_vec	 vtx, vrx;
 };
 
-int64_t	session_now_ms(void);
 bool	session_stopped(const struct session *s);
 int	session_tun_write(struct session *s, const uint8_t *p, size_t len);
 void	session_count_drop(struct session *s, const char *why);

@@ -47,23 +47,6 @@ round_down() {
 	gw_stop
 }
 
-pings() {
-	check "$1: client pings the LAN host" \
-	    ip netns exec "$NS_C" ping -c 3 -i 0.2 -W 2 "$LAN_ADDR"
-	check "$1: LAN host pings the client's tunnel address" \
-	    ip netns exec "$NS_L" ping -c 3 -i 0.2 -W 2 "$(client_tun_addr)"
-}
-
-xfer_check() {
-	if xfer && xfer_verify >"$T/xfer.out" 2>&1; then
-		ok "$1: 1 MiB each way over TCP, sha256 match"
-	else
-		notok "$1: 1 MiB each way over TCP"
-		cat "$T/xfer.out" "$T/xfer-lan.err" "$T/xfer-client.err" \
-		    2>/dev/null | sed 's/^/#   /' >&2
-	fi
-}
-
 # first_ping_s T0 LIMIT: seconds from T0 (epoch) to the first ping that
 # gets through to the LAN host, trying for LIMIT seconds.
 first_ping_s() {
@@ -95,8 +78,8 @@ for enc in aes-128-cbc aes-256-cbc; do
 		note "($r) ESP with $enc / $mac"
 		round_up "$r" --esp-enc "$enc" --esp-hmac "$mac" || {
 			gw_stop; continue; }
-		pings "$r"
-		xfer_check "$r"
+		check_pings "$r"
+		check_xfer "$r"
 		check "$r: gp-tunnel's status line says transport esp" \
 		    tun_stats "$r" "'transport esp' in line and
 		    n('probes') >= 1 and n('replies') >= 1"
@@ -134,7 +117,7 @@ b_round() {
 	check "($r) $what: HTTPS carries traffic $el s after getconfig" \
 	    le "$el" 6
 	if gpvpn_up "$r"; then
-		pings "$r"
+		check_pings "$r"
 		check "($r) gp-tunnel's status line: transport https" \
 		    tun_stats "$r" "'transport https' in line and
 		    n('fallbacks') == 1"
@@ -179,7 +162,7 @@ print("%.1f" % (float(b) - float(a) - float(sys.argv[3])) if a and b
       else "never")' "${t_up:-}" "${t_https:-}" "$DROP_AFTER")
 	check "(c) HTTPS tunnel $el s after ESP went silent (<= 25)" \
 	    le "$el" 25
-	pings c
+	check_pings c
 	check "(c) gp-tunnel's status line: transport https, 1 ESP death" \
 	    tun_stats c "'transport https' in line and n('deaths') == 1"
 	stop_pid "$PING_PID" INT 3
@@ -216,8 +199,8 @@ REPLAYS=8
 CORRUPT=9  # 3 each: flipped ICV bit, bad padding, unknown SPI
 note "(e) the gateway replays $REPLAYS datagrams and corrupts $CORRUPT"
 if round_up e --esp-replay "$REPLAYS" --esp-corrupt "$CORRUPT"; then
-	pings e
-	xfer_check e
+	check_pings e
+	check_xfer e
 	check "(e) gp-tunnel counted the drops by reason" \
 	    tun_stats e "'transport esp' in line and
 	    n('bad ICV') == 3 and n('bad padding') == 3 and
@@ -234,7 +217,7 @@ V6_NET=2001:db8:198:18::/64
 V6_GW=2001:db8:198:18::1
 note "(g) IPv6 tunnel address and gw-address-v6: ICMPv6 magic ping"
 if round_up g --ipv6-pool "$V6_NET" --gw-address-v6 "$V6_GW"; then
-	pings g
+	check_pings g
 	check "(g) client pings $V6_GW through ESP (IPv6 inner)" \
 	    ip netns exec "$NS_C" ping -6 -c 3 -i 0.2 -W 2 "$V6_GW"
 fi

@@ -46,23 +46,8 @@ oc_round() {
 		return 1
 	fi
 	ok "$name: openconnect connects (tun $C_TUN up)"
-	tip=$(client_tun_addr)
-	# The script may still be adding the route, on a loaded machine.
-	wait_until 25 0.2 ip netns exec "$NS_C" ping -c 1 -W 1 "$LAN_ADDR"
-	check "$name: client pings the LAN host through ESP" \
-	    ip netns exec "$NS_C" ping -c 3 -i 0.2 -W 2 "$LAN_ADDR"
-	check "$name: LAN host pings the client's $tip through ESP" \
-	    ip netns exec "$NS_L" ping -c 3 -i 0.2 -W 2 "$tip"
-	if [ "$xf" = xfer ]; then
-		if xfer && xfer_verify >"$T/xfer.out" 2>&1; then
-			ok "$name: 1 MiB each way over TCP, sha256 match"
-		else
-			notok "$name: 1 MiB each way over TCP"
-			cat "$T/xfer.out" "$T/xfer-lan.err" \
-			    "$T/xfer-client.err" 2>/dev/null |
-			    sed 's/^/#   /' >&2
-		fi
-	fi
+	check_pings "$name"
+	[ "$xf" = xfer ] && check_xfer "$name"
 	if [ "$xf" = v6 ]; then
 		check "$name: client pings $V6_GW through ESP (IPv6 inner)" \
 		    ip netns exec "$NS_C" ping -6 -c 3 -i 0.2 -W 2 "$V6_GW"

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ipc/clock.h"
 #include "ipc/log.h"
 #include "sandbox/sandbox.h"
 
@@ -85,15 +86,6 @@ auth_policy(void)
 	return p;
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* What a child wrote on stdout or stderr: a pipe, since with RLIMIT_FSIZE
  * 0 it may not hold a file open for writing (run.sh gives us files). */
 static void
@@ -112,7 +104,7 @@ static int
 run_child(const struct sandbox_policy *p, void (*fn)(void))
 {
 	const struct timespec tick = { 0, 5 * 1000 * 1000 };
-	int64_t end = now_ms() + CHILD_WAIT_MS;
+	int64_t end = clock_now_ms() + CHILD_WAIT_MS;
 	int st, err[2];
 	pid_t pid, r;
 
@@ -130,7 +122,7 @@ run_child(const struct sandbox_policy *p, void (*fn)(void))
 		_exit(0);
 	}
 	close(err[1]);
-	while ((r = waitpid(pid, &st, WNOHANG)) == 0 && now_ms() < end)
+	while ((r = waitpid(pid, &st, WNOHANG)) == 0 && clock_now_ms() < end)
 		nanosleep(&tick, NULL);
 	if (r != pid) {
 		kill(pid, SIGKILL);

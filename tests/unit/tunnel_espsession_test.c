@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ipc/clock.h"
 #include "ipc/frame.h"
 #include "ipc/log.h"
 #include "tunnel/ctl.h"
@@ -372,15 +373,6 @@ ctl_send_config(struct child *ch, const struct gp_config *c)
 	return r;
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* --- tests -------------------------------------------------------- */
 
 /* Bring ESP up: probe 0 arrives, the reply is swallowed. */
@@ -510,7 +502,7 @@ fallbacks(void)
 	uint8_t p[DGRAM_MAX];
 	size_t n;
 	uint32_t spi;
-	int64_t t0 = now_ms(), dt;
+	int64_t t0 = clock_now_ms(), dt;
 
 	gw_open(&g);
 	c = cfg_esp(g.port, 0x1000c1c1, 0x1000d1d1, 2);
@@ -520,7 +512,7 @@ fallbacks(void)
 	gw_close(&g2);
 	T_CHECK(child_start(&ch, c) == 0 && child_start(&ch2, c2) == 0);
 	T_CHECK(child_end(&ch, &st) == 1);
-	dt = now_ms() - t0;
+	dt = clock_now_ms() - t0;
 	while (gw_recv(&g, 0, p, &n, &spi, true) == 0)
 		;		/* the probes wait in the socket buffer */
 	T_CHECK(dt >= 5000 && dt < 7000);

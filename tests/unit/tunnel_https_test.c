@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "ipc/buf.h"
+#include "ipc/clock.h"
 #include "ipc/log.h"
 #include "tunnel/gpst.h"
 #include "tunnel/https.h"
@@ -43,15 +44,6 @@ static int child_ka_ms, child_dead_ms;
 static int64_t child_cpu_ms;	/* of the last child: no busy loops */
 static uint8_t pin[CFG_PIN_BYTES];
 static struct https_ctx *ctx;
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 sleep_ms(int ms)
@@ -82,13 +74,13 @@ read_ready(int fd)
 {
 	char line[256], hex[80];
 	size_t have = 0;
-	int64_t end = now_ms() + READY_MS;
+	int64_t end = clock_now_ms() + READY_MS;
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	ssize_t n;
 
 	while (memchr(line, '\n', have) == NULL && have < sizeof(line) - 1) {
-		if (now_ms() >= end ||
-		    poll(&pfd, 1, (int)(end - now_ms())) <= 0)
+		if (clock_now_ms() >= end ||
+		    poll(&pfd, 1, (int)(end - clock_now_ms())) <= 0)
 			return -1;
 		n = read(fd, line + have, sizeof(line) - 1 - have);
 		if (n <= 0)
@@ -150,13 +142,13 @@ server_stop(void)
 	static const char *files[] = { "key.pem", "cert.pem", "log",
 	    "child.err" };
 	char p[128];
-	int64_t end = now_ms() + 5000;
+	int64_t end = clock_now_ms() + 5000;
 	size_t i;
 
 	if (server_in != -1)
 		close(server_in);	/* the server exits on stdin EOF */
 	while (server_pid > 0 && waitpid(server_pid, NULL, WNOHANG) == 0) {
-		if (now_ms() >= end) {
+		if (clock_now_ms() >= end) {
 			kill(server_pid, SIGKILL);
 			waitpid(server_pid, NULL, 0);
 			break;
@@ -209,10 +201,10 @@ log_count(const char *needle)
 static int
 log_wait(const char *needle, unsigned n)
 {
-	int64_t end = now_ms() + WAIT_MS;
+	int64_t end = clock_now_ms() + WAIT_MS;
 
 	while (log_count(needle) < n) {
-		if (now_ms() >= end)
+		if (clock_now_ms() >= end)
 			return -1;
 		sleep_ms(20);
 	}
@@ -296,7 +288,7 @@ read_frame(struct https_tunnel *t, struct gpst_rx *rx, uint8_t *out,
 	static struct buf in;
 	static size_t in_len;
 	struct pollfd pfd = { .fd = https_fd(t), .events = POLLIN };
-	int64_t end = now_ms() + WAIT_MS;
+	int64_t end = clock_now_ms() + WAIT_MS;
 	struct gpst_pkt p;
 	struct gp_err e;
 	long n;
@@ -316,8 +308,8 @@ read_frame(struct https_tunnel *t, struct gpst_rx *rx, uint8_t *out,
 			in_len = (size_t)n;
 			continue;
 		}
-		if (n != HTTPS_IO_WANT_READ || now_ms() >= end ||
-		    poll(&pfd, 1, (int)(end - now_ms())) <= 0)
+		if (n != HTTPS_IO_WANT_READ || clock_now_ms() >= end ||
+		    poll(&pfd, 1, (int)(end - clock_now_ms())) <= 0)
 			return -9;
 	}
 }
@@ -469,7 +461,7 @@ silent_gateway_cancelled(void)
 	struct sigaction sa = { .sa_handler = on_alarm };
 	struct itimerval it = { .it_value = { 0, 300000 } };
 	struct gp_err e;
-	int64_t t0 = now_ms();
+	int64_t t0 = clock_now_ms();
 
 	sigaction(SIGALRM, &sa, NULL);
 	cancel_flag = 0;
@@ -478,7 +470,7 @@ silent_gateway_cancelled(void)
 	T_CHECK(try_open("/silent", &e) == HTTPS_OPEN_ERROR);
 	T_CHECK(strstr(e.msg, "interrupted while waiting for START_TUNNEL")
 	    != NULL);
-	T_CHECK(now_ms() - t0 < 3000);
+	T_CHECK(clock_now_ms() - t0 < 3000);
 	https_ctx_set_cancel(ctx, NULL);
 }
 
@@ -624,7 +616,7 @@ child_start(struct child *ch, const char *path)
 static int
 child_end(struct child *ch, struct tunnel_stats *st)
 {
-	int64_t end = now_ms() + WAIT_MS;
+	int64_t end = clock_now_ms() + WAIT_MS;
 	int status = 0;
 	pid_t r;
 
@@ -633,7 +625,7 @@ child_end(struct child *ch, struct tunnel_stats *st)
 	memset(st, 0, sizeof(*st));
 	memset(&ru, 0, sizeof(ru));
 	while ((r = wait4(ch->pid, &status, WNOHANG, &ru)) == 0) {
-		if (now_ms() >= end) {
+		if (clock_now_ms() >= end) {
 			kill(ch->pid, SIGKILL);
 			waitpid(ch->pid, &status, 0);
 			r = -1;
@@ -682,12 +674,12 @@ static int
 child_err_wait(const char *needle)
 {
 	char p[128], buf[8192];
-	int64_t end = now_ms() + WAIT_MS;
+	int64_t end = clock_now_ms() + WAIT_MS;
 	ssize_t n;
 	int fd;
 
 	snprintf(p, sizeof(p), "%s/child.err", workdir);
-	while (now_ms() < end) {
+	while (clock_now_ms() < end) {
 		fd = open(p, O_RDONLY);
 		n = fd == -1 ? 0 : read(fd, buf, sizeof(buf) - 1);
 		if (fd != -1)
