@@ -587,7 +587,7 @@ flow_connect(struct flow *f)
 	memset(&ho, 0, sizeof(ho));
 	ho.target = &f->t;
 	ho.cafile = f->o->cafile;
-	ho.pin_b64 = flow_pin_for(f);
+	flow_pin_for(f, &ho);
 	ho.useragent = f->o->useragent;
 	http_free(f->http);
 	if ((f->http = http_new(&ho, &e)) == NULL)

@@ -30,7 +30,7 @@ struct flow_opts {
 	const char	*user;		/* NULL: prompt on the terminal */
 	bool		 passwd_on_stdin;
 	const char	*cafile;	/* NULL: system CAs */
-	const char	*pin_b64;	/* NULL, or a --servercert prefix */
+	const char	*pin_b64;	/* NULL, or a whole --servercert pin */
 	const char	*clientos;	/* "Linux" (PROTOCOL.md §12) */
 	const char	*os_version;	/* "linux-64" */
 	bool		 authenticate;	/* stop after login.esp */

@@ -67,8 +67,9 @@ bool	flow_ask_again(struct flow *f, int tries);
  * the portal (tried first, as OpenConnect does). */
 int	flow_url_parse(const struct flow_opts *o, struct gw_target *t,
 	    struct gp_err *e);
-/* The --servercert pin for f->t: only for the host the user named. */
-const char *flow_pin_for(const struct flow *f);
+/* The --servercert pin for f->t into ho: only for the host the user
+ * named (ho->cmdline_host). */
+void	flow_pin_for(const struct flow *f, struct http_opts *ho);
 /* 0: logged in at a gateway; -1: failed; 1: not a portal, try the
  * gateway interface. */
 int	flow_portal_login(struct flow *f);

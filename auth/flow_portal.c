@@ -62,14 +62,14 @@ flow_url_parse(const struct flow_opts *o, struct gw_target *t,
 	return 0;
 }
 
-const char *
-flow_pin_for(const struct flow *f)
+void
+flow_pin_for(const struct flow *f, struct http_opts *ho)
 {
-	if (f->o->pin_b64 == NULL || strcmp(f->t.host, f->url_host) == 0)
-		return f->o->pin_b64;
-	log_warn("--servercert names %s's key only: gateway %s is checked "
-	    "against the CAs", f->url_host, f->t.host);
-	return NULL;
+	ho->cmdline_host = strcmp(f->t.host, f->url_host) == 0;
+	ho->pin_b64 = ho->cmdline_host ? f->o->pin_b64 : NULL;
+	if (f->o->pin_b64 != NULL && !ho->cmdline_host)
+		log_warn("--servercert names %s's key only: gateway %s is "
+		    "checked against the CAs", f->url_host, f->t.host);
 }
 
 static void

@@ -89,7 +89,8 @@ usage(int status)
 "  -u, --user NAME         user name (else asked on the terminal)\n"
 "      --passwd-on-stdin   read the password (one line per prompt) from "
 "stdin\n"
-"      --servercert PIN    accept the server key pin-sha256:BASE64 only\n"
+"      --servercert PIN    accept only the server key pin-sha256:BASE64\n"
+"                          (the whole 44-character pin, as printed)\n"
 "      --cafile FILE       also trust the CA certificates in FILE\n"
 "      --os win|linux|mac  client OS to report (default linux)\n"
 "      --authenticate      log in, print COOKIE=... lines and exit\n"
@@ -198,8 +199,14 @@ gp_auth_option(struct gp_auth_args *a, int c)
 		a->flow.passwd_on_stdin = true;
 		break;
 	case OPT_SERVERCERT:
+		if (a->flow.pin_b64 != NULL)
+			fatalx("--servercert: given twice; gp-auth takes one "
+			    "pin");
+		/* A refused pin is "", which no key matches: the login
+		 * stops at the handshake and shows the server's pin. */
 		if (pin_parse(optarg, a->pin, sizeof(a->pin), &e) == -1)
-			fatalx("%s", e.msg);
+			log_err("%s; refused, connecting only to show the "
+			    "server's pin", e.msg);
 		a->flow.pin_b64 = a->pin;
 		break;
 	case OPT_CAFILE:
@@ -274,7 +281,7 @@ gp_auth_args(struct gp_auth_args *a, int argc, char **argv)
 	    isatty(STDOUT_FILENO))
 		fatalx("stdout is a terminal: pipe gp-auth into gp-tunnel, "
 		    "or use --tunnel or --authenticate");
-	if (a->flow.pin_b64 != NULL)
+	if (a->flow.pin_b64 != NULL && a->pin[0] != '\0')
 		log_warn("--servercert: the server is trusted by its key pin "
 		    "alone; CA and host name are not checked");
 }

@@ -2,7 +2,8 @@
  * gp-auth's HTTPS requests (see http.h). Runs in gp-auth; every response
  * byte, header and certificate is untrusted. The OpenSSL verify callback
  * records the leaf key of every handshake, enforces a --servercert pin and
- * refuses a key that differs from the one seen first.
+ * refuses a key that differs from the one seen first: a refused key fails
+ * the handshake, so no request byte (and no password) reaches the server.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,14 +37,16 @@ struct http {
 	struct curl_slist	*resolve;
 	const struct gw_target	*t;
 	const char		*pin_b64;
+	bool			 cmdline_host;
 	char			 origin[RESOLVE_ORIGIN_MAX];
 	char			 errbuf[CURL_ERROR_SIZE];
 	char			*body;		/* secret, HTTP_BODY_BYTES */
 	size_t			 len;
 	bool			 overflow;
-	uint8_t			 key[CFG_PIN_BYTES];
+	uint8_t			 key[CFG_PIN_BYTES];	/* verified */
 	bool			 have_key;
-	uint8_t			 bad_key[CFG_PIN_BYTES];
+	uint8_t			 seen[CFG_PIN_BYTES];	/* this handshake's */
+	bool			 have_seen;
 	enum http_tls_fail	 tls_fail;
 };
 
@@ -63,9 +66,11 @@ http_from_store(X509_STORE_CTX *store)
 }
 
 /*
- * Called by OpenSSL for every certificate of the chain, leaf last. With a
- * pin, the pin alone decides (chain and name errors are overridden); the
- * key of depth 0 is recorded only once verification succeeded.
+ * Called by OpenSSL during the handshake, before our Finished and so
+ * before any request, for every certificate of the chain, leaf last. The
+ * leaf's key is noted for the messages. With a pin, the whole pin alone
+ * decides (chain and name errors are overridden); the key of depth 0 is
+ * recorded as verified only once verification succeeded.
  */
 static int
 http_verify_cb(int ok, X509_STORE_CTX *store)
@@ -80,15 +85,15 @@ http_verify_cb(int ok, X509_STORE_CTX *store)
 		h->tls_fail = HTTP_TLS_NO_KEY;
 		return 0;
 	}
+	memcpy(h->seen, hash, sizeof(hash));
+	h->have_seen = true;
 	if (h->have_key && !secret_equal(hash, h->key, sizeof(hash))) {
 		h->tls_fail = HTTP_TLS_CHANGED;
-		memcpy(h->bad_key, hash, sizeof(hash));
 		return 0;
 	}
 	if (h->pin_b64 != NULL) {
 		if (!pin_match(h->pin_b64, hash)) {
 			h->tls_fail = HTTP_TLS_PIN;
-			memcpy(h->bad_key, hash, sizeof(hash));
 			return 0;
 		}
 		X509_STORE_CTX_set_error(store, X509_V_OK);
@@ -211,6 +216,7 @@ http_new(const struct http_opts *o, struct gp_err *e)
 	}
 	h->t = o->target;
 	h->pin_b64 = o->pin_b64;
+	h->cmdline_host = o->cmdline_host;
 	if ((h->body = secret_alloc(HTTP_BODY_BYTES)) == NULL ||
 	    (h->curl = curl_easy_init()) == NULL) {
 		err_set(e, "out of memory");
@@ -271,22 +277,44 @@ http_headers(size_t body_len)
 	return l;
 }
 
+/*
+ * No pin, and the chain or the host name did not verify: say so, and
+ * give the pin to use, in OpenConnect's words. Only for the host on the
+ * command line: --servercert does not cover the portal's gateways.
+ */
 static int
-http_fail(struct http *h, const struct http_req *q, CURLcode rc,
-    struct gp_err *e)
+http_untrusted(struct http *h, const struct http_req *q, struct gp_err *e)
 {
 	char pin[PIN_STR_MAX];
 
-	if (h->overflow || rc == CURLE_FILESIZE_EXCEEDED)
-		return err_set(e, "%s: response larger than %d bytes",
-		    q->name, PARSE_BODY_MAX);
+	pin_format(h->seen, pin);
+	log_err("Certificate from VPN server \"%s\" failed verification.",
+	    h->t->host);
+	log_err("Reason: %s", h->errbuf[0] != '\0' ? h->errbuf :
+	    "not trusted");
+	if (h->cmdline_host) {
+		log_err("To trust this server in future, perhaps add this "
+		    "to your command line:");
+		log_err("    --servercert %s", pin);
+	} else
+		log_err("Its key is %s; --servercert names the portal only, "
+		    "so give this gateway's CA with --cafile", pin);
+	return err_set(e, "%s: the server's certificate is not trusted",
+	    q->name);
+}
+
+static int
+http_fail_tls(struct http *h, const struct http_req *q, struct gp_err *e)
+{
+	char pin[PIN_STR_MAX];
+
+	pin_format(h->seen, pin);
 	switch (h->tls_fail) {
 	case HTTP_TLS_PIN:
-		pin_format(h->bad_key, pin);
-		return err_set(e, "%s: server key %s does not match "
-		    "--servercert", q->name, pin);
+		return err_set(e, "%s: the fingerprint specified via "
+		    "--servercert does not match server's certificate: %s",
+		    q->name, pin);
 	case HTTP_TLS_CHANGED:
-		pin_format(h->bad_key, pin);
 		return err_set(e, "%s: the server key changed to %s since "
 		    "the first request", q->name, pin);
 	case HTTP_TLS_NO_KEY:
@@ -295,6 +323,21 @@ http_fail(struct http *h, const struct http_req *q, CURLcode rc,
 	case HTTP_TLS_OK:
 		break;
 	}
+	return err_set(e, "%s: TLS verification failed", q->name);
+}
+
+static int
+http_fail(struct http *h, const struct http_req *q, CURLcode rc,
+    struct gp_err *e)
+{
+	if (h->overflow || rc == CURLE_FILESIZE_EXCEEDED)
+		return err_set(e, "%s: response larger than %d bytes",
+		    q->name, PARSE_BODY_MAX);
+	if (h->tls_fail != HTTP_TLS_OK)
+		return http_fail_tls(h, q, e);
+	if (rc == CURLE_PEER_FAILED_VERIFICATION && h->pin_b64 == NULL &&
+	    h->have_seen)
+		return http_untrusted(h, q, e);
 	if (h->errbuf[0] != '\0')
 		return err_set(e, "%s: %s", q->name, h->errbuf);
 	return err_set(e, "%s: %s", q->name, curl_easy_strerror(rc));
@@ -319,13 +362,31 @@ http_log_body(const struct http *h, const struct http_req *q)
 	}
 }
 
+/* URL, body and headers of one request, then the transfer itself. */
+static CURLcode
+http_perform(struct http *h, const struct http_req *q, const char *url,
+    struct curl_slist *hdr)
+{
+	long fresh = (q->flags & HTTP_FRESH) != 0;
+
+	if (curl_easy_setopt(h->curl, CURLOPT_URL, url) != CURLE_OK ||
+	    curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, q->body) ||
+	    curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE,
+	    (curl_off_t)q->len) ||
+	    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdr) ||
+	    curl_easy_setopt(h->curl, CURLOPT_FRESH_CONNECT, fresh) ||
+	    curl_easy_setopt(h->curl, CURLOPT_FORBID_REUSE, fresh))
+		return CURLE_BAD_FUNCTION_ARGUMENT;
+	return curl_easy_perform(h->curl);
+}
+
 static int
 http_once(struct http *h, const struct http_req *q, const char *path,
     struct http_resp *r, struct gp_err *e)
 {
 	char url[RESOLVE_ORIGIN_MAX + HTTP_PATH_MAX];
 	struct curl_slist *hdr;
-	long fresh = (q->flags & HTTP_FRESH) != 0;
+	bool had_key = h->have_key;
 	CURLcode rc;
 	int n;
 
@@ -338,21 +399,16 @@ http_once(struct http *h, const struct http_req *q, const char *path,
 	h->len = 0;
 	h->overflow = false;
 	h->tls_fail = HTTP_TLS_OK;
+	h->have_seen = false;
 	h->errbuf[0] = '\0';
-	if (curl_easy_setopt(h->curl, CURLOPT_URL, url) != CURLE_OK ||
-	    curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, q->body) ||
-	    curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE,
-	    (curl_off_t)q->len) ||
-	    curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdr) ||
-	    curl_easy_setopt(h->curl, CURLOPT_FRESH_CONNECT, fresh) ||
-	    curl_easy_setopt(h->curl, CURLOPT_FORBID_REUSE, fresh))
-		rc = CURLE_BAD_FUNCTION_ARGUMENT;
-	else
-		rc = curl_easy_perform(h->curl);
+	rc = http_perform(h, q, url, hdr);
 	(void)curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(hdr);
-	if (rc != CURLE_OK)
+	if (rc != CURLE_OK) {
+		/* curl checks the host name after the callback ran. */
+		h->have_key = had_key;
 		return http_fail(h, q, rc, e);
+	}
 	if (!h->have_key)
 		return err_set(e, "%s: TLS verification saw no server key",
 		    q->name);

@@ -2,7 +2,8 @@
  * gp-auth's HTTPS client on libcurl: one handle and one cookie jar for the
  * whole login, pinned to the address gp-auth resolved, TLS >= 1.2 checked
  * against the system CAs, --cafile or a --servercert pin, and the server
- * key captured during verification. Every response byte is untrusted.
+ * key captured during verification, before any request byte is sent.
+ * Every response byte is untrusted.
  */
 #ifndef GPVPN_AUTH_HTTP_H
 #define GPVPN_AUTH_HTTP_H
@@ -24,8 +25,11 @@
 struct http_opts {
 	const struct gw_target	*target;	/* resolved */
 	const char		*cafile;	/* NULL: system CAs only */
-	const char		*pin_b64;	/* NULL, or a pin prefix */
+	const char		*pin_b64;	/* NULL, or a whole pin */
 	const char		*useragent;	/* NULL: HTTP_USER_AGENT */
+	/* The host on the command line, the one --servercert names: an
+	 * untrusted certificate there prints the pin to give. */
+	bool			 cmdline_host;
 };
 
 /* Request flags. */

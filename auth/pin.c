@@ -8,55 +8,142 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "ipc/secret.h"
 #include "pin.h"
 
-static bool
-pin_b64_char(char c)
+#define PIN_B64_BARE	(PIN_B64_LEN - 1)	/* without the '=' */
+
+static int
+pin_b64_val(char c)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	    (c >= '0' && c <= '9') || c == '+' || c == '/';
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+static int
+pin_hex_val(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int
+pin_bad_char(const char *s, size_t i, const char *what, struct gp_err *e)
+{
+	char q[ERR_QUOTE_MAX];
+
+	return err_set(e, "--servercert: character %zu of the pin, `%s`, is "
+	    "not %s", i + 1, err_quote(q, s + i, 1), what);
+}
+
+/* The whole base64 pin: 43 characters and an optional '='; strict. */
+static int
+pin_from_b64(const char *s, uint8_t out[CFG_PIN_BYTES], struct gp_err *e)
+{
+	size_t i, o = 0, len = strlen(s);
+	uint32_t acc = 0;
+	int v, bits = 0;
+
+	if (len != PIN_B64_LEN && len != PIN_B64_BARE)
+		return err_set(e, "--servercert: pin-sha256: takes the whole "
+		    "pin, %d base64 characters (%d without the final `=`), "
+		    "not %zu", PIN_B64_LEN, PIN_B64_BARE, len);
+	for (i = 0; i < PIN_B64_BARE; i++) {
+		if ((v = pin_b64_val(s[i])) == -1)
+			return pin_bad_char(s, i, "base64", e);
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (uint8_t)(acc >> bits);
+		}
+	}
+	if (len == PIN_B64_LEN && s[PIN_B64_BARE] != '=')
+		return pin_bad_char(s, PIN_B64_BARE, "the padding `=`", e);
+	/* 43 * 6 = 258 bits: 256 used, the last 2 must be zero. */
+	if (o != CFG_PIN_BYTES || (acc & ((1U << bits) - 1)) != 0)
+		return pin_bad_char(s, PIN_B64_BARE - 1, "the last character "
+		    "of a 32-byte value", e);
+	return 0;
+}
+
+/* OpenConnect's sha256: form: the same hash as 64 hex digits. */
+static int
+pin_from_hex(const char *s, uint8_t out[CFG_PIN_BYTES], struct gp_err *e)
+{
+	size_t i, len = strlen(s);
+	int hi, lo;
+
+	if (len != PIN_HEX_LEN)
+		return err_set(e, "--servercert: sha256: takes the whole hash, "
+		    "%d hex digits, not %zu", PIN_HEX_LEN, len);
+	for (i = 0; i < CFG_PIN_BYTES; i++) {
+		if ((hi = pin_hex_val(s[2 * i])) == -1)
+			return pin_bad_char(s, 2 * i, "a hex digit", e);
+		if ((lo = pin_hex_val(s[2 * i + 1])) == -1)
+			return pin_bad_char(s, 2 * i + 1, "a hex digit", e);
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+static bool
+pin_prefixed(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
 int
 pin_parse(const char *arg, char *b64, size_t b64sz, struct gp_err *e)
 {
 	char q[ERR_QUOTE_MAX];
-	const char *s;
-	size_t i, len;
+	uint8_t raw[CFG_PIN_BYTES];
+	int rc;
 
 	if (b64sz > 0)
 		b64[0] = '\0';
-	if (strncmp(arg, PIN_PREFIX, strlen(PIN_PREFIX)) != 0)
-		return err_set(e, "--servercert `%s`: expected "
-		    "`pin-sha256:BASE64`", err_quote(q, arg, strlen(arg)));
-	s = arg + strlen(PIN_PREFIX);
-	len = strlen(s);
-	if (len < PIN_B64_MIN || len > PIN_B64_LEN || len >= b64sz)
-		return err_set(e, "--servercert: the pin must have %d to %d "
-		    "base64 characters, not %zu", PIN_B64_MIN, PIN_B64_LEN,
-		    len);
-	for (i = 0; i < len; i++) {
-		/* 32 bytes encode to 43 characters and one '='. */
-		if (pin_b64_char(s[i]) || (s[i] == '=' && i == PIN_B64_LEN - 1))
-			continue;
-		return err_set(e, "--servercert `%s`: not base64 at "
-		    "character %zu", err_quote(q, s, len), i + 1);
-	}
-	memcpy(b64, s, len + 1);
-	return 0;
+	if (b64sz <= PIN_B64_LEN)
+		return err_set(e, "--servercert: no room for the pin");
+	if (pin_prefixed(arg, PIN_PREFIX))
+		rc = pin_from_b64(arg + strlen(PIN_PREFIX), raw, e);
+	else if (pin_prefixed(arg, PIN_HEX_PREFIX))
+		rc = pin_from_hex(arg + strlen(PIN_HEX_PREFIX), raw, e);
+	else
+		rc = err_set(e, "--servercert `%s`: expected pin-sha256: and "
+		    "%d base64 characters, or sha256: and %d hex digits",
+		    err_quote(q, arg, strlen(arg)), PIN_B64_LEN, PIN_HEX_LEN);
+	if (rc == 0 && EVP_EncodeBlock((unsigned char *)b64, raw,
+	    CFG_PIN_BYTES) != PIN_B64_LEN)
+		rc = err_set(e, "--servercert: cannot encode the pin");
+	if (rc != 0)
+		b64[0] = '\0';
+	return rc;
 }
 
 bool
 pin_match(const char *b64, const uint8_t hash[CFG_PIN_BYTES])
 {
 	unsigned char enc[PIN_B64_LEN + 1];
-	size_t len = strlen(b64);
 
-	if (len < PIN_B64_MIN || len > PIN_B64_LEN)
+	if (strnlen(b64, PIN_B64_LEN + 1) != PIN_B64_LEN)
 		return false;
 	if (EVP_EncodeBlock(enc, hash, CFG_PIN_BYTES) != PIN_B64_LEN)
 		return false;
-	return memcmp(enc, b64, len) == 0;
+	return secret_equal(enc, b64, PIN_B64_LEN);
 }
 
 void

@@ -17,13 +17,19 @@
 #include "ipc/err.h"
 
 #define PIN_PREFIX	"pin-sha256:"
+#define PIN_HEX_PREFIX	"sha256:"	/* OpenConnect's hex form, same hash */
 #define PIN_B64_LEN	44	/* base64 of 32 bytes, one '=' of padding */
-#define PIN_B64_MIN	4	/* shortest prefix that may stand for a pin */
+#define PIN_HEX_LEN	64	/* hex of 32 bytes */
 #define PIN_STR_MAX	(sizeof(PIN_PREFIX) + PIN_B64_LEN)
 
-/* "pin-sha256:BASE64" (or a prefix of at least 4 characters) -> b64. */
+/*
+ * "pin-sha256:" and the whole base64 pin (44 characters, or 43 without
+ * the '='), or "sha256:" and 64 hex digits; nothing shorter. Writes the
+ * pin as 44 canonical base64 characters to b64 (b64sz > PIN_B64_LEN). On
+ * error b64 is "", which pin_match() accepts for no key.
+ */
 int	pin_parse(const char *arg, char *b64, size_t b64sz, struct gp_err *e);
-/* true when b64 (a whole pin or a prefix) names this hash. */
+/* true when b64 is the whole canonical pin of this hash; never a part. */
 bool	pin_match(const char *b64, const uint8_t hash[CFG_PIN_BYTES]);
 /* "pin-sha256:..." for a hash; out holds PIN_STR_MAX bytes. */
 void	pin_format(const uint8_t hash[CFG_PIN_BYTES], char *out);

@@ -1,7 +1,7 @@
 /*
- * Unit tests for the network-free parts of gp-auth's flow: --servercert
- * pin parsing and prefix matching, URL parsing (ports, IPv6 literals,
- * interfaces), and the shell quoting of the --authenticate lines.
+ * Unit tests for the network-free parts of gp-auth's flow: URL parsing
+ * (ports, IPv6 literals, interfaces) and the shell quoting of the
+ * --authenticate lines. The --servercert pins: auth_pin_test.c.
  */
 #include <stdint.h>
 #include <string.h>
@@ -21,47 +21,6 @@ hash_init(uint8_t *h)
 
 	for (i = 0; i < CFG_PIN_BYTES; i++)
 		h[i] = (uint8_t)i;
-}
-
-static void
-pin_parsing(void)
-{
-	char b64[PIN_B64_LEN + 1];
-	struct gp_err e;
-
-	T_CHECK(pin_parse("pin-sha256:" HASH_B64, b64, sizeof(b64), &e) == 0);
-	T_STREQ(b64, HASH_B64);
-	T_CHECK(pin_parse("pin-sha256:AAEC", b64, sizeof(b64), &e) == 0);
-	T_STREQ(b64, "AAEC");
-	T_CHECK(pin_parse("pin-sha256:AAE", b64, sizeof(b64), &e) == -1);
-	T_CHECK(b64[0] == '\0');
-	T_CHECK(pin_parse("sha256:AAECAw", b64, sizeof(b64), &e) == -1);
-	T_CHECK(pin_parse("pin-sha256:AA=C", b64, sizeof(b64), &e) == -1);
-	T_CHECK(pin_parse("pin-sha256:AAE C", b64, sizeof(b64), &e) == -1);
-	T_CHECK(pin_parse("pin-sha256:" HASH_B64 "A", b64, sizeof(b64),
-	    &e) == -1);
-	T_CHECK(pin_parse("pin-sha256:", b64, sizeof(b64), &e) == -1);
-}
-
-static void
-pin_matching(void)
-{
-	uint8_t h[CFG_PIN_BYTES];
-	char s[PIN_STR_MAX];
-
-	hash_init(h);
-	T_CHECK(pin_match(HASH_B64, h));
-	T_CHECK(pin_match("AAEC", h));
-	T_CHECK(pin_match("AAECAwQFBgcI", h));
-	T_CHECK(!pin_match("AAED", h));
-	T_CHECK(!pin_match("AAE", h));		/* too short */
-	T_CHECK(!pin_match("", h));
-	h[31] ^= 1;
-	T_CHECK(!pin_match(HASH_B64, h));
-	T_CHECK(pin_match("AAEC", h));
-	hash_init(h);
-	pin_format(h, s);
-	T_STREQ(s, "pin-sha256:" HASH_B64);
 }
 
 static void
@@ -200,8 +159,6 @@ os_names(void)
 int
 main(void)
 {
-	T_RUN(pin_parsing);
-	T_RUN(pin_matching);
 	T_RUN(url_basic);
 	T_RUN(url_ipv6);
 	T_RUN(url_rejects);
