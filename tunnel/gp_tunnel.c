@@ -47,6 +47,7 @@ struct opts {
 	const char	*user;		/* --setuid: [net]'s user */
 	const char	*policy;	/* --policy; NULL: the default */
 	bool		 no_esp;
+	bool		 no_ipv6;	/* --disable-ipv6 */
 	bool		 dump;
 	int		 verbosity;
 };
@@ -59,7 +60,8 @@ usage(int status)
 {
 	fprintf(status == 0 ? stdout : stderr,
 	    "usage: gp-tunnel [-qv] [-i name] [-s script] [--no-esp]\n"
-	    "                 [--setuid user] [--policy file]\n"
+	    "                 [--disable-ipv6] [--setuid user]\n"
+	    "                 [--policy file]\n"
 	    "       gp-tunnel --dump\n"
 	    "       gp-tunnel --version | -h\n"
 	    "Reads gp-auth's frame stream on stdin and runs the tunnel.\n"
@@ -67,6 +69,8 @@ usage(int status)
 	    "  -s, --script PATH     vpnc-script\n"
 	    "                        (default: %s)\n"
 	    "      --no-esp          HTTPS tunnel only\n"
+	    "      --disable-ipv6    configure no IPv6 on tun (IPv6 traffic\n"
+	    "                        then does not go through the tunnel)\n"
 	    "      --setuid USER     user of the packet process (default: "
 	    SANDBOX_NET_USER ")\n"
 	    "      --policy FILE     what frames may ask for (default: "
@@ -82,11 +86,12 @@ static void
 opts_parse(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_NO_ESP = 256, OPT_DUMP, OPT_VERSION, OPT_SETUID,
-	    OPT_POLICY };
+	    OPT_POLICY, OPT_NO_IPV6 };
 	static const struct option lo[] = {
 		{ "interface", required_argument, NULL, 'i' },
 		{ "script", required_argument, NULL, 's' },
 		{ "no-esp", no_argument, NULL, OPT_NO_ESP },
+		{ "disable-ipv6", no_argument, NULL, OPT_NO_IPV6 },
 		{ "setuid", required_argument, NULL, OPT_SETUID },
 		{ "policy", required_argument, NULL, OPT_POLICY },
 		{ "dump", no_argument, NULL, OPT_DUMP },
@@ -123,6 +128,9 @@ opts_parse(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_NO_ESP:
 			o->no_esp = true;
+			break;
+		case OPT_NO_IPV6:
+			o->no_ipv6 = true;
 			break;
 		case OPT_DUMP:
 			o->dump = true;
@@ -305,6 +313,7 @@ tunnel_main(const struct opts *o, struct gp_config *cfg,
 	pv.pol = pol;
 	pv.stop = &stop_flag;
 	pv.usr1 = &dump_stats_flag;
+	pv.no_ipv6 = nt.no_ipv6 = o->no_ipv6;
 	acquire_fds(&pv, &nt, &https, o);
 	fflush(stderr);
 	if ((pid = fork()) == -1)

@@ -2,6 +2,8 @@
  * Tunnel MTU when getconfig says 0 (PROTOCOL.md §10), in gp-tunnel. Pure
  * arithmetic on numbers the kernel reported for our own socket; the
  * result is kept inside the range config_validate accepts for <mtu>.
+ * Also the IPv6 floor, which [net] and [priv] (on [net]'s untrusted
+ * numbers) both apply.
  */
 #include "tunnel/mtu.h"
 
@@ -67,4 +69,27 @@ mtu_esp(unsigned base, bool peer_v6, uint8_t mac)
 	m -= m % MTU_ESP_BLOCK_BYTES;
 	m -= MTU_ESP_TRAILER_BYTES;
 	return mtu_clamp(m);
+}
+
+bool
+mtu_inner_v6(const struct gp_config *c, bool no_ipv6)
+{
+	return c->ip6.family == CFG_AF_INET6 && !no_ipv6;
+}
+
+/* Raise, not refuse: a tunnel at 1280 still works (the outer packets may
+ * need fragmenting), one below it silently loses IPv6 to the host's
+ * other routes. */
+unsigned
+mtu_floor(unsigned mtu, bool inner_v6)
+{
+	if (inner_v6 && mtu != 0 && mtu < MTU_IPV6_MIN)
+		return MTU_IPV6_MIN;
+	return mtu;
+}
+
+unsigned
+mtu_tunnel(unsigned cfg_mtu, unsigned transport_mtu, bool inner_v6)
+{
+	return mtu_floor(cfg_mtu != 0 ? cfg_mtu : transport_mtu, inner_v6);
 }

@@ -190,6 +190,7 @@ net_io_init(struct net *n)
 	io->need_config = net_need_config;
 	io->set_mtu = net_set_mtu;
 	io->mtu_arg = n;
+	io->no_ipv6 = n->a->no_ipv6;
 }
 
 static void __attribute__((noreturn))

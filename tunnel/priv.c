@@ -26,6 +26,8 @@
 #include "ipc/log.h"
 #include "ipc/secret.h"
 #include "tunnel/ctl.h"
+#include "tunnel/ip6check.h"
+#include "tunnel/mtu.h"
 #include "tunnel/policy.h"
 #include "tunnel/privsep.h"
 #include "tunnel/script.h"
@@ -57,8 +59,13 @@ priv_script(struct priv *p, const char *reason)
 	int r;
 
 	log_debug("running %s %s", p->a->script, reason);
-	if (script_env_build(&env, reason, p->a->cfg, p->a->ifname, p->mtu,
-	    &e) == -1) {
+	if (p->a->no_ipv6)
+		r = script_env_build_ipv4(&env, reason, p->a->cfg,
+		    p->a->ifname, p->mtu, &e);
+	else
+		r = script_env_build(&env, reason, p->a->cfg, p->a->ifname,
+		    p->mtu, &e);
+	if (r == -1) {
 		log_err("vpnc-script %s: %s", reason, e.msg);
 		return -1;
 	}
@@ -90,6 +97,20 @@ priv_stop(struct priv *p)
 		log_debug("%s", e.msg);
 }
 
+/* [net]'s MTU (the codec checked 576..9000), raised to 1280 while the
+ * tunnel carries IPv6: below that the kernel takes every IPv6 address
+ * and route off tun, and IPv6 would go around the tunnel. */
+static unsigned
+priv_mtu(const struct priv *p, const char *what, unsigned mtu)
+{
+	unsigned m = mtu_floor(mtu, mtu_inner_v6(p->a->cfg, p->a->no_ipv6));
+
+	if (m != mtu)
+		log_warn("%s: MTU %u is below IPv6's minimum: using %u",
+		    what, mtu, m);
+	return m;
+}
+
 /* SIOCSIFMTU on the tun device, the MTU checked by the codec. */
 static void
 priv_set_mtu(struct priv *p, unsigned mtu)
@@ -97,6 +118,7 @@ priv_set_mtu(struct priv *p, unsigned mtu)
 	struct ifreq ifr;
 	int fd, r;
 
+	mtu = priv_mtu(p, "SET_MTU", mtu);
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, p->a->ifname, IFNAMSIZ);
 	ifr.ifr_mtu = (int)mtu;
@@ -113,18 +135,36 @@ priv_set_mtu(struct priv *p, unsigned mtu)
 		p->mtu = mtu;
 }
 
+/* Fail closed: a tunnel with an IPv6 address whose address or routes
+ * did not make it onto tun (the script failed quietly, IPv6 is off on
+ * the interface...) would send IPv6 outside the tunnel. */
+static int
+priv_check_ipv6(const struct priv *p)
+{
+	struct gp_err e = { "" };
+
+	if (!mtu_inner_v6(p->a->cfg, p->a->no_ipv6))
+		return 0;
+	if (ip6check_run(p->a->cfg, p->a->ifname, &e) == 0) {
+		log_debug("IPv6 address and routes are on %s", p->a->ifname);
+		return 0;
+	}
+	log_err("%s after the connect script; refusing to run with IPv6 "
+	    "outside the tunnel (use --disable-ipv6 to connect without "
+	    "IPv6 in the tunnel)", e.msg);
+	return -1;
+}
+
 static void
 priv_transport_up(struct priv *p, unsigned mtu)
 {
 	struct gp_err e = { "" };
 
-	p->mtu = mtu;
-	if (p->a->cfg->ip6.family == CFG_AF_INET6 && mtu < 1280)
-		log_warn("MTU %u is below IPv6's minimum of 1280", mtu);
-	log_info("tun device %s, MTU %u", p->a->ifname, mtu);
+	p->mtu = priv_mtu(p, "TRANSPORT_UP", mtu);
+	log_info("tun device %s, MTU %u", p->a->ifname, p->mtu);
 	/* Even a failed connect may have applied part of its work. */
 	p->connect_ran = true;
-	if (priv_script(p, "connect") == -1) {
+	if (priv_script(p, "connect") == -1 || priv_check_ipv6(p) == -1) {
 		priv_fail(p, 1);
 		priv_stop(p);
 		return;

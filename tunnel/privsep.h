@@ -93,6 +93,7 @@ struct privsep_net {
 	struct https_ctx	*https;	/* TLS context with the pin */
 	const char		*user;	/* --setuid */
 	bool			 no_esp;
+	bool			 no_ipv6;	/* --disable-ipv6 */
 	int			 tun_fd, ps_fd, log_fd;
 	/* sandbox_enter() with [net]'s policy (gp_tunnel.c). */
 	void			(*enter)(const struct privsep_net *n);
@@ -102,6 +103,8 @@ struct privsep_priv {
 	const char		*script;	/* trusted: the command line */
 	struct gp_config	*cfg;		/* the validated first CONFIG */
 	const struct tunnel_policy *pol;
+	/* --disable-ipv6: no IPv6 for the script, no floor, no check. */
+	bool			 no_ipv6;
 	char			 ifname[16];	/* IFNAMSIZ */
 	int			 ctl_fd, ps_fd, log_fd, tun_fd;
 	pid_t			 net_pid;

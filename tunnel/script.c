@@ -200,10 +200,11 @@ env_ip6(struct script_env *env, const struct gp_config *c, struct gp_err *e)
 	return 0;
 }
 
-/* "NAME=a b c" from n addresses; nothing when n is 0. */
+/* "NAME=a b c" from n addresses (IPv4 ones only unless ipv6); nothing
+ * when none is left. */
 static int
 env_addr_list(struct script_env *env, const char *name,
-    const struct cfg_addr *list, unsigned n, struct gp_err *e)
+    const struct cfg_addr *list, unsigned n, bool ipv6, struct gp_err *e)
 {
 	char line[SCRIPT_LINE_MAX], a[CFG_ADDR_STR_MAX];
 	size_t off = 0;
@@ -212,13 +213,15 @@ env_addr_list(struct script_env *env, const char *name,
 
 	line[0] = '\0';
 	for (i = 0; i < n; i++) {
+		if (!ipv6 && list[i].family != CFG_AF_INET)
+			continue;
 		w = snprintf(line + off, sizeof(line) - off, "%s%s",
-		    i == 0 ? "" : " ", addr_str(&list[i], a));
+		    off == 0 ? "" : " ", addr_str(&list[i], a));
 		if (w < 0 || (size_t)w >= sizeof(line) - off)
 			return err_set(e, "script: %s too long", name);
 		off += (size_t)w;
 	}
-	if (n == 0)
+	if (off == 0)
 		return 0;
 	return env_add(env, e, "%s=%s", name, line);
 }
@@ -300,9 +303,10 @@ script_reason_ok(const char *reason)
 	return false;
 }
 
-int
-script_env_build(struct script_env *env, const char *reason,
-    const struct gp_config *c, const char *tundev, unsigned mtu,
+/* Without ipv6 (--disable-ipv6), the script sees no IPv6 at all. */
+static int
+env_build(struct script_env *env, const char *reason,
+    const struct gp_config *c, const char *tundev, unsigned mtu, bool ipv6,
     struct gp_err *e)
 {
 	memset(env, 0, sizeof(*env));
@@ -313,24 +317,42 @@ script_env_build(struct script_env *env, const char *reason,
 	/* All DNS servers, v4 and v6, go in one list, as OpenConnect does
 	 * for GP (PROTOCOL.md §6.2, §15). */
 	if (env_base(env, reason, c, tundev, mtu, e) == -1 ||
-	    env_ip4(env, c, e) == -1 || env_ip6(env, c, e) == -1 ||
+	    env_ip4(env, c, e) == -1 ||
+	    (ipv6 && env_ip6(env, c, e) == -1) ||
 	    env_addr_list(env, "INTERNAL_IP4_DNS", c->dns,
-	    c->n_dns > CFG_DNS_MAX ? CFG_DNS_MAX : c->n_dns, e) == -1 ||
+	    c->n_dns > CFG_DNS_MAX ? CFG_DNS_MAX : c->n_dns, ipv6, e) == -1 ||
 	    env_addr_list(env, "INTERNAL_IP4_NBNS", c->nbns,
-	    c->n_nbns > CFG_NBNS_MAX ? CFG_NBNS_MAX : c->n_nbns, e) == -1 ||
+	    c->n_nbns > CFG_NBNS_MAX ? CFG_NBNS_MAX : c->n_nbns, ipv6, e) ==
+	    -1 ||
 	    env_suffixes(env, c, e) == -1 ||
 	    env_routes(env, c, CFG_AF_INET, false, "CISCO_SPLIT_INC", e) ==
 	    -1 ||
 	    env_routes(env, c, CFG_AF_INET, true, "CISCO_SPLIT_EXC", e) ==
 	    -1 ||
-	    env_routes(env, c, CFG_AF_INET6, false, "CISCO_IPV6_SPLIT_INC",
-	    e) == -1 ||
-	    env_routes(env, c, CFG_AF_INET6, true, "CISCO_IPV6_SPLIT_EXC",
-	    e) == -1) {
+	    (ipv6 && env_routes(env, c, CFG_AF_INET6, false,
+	    "CISCO_IPV6_SPLIT_INC", e) == -1) ||
+	    (ipv6 && env_routes(env, c, CFG_AF_INET6, true,
+	    "CISCO_IPV6_SPLIT_EXC", e) == -1)) {
 		script_env_free(env);
 		return -1;
 	}
 	return 0;
+}
+
+int
+script_env_build(struct script_env *env, const char *reason,
+    const struct gp_config *c, const char *tundev, unsigned mtu,
+    struct gp_err *e)
+{
+	return env_build(env, reason, c, tundev, mtu, true, e);
+}
+
+int
+script_env_build_ipv4(struct script_env *env, const char *reason,
+    const struct gp_config *c, const char *tundev, unsigned mtu,
+    struct gp_err *e)
+{
+	return env_build(env, reason, c, tundev, mtu, false, e);
 }
 
 void

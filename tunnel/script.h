@@ -24,6 +24,11 @@ struct script_env {
 int	script_env_build(struct script_env *env, const char *reason,
 	    const struct gp_config *c, const char *tundev, unsigned mtu,
 	    struct gp_err *e);
+/* The same for --disable-ipv6: no INTERNAL_IP6_*, no CISCO_IPV6_SPLIT_*,
+ * and no IPv6 DNS or WINS server in INTERNAL_IP4_DNS/NBNS. Pure. */
+int	script_env_build_ipv4(struct script_env *env, const char *reason,
+	    const struct gp_config *c, const char *tundev, unsigned mtu,
+	    struct gp_err *e);
 void	script_env_free(struct script_env *env);
 /* fork + execve with a bounded wait; 0 if the script exited 0. */
 int	script_run(const char *path, const struct script_env *env,

@@ -323,15 +323,22 @@ session_https_mtu(const struct session *s)
 	return mtu_https(base, mss, c->gw_addr.family == CFG_AF_INET6);
 }
 
-/* The config's MTU wins; else the transport's. After start, tun follows
- * through the caller's callback (a message to [priv] one day). */
+/* The config's MTU wins; else the transport's; never below 1280 while
+ * the tunnel carries IPv6. After start, tun follows through the caller's
+ * callback (SET_MTU to [priv]). */
 void
 session_set_mtu(struct session *s, unsigned mtu)
 {
-	if (s->io->cfg->mtu != 0)
-		mtu = s->io->cfg->mtu;
+	const struct gp_config *c = s->io->cfg;
+	unsigned want = c->mtu != 0 ? c->mtu : mtu;
+
+	mtu = mtu_tunnel(c->mtu, mtu, mtu_inner_v6(c, s->io->no_ipv6));
 	if (mtu == 0 || mtu == s->mtu)
 		return;
+	if (mtu != want)
+		log_info("MTU %u (%s) raised to %u: the tunnel carries IPv6",
+		    want, c->mtu != 0 ? "the gateway's" : "the transport's",
+		    mtu);
 	if (s->started)
 		log_info("MTU %u -> %u for the %s transport", s->mtu, mtu,
 		    xport_name(&s->xp));

@@ -71,6 +71,8 @@ struct session_io {
 	/* The transport changed: give tun this MTU. 0 or -1. */
 	int			(*set_mtu)(void *arg, unsigned mtu);
 	void			*mtu_arg;
+	/* --disable-ipv6: the tunnel carries no IPv6, no 1280 floor. */
+	bool			 no_ipv6;
 };
 
 struct session;

@@ -1342,7 +1342,7 @@ class Gateway:
             "<wins/>",
             "<dns-suffix>%s</dns-suffix>" % members(o.dns_suffix),
             "<default-gateway>%s</default-gateway>" % ip4,
-            "<mtu>0</mtu>",
+            "<mtu>%d</mtu>" % o.mtu,
             "<no-direct-access-to-local-network>no"
             "</no-direct-access-to-local-network>",
             "<access-routes>%s</access-routes>" % members(routes),
@@ -1535,6 +1535,8 @@ def parse_args(argv):
     a("--tun-addr", default="198.18.128.1/24", metavar="CIDR",
       help="address of the tun device (default %(default)s)")
     a("--tun-mtu", type=int, default=1500)
+    a("--mtu", type=int, default=0,
+      help="getconfig <mtu> (default 0: the client computes it)")
     a("--pool", default="198.18.128.0/24", metavar="CIDR",
       help="tunnel address pool (default %(default)s, from .10 up)")
     a("--ipv6-pool", metavar="CIDR",

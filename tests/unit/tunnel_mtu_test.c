@@ -1,7 +1,8 @@
 /*
  * Unit tests for the tunnel MTU (tunnel/mtu.c) against every worked
  * example of PROTOCOL.md §10, plus the base floor, IPv6 peers and the
- * clamps that keep a loopback or tiny-MSS path inside CFG_MTU_MIN..MAX.
+ * clamps that keep a loopback or tiny-MSS path inside CFG_MTU_MIN..MAX,
+ * and the 1280 floor of a tunnel that carries IPv6.
  */
 #include "tunnel/mtu.h"
 #include "t.h"
@@ -64,6 +65,45 @@ md5_and_unknown_mac(void)
 	T_CHECK(mtu_esp(1406, false, 99) == 0);
 }
 
+/* What carries IPv6: an IPv6 tunnel address, unless --disable-ipv6. */
+static void
+inner_v6(void)
+{
+	struct gp_config *c = config_new();
+
+	T_CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	(void)config_addr_parse("198.18.128.10", &c->ip4);
+	T_CHECK(!mtu_inner_v6(c, false));
+	(void)config_addr_parse("2001:2:0:18::10", &c->ip6);
+	T_CHECK(mtu_inner_v6(c, false));
+	T_CHECK(!mtu_inner_v6(c, true));
+	config_free(c);
+}
+
+/* With IPv6 inside, nothing goes below 1280: the gateway's <mtu>, a
+ * small path MTU, a clamped MSS. IPv4 only still allows 576. */
+static void
+ipv6_floor(void)
+{
+	T_CHECK(mtu_tunnel(1000, 1400, true) == 1280);
+	T_CHECK(mtu_tunnel(576, 0, true) == 1280);
+	T_CHECK(mtu_tunnel(0, mtu_https(0, 536, false), true) == 1280);
+	T_CHECK(mtu_tunnel(0, mtu_https(0, 100, true), true) == 1280);
+	T_CHECK(mtu_tunnel(0, 1279, true) == 1280);
+	T_CHECK(mtu_tunnel(0, 1280, true) == 1280);
+	T_CHECK(mtu_tunnel(0, 1422, true) == 1422);
+	T_CHECK(mtu_tunnel(1400, 1200, true) == 1400);
+	T_CHECK(mtu_tunnel(0, 0, true) == 0);
+	T_CHECK(mtu_tunnel(1000, 1400, false) == 1000);
+	T_CHECK(mtu_tunnel(576, 1400, false) == 576);
+	T_CHECK(mtu_tunnel(0, mtu_https(0, 100, false), false) == 576);
+	T_CHECK(mtu_floor(1200, true) == 1280);
+	T_CHECK(mtu_floor(1200, false) == 1200);
+	T_CHECK(mtu_floor(9000, true) == 9000);
+}
+
 int
 main(void)
 {
@@ -73,5 +113,7 @@ main(void)
 	T_RUN(mss_wins);
 	T_RUN(clamps);
 	T_RUN(md5_and_unknown_mac);
+	T_RUN(inner_v6);
+	T_RUN(ipv6_floor);
 	return T_DONE();
 }

@@ -246,6 +246,82 @@ env_v6_only(void)
 	config_free(c);
 }
 
+/* --disable-ipv6: the full config with every IPv6 variable, route and
+ * server left out; the IPv4 ones as before. */
+static const char *const ipv4_expected[] = {
+	"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+	"reason=connect",
+	"VPNGATEWAY=198.18.0.1",
+	"VPNPID=",
+	"TUNDEV=tun7",
+	"LOG_LEVEL=1",
+	"IDLE_TIMEOUT=3600",
+	"INTERNAL_IP4_MTU=1200",
+	"INTERNAL_IP4_ADDRESS=198.18.10.5",
+	"INTERNAL_IP4_NETMASK=255.255.255.0",
+	"INTERNAL_IP4_NETMASKLEN=24",
+	"INTERNAL_IP4_NETADDR=198.18.10.0",
+	"INTERNAL_IP4_DNS=198.18.0.53",
+	"INTERNAL_IP4_NBNS=198.18.0.54",
+	"CISCO_DEF_DOMAIN=example.com corp.example.com",
+	"CISCO_SPLIT_INC_0_ADDR=198.18.20.0",
+	"CISCO_SPLIT_INC_0_MASK=255.255.255.0",
+	"CISCO_SPLIT_INC_0_MASKLEN=24",
+	"CISCO_SPLIT_INC_0_PROTOCOL=0",
+	"CISCO_SPLIT_INC_0_SPORT=0",
+	"CISCO_SPLIT_INC_0_DPORT=0",
+	"CISCO_SPLIT_INC_1_ADDR=198.19.0.0",
+	"CISCO_SPLIT_INC_1_MASK=255.255.0.0",
+	"CISCO_SPLIT_INC_1_MASKLEN=16",
+	"CISCO_SPLIT_INC_1_PROTOCOL=0",
+	"CISCO_SPLIT_INC_1_SPORT=0",
+	"CISCO_SPLIT_INC_1_DPORT=0",
+	"CISCO_SPLIT_INC=2",
+	"CISCO_SPLIT_EXC_0_ADDR=198.18.40.0",
+	"CISCO_SPLIT_EXC_0_MASK=255.255.255.0",
+	"CISCO_SPLIT_EXC_0_MASKLEN=24",
+	"CISCO_SPLIT_EXC_0_PROTOCOL=0",
+	"CISCO_SPLIT_EXC_0_SPORT=0",
+	"CISCO_SPLIT_EXC_0_DPORT=0",
+	"CISCO_SPLIT_EXC=1",
+	NULL
+};
+
+static size_t
+ipv4_expected_n(void)
+{
+	size_t n = 0;
+
+	while (ipv4_expected[n] != NULL)
+		n++;
+	return n;
+}
+
+static void
+env_ipv4_only(void)
+{
+	struct gp_config *c = full_config();
+	struct script_env env;
+	struct gp_err e = { "" };
+
+	c->n_nbns = 2;
+	addr(&c->nbns[1], "fd00::54");
+	T_CHECK(config_validate(c, &e) == 0);
+	T_CHECK(script_env_build_ipv4(&env, "connect", c, "tun7", 1200, &e)
+	    == 0);
+	check_expected(&env, ipv4_expected);
+	check_safe(&env);
+	script_env_free(&env);
+	/* Only IPv6 DNS servers: no INTERNAL_IP4_DNS at all. */
+	c->n_dns = 1;
+	addr(&c->dns[0], "fd00::53");
+	T_CHECK(script_env_build_ipv4(&env, "disconnect", c, "tun7", 0, &e)
+	    == 0);
+	T_CHECK(env.n == ipv4_expected_n() - 2);
+	script_env_free(&env);
+	config_free(c);
+}
+
 /* A route table at the cap still fits in SCRIPT_ENV_MAX. */
 static void
 env_many_routes(void)
@@ -467,6 +543,7 @@ main(void)
 	T_RUN(env_full);
 	T_RUN(env_minimal);
 	T_RUN(env_v6_only);
+	T_RUN(env_ipv4_only);
 	T_RUN(env_many_routes);
 	T_RUN(env_rejects);
 	T_RUN(run_clean_env);
