@@ -242,6 +242,7 @@ class State:
         self.sessions = {}  # authcookie -> Session
         self.all_sessions = []  # for the counters, logged out or not
         self.jars = {}  # jar token -> authcookie or None
+        self.gw_prelogin_jars = set()  # jars seen at the gateway prelogin
         net = ipaddress.ip_network(opts.pool, strict=False)
         reserved = {ipaddress.ip_interface(opts.tun_addr).ip} \
             if opts.tun_addr else set()
@@ -260,6 +261,14 @@ class State:
     def jar_known(self, token):
         with self.lock:
             return token in self.jars
+
+    def gw_prelogin_mark(self, token):
+        with self.lock:
+            self.gw_prelogin_jars.add(token)
+
+    def gw_prelogin_seen(self, token):
+        with self.lock:
+            return token in self.gw_prelogin_jars
 
     def jar_owner(self, token):
         with self.lock:
@@ -1188,7 +1197,9 @@ class Gateway:
         rep = Reply(200, xml_reply(body))
         if self.bomb is not None:
             rep.body, rep.bomb = self.bomb, True
-        self.give_jar(rep, jar)
+        jar = self.give_jar(rep, jar)
+        if iface == "gateway":
+            self.state.gw_prelogin_mark(jar)
         if self.reqck.sets_at(iface):
             self.reqck.give(req, rep)
         return rep
@@ -1249,6 +1260,12 @@ class Gateway:
                                      form_get)
         if isinstance(gate, Reply):
             return gate
+        if gate is None and self.opts.login_needs_jar and \
+                not self.state.gw_prelogin_seen(jar):
+            # The portal's cookies come back here on the same origin:
+            # what fails is a login without a gateway prelogin first.
+            return Reply(512, error_xml("Invalid username or password"),
+                         passwd_ok=False, jar_ok=False)
         if gate is None:    # portal cookie, SAML (gpportal.py)
             gate = self.portalx.login_gate(req, jar, Reply, error_xml,
                                            form_get)
