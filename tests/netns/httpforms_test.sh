@@ -30,6 +30,7 @@ round() {
 	gw_start "$@"
 	gpvpn_start "$r" --no-esp
 	gpvpn_up "$r" || return 1
+	wait_until 25 0.2 ip netns exec "$NS_C" ping -c 1 -W 1 "$LAN_ADDR"
 	check "$r: client pings the LAN host through the tunnel" \
 	    ip netns exec "$NS_C" ping -c 2 -i 0.2 -W 2 "$LAN_ADDR"
 }
@@ -147,8 +148,12 @@ oc_round() {
 	shift
 	gw_start "$@"
 	openconnect_start "$n" --no-dtls
-	if wait_until 200 0.1 client_tun_up; then
+	if wait_until 200 0.1 client_tun_up &&
+	    wait_until 50 0.1 script_ran connect; then
 		ok "$n: openconnect connects"
+		# The script may still be adding the route on a busy machine.
+		wait_until 25 0.2 ip netns exec "$NS_C" ping -c 1 -W 1 \
+		    "$LAN_ADDR"
 		check "$n: ping the LAN host through OpenConnect's tunnel" \
 		    ip netns exec "$NS_C" ping -c 2 -i 0.2 -W 2 "$LAN_ADDR"
 	else
