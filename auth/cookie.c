@@ -128,12 +128,31 @@ cookie_find(const char *key, size_t klen)
 	return -1;
 }
 
+/* Decode val into dst (dsz bytes with the NUL); errors name the limit. */
+static int
+cookie_decode(const char *key, size_t klen, const char *val, char *dst,
+    size_t dsz, struct gp_err *e)
+{
+	char q[ERR_QUOTE_MAX];
+	size_t n;
+
+	if (form_decoded_len(val, &n) == -1)
+		return err_set(e, "cookie: `%s` is badly %%-encoded",
+		    err_quote(q, key, klen));
+	if (n >= dsz)
+		return err_set(e, "cookie: `%s` is %zu bytes, over its limit "
+		    "of %zu", err_quote(q, key, klen), n, dsz - 1);
+	return form_decode(val, dst, dsz) == -1 ? err_set(e, "cookie: `%s` "
+	    "is badly %%-encoded", err_quote(q, key, klen)) : 0;
+}
+
 /* One "key=value" segment of len bytes at seg. */
 static int
 cookie_field(struct gp_cookie *c, const char *seg, size_t len,
     unsigned *seen, struct gp_err *e)
 {
-	char q[ERR_QUOTE_MAX], val[COOKIE_STR_MAX + 1], skip[COOKIE_FIELD_MAX];
+	char q[ERR_QUOTE_MAX], val[COOKIE_STR_MAX + 1];
+	char skip[CFG_AUTHCOOKIE_MAX + 1];	/* persistent-cookie */
 	const char *eq = memchr(seg, '=', len);
 	char *dst = skip;
 	size_t klen, dsz = sizeof(skip);
@@ -156,13 +175,10 @@ cookie_field(struct gp_cookie *c, const char *seg, size_t len,
 	}
 	memcpy(val, eq + 1, len - klen - 1);
 	val[len - klen - 1] = '\0';
-	rc = form_decode(val, dst, dsz);
+	rc = cookie_decode(seg, klen, val, dst, dsz, e);
 	secret_wipe(val, sizeof(val));
 	secret_wipe(skip, sizeof(skip));
-	if (rc == -1)
-		return err_set(e, "cookie: `%s` is too long or badly "
-		    "%%-encoded", err_quote(q, seg, klen));
-	return 0;
+	return rc;
 }
 
 /* The saved fields after decoding: the same rules login_parse applies. */

@@ -578,7 +578,9 @@ int
 flow_connect(struct flow *f)
 {
 	struct http_opts ho;
+	struct http *old = f->http;
 	struct gp_err e;
+	int n;
 
 	if (flow_resolve_opt(f) == -1 && resolve_lookup(&f->t, &e) == -1)
 		return flow_fail(f, FLOW_EXIT_ERR, "%s", e.msg);
@@ -589,8 +591,12 @@ flow_connect(struct flow *f)
 	ho.cafile = f->o->cafile;
 	flow_pin_for(f, &ho);
 	ho.useragent = f->o->useragent;
-	http_free(f->http);
-	if ((f->http = http_new(&ho, &e)) == NULL)
+	f->http = http_new(&ho, &e);
+	/* A gateway on the portal's origin gets the portal's cookies back. */
+	if (f->http != NULL && (n = http_jar_take(f->http, old)) > 0)
+		log_debug("%d HTTP cookie(s) kept for the same origin", n);
+	http_free(old);
+	if (f->http == NULL)
 		return flow_fail(f, FLOW_EXIT_ERR, "%s", e.msg);
 	return 0;
 }

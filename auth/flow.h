@@ -23,7 +23,9 @@
 
 #define FLOW_CHALLENGE_MAX	5	/* 2FA rounds before giving up */
 #define FLOW_APP_VERSION	"6.3.0-33"	/* getconfig app-version */
-#define FLOW_AUTH_TEXT_MAX	(4 * 2048 + 1024)	/* --authenticate */
+/* --authenticate: the cookie string (no quote in it: it is %-encoded),
+ * then HOST, CONNECT_URL, FINGERPRINT and RESOLVE. */
+#define FLOW_AUTH_TEXT_MAX	(COOKIE_STR_MAX + 2048)
 
 struct flow_opts {
 	const char	*url;

@@ -24,7 +24,7 @@ struct flow {
 	char			*cookie_str;	/* secret, COOKIE_STR_MAX */
 	char			*passwd;	/* secret, CREDS_MAX */
 	char			 user[CFG_USER_MAX + 1];
-	char			 computer[COOKIE_FIELD_MAX];
+	char			 computer[COOKIE_FIELD_MAX + 1];
 	int			 status;	/* FLOW_EXIT_* of a failure */
 	bool			 rekey_fatal;	/* status ends the session */
 	/* Portal state (flow_portal.c). */

@@ -176,3 +176,21 @@ fail:
 	secret_wipe(out, outsz);
 	return -1;
 }
+
+int
+form_decoded_len(const char *src, size_t *len)
+{
+	size_t n = 0;
+
+	*len = 0;
+	for (; *src != '\0'; src++, n++) {
+		if (*src != '%')
+			continue;
+		if (form_hexval(src[1]) == -1 || form_hexval(src[2]) == -1 ||
+		    (form_hexval(src[1]) | form_hexval(src[2])) == 0)
+			return -1;
+		src += 2;
+	}
+	*len = n;
+	return 0;
+}

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#define FORM_MAX	8192
+#include "ipc/limits.h"	/* FORM_MAX */
 
 struct form {
 	size_t	len;
@@ -35,5 +35,7 @@ int	form_encode(const char *src, char *out, size_t outsz);
 /* Percent-decode src into out (NUL-terminated); -1 on bad escapes,
  * embedded NUL or overflow. */
 int	form_decode(const char *src, char *out, size_t outsz);
+/* The length src decodes to in *len; -1 on a bad escape or a %00. */
+int	form_decoded_len(const char *src, size_t *len);
 
 #endif

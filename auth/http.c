@@ -24,6 +24,7 @@
 #define HTTP_BODY_BYTES		(PARSE_BODY_MAX + 1)	/* with a NUL */
 #define HTTP_PATH_MAX		1024
 #define HTTP_LOG_LINES_MAX	200
+#define HTTP_ENCODINGS		"gzip, deflate"	/* Accept-Encoding */
 
 enum http_tls_fail {
 	HTTP_TLS_OK = 0,
@@ -122,7 +123,11 @@ http_ssl_ctx(CURL *curl, void *sslctx, void *arg)
 	return CURLE_OK;
 }
 
-/* Bodies over the cap abort the transfer rather than being cut. */
+/*
+ * Bodies over the cap abort the transfer rather than being cut. libcurl
+ * hands over bytes after Content-Encoding is undone, a few KiB at a time,
+ * so the cap counts decompressed bytes and a gzip bomb stops at the cap.
+ */
 static size_t
 http_write_cb(char *p, size_t size, size_t n, void *arg)
 {
@@ -159,6 +164,8 @@ http_setopts(struct http *h, const struct http_opts *o)
 	bad |= curl_easy_setopt(c, CURLOPT_USERAGENT, o->useragent != NULL ?
 	    o->useragent : HTTP_USER_AGENT);
 	bad |= curl_easy_setopt(c, CURLOPT_COOKIEFILE, "");
+	/* What servers compress with; libcurl inflates, the cap still holds. */
+	bad |= curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, HTTP_ENCODINGS);
 	bad |= curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
 	bad |= curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_write_cb);
 	bad |= curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
@@ -248,6 +255,26 @@ http_free(struct http *h)
 	free(h);
 }
 
+int
+http_jar_take(struct http *to, const struct http *from)
+{
+	struct curl_slist *l = NULL, *p;
+	int n = 0;
+
+	if (from == NULL || strcasecmp(to->origin, from->origin) != 0 ||
+	    curl_easy_getinfo(from->curl, CURLINFO_COOKIELIST, &l) !=
+	    CURLE_OK)
+		return 0;
+	for (p = l; p != NULL; p = p->next) {
+		if (curl_easy_setopt(to->curl, CURLOPT_COOKIELIST, p->data) ==
+		    CURLE_OK)
+			n++;
+		secret_wipe(p->data, strlen(p->data));
+	}
+	curl_slist_free_all(l);
+	return n;
+}
+
 const uint8_t *
 http_server_key(const struct http *h)
 {
@@ -331,8 +358,8 @@ http_fail(struct http *h, const struct http_req *q, CURLcode rc,
     struct gp_err *e)
 {
 	if (h->overflow || rc == CURLE_FILESIZE_EXCEEDED)
-		return err_set(e, "%s: response larger than %d bytes",
-		    q->name, PARSE_BODY_MAX);
+		return err_set(e, "%s: response larger than %d bytes "
+		    "(counted decompressed)", q->name, PARSE_BODY_MAX);
 	if (h->tls_fail != HTTP_TLS_OK)
 		return http_fail_tls(h, q, e);
 	if (rc == CURLE_PEER_FAILED_VERIFICATION && h->pin_b64 == NULL &&

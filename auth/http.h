@@ -59,6 +59,13 @@ void	http_free(struct http *h);
 /* POST; 0 with any HTTP status in r, -1 on transport or TLS failure. */
 int	http_post(struct http *h, const struct http_req *q,
 	    struct http_resp *r, struct gp_err *e);
+/*
+ * The HTTP cookies from's jar holds go into to's, when both talk to the
+ * same origin (https, host, port): what a server set comes back to it over
+ * a new handle (portal, then a gateway on the same host), and never goes
+ * to another origin. Returns how many; values are wiped from the copy.
+ */
+int	http_jar_take(struct http *to, const struct http *from);
 /* The SPKI SHA-256 of the verified server key; NULL before a handshake. */
 const uint8_t *http_server_key(const struct http *h);
 

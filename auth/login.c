@@ -14,7 +14,6 @@
 
 #define LOGIN_ARGS_MIN		15	/* up to clientVer (index 14) */
 #define LOGIN_ARGS_MAX		64
-#define LOGIN_ARG_MAX		1024	/* bytes per argument */
 #define LOGIN_EXPIRY_MAX_DAYS	36500
 
 /* JNLP argument indices (§5.2) */
@@ -38,11 +37,14 @@ login_decode(const char *name, const char *v, char *out, size_t outsz,
 {
 	char q[ERR_QUOTE_MAX];
 	bool secret = strcmp(name, "authcookie") == 0;
+	size_t n;
 
+	if (form_decoded_len(v, &n) == 0 && n >= outsz)
+		return err_set(e, "login: %s is %zu bytes, over its limit of "
+		    "%zu", name, n, outsz - 1);
 	if (form_decode(v, out, outsz) == -1)
-		return err_set(e, "login: %s `%s` is too long or badly "
-		    "%%-encoded", name, secret ? "..." :
-		    err_quote(q, v, strlen(v)));
+		return err_set(e, "login: %s `%s` is badly %%-encoded", name,
+		    secret ? "..." : err_quote(q, v, strlen(v)));
 	if (!xml_str_printable(out)) {
 		secret_wipe(out, outsz);
 		return err_set(e, "login: %s `%s` has control characters",

@@ -12,7 +12,6 @@
 #include "ipc/config.h"
 #include "ipc/err.h"
 
-#define PARSE_BODY_MAX		(1024 * 1024)	/* larger bodies rejected */
 #define PARSE_TEXT_MAX		512		/* messages, labels */
 #define PARSE_SAML_MAX		(64 * 1024)
 #define PARSE_NAME_MAX		128
@@ -36,15 +35,14 @@ int	prelogin_parse(const char *body, size_t len, struct prelogin *p,
  * The saved login fields (PROTOCOL.md §5.3), URL-decoded. authcookie is a
  * secret: a struct gp_cookie lives in secret memory (cookie_new/free).
  */
-#define COOKIE_FIELD_MAX	128
 struct gp_cookie {
 	char	authcookie[CFG_AUTHCOOKIE_MAX + 1];
-	char	portal[COOKIE_FIELD_MAX];
+	char	portal[COOKIE_FIELD_MAX + 1];
 	char	user[CFG_USER_MAX + 1];
-	char	domain[COOKIE_FIELD_MAX];
+	char	domain[COOKIE_FIELD_MAX + 1];
 	char	preferred_ip[CFG_ADDR_STR_MAX];
 	char	preferred_ipv6[CFG_ADDR_STR_MAX];
-	char	computer[COOKIE_FIELD_MAX];
+	char	computer[COOKIE_FIELD_MAX + 1];
 };
 struct gp_cookie *cookie_new(void);
 void	cookie_free(struct gp_cookie *c);
@@ -91,8 +89,7 @@ enum gp_error_class {
 bool	response_error_parse(const char *body, size_t len, char *text,
 	    size_t textsz, enum gp_error_class *cls);
 
-/* OpenConnect's cookie string (§5.3): build and parse. */
-#define COOKIE_STR_MAX		2048
+/* OpenConnect's cookie string (§5.3): build and parse (COOKIE_STR_MAX). */
 int	cookie_format(const struct gp_cookie *c, char *out, size_t outsz);
 int	cookie_parse(const char *s, struct gp_cookie *c, struct gp_err *e);
 /* The md5 input of PROTOCOL.md §11.2 */

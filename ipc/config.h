@@ -13,21 +13,7 @@
 #include <stdio.h>
 
 #include "err.h"
-
-#define CFG_HOST_MAX		253	/* DNS name, RFC 1035 */
-#define CFG_AUTHCOOKIE_MAX	256
-#define CFG_USER_MAX		128
-#define CFG_PATH_MAX		128	/* ssl-tunnel-url */
-#define CFG_PIN_BYTES		32	/* SHA-256 of the server's SPKI */
-#define CFG_DNS_MAX		3
-#define CFG_NBNS_MAX		3
-#define CFG_SUFFIX_MAX		8
-#define CFG_ROUTES_MAX		1024	/* includes + excludes, v4 + v6 */
-#define CFG_KEY_MAX		32	/* largest ESP key (AES-256, SHA-256) */
-#define CFG_MTU_MIN		576
-#define CFG_MTU_MAX		9000
-/* A year: gateways allow login lifetimes far beyond a month. */
-#define CFG_TIMEOUT_MAX_S	(366U * 24 * 3600)
+#include "limits.h"
 
 /* Address families as stored here; on the wire they are 4 and 6. */
 #define CFG_AF_NONE	0

@@ -15,6 +15,12 @@
 
 #include "frame.h"
 
+/* A CONFIG with every field at its maximum is one frame. */
+_Static_assert(FRAME_CONFIG_MAX_BYTES <= FRAME_MAX_BODY_BYTES,
+    "a maximal CONFIG does not fit a frame");
+/* The table keeps FK_STR maxima in 16 bits, as the wire keeps lengths. */
+_Static_assert(CFG_AUTHCOOKIE_MAX <= UINT16_MAX, "authcookie limit");
+
 /* The kinds of value a CONFIG field may hold; all integers big-endian. */
 enum fkind {
 	FK_STR,		/* 1..max bytes, no NUL, no terminator */

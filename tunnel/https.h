@@ -58,7 +58,6 @@ bool	https_pending(const struct https_tunnel *t);
 
 /* Pure helpers, exposed for the tests. */
 #define HTTPS_START_TUNNEL	"START_TUNNEL"
-#define HTTPS_REQUEST_MAX	1400	/* path + 3 x (cookie + user) + 40 */
 #define HTTPS_REPLY_MAX		1024	/* cap on a non-START_TUNNEL answer */
 /* Form encoding of PROTOCOL.md §2; returns the length or -1 (too long). */
 int	https_urlencode(char *out, size_t outsz, const char *in);

@@ -20,6 +20,13 @@ getconfig. Fault switches: --udp-drop, --udp-drop-after (with
 --udp-drop-old-keys: only the keys issued before the silence go silent),
 --esp-replay, --esp-corrupt; rekey switches (second and later getconfig
 of a session): --rekey-new-ip, --rekey-extra-route.
+
+HTTP as servers speak it (gphttp.py): --chunked, --gzip, --deflate (when
+the client's Accept-Encoding lists it), --connection-close, --http10 (no
+Content-Length, the close ends the body), --require-cookie (a cookie set
+at the first prelogin must come back at login and getconfig) and
+--gzip-bomb (prelogin answers 1 GiB of zeros, gzipped). Cookie sizes:
+--authcookie-len N and --authcookie-alphabet hand out longer cookies.
 """
 
 import argparse
@@ -48,12 +55,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gpesp  # noqa: E402  (our own ESP, next to this file)
 import gpauthx  # noqa: E402  (2FA, client certificates, HIP)
 import gpportal  # noqa: E402  (portal, gateway list, SAML)
+import gphttp  # noqa: E402  (HTTP framing and encoding switches)
 
 # Limits and timers, with their units.
 MAX_HEADER_BYTES = 16 * 1024
 MAX_BODY_BYTES = 1024 * 1024
 HANDSHAKE_TIMEOUT_S = 10
 HTTP_IDLE_TIMEOUT_S = 60
+TLS_CLOSE_TIMEOUT_S = 2
 TUNNEL_IDLE_TIMEOUT_S = 60  # clients send a keepalive every 10 s
 TUNNEL_MAX_PAYLOAD_BYTES = 16384
 TUNNEL_MAX_OUTBUF_BYTES = 4 * 1024 * 1024
@@ -170,8 +179,9 @@ class Counters:
 class Session:
     """One authenticated user session (authcookie and its cookie fields)."""
 
-    def __init__(self, user, portal, domain, computer, ip4, ip6):
-        self.authcookie = secrets.token_hex(16)
+    def __init__(self, user, portal, domain, computer, ip4, ip6,
+                 authcookie):
+        self.authcookie = authcookie
         self.persistent = secrets.token_hex(20)
         self.user = user
         self.portal = portal
@@ -232,6 +242,7 @@ class State:
         self.sessions = {}  # authcookie -> Session
         self.all_sessions = []  # for the counters, logged out or not
         self.jars = {}  # jar token -> authcookie or None
+        self.gw_prelogin_jars = set()  # jars seen at the gateway prelogin
         net = ipaddress.ip_network(opts.pool, strict=False)
         reserved = {ipaddress.ip_interface(opts.tun_addr).ip} \
             if opts.tun_addr else set()
@@ -251,6 +262,14 @@ class State:
         with self.lock:
             return token in self.jars
 
+    def gw_prelogin_mark(self, token):
+        with self.lock:
+            self.gw_prelogin_jars.add(token)
+
+    def gw_prelogin_seen(self, token):
+        with self.lock:
+            return token in self.gw_prelogin_jars
+
     def jar_owner(self, token):
         with self.lock:
             return self.jars.get(token)
@@ -266,7 +285,7 @@ class State:
             if self.net6 is not None:
                 ip6 = self.net6.network_address + int(ip4) % 65536 + 0x100
             s = Session(user, self.opts.portal_name, self.opts.domain,
-                        computer, ip4, ip6)
+                        computer, ip4, ip6, gphttp.new_authcookie(self.opts))
             s.jar = jar
             s.id = len(self.all_sessions) + 1
             self.all_sessions.append(s)
@@ -365,6 +384,8 @@ class Reply:
         self.ctype = ctype
         self.logextra = logextra
         self.set_cookie = None
+        self.cookies = []  # more (name, value) to set (gphttp.py)
+        self.encoding = None  # Content-Encoding applied (gphttp.py)
         self.raw = None  # bytes sent instead of an HTTP response
 
 
@@ -404,6 +425,13 @@ class HttpConn:
                                "error": str(e)})
         if self.sock is not None:
             try:
+                # close_notify first: with --http10 it ends the body, and
+                # a client must not take a bare TCP close for the end.
+                self.sock.settimeout(TLS_CLOSE_TIMEOUT_S)
+                self.sock.unwrap()
+            except (OSError, ValueError):
+                pass
+            try:
                 self.sock.close()
             except OSError:
                 pass
@@ -425,7 +453,8 @@ class HttpConn:
                 self.sock = None
                 return
             close = (req.header("connection") or "").lower() == "close" \
-                or req.version != "HTTP/1.1" or rep.raw is not None
+                or req.version != "HTTP/1.1" or rep.raw is not None \
+                or gphttp.must_close(self.gw.opts)
             self.send(rep, close)
             if close:
                 return
@@ -487,17 +516,13 @@ class HttpConn:
             self.sock.sendall(rep.raw)
             return
         reason = rep.reason or REASONS.get(rep.status, "Error")
-        head = ["HTTP/1.1 %d %s" % (rep.status, reason),
-                "Content-Type: " + rep.ctype,
-                "Content-Length: %d" % len(rep.body),
-                "Cache-Control: no-store"]
-        if rep.set_cookie:
-            head.append("Set-Cookie: %s=%s; Path=/; Secure; HttpOnly"
-                        % (JAR_COOKIE, rep.set_cookie))
-        if close:
-            head.append("Connection: close")
-        self.sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode()
-                          + rep.body)
+        cookies = ([(JAR_COOKIE, rep.set_cookie)] if rep.set_cookie
+                   else []) + rep.cookies
+        head, writes = gphttp.head_and_body(self.gw.opts, rep, reason,
+                                            close, cookies)
+        self.sock.sendall(head + writes[0])
+        for w in writes[1:]:  # chunks in writes (records) of their own
+            self.sock.sendall(w)
 
 
 class Tunnel:
@@ -1061,6 +1086,8 @@ class Gateway:
         gpauthx.setup_tls(self.ctx, opts)
         self.authx = gpauthx.AuthX(opts)
         self.portalx = gpportal.PortalX(opts)
+        self.reqck = gphttp.RequireCookie(opts)
+        self.bomb = gphttp.make_bomb() if opts.gzip_bomb else None
         self.loop = None
         self.gw4 = ipaddress.IPv4Address(opts.gw_address).packed
         self.gw6 = ipaddress.IPv6Address(opts.gw_address_v6).packed \
@@ -1093,6 +1120,10 @@ class Gateway:
             rep = Reply(500, error_xml("gateway error"), error=str(e))
         if rep is None:
             return None
+        if rep.raw is None:
+            rep.encoding = gphttp.encode(self.opts, req, rep)
+            rep.logextra["encoding"] = rep.encoding
+            rep.logextra["req_cookie"] = self.reqck.state(req)
         self.log_request(req, conn, rep, jar_state)
         return rep
 
@@ -1164,8 +1195,23 @@ class Gateway:
                 % (xml_escape(self.opts.region),
                    self.portalx.prelogin_extra(iface)))
         rep = Reply(200, xml_reply(body))
-        self.give_jar(rep, jar)
+        if self.bomb is not None:
+            rep.body, rep.bomb = self.bomb, True
+        jar = self.give_jar(rep, jar)
+        if iface == "gateway":
+            self.state.gw_prelogin_mark(jar)
+        if self.reqck.sets_at(iface):
+            self.reqck.give(req, rep)
         return rep
+
+    def refuse_without_cookie(self, req):
+        """--require-cookie: a 403 Reply, or None to go on."""
+        why = self.reqck.refuse(req)
+        if why is None:
+            return None
+        self.counters.add("req_cookie_refused")
+        return Reply(403, error_xml("gpgw: no session cookie (%s)" % why),
+                     req_cookie_refused=True)
 
     def h_portal_prelogin(self, req, conn, jar):
         if self.opts.portal:
@@ -1182,6 +1228,9 @@ class Gateway:
     def h_portal_config(self, req, conn, jar):
         if not self.opts.portal:
             return Reply(200, error_xml("GlobalProtect portal does not exist"))
+        refused = self.refuse_without_cookie(req)
+        if refused is not None:
+            return refused
         verified = False
         if self.opts.twofa and self.opts.twofa_at == "portal":
             gate = self.authx.twofa_gate(self, req, Reply, error_xml,
@@ -1204,10 +1253,19 @@ class Gateway:
         if bad:
             return Reply(400, error_xml("bad or missing login fields: "
                                         + ", ".join(bad)), bad_fields=bad)
+        refused = self.refuse_without_cookie(req)
+        if refused is not None:
+            return refused
         gate = self.authx.login_gate(self, req, conn, Reply, error_xml,
                                      form_get)
         if isinstance(gate, Reply):
             return gate
+        if gate is None and self.opts.login_needs_jar and \
+                not self.state.gw_prelogin_seen(jar):
+            # The portal's cookies come back here on the same origin:
+            # what fails is a login without a gateway prelogin first.
+            return Reply(512, error_xml("Invalid username or password"),
+                         passwd_ok=False, jar_ok=False)
         if gate is None:    # portal cookie, SAML (gpportal.py)
             gate = self.portalx.login_gate(req, jar, Reply, error_xml,
                                            form_get)
@@ -1233,7 +1291,9 @@ class Gateway:
     def jnlp(self, s):
         """PROTOCOL.md §5.2: the positional argument list."""
         dom = urllib.parse.quote(s.domain, safe="")
-        args = ["(null)", s.authcookie, s.persistent, s.portal, s.user,
+        # Arguments are %-encoded (base64's + / = become %2B %2F %3D).
+        ck = urllib.parse.quote(s.authcookie, safe="")
+        args = ["(null)", ck, s.persistent, s.portal, s.user,
                 "LDAP-auth", "vsys1", dom, "", "", "", "", "tunnel", "-1",
                 "4100", str(s.ip4), "", "",
                 str(s.ip6) if s.ip6 else "", "4", "unknown"]
@@ -1244,6 +1304,9 @@ class Gateway:
     # ---- getconfig, HIP, logout ----
 
     def h_getconfig(self, req, conn, jar):
+        refused = self.refuse_without_cookie(req)
+        if refused is not None:
+            return refused
         s, info = self.session_of(req.form)
         if s is None or info["cookie_mismatch"] or \
                 "authcookie" in info["cookie_missing"]:
@@ -1610,6 +1673,7 @@ def parse_args(argv):
                    "(repeatable)")
     gpauthx.add_args(p)
     gpportal.add_args(p)
+    gphttp.add_args(p)
     o = p.parse_args(argv)
     if o.fixed_esp_keys and (gpesp.enc_canon(o.esp_enc) != "aes-128-cbc"
                              or o.esp_hmac != "sha1"):
@@ -1622,6 +1686,8 @@ def parse_args(argv):
         o.password = fp.readline().rstrip("\r\n")
     if not o.password:
         p.error("empty password in --password-file")
+    if o.authcookie_len < 4:
+        p.error("--authcookie-len: at least 4")
     return o
 
 
@@ -1663,7 +1729,7 @@ def main(argv):
                                         "rekey_new_ip", "rekey_extra_route",
                                         "esp_replay", "esp_corrupt")
                             if getattr(opts, m)] + gpauthx.modes(opts) +
-                  gpportal.modes(opts),
+                  gpportal.modes(opts) + gphttp.modes(opts),
                   "esp": None if opts.no_esp else
                   {"enc": opts.esp_enc, "hmac": opts.esp_hmac,
                    "udp_port": opts.udp_port}})

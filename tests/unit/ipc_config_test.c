@@ -159,7 +159,7 @@ hostnames(void)
 static void
 cookies_users_paths(void)
 {
-	char s[300];
+	char s[CFG_AUTHCOOKIE_MAX + 2];
 
 	T_CHECK(config_cookie_ok("0123456789abcdef"));
 	T_CHECK(config_cookie_ok("QUJD+/=_-"));
@@ -173,6 +173,11 @@ cookies_users_paths(void)
 	memset(s, 'a', sizeof(s));
 	s[CFG_AUTHCOOKIE_MAX] = '\0';
 	T_CHECK(config_cookie_ok(s));
+	s[0] = '-';	/* base64url, at its maximum */
+	s[CFG_AUTHCOOKIE_MAX - 1] = '_';
+	T_CHECK(config_cookie_ok(s));
+	s[0] = 'a';
+	s[CFG_AUTHCOOKIE_MAX - 1] = 'a';
 	s[CFG_AUTHCOOKIE_MAX] = 'a';
 	s[CFG_AUTHCOOKIE_MAX + 1] = '\0';
 	T_CHECK(!config_cookie_ok(s));

@@ -20,6 +20,7 @@
 #include "ipc/config.h"
 #include "ipc/frame.h"
 #include "t.h"
+#include "tunnel/privsep.h"	/* PRIVSEP_MAX_BODY_BYTES: a macro */
 
 #define GOLDEN_DIR	"tests/data/frame"
 
@@ -137,6 +138,29 @@ fill_max(struct gp_config *c)
 	(void)config_addr_parse("fd00::1", &c->esp.magic6);
 }
 
+/* fill_max with every address IPv6: the largest encoding there is. */
+static void
+fill_worst(struct gp_config *c)
+{
+	unsigned i;
+
+	fill_max(c);
+	(void)config_addr_parse("2001:db8:ffff::1", &c->gw_addr);
+	for (i = 0; i < CFG_ROUTES_MAX; i++) {
+		fill_route(&c->routes[i], 1);
+		c->routes[i].addr.bytes[4] = (uint8_t)(i >> 8);
+		c->routes[i].addr.bytes[5] = (uint8_t)i;
+	}
+	for (i = 0; i < CFG_DNS_MAX; i++) {
+		(void)config_addr_parse("fd00::53", &c->dns[i]);
+		c->dns[i].bytes[15] = (uint8_t)i;
+	}
+	for (i = 0; i < CFG_NBNS_MAX; i++) {
+		(void)config_addr_parse("fd00::138", &c->nbns[i]);
+		c->nbns[i].bytes[15] = (uint8_t)i;
+	}
+}
+
 /* Encode c into a fresh body buffer (the caller frees it). */
 static int
 encode_body(const struct gp_config *c, struct buf *body)
@@ -246,7 +270,26 @@ roundtrip_small(void)
 static void
 roundtrip_max(void)
 {
+	struct gp_config *c = config_new(), *d = config_new();
+	struct buf body;
+	struct gp_err e;
+
 	roundtrip(true, true);
+	/* The worst case of frame.h is exact, and fits both carriers. */
+	fill_worst(c);
+	T_CHECK(config_validate(c, &e) == 0);
+	T_CHECK(encode_body(c, &body) == 0);
+	T_CHECK(frame_decode_config(&body, d, &e) == 0);
+	T_CHECK(config_same(c, d));
+	T_CHECK(body.len == FRAME_CONFIG_MAX_BYTES);
+	T_CHECK(body.len <= FRAME_MAX_BODY_BYTES);
+	T_CHECK(body.len <= PRIVSEP_MAX_BODY_BYTES);
+	if (t_failed_now)
+		fprintf(stderr, "  maximal CONFIG: %zu bytes, frame.h says "
+		    "%zu\n", body.len, (size_t)FRAME_CONFIG_MAX_BYTES);
+	buf_free(&body);
+	config_free(c);
+	config_free(d);
 }
 
 /*
@@ -320,7 +363,7 @@ expect_body(bool max, uint16_t tag, enum mut_op op, const void *val,
 static void
 strings_one_past_max(void)
 {
-	char s[512];
+	char s[CFG_AUTHCOOKIE_MAX + 2];
 
 	memset(s, 'a', sizeof(s));
 	expect_body(false, 1, MUT_REPLACE, s, CFG_HOST_MAX + 1,
@@ -329,9 +372,9 @@ strings_one_past_max(void)
 	expect_body(false, 5, MUT_REPLACE, s, CFG_PATH_MAX + 1,
 	    "field `tunnel_path`: length `129`");
 	expect_body(false, 6, MUT_REPLACE, s, CFG_AUTHCOOKIE_MAX + 1,
-	    "field `authcookie`: length `257`");
+	    "field `authcookie`: length `4097`, expected 1..4096");
 	expect_body(false, 7, MUT_REPLACE, s, CFG_USER_MAX + 1,
-	    "field `user`: length `129`");
+	    "field `user`: length `257`, expected 1..256");
 	expect_body(false, 13, MUT_REPLACE, s, CFG_HOST_MAX + 1,
 	    "field `suffix`: length `254`");
 	expect_body(false, 7, MUT_REPLACE, s, 0, "field `user`: length `0`");
@@ -599,7 +642,7 @@ encode_limits(void)
 	T_CHECK(buf_init(&body, FRAME_MAX_BODY_BYTES) == 0);
 	c->user[0] = '\0';
 	T_CHECK(frame_encode_config(c, &body, &e) == -1);
-	T_STREQ(e.msg, "field `user`: length `0`, expected 1..128");
+	T_STREQ(e.msg, "field `user`: length `0`, expected 1..256");
 	fill_config(c, false);
 	memset(c->gw_pin, 0, sizeof(c->gw_pin));
 	T_CHECK(frame_encode_config(c, &body, &e) == 0);

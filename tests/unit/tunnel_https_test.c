@@ -246,6 +246,28 @@ try_open(const char *path, struct gp_err *e)
 	return r;
 }
 
+/* ipc/limits.h: the longest path, cookie and user, each byte %-encoded,
+ * fit HTTPS_REQUEST_MAX (a longer one is refused by config_validate). */
+static void
+max_request(void)
+{
+	static char out[HTTPS_REQUEST_MAX], path[CFG_PATH_MAX + 1];
+	static char cookie[CFG_AUTHCOOKIE_MAX + 1], user[CFG_USER_MAX + 2];
+	struct gp_err e;
+	int n;
+
+	memset(path, 'p', CFG_PATH_MAX);
+	path[0] = '/';
+	memset(cookie, '+', CFG_AUTHCOOKIE_MAX);
+	memset(user, '@', CFG_USER_MAX);
+	n = https_build_request(out, sizeof(out), path, cookie, user, &e);
+	T_CHECK(n == (int)(4 + CFG_PATH_MAX + 12 + 6 + 13 +
+	    LIM_PCT_ENCODED(CFG_AUTHCOOKIE_MAX + CFG_USER_MAX)));
+	T_CHECK(n > 0 && (size_t)n < sizeof(out));
+	T_CHECK(strncmp(out + 4 + CFG_PATH_MAX, "?authcookie=%2b%2b", 18) ==
+	    0);
+}
+
 static void
 pure_helpers(void)
 {
@@ -270,6 +292,7 @@ pure_helpers(void)
 	    &e) == -1 && tiny[0] == '\0');
 	T_CHECK(https_parse_status("HTTP/1.1 502 Bad Gateway", 24, &st,
 	    &e) == 0 && st == 502);
+	max_request();
 	T_CHECK(https_parse_status("HTTP/1.0 404", 12, &st, &e) == 0 &&
 	    st == 404);
 	T_CHECK(https_parse_status("HTTP/1.1 5020", 13, &st, &e) == -1);

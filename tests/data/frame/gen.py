@@ -6,6 +6,7 @@
 # reviewed by hand (ipc_frame_test FILE.bin prints what they must hold).
 import ipaddress
 import os
+import string
 import struct
 
 DIR = os.path.dirname(os.path.abspath(__file__))
@@ -115,6 +116,14 @@ def cases():
     yield 'bad_esp_keylen', frame(body(base() + esp(ek=16)))
     yield 'bad_esp_spi0', frame(body(base() + esp(spi_c2s=0)))
     yield 'bad_esp_port0', frame(body(base() + esp(port=0)))
+    # ipc/limits.h: a 900-character base64url cookie and a 256-byte user
+    # are what real servers send; 4096 and 256 are the limits.
+    b64u = (string.ascii_letters + string.digits + '-_') * 80
+    yield 'ok_cookie_900', frame(body(base(authcookie=b64u[:900],
+                                           user='u' * 255 + '@')))
+    yield 'ok_cookie_max', frame(body(base(authcookie=b64u[:4096])))
+    yield 'bad_cookie_too_long', frame(body(base(authcookie=b64u[:4097])))
+    yield 'bad_user_too_long', frame(body(base(user='u' * 257)))
 
 
 def main():
