@@ -26,6 +26,7 @@
 #include "ipc/secret.h"
 #include "sandbox/sandbox.h"
 #include "tunnel/ctl.h"
+#include "tunnel/fsview.h"
 #include "tunnel/https.h"
 #include "tunnel/policy.h"
 #include "tunnel/privsep.h"
@@ -296,6 +297,7 @@ tunnel_main(const struct opts *o, struct gp_config *cfg,
 	struct privsep_priv pv;
 	struct privsep_net nt;
 	struct https_ctx *https;
+	struct gp_err e = { "" };
 	pid_t pid;
 
 	memset(&pv, 0, sizeof(pv));
@@ -306,6 +308,10 @@ tunnel_main(const struct opts *o, struct gp_config *cfg,
 	pv.stop = &stop_flag;
 	pv.usr1 = &dump_stats_flag;
 	acquire_fds(&pv, &nt, &https, o);
+	/* Fail closed: [priv] and vpnc-script never run without it. */
+	if (fsview_enter(0, &e) == -1)
+		fatalx("%s (it needs CAP_SYS_ADMIN at start-up); nothing "
+		    "applied", e.msg);
 	fflush(stderr);
 	if ((pid = fork()) == -1)
 		fatal("fork");
