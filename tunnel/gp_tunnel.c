@@ -312,6 +312,9 @@ tunnel_main(const struct opts *o, struct gp_config *cfg,
 	if (fsview_enter(0, &e) == -1)
 		fatalx("%s (it needs CAP_SYS_ADMIN at start-up); nothing "
 		    "applied", e.msg);
+	if (access(o->script, X_OK) == -1)
+		fatal("script %s, seen through the file-system view (its "
+		    "/tmp is private)", o->script);
 	fflush(stderr);
 	if ((pid = fork()) == -1)
 		fatal("fork");
