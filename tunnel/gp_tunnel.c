@@ -202,7 +202,8 @@ run_dump(void)
  * and before any network byte is read, acquire: the TLS context with
  * the gateway's pin, the tun device (created down and unconfigured:
  * nothing is applied until the connect script runs), the socketpair to
- * [net] and the pipe that carries [net]'s log lines. Then fork:
+ * [net] and the pipe that carries [net]'s log lines. Then make the file
+ * system read-only but for what vpnc-script writes (fsview.c), and fork:
  *
  *   [net]  enters its sandbox at once (uid --setuid, no capabilities,
  *          NO_NEW_PRIVS, the seccomp allowlist, RLIMIT_NPROC/FSIZE 0,

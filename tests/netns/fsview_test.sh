@@ -9,7 +9,8 @@
 # lib.sh's recording wrapper. All four must fail with "Read-only file
 # system", from the script and from [priv]'s own mount namespace, while
 # DNS is set during the session and restored after it, and the host's
-# files keep their modes. Needs root; binaries from $B; TAP; 60 s.
+# files keep their modes. Without CAP_SYS_ADMIN gp-tunnel must refuse to
+# start (fail closed). Needs root; binaries from $B; TAP; 60 s.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -144,6 +145,28 @@ check "the resolv.conf backup is gone from /run/vpnc" \
 
 check_probes connect
 check_probes disconnect
+
+# ---- fail closed: no CAP_SYS_ADMIN, no view, no tunnel -------------------
+
+cat >"$T/tunnel-nocap.sh" <<EOF
+#!/bin/sh
+exec setpriv --bounding-set=-sys_admin -- "$GP_TUNNEL" "\$@"
+EOF
+chmod 755 "$T/tunnel-nocap.sh"
+gw_start
+GP_TUNNEL_REAL=$GP_TUNNEL
+GP_TUNNEL=$T/tunnel-nocap.sh
+gpvpn_start 2
+GP_TUNNEL=$GP_TUNNEL_REAL
+check "no CAP_SYS_ADMIN: gp-tunnel exits 1" \
+    wait_until 100 0.1 grep -qx 1 "$T/tun-2.rc"
+check "no CAP_SYS_ADMIN: the reason is logged" \
+    grep -q 'file system view: unshare(CLONE_NEWNS): Operation not' \
+    "$T/tun-2.err"
+check "no CAP_SYS_ADMIN: no tun device, no script" \
+    eval 'client_tun_gone && ! script_ran connect'
+wait_until 100 0.1 gone "$AUTH_PID" || stop_pid "$AUTH_PID" TERM 5
+gw_stop
 
 # ---- the host's view ----------------------------------------------------
 
