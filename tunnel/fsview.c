@@ -107,7 +107,7 @@ fsview_read_mountinfo(size_t *len, struct gp_err *e)
 	close(fd);
 	if (r == -1 || n == MOUNTINFO_FILE_MAX) {
 		err_set(e, "read %s: %s", FSVIEW_MOUNTINFO, r == -1 ?
-		    strerror(errno) : "more than " "8 MiB");
+		    strerror(errno) : "too long");
 		free(text);
 		return NULL;
 	}
