@@ -26,6 +26,7 @@
 #include "ipc/secret.h"
 #include "sandbox/sandbox.h"
 #include "tunnel/ctl.h"
+#include "tunnel/fsview.h"
 #include "tunnel/https.h"
 #include "tunnel/policy.h"
 #include "tunnel/privsep.h"
@@ -209,7 +210,8 @@ run_dump(void)
  * and before any network byte is read, acquire: the TLS context with
  * the gateway's pin, the tun device (created down and unconfigured:
  * nothing is applied until the connect script runs), the socketpair to
- * [net] and the pipe that carries [net]'s log lines. Then fork:
+ * [net] and the pipe that carries [net]'s log lines. Then make the file
+ * system read-only but for what vpnc-script writes (fsview.c), and fork:
  *
  *   [net]  enters its sandbox at once (uid --setuid, no capabilities,
  *          NO_NEW_PRIVS, the seccomp allowlist, RLIMIT_NPROC/FSIZE 0,
@@ -304,6 +306,7 @@ tunnel_main(const struct opts *o, struct gp_config *cfg,
 	struct privsep_priv pv;
 	struct privsep_net nt;
 	struct https_ctx *https;
+	struct gp_err e = { "" };
 	pid_t pid;
 
 	memset(&pv, 0, sizeof(pv));
@@ -315,6 +318,13 @@ tunnel_main(const struct opts *o, struct gp_config *cfg,
 	pv.usr1 = &dump_stats_flag;
 	pv.no_ipv6 = nt.no_ipv6 = o->no_ipv6;
 	acquire_fds(&pv, &nt, &https, o);
+	/* Fail closed: [priv] and vpnc-script never run without it. */
+	if (fsview_enter(0, &e) == -1)
+		fatalx("%s (it needs CAP_SYS_ADMIN at start-up); nothing "
+		    "applied", e.msg);
+	if (access(o->script, X_OK) == -1)
+		fatal("script %s, seen through the file-system view (its "
+		    "/tmp is private)", o->script);
 	fflush(stderr);
 	if ((pid = fork()) == -1)
 		fatal("fork");

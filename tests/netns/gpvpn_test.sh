@@ -132,7 +132,7 @@ wait_exit "round 3: gp-auth" "$AUTH_PID" 10 "$T/auth-3.rc"
 check "password and authcookies absent from client stderr at -v -v" \
     no_secret_in_files "$T"/auth-*.err "$T"/tun-*.err
 check "password and authcookies absent from the script environments" \
-    eval 'no_secret_in_files "$T"/script-*/*'
+    eval 'no_secret_in_files "$T"/vpnc/script-*/*'
 check "password and authcookies absent from the gateway logs" \
     no_secret_in_files "$T"/gw-*.log "$T/gw.err"
 

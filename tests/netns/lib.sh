@@ -234,6 +234,7 @@ netns_setup() {
 	printf 'nameserver 198.18.0.53\nsearch client.gpvpn.test\n' \
 	    >"$T/client-resolv.conf"
 	cp "$T/client-resolv.conf" "$T/client-resolv.orig"
+	mkdir -p "$T/vpnc"	# the client's /run/vpnc (nsexec.sh -n)
 	wait_until 30 0.1 ip netns exec "$NS_C" ping -c 1 -W 1 "$GW_ADDR" ||
 	    die "client reaches the gateway over the veth"
 }
@@ -291,27 +292,32 @@ gwlog_has() {
 # ---- the client side ----------------------------------------------------
 
 # make_script NAME: $SCRIPT, a vpnc-script wrapper that records each call
-# (reason and the whole environment, one file per call under $REC=$T/NAME)
-# and then runs the real script. Paths are baked in because a client may
-# run its script with a clean environment.
+# (reason and the whole environment, one file per call under $REC) and
+# then runs the real script. Both live in $T/vpnc, which nsexec.sh -n
+# binds at /run/vpnc in the client's namespace: gp-tunnel's file-system
+# view hides /tmp and keeps /run/vpnc writable (vpnc-script's own state
+# directory). So $SCRIPT is the path inside, $REC the one outside; the
+# wrapper writes to $REC_IN. Paths are baked in because a client may run
+# its script with a clean environment.
 make_script() {
-	REC=$T/$1
-	SCRIPT=$T/$1.sh
+	REC=$T/vpnc/$1
+	REC_IN=/run/vpnc/$1
+	SCRIPT=/run/vpnc/$1.sh
 	mkdir -p "$REC"
-	cat >"$SCRIPT" <<EOF
+	cat >"$T/vpnc/$1.sh" <<EOF
 #!/bin/sh
 # Recording wrapper around $VPNC_SCRIPT (made by tests/netns/lib.sh).
 PATH=\${PATH:-/usr/sbin:/usr/bin:/sbin:/bin}
 export PATH
-n=\$(ls "$REC" | wc -l)
-f="$REC/\$(printf %02d "\$n")-\${reason:-none}"
+n=\$(ls "$REC_IN" | wc -l)
+f="$REC_IN/\$(printf %02d "\$n")-\${reason:-none}"
 env | sort >"\$f.env"
 "$VPNC_SCRIPT" >"\$f.out" 2>&1
 rc=\$?
 echo "\$rc" >"\$f.rc"
 exit "\$rc"
 EOF
-	chmod 755 "$SCRIPT"
+	chmod 755 "$T/vpnc/$1.sh"
 }
 
 # script_ran REASON: the wrapper recorded a call with that reason.

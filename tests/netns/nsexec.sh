@@ -4,8 +4,12 @@
 # `ip netns exec`. -n gives CMD a private /run (a tmpfs) and RESOLV bound
 # over /etc/resolv.conf, so a vpnc-script can change DNS and keep its state
 # without touching the host's files (ip netns exec already made the mount
-# namespace private). -p writes CMD's pid; -r waits for CMD and writes its
-# exit status, keeping stdin (an asynchronous list would get /dev/null).
+# namespace private); the directory vpnc/ beside RESOLV is bound at
+# /run/vpnc, where vpnc-script keeps its state and lib.sh's recording
+# wrapper lives and writes (gp-tunnel's file-system view leaves that
+# writable, and hides /tmp). -p writes CMD's pid; -r waits for CMD and
+# writes its exit status, keeping stdin (an asynchronous list would get
+# /dev/null).
 set -eu
 pidfile='' rcfile='' resolv=''
 while [ $# -gt 0 ]; do
@@ -23,7 +27,11 @@ if [ -n "$resolv" ]; then
 	# Resolve a symlinked /etc/resolv.conf (systemd-resolved points it
 	# into /run) before /run is covered.
 	target=$(readlink -f /etc/resolv.conf)
+	state=$(dirname "$resolv")/vpnc
+	mkdir -p "$state"
 	mount -t tmpfs -o mode=0755,size=4m gpvpn-run /run
+	mkdir /run/vpnc
+	mount --bind "$state" /run/vpnc
 	case $target in
 	/run/*)
 		mkdir -p "$(dirname "$target")"
