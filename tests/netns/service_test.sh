@@ -2,7 +2,8 @@
 # service_test.sh: the service mode end to end, with no sudo. In the client
 # namespace, systemd-socket-activate passes a unix socket (mode 0660, group
 # $GID_SOCK) to `gp-tunnel --listen`, run under the capability bounding
-# set of systemd/gp-tunnel.service and NO_NEW_PRIVS; gp-auth runs as
+# set of systemd/gp-tunnel.service, NO_NEW_PRIVS and a file system as its
+# ProtectSystem=strict and ReadWritePaths= leave it; gp-auth runs as
 # non-root users (numeric ids, no /etc/passwd entries) with
 # --tunnel-socket. The policy allows uid $UID_A and group $GID_VPN.
 #   a: uid A connects: tunnel up, gp-auth keeps its seccomp filter, ESP
@@ -55,15 +56,54 @@ unit_capbnd() {
 	printf '%016x\n' "$mask"
 }
 
+# $T/unit-fs.sh CMD...: CMD with the file system as ProtectSystem=strict
+# leaves it (all read-only but /dev, /proc, /sys), writable again where
+# the unit says (ReadWritePaths=, RuntimeDirectory=), and $T for the
+# test's own records. Runs inside nsexec.sh -n, whose /run and
+# /etc/resolv.conf are the client's own.
+make_unit_fs() {
+	rw=$(sed -n 's/^ReadWritePaths=//p' "$UNIT" | tr ' ' '\n' |
+	    sed 's/^-//')
+	rt=$(sed -n 's/^RuntimeDirectory=//p' "$UNIT" | tr ' ' '\n' |
+	    sed 's|^|/run/|')
+	cat >"$T/unit-fs.sh" <<FSEOF
+#!/bin/sh
+set -e
+for d in $(echo $rt); do mkdir -p "\$d"; done
+mount --make-rslave /
+awk '{ print \$5 }' /proc/self/mountinfo | sort -u | while read -r m; do
+	case \$m in /proc|/proc/*|/sys|/sys/*|/dev|/dev/*) continue ;; esac
+	# Mounts hidden under nsexec.sh's /run are out of reach anyway.
+	[ -e "\$m" ] || continue
+	mount -o remount,bind,ro "\$m"
+done
+for p in $(echo $rw $rt) $T; do
+	[ -e "\$p" ] || continue
+	mount --bind "\$p" "\$p"
+	mount -o remount,bind,rw "\$p"
+done
+exec "\$@"
+FSEOF
+}
+
+# listener_ro: / is mounted read-only where the listener runs, and
+# /etc/resolv.conf writable.
+listener_ro() {
+	awk '$5 == "/" { r = ($6 ~ /^ro/) }
+	    $5 == "/etc/resolv.conf" { w = ($6 ~ /^rw/) }
+	    END { exit !(r && w) }' "/proc/$LISTEN_PID/mountinfo"
+}
+
 status_is() {
 	grep -Eq "^$2:[[:space:]]+$3\$" "/proc/$1/status"
 }
 
 listen_start() {
 	make_script service
+	make_unit_fs
 	caps=$(unit_caps)
 	ip netns exec "$NS_C" sh "$NSEXEC" -p "$T/listen.pid" \
-	    -n "$T/client-resolv.conf" -- \
+	    -n "$T/client-resolv.conf" -- sh "$T/unit-fs.sh" \
 	    setpriv --bounding-set="-all,$caps" --inh-caps=-all \
 	    --no-new-privs \
 	    systemd-socket-activate -l "$SOCK" \
@@ -162,6 +202,12 @@ if session_up a 1; then
 	check "a: the listener has the unit's bounding set, NO_NEW_PRIVS" \
 	    eval 'status_is "$LISTEN_PID" CapBnd "$(unit_capbnd)" &&
 	    status_is "$LISTEN_PID" NoNewPrivs 1'
+	check "a: the listener's / and /etc are read-only, as the unit's" \
+	    listener_ro
+	note "a: ps:"
+	ps -o user,pid,ppid,stat,args \
+	    -p "$(ip netns pids "$NS_C" | paste -sd, -)" |
+	    while IFS= read -r l; do note "    $l"; done
 	check "a: ESP dies, NEED_CONFIG comes back over the socket (<= 30 s)" \
 	    wait_until 300 0.1 grep -q "the tunnel asks for a fresh" \
 	    "$T/auth-a.err"
