@@ -349,6 +349,22 @@ session_open(struct session *s, const char *tunnel_cmd, int tunnel_fd,
 	return 0;
 }
 
+/* Our status for how the session ended, before a command's. */
+static int
+session_end_status(const struct session *s, enum session_end end)
+{
+	if (end == SESSION_FAILED)
+		return s->status;
+	/* No command status to report: the service ended the session by
+	 * itself (its log says why), which is not a success. */
+	if (end == SESSION_GONE && s->service) {
+		log_err("gp-tunnel's service ended the session; its log says "
+		    "why");
+		return FLOW_EXIT_ERR;
+	}
+	return FLOW_EXIT_OK;
+}
+
 int
 session_stay(struct flow *f, const char *tunnel_cmd, int tunnel_fd)
 {
@@ -366,15 +382,7 @@ session_stay(struct flow *f, const char *tunnel_cmd, int tunnel_fd)
 	else {
 		log_info("configuration sent; staying for the session");
 		end = session_watch(&s);
-	}
-	if (end == SESSION_FAILED)
-		status = s.status;
-	/* No command status to report: the service ended the session by
-	 * itself (its log says why), which is not a success. */
-	if (end == SESSION_GONE && s.service) {
-		log_err("gp-tunnel's service ended the session; its log says "
-		    "why");
-		status = FLOW_EXIT_ERR;
+		status = session_end_status(&s, end);
 	}
 	/* Logout or failure: the tunnel must come down with the session. */
 	if ((end == SESSION_LOGOUT || end == SESSION_FAILED) &&
