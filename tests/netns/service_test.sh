@@ -16,6 +16,8 @@
 #   c: uid C (group $GID_VPN as a supplementary group): served next; a
 #      second peer meanwhile is refused (busy); SIGTERM to the listener
 #      ends the session cleanly (disconnect, logout) and the listener.
+#   e: a new listener is SIGKILLed during a session: the session still
+#      stops cleanly (PR_SET_PDEATHSIG).
 # Needs root; binaries from $B; TAP; bounded to 150 s.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -291,6 +293,19 @@ check "c: gp-auth sees the service end the session, logs out, exit 1" \
     eval 'wait_until 100 0.1 grep -qx 1 "$T/auth-c.rc" &&
     grep -q "service ended the session" "$T/auth-c.err"'
 check_logout
+
+# ---- round e: the listener dies; the session still ends cleanly -------
+
+note "e: a new listener; uid $UID_A; then SIGKILL to the listener"
+rm -f "$SOCK"
+listen_start || die "the listener starts again (see $T/listen.err)"
+auth_start e "$UID_A" "$GID_SOCK" ""
+if session_up e 3; then
+	kill -KILL "$LISTEN_PID"
+	session_down e 3
+	check "e: gp-auth sees the end, exit 1" \
+	    wait_until 100 0.1 grep -qx 1 "$T/auth-e.rc"
+fi
 check "no process left in the client namespace" \
     wait_until 30 0.1 ns_client_empty
 gw_stop
