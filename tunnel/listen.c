@@ -248,9 +248,11 @@ listen_child(struct listen *l, int conn, const struct policy_peer *peer)
 	    getppid() != l->self)
 		_exit(1);
 	close(l->fd);
-	if (dup2(conn, STDIN_FILENO) == -1)
-		fatal("dup2");
-	close(conn);
+	if (conn != STDIN_FILENO) {
+		if (dup2(conn, STDIN_FILENO) == -1)
+			fatal("dup2");
+		close(conn);
+	}
 	privsep_set_title("gp-tunnel [session]");
 	if (frame_write(STDIN_FILENO, FRAME_STATUS, NULL, &e) == -1)
 		fatalx("uid %lu: %s", (unsigned long)peer->uid, e.msg);
