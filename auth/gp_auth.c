@@ -21,6 +21,7 @@
 #include "auth/hip.h"
 #include "auth/pin.h"
 #include "auth/session.h"
+#include "auth/tunnel_sock.h"
 #include "ipc/err.h"
 #include "ipc/log.h"
 #include "ipc/secret.h"
@@ -39,6 +40,7 @@ enum {
 	OPT_TUNNEL,
 	OPT_KEY_PASSWORD_FD,
 	OPT_CSD_WRAPPER,
+	OPT_TUNNEL_SOCKET,
 	OPT_VERSION
 };
 
@@ -70,6 +72,7 @@ static const struct option gp_auth_opts[] = {
 	{ "os", required_argument, NULL, OPT_OS },
 	{ "authenticate", no_argument, NULL, OPT_AUTHENTICATE },
 	{ "tunnel", required_argument, NULL, OPT_TUNNEL },
+	{ "tunnel-socket", required_argument, NULL, OPT_TUNNEL_SOCKET },
 	{ "certificate", required_argument, NULL, 'c' },
 	{ "sslkey", required_argument, NULL, 'k' },
 	{ "key-password-fd", required_argument, NULL, OPT_KEY_PASSWORD_FD },
@@ -108,6 +111,8 @@ usage(int status)
 "      --protocol gp       accepted for OpenConnect command lines\n"
 "      --tunnel CMD        run CMD (sh -c) with a socket as stdin/stdout\n"
 "                          for the frame stream, instead of stdout\n"
+"      --tunnel-socket PATH  send it to gp-tunnel's service socket\n"
+"                          (gp-tunnel.socket: /run/gpvpn/tunnel.sock)\n"
 "  -c, --certificate FILE  TLS client certificate (PEM or PKCS#12)\n"
 "  -k, --sslkey FILE       its private key (default: in the -c file)\n"
 "      --key-password-fd N read the key's passphrase from descriptor N\n"
@@ -126,6 +131,8 @@ usage(int status)
 struct gp_auth_args {
 	struct flow_opts	 flow;
 	const char		*tunnel;
+	const char		*tunnel_socket;
+	int			 tunnel_fd;	/* connected, or -1 */
 	struct clientcert_opts	 cc;
 	const char		*csd_wrapper;
 	int			 hip_fd;	/* the HIP runner, or -1 */
@@ -223,6 +230,9 @@ gp_auth_option(struct gp_auth_args *a, int c)
 	case OPT_TUNNEL:
 		a->tunnel = optarg;
 		break;
+	case OPT_TUNNEL_SOCKET:
+		a->tunnel_socket = optarg;
+		break;
 	case 'c':
 		a->cc.cert = optarg;
 		break;
@@ -260,6 +270,7 @@ gp_auth_args(struct gp_auth_args *a, int argc, char **argv)
 	memset(a, 0, sizeof(*a));
 	a->cc.pass_fd = -1;
 	a->hip_fd = -1;
+	a->tunnel_fd = -1;
 	(void)flow_os("linux", &a->flow.clientos, &a->flow.os_version);
 	while ((c = getopt_long(argc, argv, "u:c:k:vqh", gp_auth_opts,
 	    NULL)) != -1)
@@ -276,11 +287,15 @@ gp_auth_args(struct gp_auth_args *a, int argc, char **argv)
 		    "nor --authenticate");
 	if (a->flow.authenticate && a->tunnel != NULL)
 		fatalx("--authenticate and --tunnel exclude each other");
+	if (a->tunnel_socket != NULL && (a->tunnel != NULL ||
+	    a->flow.authenticate))
+		fatalx("--tunnel-socket goes with neither --tunnel nor "
+		    "--authenticate");
 	/* The frame stream is binary: never onto a terminal. */
 	if (!a->flow.authenticate && a->tunnel == NULL &&
-	    isatty(STDOUT_FILENO))
+	    a->tunnel_socket == NULL && isatty(STDOUT_FILENO))
 		fatalx("stdout is a terminal: pipe gp-auth into gp-tunnel, "
-		    "or use --tunnel or --authenticate");
+		    "or use --tunnel, --tunnel-socket or --authenticate");
 	if (a->flow.pin_b64 != NULL && a->pin[0] != '\0')
 		log_warn("--servercert: the server is trusted by its key pin "
 		    "alone; CA and host name are not checked");
@@ -308,6 +323,24 @@ gp_auth_sandbox(const struct gp_auth_args *a)
 		return;
 	}
 	sandbox_enter(&p);
+}
+
+/*
+ * --tunnel-socket: connected once the filter is in place (it allows
+ * AF_UNIX sockets), and before the login, so that a service that refuses
+ * us is known before any password is typed. Nothing is executed, so
+ * unlike --tunnel the filter stays.
+ */
+static void
+gp_auth_tunnel_socket(struct gp_auth_args *a)
+{
+	struct gp_err e;
+
+	if (a->tunnel_socket == NULL)
+		return;
+	if ((a->tunnel_fd = tunnel_sock_connect(a->tunnel_socket, &e)) == -1)
+		fatalx("%s", e.msg);
+	log_info("gp-tunnel's service at %s accepted us", a->tunnel_socket);
 }
 
 /*
@@ -360,6 +393,7 @@ main(int argc, char **argv)
 	gp_auth_hip_runner(&a);
 	gp_auth_clientcert(&a);
 	gp_auth_sandbox(&a);
+	gp_auth_tunnel_socket(&a);
 	if ((f = flow_new(&a.flow)) == NULL)
 		return FLOW_EXIT_ERR;
 	rc = flow_login(f);
@@ -369,7 +403,7 @@ main(int argc, char **argv)
 			rc = FLOW_EXIT_ERR;
 		}
 	} else if (rc == FLOW_EXIT_OK)
-		rc = session_stay(f, a.tunnel);
+		rc = session_stay(f, a.tunnel, a.tunnel_fd);
 	flow_free(f);
 	clientcert_free();
 	curl_global_cleanup();

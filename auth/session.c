@@ -42,6 +42,7 @@ struct session {
 	int		 fd;		/* frame stream to gp-tunnel */
 	bool		 sock;		/* a socket: frames may come back */
 	pid_t		 child;		/* the --tunnel command, or -1 */
+	bool		 service;	/* --tunnel-socket */
 	int		 sigfd;
 	int64_t		 rekey_at_ms;	/* CLOCK_MONOTONIC; 0: none */
 	int64_t		 hip_at_ms;	/* next HIP recheck; 0: none */
@@ -330,19 +331,42 @@ session_wait_child(pid_t pid)
 }
 
 static int
-session_open(struct session *s, const char *tunnel_cmd, const sigset_t *old)
+session_open(struct session *s, const char *tunnel_cmd, int tunnel_fd,
+    const sigset_t *old)
 {
 	struct stat st;
 
 	if (tunnel_cmd != NULL)
 		return session_spawn(s, tunnel_cmd, old);
+	if (tunnel_fd != -1) {		/* --tunnel-socket: the service */
+		s->fd = tunnel_fd;
+		s->sock = true;
+		s->service = true;
+		return 0;
+	}
 	s->fd = STDOUT_FILENO;
 	s->sock = fstat(s->fd, &st) == 0 && S_ISSOCK(st.st_mode);
 	return 0;
 }
 
+/* Our status for how the session ended, before a command's. */
+static int
+session_end_status(const struct session *s, enum session_end end)
+{
+	if (end == SESSION_FAILED)
+		return s->status;
+	/* No command status to report: the service ended the session by
+	 * itself (its log says why), which is not a success. */
+	if (end == SESSION_GONE && s->service) {
+		log_err("gp-tunnel's service ended the session; its log says "
+		    "why");
+		return FLOW_EXIT_ERR;
+	}
+	return FLOW_EXIT_OK;
+}
+
 int
-session_stay(struct flow *f, const char *tunnel_cmd)
+session_stay(struct flow *f, const char *tunnel_cmd, int tunnel_fd)
 {
 	struct session s = { .f = f, .fd = -1, .child = -1 };
 	enum session_end end = SESSION_GONE;
@@ -352,15 +376,14 @@ session_stay(struct flow *f, const char *tunnel_cmd)
 
 	if ((s.sigfd = session_block_signals(&old)) == -1)
 		fatal("signalfd");
-	(void)session_open(&s, tunnel_cmd, &old);
+	(void)session_open(&s, tunnel_cmd, tunnel_fd, &old);
 	if (session_send_config(&s) == -1)
 		status = FLOW_EXIT_ERR;
 	else {
 		log_info("configuration sent; staying for the session");
 		end = session_watch(&s);
+		status = session_end_status(&s, end);
 	}
-	if (end == SESSION_FAILED)
-		status = s.status;
 	/* Logout or failure: the tunnel must come down with the session. */
 	if ((end == SESSION_LOGOUT || end == SESSION_FAILED) &&
 	    frame_write(s.fd, FRAME_SHUTDOWN, NULL, &e) == -1)

@@ -2,7 +2,7 @@
  * libFuzzer target for gp-tunnel's policy file parser and checker
  * (tunnel/policy.c). The input is an untrusted policy text; a parsed
  * policy is also printed, re-parsed (it must say the same) and checked
- * against a fixed CONFIG.
+ * against a fixed CONFIG and its allow lines against a fixed peer.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +36,19 @@ fuzz_config(void)
 	return c;
 }
 
+/* allow-user/allow-group: a fixed peer; ids match, names never do. */
+static void
+fuzz_peer(const struct tunnel_policy *p)
+{
+	static gid_t groups[] = { 64010, 27 };
+	struct policy_peer peer = { .uid = 64001, .gid = 64001,
+	    .groups = groups, .n_groups = 2 };
+	struct gp_err e = { "" };
+
+	if (policy_peer_check(p, &peer, &e) == -1 && strlen(e.msg) == 0)
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -49,6 +62,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	(void)policy_check(&fuzz_p, fuzz_config(), &e);
+	fuzz_peer(&fuzz_p);
 	if ((m = fmemopen(fuzz_out, sizeof(fuzz_out), "w")) == NULL)
 		return 0;
 	policy_print(m, &fuzz_p);
@@ -59,7 +73,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (policy_parse(fuzz_out, n, &fuzz_q, &e) == -1 ||
 	    fuzz_q.n_gateways != fuzz_p.n_gateways ||
-	    fuzz_q.n_routes != fuzz_p.n_routes || fuzz_q.dns != fuzz_p.dns)
+	    fuzz_q.n_routes != fuzz_p.n_routes || fuzz_q.dns != fuzz_p.dns ||
+	    fuzz_q.n_allow_users != fuzz_p.n_allow_users ||
+	    fuzz_q.n_allow_groups != fuzz_p.n_allow_groups)
 		abort();
 	return 0;
 }

@@ -1,8 +1,9 @@
 /*
  * gp-tunnel's main: options, the policy, the first CONFIG frame from
  * stdin checked against it, then acquire (TLS context, tun, channels)
- * and split into [priv] (priv.c) and [net] (net.c). Runs as root; the
- * frame stream on stdin is untrusted, the command line is trusted.
+ * and split into [priv] (priv.c) and [net] (net.c); with --listen, the
+ * same for each peer of the service socket (listen.c). Runs as root; the
+ * frame stream is untrusted, the command line is trusted.
  */
 #define _GNU_SOURCE	/* pipe2 */
 
@@ -28,6 +29,7 @@
 #include "tunnel/ctl.h"
 #include "tunnel/fsview.h"
 #include "tunnel/https.h"
+#include "tunnel/listen.h"
 #include "tunnel/policy.h"
 #include "tunnel/privsep.h"
 #include "tunnel/tun.h"
@@ -50,6 +52,15 @@ struct opts {
 	bool		 no_esp;
 	bool		 no_ipv6;	/* --disable-ipv6 */
 	bool		 dump;
+	bool		 listen;	/* --listen: the service mode */
+	/*
+	 * Service mode: every session runs on behalf of the peer that
+	 * connected (peer_uid, from SO_PEERCRED), like a sudo caller's.
+	 * The one place the on-behalf rules (-s, -i, --setuid, --policy)
+	 * are to look at; set before any frame is read.
+	 */
+	bool		 service;
+	uid_t		 peer_uid;
 	int		 verbosity;
 };
 
@@ -63,6 +74,8 @@ usage(int status)
 	    "usage: gp-tunnel [-qv] [-i name] [-s script] [--no-esp]\n"
 	    "                 [--disable-ipv6] [--setuid user]\n"
 	    "                 [--policy file]\n"
+	    "       gp-tunnel --listen [-qv] [-i name] [-s script] [--no-esp]\n"
+	    "                 [--disable-ipv6] [--setuid user] [--policy file]\n"
 	    "       gp-tunnel --dump\n"
 	    "       gp-tunnel --version | -h\n"
 	    "Reads gp-auth's frame stream on stdin and runs the tunnel.\n"
@@ -78,6 +91,8 @@ usage(int status)
 	    POLICY_DEFAULT_PATH ",\n"
 	    "                        if it exists)\n"
 	    "      --dump            print the frames, secrets redacted\n"
+	    "      --listen          serve the socket systemd passes, one\n"
+	    "                        session at a time (gp-tunnel.socket)\n"
 	    "  -v, --verbose         more logging (twice: trace)\n"
 	    "  -q, --quiet           errors only\n", DEFAULT_SCRIPT);
 	exit(status);
@@ -87,7 +102,7 @@ static void
 opts_parse(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_NO_ESP = 256, OPT_DUMP, OPT_VERSION, OPT_SETUID,
-	    OPT_POLICY, OPT_NO_IPV6 };
+	    OPT_POLICY, OPT_NO_IPV6, OPT_LISTEN };
 	static const struct option lo[] = {
 		{ "interface", required_argument, NULL, 'i' },
 		{ "script", required_argument, NULL, 's' },
@@ -96,6 +111,7 @@ opts_parse(int argc, char **argv, struct opts *o)
 		{ "setuid", required_argument, NULL, OPT_SETUID },
 		{ "policy", required_argument, NULL, OPT_POLICY },
 		{ "dump", no_argument, NULL, OPT_DUMP },
+		{ "listen", no_argument, NULL, OPT_LISTEN },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -136,6 +152,9 @@ opts_parse(int argc, char **argv, struct opts *o)
 		case OPT_DUMP:
 			o->dump = true;
 			break;
+		case OPT_LISTEN:
+			o->listen = true;
+			break;
 		case 'v':
 			o->verbosity = o->verbosity < 0 ? 1 : o->verbosity + 1;
 			break;
@@ -153,6 +172,8 @@ opts_parse(int argc, char **argv, struct opts *o)
 	}
 	if (optind != argc)
 		usage(EXIT_ERROR);
+	if (o->dump && o->listen)
+		fatalx("--dump and --listen exclude each other");
 	/* The process titles overwrite argv: keep copies. */
 	if ((o->script = strdup(o->script)) == NULL ||
 	    (o->user = strdup(o->user)) == NULL ||
@@ -372,12 +393,51 @@ first_config(void)
 	return cfg;
 }
 
+/* One session: the first CONFIG from stdin, checked, then the tunnel. */
+static int
+tunnel_session(const struct opts *o, const struct tunnel_policy *pol)
+{
+	struct gp_config *cfg;
+	struct gp_err e = { "" };
+
+	cfg = first_config();
+	if (policy_check(pol, cfg, &e) == -1) {
+		config_free(cfg);
+		fatalx("%s; nothing applied", e.msg);
+	}
+	signals_install();
+	return tunnel_main(o, cfg, pol);
+}
+
+/* --listen: each admitted peer's session, in the listener's child. */
+static int
+service_session(void *arg, const struct tunnel_policy *pol,
+    const struct policy_peer *peer)
+{
+	struct opts *o = arg;
+
+	o->service = true;
+	o->peer_uid = peer->uid;
+	return tunnel_session(o, pol);
+}
+
+static int
+service_main(struct opts *o)
+{
+	struct listen_conf c;
+
+	memset(&c, 0, sizeof(c));
+	c.policy = o->policy != NULL ? o->policy : POLICY_DEFAULT_PATH;
+	c.policy_optional = o->policy == NULL;
+	c.session = service_session;
+	c.arg = o;
+	return listen_main(&c);
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct tunnel_policy pol;
-	struct gp_config *cfg;
-	struct gp_err e = { "" };
 	static struct opts o;	/* static: its strdup()s stay reachable */
 
 	secret_harden_process();
@@ -391,13 +451,9 @@ main(int argc, char **argv)
 		fatalx("-s: the script path must be absolute");
 	if (access(o.script, X_OK) == -1)
 		fatal("script %s", o.script);
-	policy_init(&o, &pol);
 	privsep_title_init(argc, argv);
-	cfg = first_config();
-	if (policy_check(&pol, cfg, &e) == -1) {
-		config_free(cfg);
-		fatalx("%s; nothing applied", e.msg);
-	}
-	signals_install();
-	return tunnel_main(&o, cfg, &pol);
+	if (o.listen)
+		return service_main(&o);
+	policy_init(&o, &pol);
+	return tunnel_session(&o, &pol);
 }

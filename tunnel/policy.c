@@ -8,6 +8,8 @@
  *   gateway 198.18.0.1 [pin-sha256:BASE64]
  *   route 10.0.0.0/8
  *   dns no
+ *   allow-user alice          (gp-tunnel --listen: who may connect)
+ *   allow-group 1001
  */
 #include <sys/stat.h>
 
@@ -229,6 +231,75 @@ policy_dns(struct tunnel_policy *p, const struct policy_line *l,
 	return 0;
 }
 
+/* A decimal id below 2^32 - 1 ((uid_t)-1 means "none" to the kernel). */
+static int
+policy_id_parse(const char *s, uint32_t *id)
+{
+	unsigned long long v = 0;
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] < '0' || s[i] > '9' || i == 10)
+			return -1;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	if (i == 0 || v >= UINT32_MAX)
+		return -1;
+	*id = (uint32_t)v;
+	return 0;
+}
+
+/* A name as useradd and systemd take it: [A-Za-z0-9_][A-Za-z0-9._-]*
+ * with an optional final '$', up to POLICY_NAME_MAX bytes. */
+static bool
+policy_name_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > POLICY_NAME_MAX || s[0] == '-' || s[0] == '.')
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+		    c == '-' || (c == '$' && i == n - 1 && i > 0))
+			continue;
+		return false;
+	}
+	return true;
+}
+
+/* allow-user and allow-group: one name or numeric id per line; all
+ * digits is an id, as chown reads it. */
+static int
+policy_allow(struct policy_principal *list, unsigned *n,
+    const struct policy_line *l, struct gp_err *e)
+{
+	struct policy_principal *a;
+
+	if (l->n != 2)
+		return policy_bad(e, l, "expected one name or numeric id",
+		    l->tok[0]);
+	if (*n == POLICY_ALLOW_MAX)
+		return policy_bad(e, l, "too many lines of this kind",
+		    l->tok[1]);
+	a = &list[*n];
+	memset(a, 0, sizeof(*a));
+	if (strspn(l->tok[1], "0123456789") == strlen(l->tok[1])) {
+		if (policy_id_parse(l->tok[1], &a->id) == -1)
+			return policy_bad(e, l, "not an id below 4294967295",
+			    l->tok[1]);
+		a->resolved = true;
+	} else if (policy_name_ok(l->tok[1]))
+		memcpy(a->name, l->tok[1], strlen(l->tok[1]) + 1);
+	else
+		return policy_bad(e, l, "not a user or group name",
+		    l->tok[1]);
+	(*n)++;
+	return 0;
+}
+
 static int
 policy_line(struct tunnel_policy *p, struct policy_line *l, bool *dns_seen,
     struct gp_err *e)
@@ -243,6 +314,11 @@ policy_line(struct tunnel_policy *p, struct policy_line *l, bool *dns_seen,
 		return policy_route(p, l, e);
 	if (strcmp(l->tok[0], "dns") == 0)
 		return policy_dns(p, l, dns_seen, e);
+	if (strcmp(l->tok[0], "allow-user") == 0)
+		return policy_allow(p->allow_users, &p->n_allow_users, l, e);
+	if (strcmp(l->tok[0], "allow-group") == 0)
+		return policy_allow(p->allow_groups, &p->n_allow_groups, l,
+		    e);
 	return policy_bad(e, l, "unknown keyword", l->tok[0]);
 }
 
@@ -278,6 +354,20 @@ policy_parse(const char *text, size_t len, struct tunnel_policy *p,
 	return 0;
 }
 
+static void
+policy_print_allow(FILE *fp, const char *kw,
+    const struct policy_principal *list, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		if (list[i].name[0] != '\0')
+			fprintf(fp, "%s %s\n", kw, list[i].name);
+		else
+			fprintf(fp, "%s %lu\n", kw, (unsigned long)list[i].id);
+	}
+}
+
 void
 policy_print(FILE *fp, const struct tunnel_policy *p)
 {
@@ -307,6 +397,10 @@ policy_print(FILE *fp, const struct tunnel_policy *p)
 		    config_addr_str(&p->routes[i].addr, a),
 		    (unsigned)p->routes[i].prefixlen);
 	fprintf(fp, "dns %s\n", p->dns ? "yes" : "no");
+	policy_print_allow(fp, "allow-user", p->allow_users,
+	    p->n_allow_users);
+	policy_print_allow(fp, "allow-group", p->allow_groups,
+	    p->n_allow_groups);
 }
 
 /* Is addr/plen inside the prefix r? */
@@ -427,6 +521,42 @@ policy_check(const struct tunnel_policy *p, const struct gp_config *c,
 		    "servers, %u search domains, %u WINS servers): the "
 		    "policy says dns no", c->n_dns, c->n_suffix, c->n_nbns);
 	return 0;
+}
+
+static bool
+policy_allows_id(const struct policy_principal *list, unsigned n,
+    uint32_t id)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (list[i].resolved && list[i].id == id)
+			return true;
+	return false;
+}
+
+int
+policy_peer_check(const struct tunnel_policy *p,
+    const struct policy_peer *peer, struct gp_err *e)
+{
+	size_t i;
+
+	if (peer->uid == 0)
+		return 0;
+	if (p->n_allow_users == 0 && p->n_allow_groups == 0)
+		return err_set(e, "uid %lu is not root, and the policy has no "
+		    "allow-user or allow-group line", (unsigned long)peer->uid);
+	if (policy_allows_id(p->allow_users, p->n_allow_users, peer->uid) ||
+	    policy_allows_id(p->allow_groups, p->n_allow_groups, peer->gid))
+		return 0;
+	for (i = 0; i < peer->n_groups; i++)
+		if (policy_allows_id(p->allow_groups, p->n_allow_groups,
+		    peer->groups[i]))
+			return 0;
+	return err_set(e, "uid %lu (gid %lu, %zu supplementary groups) "
+	    "matches no allow-user or allow-group line of the policy",
+	    (unsigned long)peer->uid, (unsigned long)peer->gid,
+	    peer->n_groups);
 }
 
 static int

@@ -7,6 +7,8 @@
 #ifndef GPVPN_TUNNEL_POLICY_H
 #define GPVPN_TUNNEL_POLICY_H
 
+#include <sys/types.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -19,6 +21,8 @@
 #define POLICY_LINE_MAX_BYTES	512
 #define POLICY_GATEWAYS_MAX	64
 #define POLICY_ROUTES_MAX	256
+#define POLICY_ALLOW_MAX	64	/* allow-user lines; allow-group too */
+#define POLICY_NAME_MAX		32	/* a user or group name, in bytes */
 
 struct policy_gateway {
 	struct cfg_addr	addr;
@@ -32,6 +36,26 @@ struct policy_prefix {
 };
 
 /*
+ * allow-user NAME|UID, allow-group NAME|GID: who may connect to gp-tunnel
+ * --listen. A name is kept as written; the listener looks it up when a
+ * connection comes (peer_resolve) and sets id and resolved.
+ */
+struct policy_principal {
+	char		name[POLICY_NAME_MAX + 1];	/* "": numeric */
+	uint32_t	id;
+	bool		resolved;	/* id holds the uid or gid */
+};
+
+/* Who connected to gp-tunnel --listen: SO_PEERCRED and SO_PEERGROUPS. */
+struct policy_peer {
+	pid_t		 pid;
+	uid_t		 uid;
+	gid_t		 gid;
+	size_t		 n_groups;
+	gid_t		*groups;	/* supplementary; peer.c owns it */
+};
+
+/*
  * A class without any line is not restricted: no "gateway" line allows
  * every gateway, no "route" line every route. "dns" defaults to yes.
  */
@@ -42,6 +66,11 @@ struct tunnel_policy {
 	unsigned		n_routes;
 	struct policy_prefix	routes[POLICY_ROUTES_MAX];
 	bool			dns;
+	/* No allow-user or allow-group line: only root may connect. */
+	unsigned		n_allow_users;
+	struct policy_principal	allow_users[POLICY_ALLOW_MAX];
+	unsigned		n_allow_groups;
+	struct policy_principal	allow_groups[POLICY_ALLOW_MAX];
 };
 
 /* Pure: the text of a policy file. 0, or -1 with e naming the line and
@@ -57,6 +86,15 @@ void	policy_print(FILE *fp, const struct tunnel_policy *p);
  */
 int	policy_check(const struct tunnel_policy *p, const struct gp_config *c,
 	    struct gp_err *e);
+
+/*
+ * May peer bring a tunnel up through gp-tunnel --listen? uid 0 always;
+ * else an allow-user line with its uid, or an allow-group line with its
+ * gid or one of its supplementary groups (names resolved beforehand).
+ * 0, or -1 with e saying why not. Pure.
+ */
+int	policy_peer_check(const struct tunnel_policy *p,
+	    const struct policy_peer *peer, struct gp_err *e);
 
 /*
  * Read and parse path. The file must be a regular file owned by root and

@@ -283,6 +283,90 @@ test_parse_limits(void)
 	T_CHECK(strstr(e.msg, "NUL") != NULL);
 }
 
+/* allow-user/allow-group against a peer; ids only, names unresolved. */
+static int
+peer_check(const char *policy, uid_t uid, gid_t gid, const gid_t *groups,
+    size_t n, char *why, size_t whylen)
+{
+	static struct tunnel_policy p;
+	struct policy_peer peer = { 0 };
+	struct gp_err e = { "" };
+	int r;
+
+	if (policy_parse(policy, strlen(policy), &p, &e) == -1) {
+		snprintf(why, whylen, "parse: %s", e.msg);
+		return -2;
+	}
+	peer.uid = uid;
+	peer.gid = gid;
+	peer.groups = (gid_t *)groups;
+	peer.n_groups = n;
+	r = policy_peer_check(&p, &peer, &e);
+	snprintf(why, whylen, "%s", r == 0 ? "" : e.msg);
+	return r;
+}
+
+static void
+test_peer_check(void)
+{
+	static const gid_t sup[] = { 20, 64010, 27 };
+	char why[256];
+
+	/* No allow line, or no policy: root only. */
+	T_CHECK(peer_check("", 0, 0, NULL, 0, why, sizeof(why)) == 0);
+	T_CHECK(peer_check("", 1000, 1000, NULL, 0, why, sizeof(why)) == -1);
+	T_STREQ(why, "uid 1000 is not root, and the policy has no "
+	    "allow-user or allow-group line");
+	T_CHECK(peer_check("dns no\n", 1000, 1000, sup, 3, why,
+	    sizeof(why)) == -1);
+	/* Root needs no line. */
+	T_CHECK(peer_check("allow-user 1000\n", 0, 0, NULL, 0, why,
+	    sizeof(why)) == 0);
+	T_CHECK(peer_check("allow-user 1000\n", 1000, 5, NULL, 0, why,
+	    sizeof(why)) == 0);
+	T_CHECK(peer_check("allow-user 1000\n", 1001, 1000, NULL, 0, why,
+	    sizeof(why)) == -1);
+	T_STREQ(why, "uid 1001 (gid 1000, 0 supplementary groups) matches "
+	    "no allow-user or allow-group line of the policy");
+	/* A group by the primary gid or a supplementary one. */
+	T_CHECK(peer_check("allow-group 64010\n", 1001, 64010, NULL, 0, why,
+	    sizeof(why)) == 0);
+	T_CHECK(peer_check("allow-group 64010\n", 1001, 1001, sup, 3, why,
+	    sizeof(why)) == 0);
+	T_CHECK(peer_check("allow-group 64010\n", 1001, 1001, sup, 1, why,
+	    sizeof(why)) == -1);
+	/* A uid is not a gid, nor the other way round. */
+	T_CHECK(peer_check("allow-group 1001\n", 1001, 5, NULL, 0, why,
+	    sizeof(why)) == -1);
+	T_CHECK(peer_check("allow-user 64010\n", 1001, 64010, sup, 3, why,
+	    sizeof(why)) == -1);
+	/* A name nobody resolved matches nothing. */
+	T_CHECK(peer_check("allow-user root\nallow-group root\n", 1001, 0,
+	    NULL, 0, why, sizeof(why)) == -1);
+}
+
+static void
+test_allow_limits(void)
+{
+	static struct tunnel_policy p;
+	static char text[POLICY_FILE_MAX_BYTES];
+	struct gp_err e = { "" };
+	size_t n = 0;
+	unsigned i;
+
+	for (i = 0; i <= POLICY_ALLOW_MAX; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    "allow-group g%u\n", i);
+	T_CHECK(policy_parse(text, n, &p, &e) == -1);
+	T_STREQ(e.msg, "policy line 65: too many lines of this kind: "
+	    "\"g64\"");
+	n -= strlen("allow-group g64\n");
+	T_CHECK(policy_parse(text, n, &p, &e) == 0);
+	T_CHECK(p.n_allow_groups == POLICY_ALLOW_MAX && p.n_allow_users == 0);
+	T_STREQ(p.allow_groups[63].name, "g63");
+	T_CHECK(!p.allow_groups[63].resolved);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -295,5 +379,7 @@ main(int argc, char **argv)
 	T_RUN(test_check_dns);
 	T_RUN(test_load_owner_mode);
 	T_RUN(test_parse_limits);
+	T_RUN(test_peer_check);
+	T_RUN(test_allow_limits);
 	return T_DONE();
 }
