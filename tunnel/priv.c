@@ -461,6 +461,7 @@ static void
 priv_forget_secrets(struct gp_config *c)
 {
 	explicit_bzero(c->authcookie, sizeof(c->authcookie));
+	explicit_bzero(c->user, sizeof(c->user));
 	explicit_bzero(c->esp.ekey_c2s, sizeof(c->esp.ekey_c2s));
 	explicit_bzero(c->esp.ekey_s2c, sizeof(c->esp.ekey_s2c));
 	explicit_bzero(c->esp.akey_c2s, sizeof(c->esp.akey_c2s));
