@@ -45,6 +45,7 @@ struct session {
 	bool		 service;	/* --tunnel-socket */
 	int		 sigfd;
 	int64_t		 rekey_at_ms;	/* CLOCK_MONOTONIC; 0: none */
+	int64_t		 getconfig_at_ms; /* the last: login or rekey */
 	int64_t		 hip_at_ms;	/* next HIP recheck; 0: none */
 	unsigned	 rekey_fails;	/* in a row */
 	int		 status;	/* FLOW_EXIT_* for SESSION_FAILED */
@@ -159,6 +160,7 @@ session_rekey(struct session *s)
 	int st;
 
 	s->rekey_at_ms = 0;
+	s->getconfig_at_ms = clock_now_ms();
 	if (flow_rekey(s->f) == 0) {
 		s->rekey_fails = 0;
 		if (session_send_config(s) == -1) {
@@ -181,6 +183,47 @@ session_rekey(struct session *s)
 	log_warn("rekey: failed (attempt %u of %u); trying again in %d s",
 	    s->rekey_fails, SESSION_REKEY_TRIES, SESSION_REKEY_RETRY_S);
 	s->rekey_at_ms = clock_now_ms() + SESSION_REKEY_RETRY_S * 1000;
+	return 0;
+}
+
+int64_t
+session_need_config_at(int64_t getconfig_at_ms, int64_t rekey_at_ms,
+    int64_t now_ms)
+{
+	int64_t due = getconfig_at_ms + SESSION_NEED_CONFIG_MIN_S * 1000;
+
+	if (now_ms >= due)
+		return now_ms;
+	return rekey_at_ms != 0 && rekey_at_ms < due ? rekey_at_ms : due;
+}
+
+/*
+ * NEED_CONFIG: a getconfig now, or, too soon after the last one, the next
+ * rekey moved to when one is allowed. gp-tunnel [priv] limits these too,
+ * but whatever it sends, the gateway sees at most one getconfig per
+ * SESSION_NEED_CONFIG_MIN_S from here. -1 when the session must end.
+ */
+static int
+session_need_config(struct session *s)
+{
+	int64_t now = clock_now_ms();
+	int64_t at = session_need_config_at(s->getconfig_at_ms,
+	    s->rekey_at_ms, now);
+
+	if (at <= now) {
+		log_info("the tunnel asks for a fresh configuration");
+		return session_rekey(s);
+	}
+	if (at == s->rekey_at_ms) {
+		log_debug("the tunnel asks again; a rekey is due in %lld ms",
+		    (long long)(at - now));
+		return 0;
+	}
+	log_info("the tunnel asks for a fresh configuration %lld ms after "
+	    "the last getconfig; it comes in %lld ms (at most one per %d s)",
+	    (long long)(now - s->getconfig_at_ms), (long long)(at - now),
+	    SESSION_NEED_CONFIG_MIN_S);
+	s->rekey_at_ms = at;
 	return 0;
 }
 
@@ -208,8 +251,7 @@ session_backchannel(struct session *s)
 		log_debug("tunnel status frame, %u bytes", h.length);
 		break;
 	case FRAME_NEED_CONFIG:
-		log_info("the tunnel asks for a fresh configuration");
-		if (session_rekey(s) == -1)
+		if (session_need_config(s) == -1)
 			rc = -2;
 		break;
 	default:
@@ -290,12 +332,15 @@ session_watch(struct session *s)
 			continue;
 		if (n == -1)
 			fatal("poll");
-		if (n == 0) {
-			if (session_timers(s) == -1)
-				return SESSION_FAILED;
-		} else if (pfd[0].revents != 0)
+		if (n > 0 && pfd[0].revents != 0)
 			return session_signal(s);
-		else if ((pfd[1].revents & POLLIN) != 0) {
+		/* Whenever due, so that a chatty tunnel cannot starve
+		 * the timers. */
+		if (session_timers(s) == -1)
+			return SESSION_FAILED;
+		if (n == 0)
+			continue;
+		if ((pfd[1].revents & POLLIN) != 0) {
 			n = session_backchannel(s);
 			if (n != 0)
 				return n == -2 ? SESSION_FAILED : SESSION_GONE;
@@ -368,7 +413,8 @@ session_end_status(const struct session *s, enum session_end end)
 int
 session_stay(struct flow *f, const char *tunnel_cmd, int tunnel_fd)
 {
-	struct session s = { .f = f, .fd = -1, .child = -1 };
+	struct session s = { .f = f, .fd = -1, .child = -1,
+	    .getconfig_at_ms = clock_now_ms() };	/* login's, just done */
 	enum session_end end = SESSION_GONE;
 	struct gp_err e;
 	sigset_t old;

@@ -1,7 +1,8 @@
 /*
- * The control stream of gp-tunnel (see ctl.h): the first CONFIG, rekeys,
- * SHUTDOWN, and the --dump printer. Runs in the privileged process; the
- * frames are untrusted and pass frame_decode_config (config_validate).
+ * The control stream of gp-tunnel (see ctl.h): the first CONFIG, [priv]'s
+ * incremental reader for the frames after it, and the --dump printer.
+ * Runs in the privileged process; the frames are untrusted and pass
+ * frame_decode_hdr and frame_decode_config (config_validate).
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -9,9 +10,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ipc/frame.h"
-#include "ipc/log.h"
 #include "ipc/secret.h"
 #include "tunnel/ctl.h"
 
@@ -124,20 +125,99 @@ ctl_fd_can_reply(int fd)
 	return fl != -1 && (fl & O_ACCMODE) != O_RDONLY;
 }
 
-void
-ctl_need_config(void *arg)
+/* Where the next read goes, and how much it may take. */
+static uint8_t *
+rd_dest(struct ctl_reader *r, size_t *n)
 {
-	struct ctl *x = arg;
-	struct gp_err e = { "" };
-
-	if (!x->can_reply)
-		return;
-	if (frame_write(x->fd, FRAME_NEED_CONFIG, NULL, &e) == -1) {
-		log_warn("control stream: NEED_CONFIG: %s", e.msg);
-		x->can_reply = false;
-		return;
+	if (r->got < FRAME_HDR_BYTES) {
+		*n = FRAME_HDR_BYTES - r->got;
+		return r->hdr + r->got;
 	}
-	log_info("asked gp-auth for a new configuration (NEED_CONFIG)");
+	*n = r->h.length - (r->got - FRAME_HDR_BYTES);
+	return r->body.mem + (r->got - FRAME_HDR_BYTES);
+}
+
+/* The header is in: check it before allocating its body. */
+static int
+rd_header(struct ctl_reader *r, struct gp_err *e)
+{
+	struct buf hb;
+
+	buf_view(&hb, r->hdr, sizeof(r->hdr));
+	if (frame_decode_hdr(&hb, &r->h, e) == -1)
+		return -1;
+	if (r->h.length > 0 && buf_init(&r->body, r->h.length) == -1)
+		return err_set(e, "frame: out of memory");
+	return 0;
+}
+
+/* A whole frame goes to the caller; the reader starts afresh. */
+static enum ctl_rd
+rd_take(struct ctl_reader *r, struct frame_hdr *h, struct buf *body)
+{
+	*h = r->h;
+	*body = r->body;
+	body->len = r->h.length;
+	buf_view(&r->body, NULL, 0);
+	r->got = 0;
+	memset(&r->h, 0, sizeof(r->h));
+	explicit_bzero(r->hdr, sizeof(r->hdr));
+	return CTL_RD_FRAME;
+}
+
+enum ctl_rd
+ctl_reader_step(struct ctl_reader *r, int fd, int64_t now_ms,
+    struct frame_hdr *h, struct buf *body, struct gp_err *e)
+{
+	uint8_t *dst;
+	size_t n;
+	ssize_t k;
+
+	memset(h, 0, sizeof(*h));
+	buf_view(body, NULL, 0);
+	dst = rd_dest(r, &n);
+	k = read(fd, dst, n);
+	if (k == -1 && (errno == EINTR || errno == EAGAIN ||
+	    errno == EWOULDBLOCK))
+		return CTL_RD_MORE;
+	if (k == -1) {
+		err_set(e, "frame: read: %s", strerror(errno));
+		return CTL_RD_ERROR;
+	}
+	if (k == 0 && r->got == 0)
+		return CTL_RD_EOF;
+	if (k == 0) {
+		err_set(e, "frame: end of stream after %zu bytes of a frame",
+		    r->got);
+		return CTL_RD_ERROR;
+	}
+	if (r->got == 0)
+		r->start_ms = now_ms;
+	r->got += (size_t)k;
+	if (r->got == FRAME_HDR_BYTES && rd_header(r, e) == -1)
+		return CTL_RD_ERROR;
+	if (r->got < FRAME_HDR_BYTES ||
+	    r->got < FRAME_HDR_BYTES + r->h.length)
+		return CTL_RD_MORE;
+	return rd_take(r, h, body);
+}
+
+bool
+ctl_reader_expired(const struct ctl_reader *r, int64_t now_ms,
+    int timeout_ms, struct gp_err *e)
+{
+	if (r->got == 0 || now_ms - r->start_ms < timeout_ms)
+		return false;
+	err_set(e, "frame: not complete within %d ms (%zu bytes)",
+	    timeout_ms, r->got);
+	return true;
+}
+
+void
+ctl_reader_free(struct ctl_reader *r)
+{
+	buf_free(&r->body);
+	explicit_bzero(r, sizeof(*r));
 }
 
 static int

@@ -10,15 +10,46 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ipc/buf.h"
 #include "ipc/config.h"
 #include "ipc/err.h"
+#include "ipc/frame.h"
 #include "tunnel/session.h"
 
-/* The reply side of the control stream, for NEED_CONFIG. */
-struct ctl {
-	int			 fd;
-	bool			 can_reply;	/* fd is a writable socket */
+/*
+ * [priv]'s reader of the control stream: it takes what one read() gives
+ * when poll() says the stream is readable, so a frame that arrives in
+ * pieces, or stops half-way, never blocks [priv]'s loop. A started frame
+ * must end within FRAME_READ_TIMEOUT_MS (ctl_reader_expired).
+ */
+struct ctl_reader {
+	uint8_t		hdr[FRAME_HDR_BYTES];
+	size_t		got;		/* bytes of this frame so far */
+	struct frame_hdr h;		/* valid once got >= the header */
+	struct buf	body;		/* h.length bytes, secret memory */
+	int64_t		start_ms;	/* when its first byte came */
 };
+
+enum ctl_rd {
+	CTL_RD_MORE = 0,	/* nothing whole yet */
+	CTL_RD_FRAME,		/* *h and *body hold a frame */
+	CTL_RD_EOF,		/* a clean end, between frames */
+	CTL_RD_ERROR		/* e says what */
+};
+
+/*
+ * One read() on fd (readable). On CTL_RD_FRAME the caller owns *body
+ * (buf_free; a view of nothing when the length is 0). now_ms stamps the
+ * first byte of a frame.
+ */
+enum ctl_rd ctl_reader_step(struct ctl_reader *r, int fd, int64_t now_ms,
+	    struct frame_hdr *h, struct buf *body, struct gp_err *e);
+/* True, with e set, when a frame started timeout_ms ago or more and is
+ * not whole yet. */
+bool	ctl_reader_expired(const struct ctl_reader *r, int64_t now_ms,
+	    int timeout_ms, struct gp_err *e);
+/* Wipes and frees a partial frame. */
+void	ctl_reader_free(struct ctl_reader *r);
 
 /*
  * Block (no deadline: the user may still be typing a password upstream)
@@ -29,11 +60,8 @@ struct ctl {
 int	ctl_read_first(int fd, struct gp_config **cfg, struct gp_err *e);
 
 /* True when fd is a socket we may write to (gp-auth --tunnel's
- * socketpair), false for a pipe. */
+ * socketpair), false for a pipe: NEED_CONFIG goes back only then. */
 bool	ctl_fd_can_reply(int fd);
-/* session_io.need_config: arg is a struct ctl. Sends NEED_CONFIG when
- * can_reply (ESP died: gp-auth may push fresh keys); else nothing. */
-void	ctl_need_config(void *arg);
 
 /* Refuse a rekey that moves the tunnel addresses or the gateway. */
 int	ctl_rekey_check(const struct gp_config *old,

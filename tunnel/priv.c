@@ -3,7 +3,8 @@
  * frames from gp-auth (untrusted), runs vpnc-script (connect, disconnect)
  * with a path from its own command line, sets the tun MTU, relays [net]'s
  * log lines, and obeys a fixed table of typed messages from [net], which
- * it does not trust either: anything out of place stops the tunnel.
+ * it does not trust either: anything out of place stops the tunnel. Both
+ * peers may stall: [priv] never blocks on either.
  */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -28,8 +29,10 @@
 #include "tunnel/ctl.h"
 #include "tunnel/ip6check.h"
 #include "tunnel/mtu.h"
+#include "tunnel/needcfg.h"
 #include "tunnel/policy.h"
 #include "tunnel/privsep.h"
+#include "tunnel/rekey.h"
 #include "tunnel/script.h"
 
 #define PRIV_TICK_MS		500
@@ -38,7 +41,8 @@
 struct priv {
 	struct privsep_priv	*a;
 	enum privsep_state	 state;
-	struct ctl		 ctl;	/* fd and can_reply, for NEED_CONFIG */
+	struct needcfg		 need;	/* NEED_CONFIG to gp-auth */
+	struct ctl_reader	 rd;	/* frames from gp-auth */
 	bool			 ctl_open;
 	bool			 connect_ran;	/* disconnect must run */
 	bool			 net_exited;	/* EXIT came */
@@ -195,7 +199,8 @@ priv_dispatch(struct priv *p, const struct privsep_msg *m)
 		priv_set_mtu(p, m->mtu);
 		break;
 	case PS_NEED_CONFIG:
-		ctl_need_config(&p->ctl);
+		if (p->state != PS_ST_STOPPING)
+			needcfg_request(&p->need, clock_now_ms());
 		break;
 	case PS_EXIT:
 		p->net_exited = true;
@@ -279,44 +284,55 @@ priv_on_log(struct priv *p)
 	return 0;
 }
 
-/* A rekey: validated, the same tunnel and gateway, allowed by the
- * policy; then [priv] keeps it (for disconnect) and [net] gets it. */
+/*
+ * A rekey: validated, allowed by the policy, and the same as what the
+ * connect script applied in everything that touched the host (rekey.h);
+ * else the session ends. [net] gets the body. [priv] keeps only the
+ * applied configuration, for disconnect and for the next comparison, so
+ * the new one (cookie, ESP keys) is wiped at once. 0, or an exit status.
+ */
 static int
 priv_rekey(struct priv *p, struct buf *body, struct gp_err *e)
 {
 	struct privsep_msg m;
 	struct gp_config *c;
 	size_t off = body->off;
+	int status = 1;
 
-	if ((c = config_new()) == NULL)
-		return err_set(e, "rekey: out of memory");
+	needcfg_answered(&p->need);
+	if ((c = config_new()) == NULL) {
+		err_set(e, "rekey: out of memory");
+		return 1;
+	}
 	if (frame_decode_config(body, c, e) == -1 ||
-	    ctl_rekey_check(p->a->cfg, c, e) == -1 ||
-	    policy_check(p->a->pol, c, e) == -1) {
-		config_free(c);
-		return -1;
+	    policy_check(p->a->pol, c, e) == -1)
+		goto out_free;
+	if (rekey_check(p->a->cfg, c, e) == -1) {
+		status = REKEY_EXIT_REFUSED;
+		goto out_free;
 	}
 	memset(&m, 0, sizeof(m));
 	m.type = PS_CONFIG;
 	buf_view(&m.body, body->data + off, body->len - off);
-	if (privsep_send(p->a->ps_fd, &m, e) == -1) {
-		config_free(c);
-		return -1;
-	}
-	config_free(p->a->cfg);
-	p->a->cfg = c;
-	log_info("rekey: new configuration");
-	return 0;
+	if (privsep_send(p->a->ps_fd, &m, e) == -1)
+		goto out_free;
+	log_info("rekey: new configuration (keys and timers) passed to [net]");
+	status = 0;
+out_free:
+	config_free(c);
+	return status;
 }
 
+/* 0, or the exit status the session ends with. */
 static int
 priv_frame(struct priv *p, const struct frame_hdr *h, struct buf *body)
 {
 	struct gp_err e = { "" };
+	int status = 1;
 
 	switch (h->type) {
 	case FRAME_CONFIG:
-		if (priv_rekey(p, body, &e) == 0)
+		if ((status = priv_rekey(p, body, &e)) == 0)
 			return 0;
 		break;
 	case FRAME_SHUTDOWN:
@@ -332,38 +348,59 @@ priv_frame(struct priv *p, const struct frame_hdr *h, struct buf *body)
 		err_set(&e, "unexpected frame type %u", (unsigned)h->type);
 		break;
 	}
-	log_err("control stream: %s", e.msg);
-	return -1;
+	if (status == REKEY_EXIT_REFUSED)
+		log_err("%s; ending the session with the configuration "
+		    "connect applied", e.msg);
+	else
+		log_err("control stream: %s", e.msg);
+	return status;
 }
 
-/* The frame stream from gp-auth is readable. */
+/* The frame stream from gp-auth is readable: one read, never a wait. */
 static void
 priv_on_ctl(struct priv *p)
 {
 	struct frame_hdr h;
 	struct buf body;
 	struct gp_err e = { "" };
-	int r;
+	int status = 1;
 
-	buf_view(&body, NULL, 0);
-	r = frame_read(p->a->ctl_fd, &h, &body, &e);
-	if (r == -1 && errno == EINTR)
+	switch (ctl_reader_step(&p->rd, p->a->ctl_fd, clock_now_ms(), &h,
+	    &body, &e)) {
+	case CTL_RD_MORE:
 		return;
-	if (r == 0) {
+	case CTL_RD_EOF:
 		log_info("control stream closed: stopping");
 		p->ctl_open = false;
 		priv_stop(p);
 		return;
-	}
-	if (r == -1) {
+	case CTL_RD_FRAME:
+		status = priv_frame(p, &h, &body);
+		buf_free(&body);
+		if (status == 0)
+			return;
+		break;
+	case CTL_RD_ERROR:
 		log_err("control stream: %s", e.msg);
 		p->ctl_open = false;
-	} else if (priv_frame(p, &h, &body) == 0) {
-		buf_free(&body);
-		return;
+		break;
 	}
-	if (r == 1)
-		buf_free(&body);
+	priv_fail(p, status);
+	priv_stop(p);
+}
+
+/* A frame gp-auth began must end in time, or the session does. */
+static void
+priv_ctl_deadline(struct priv *p)
+{
+	struct gp_err e = { "" };
+
+	if (!p->ctl_open || p->state == PS_ST_STOPPING ||
+	    !ctl_reader_expired(&p->rd, clock_now_ms(), FRAME_READ_TIMEOUT_MS,
+	    &e))
+		return;
+	log_err("control stream: %s: stopping", e.msg);
+	p->ctl_open = false;
 	priv_fail(p, 1);
 	priv_stop(p);
 }
@@ -387,6 +424,16 @@ priv_signals(struct priv *p)
 	}
 }
 
+/* What to wait for on the control stream: frames until the stop, and
+ * room for the rest of a NEED_CONFIG. */
+static short
+priv_ctl_events(const struct priv *p)
+{
+	if (!p->ctl_open || p->state == PS_ST_STOPPING)
+		return 0;
+	return needcfg_want_write(&p->need) ? POLLIN | POLLOUT : POLLIN;
+}
+
 /* Until [net] sends EXIT, goes away, breaks a rule or misses the stop
  * deadline. */
 static void
@@ -397,6 +444,8 @@ priv_loop(struct priv *p)
 
 	while (!p->net_exited) {
 		priv_signals(p);
+		priv_ctl_deadline(p);
+		needcfg_tick(&p->need, clock_now_ms());
 		if (p->state == PS_ST_STOPPING &&
 		    clock_now_ms() >= p->stop_deadline) {
 			log_err("[net] did not stop within %d ms",
@@ -406,9 +455,9 @@ priv_loop(struct priv *p)
 		}
 		pfd[0].fd = p->a->ps_fd;
 		pfd[1].fd = log_open ? p->a->log_fd : -1;
-		pfd[2].fd = p->ctl_open && p->state != PS_ST_STOPPING ?
-		    p->a->ctl_fd : -1;
-		pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
+		pfd[0].events = pfd[1].events = POLLIN;
+		pfd[2].events = priv_ctl_events(p);
+		pfd[2].fd = pfd[2].events != 0 ? p->a->ctl_fd : -1;
 		pfd[0].revents = pfd[1].revents = pfd[2].revents = 0;
 		if (poll(pfd, 3, PRIV_TICK_MS) == -1) {
 			if (errno == EINTR)
@@ -421,7 +470,9 @@ priv_loop(struct priv *p)
 			priv_fail(p, 1);
 			return;
 		}
-		if (pfd[2].revents != 0)
+		if ((pfd[2].revents & POLLOUT) != 0)
+			needcfg_flush(&p->need);
+		if ((pfd[2].revents & ~POLLOUT) != 0)
 			priv_on_ctl(p);
 	}
 }
@@ -442,6 +493,19 @@ priv_drain_log(struct priv *p)
 		if (priv_on_log(p) == -1)
 			break;
 	}
+}
+
+/* [priv] keeps the first configuration for its scripts and the rekey
+ * comparison, neither of which reads a secret: [net] has its own copy. */
+static void
+priv_forget_secrets(struct gp_config *c)
+{
+	explicit_bzero(c->authcookie, sizeof(c->authcookie));
+	explicit_bzero(c->user, sizeof(c->user));
+	explicit_bzero(c->esp.ekey_c2s, sizeof(c->esp.ekey_c2s));
+	explicit_bzero(c->esp.ekey_s2c, sizeof(c->esp.ekey_s2c));
+	explicit_bzero(c->esp.akey_c2s, sizeof(c->esp.akey_c2s));
+	explicit_bzero(c->esp.akey_s2c, sizeof(c->esp.akey_s2c));
 }
 
 /* Reap [net] (bounded); it dies with us anyway (PR_SET_PDEATHSIG). */
@@ -476,10 +540,10 @@ priv_main(struct privsep_priv *a)
 	a->enter(a);
 	memset(&p, 0, sizeof(p));
 	p.a = a;
+	priv_forget_secrets(a->cfg);
 	p.status = -1;
 	p.state = PS_ST_STARTING;
-	p.ctl.fd = a->ctl_fd;
-	p.ctl.can_reply = ctl_fd_can_reply(a->ctl_fd);
+	needcfg_init(&p.need, a->ctl_fd, ctl_fd_can_reply(a->ctl_fd));
 	p.ctl_open = true;
 	if ((p.rbuf = secret_alloc(PRIVSEP_MAX_BYTES + 1)) == NULL)
 		fatalx("[priv]: out of memory");
@@ -493,6 +557,7 @@ priv_main(struct privsep_priv *a)
 	    status == 0)
 		status = 1;
 	close(a->tun_fd);
+	ctl_reader_free(&p.rd);
 	secret_free(p.rbuf, PRIVSEP_MAX_BYTES + 1);
 	config_free(a->cfg);
 	return status;

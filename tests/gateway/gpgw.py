@@ -19,7 +19,8 @@ ESP_UP_S; opening the HTTPS tunnel kills the session's keys until its next
 getconfig. Fault switches: --udp-drop, --udp-drop-after (with
 --udp-drop-old-keys: only the keys issued before the silence go silent),
 --esp-replay, --esp-corrupt; rekey switches (second and later getconfig
-of a session): --rekey-new-ip, --rekey-extra-route.
+of a session): --rekey-new-ip, --rekey-extra-route, --rekey-exclude-route,
+--rekey-dns, --rekey-reverse-routes.
 
 HTTP as servers speak it (gphttp.py): --chunked, --gzip, --deflate (when
 the client's Accept-Encoding lists it), --connection-close, --http10 (no
@@ -1375,6 +1376,12 @@ class Gateway:
         ip4 = self.state.other_ip4(s) if rekey and o.rekey_new_ip \
             else s.ip4
         routes = o.route + (o.rekey_extra_route if rekey else [])
+        if rekey and o.rekey_reverse_routes:
+            routes = routes[::-1]
+        excludes = o.rekey_exclude_route if rekey else []
+        dns = o.dns
+        if rekey and o.rekey_dns is not None:
+            dns = [d for d in o.rekey_dns.split(",") if d]
 
         def members(items):
             return "".join("<member>%s</member>" % xml_escape(i)
@@ -1401,7 +1408,7 @@ class Gateway:
             "<ip-address>%s</ip-address>" % ip4,
             "<netmask>%s</netmask>" % o.netmask,
             "<ip-address-preferred>yes</ip-address-preferred>",
-            "<dns>%s</dns>" % members(o.dns),
+            "<dns>%s</dns>" % members(dns),
             "<wins/>",
             "<dns-suffix>%s</dns-suffix>" % members(o.dns_suffix),
             "<default-gateway>%s</default-gateway>" % ip4,
@@ -1409,6 +1416,8 @@ class Gateway:
             "<no-direct-access-to-local-network>no"
             "</no-direct-access-to-local-network>",
             "<access-routes>%s</access-routes>" % members(routes),
+            "<exclude-access-routes>%s</exclude-access-routes>"
+            % members(excludes) if excludes else
             "<exclude-access-routes/>",
         ]
         if s.ip6 is not None:
@@ -1671,6 +1680,14 @@ def parse_args(argv):
     r.add_argument("--rekey-extra-route", action="append", default=[],
                    metavar="CIDR", help="add this access route "
                    "(repeatable)")
+    r.add_argument("--rekey-exclude-route", action="append", default=[],
+                   metavar="CIDR", help="add this exclude route "
+                   "(repeatable)")
+    r.add_argument("--rekey-dns", metavar="ADDR[,ADDR...]",
+                   help="these DNS servers instead of --dns ('' for "
+                   "none)")
+    r.add_argument("--rekey-reverse-routes", action="store_true",
+                   help="the same access routes in reverse order")
     gpauthx.add_args(p)
     gpportal.add_args(p)
     gphttp.add_args(p)
@@ -1727,8 +1744,12 @@ def main(argv):
                                         "udp_drop", "udp_drop_after",
                                         "udp_drop_old_keys",
                                         "rekey_new_ip", "rekey_extra_route",
+                                        "rekey_exclude_route",
+                                        "rekey_reverse_routes",
                                         "esp_replay", "esp_corrupt")
-                            if getattr(opts, m)] + gpauthx.modes(opts) +
+                            if getattr(opts, m)] +
+                  (["rekey_dns"] if opts.rekey_dns is not None else []) +
+                  gpauthx.modes(opts) +
                   gpportal.modes(opts) + gphttp.modes(opts),
                   "esp": None if opts.no_esp else
                   {"enc": opts.esp_enc, "hmac": opts.esp_hmac,

@@ -5,13 +5,15 @@
 # with preferred-ip first and fresh ESP keys, a second CONFIG frame and
 # HIP check. Round 2: the session is logged out behind gp-auth's back, so
 # the rekey meets a rejected cookie: SHUTDOWN frame, exit 2. Round 3: the
-# gateway is down at rekey time: retried, not fatal at once. Needs root.
+# gateway is down at rekey time: retried, not fatal at once. Round 4: a
+# stand-in tunnel sends 1000 NEED_CONFIG at once: gp-auth makes one
+# getconfig for them, SESSION_NEED_CONFIG_MIN_S after login's. Needs root.
 set -u
 . "$(dirname "$0")/lib.sh"
 
 REKEY_TIMEOUT_S=65
 
-lib_start 90
+lib_start 120
 need_client
 netns_setup
 make_certs
@@ -179,6 +181,56 @@ gw_start --timeout "$REKEY_TIMEOUT_S"
 check "round 3: the retry comes within 12 s and ends the session" \
     wait_until 120 0.1 test -s "$T/auth-3.rc"
 check "round 3: exit status 2" grep -qx 2 "$T/auth-3.rc"
+gw_stop
+
+# ---- round 4: a tunnel that floods NEED_CONFIG -----------------------
+
+# A stand-in for gp-tunnel on gp-auth's socketpair: after the first
+# CONFIG it sends FLOOD NEED_CONFIG frames at once, then reads what comes
+# back for FLOOD_S seconds and exits 0.
+FLOOD=1000
+FLOOD_S=14
+cat >"$T/flood.py" <<EOF
+import os, select, time
+os.read(0, 65536)
+os.write(1, (b"GPVN\x01\x04" + bytes(6)) * $FLOOD)
+end = time.monotonic() + $FLOOD_S
+while time.monotonic() < end:
+    if select.select([0], [], [], 0.2)[0] and not os.read(0, 65536):
+        break
+EOF
+
+# The two getconfig requests are SESSION_NEED_CONFIG_MIN_S (10 s) apart.
+getconfig_gap_ok() {
+	"$PY" - "$GW_LOG" <<'EOF'
+import json, sys
+ts = [r["ts"] for r in map(json.loads, open(sys.argv[1]))
+      if r.get("path") == "/ssl-vpn/getconfig.esp"]
+sys.exit(0 if len(ts) == 2 and 9.5 <= ts[1] - ts[0] <= 12 else 1)
+EOF
+}
+
+note "round 4: the tunnel sends $FLOOD NEED_CONFIG frames at once"
+gw_start
+# shellcheck disable=SC2046
+( printf '%s\n' "$PASSWORD" |
+  ip netns exec "$NS_C" sh "$NSEXEC" -p "$T/auth-4.pid" \
+    -r "$T/auth-4.rc" -- $(as_auth_user) \
+    "$GP_AUTH" --cafile "$CA" -u "$TEST_USER" --passwd-on-stdin \
+    -v -v --tunnel "$PY $T/flood.py" "https://$GW_ADDR/" \
+    2>"$T/auth-4.err" ) &
+lib_track $!
+wait_until 50 0.1 test -s "$T/auth-4.pid"
+check "round 4: gp-auth puts the request off, and says so once" \
+    eval 'wait_until 100 0.1 grep -q "it comes in" "$T/auth-4.err" &&
+    test "$(grep -c "it comes in" "$T/auth-4.err")" -eq 1'
+check "round 4: the session ends with the tunnel, exit status 0" \
+    eval 'wait_until $(((FLOOD_S + 10) * 10)) 0.1 \
+    test -s "$T/auth-4.rc" && grep -qx 0 "$T/auth-4.rc"'
+check "round 4: two getconfigs in all (login's, one for the flood)" \
+    test "$(getconfigs)" -eq 2
+check "round 4: the flood's getconfig came 10 s after login's" \
+    getconfig_gap_ok
 gw_stop
 
 [ "$FAILS" -eq 0 ]

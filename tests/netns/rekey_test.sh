@@ -4,16 +4,20 @@
 # --tunnel runs gp-tunnel on a socketpair; the gateway's ESP goes silent
 # 2 s in, only for the keys it issued then (--udp-drop-old-keys); ESP dies
 # after 20 s, HTTPS takes over, [net] sends NEED_CONFIG through [priv],
-# gp-auth does getconfig at once and sends a new CONFIG, and ESP comes back
-# with the fresh keys. Round newip: the rekey brings another tunnel
-# address: gp-auth ends the session (SHUTDOWN, logout, exit 1). Round
-# policy: the rekey adds a route the policy does not allow: gp-tunnel
-# stops (disconnect, exit 1) and gp-auth logs out. Needs root; binaries
-# from $B; TAP; bounded to 90 s.
+# gp-auth does getconfig at once and sends a new CONFIG (its two routes in
+# the other order, which is no change), and ESP comes back with the fresh
+# keys. Round newip: the rekey brings another tunnel address: gp-auth ends
+# the session (SHUTDOWN, logout, exit 1). Round policy: the rekey adds a
+# route the policy does not allow: gp-tunnel stops (disconnect, exit 1)
+# and gp-auth logs out. Round host: the rekey adds a split-exclude route
+# equal to a host route the client had before connecting, and drops the
+# DNS servers: gp-tunnel refuses it (exit 4), and disconnect, run with
+# what connect applied, leaves that route alone and restores resolv.conf.
+# Needs root; binaries from $B; TAP; bounded to 120 s.
 set -u
 . "$(dirname "$0")/lib.sh"
 
-lib_start 90
+lib_start 120
 need_client
 netns_setup
 make_certs
@@ -22,6 +26,8 @@ make_password
 DROP_AFTER_S=2
 REKEY_TIMEOUT_S=63	# gp-auth rekeys at timeout - 60 s
 EXTRA_ROUTE=198.18.200.0/24
+SECOND_ROUTE=198.18.65.0/24	# round need: [LAN_NET, this], then reversed
+HOST_ROUTE=198.18.77.7/32	# round host: the client's own, via the veth
 
 # within A B S: time stamps A and B are at most S seconds apart, A first.
 within() {
@@ -63,7 +69,8 @@ tunnel_mode_start() {
 # ---- round need: NEED_CONFIG over the socketpair ----------------------
 
 note "need: ESP silent for the first keys $DROP_AFTER_S s in; NEED_CONFIG"
-gw_start --udp-drop-after "$DROP_AFTER_S" --udp-drop-old-keys
+gw_start --udp-drop-after "$DROP_AFTER_S" --udp-drop-old-keys \
+    --route "$SECOND_ROUTE" --rekey-reverse-routes
 tunnel_mode_start need
 if gpvpn_up need; then
 	check "need: ESP carries the session first" \
@@ -77,6 +84,9 @@ if gpvpn_up need; then
 	    "$T/tun-need.err"'
 	check "need: gp-auth sends the new CONFIG" wait_until 50 0.1 grep -q \
 	    "rekey: new configuration sent to the tunnel" "$T/auth-need.err"
+	check "need: [priv] takes it (the same routes in another order)" \
+	    wait_until 50 0.1 grep -q "rekey: new configuration (keys and" \
+	    "$T/tun-need.err"
 	check "need: the gateway killed the ESP keys at the HTTPS connect" \
 	    gwlog_has "r.get('event') == 'esp_keys_killed' and
 	    r['reason'] == 'https tunnel connect'"
@@ -166,6 +176,40 @@ if gpvpn_up policy; then
 	check "policy: no process left in the client namespace" \
 	    wait_until 30 0.1 ns_client_empty
 fi
+gw_stop
+
+# ---- round host: the rekey would change what connect applied -------
+
+note "host: a rekey 3 s in adds split-exclude $HOST_ROUTE, drops the DNS"
+cp "$T/client-resolv.orig" "$T/client-resolv.conf"
+ip -n "$NS_C" route add "$HOST_ROUTE" via "$GW_ADDR" dev c0 ||
+    die "add the client's own host route"
+gw_start --timeout "$REKEY_TIMEOUT_S" --rekey-exclude-route "$HOST_ROUTE" \
+    --rekey-dns ""
+tunnel_mode_start host
+if gpvpn_up host; then
+	check "host: gp-auth ends within 10 s with gp-tunnel's status 4" \
+	    eval 'wait_until 100 0.1 test -s "$T/auth-host.rc" &&
+	    grep -qx 4 "$T/auth-host.rc"'
+	check "host: gp-tunnel names what the rekey would change" \
+	    grep -q "rekey refused: it changes the routes, the DNS servers \
+(first: split-exclude route $HOST_ROUTE added)" "$T/tun-host.err"
+	check "host: the rekey never reached [net]" \
+	    eval '! grep -q "rekey installed" "$T/tun-host.err"'
+fi
+# A gp-tunnel that took the rekey is still up: stop it, so that its
+# disconnect shows what it would undo.
+stop_pid "$AUTH_PID" TERM 15
+check "host: disconnect got what connect applied (DNS, no exclude)" \
+    eval '[ "$(script_env disconnect INTERNAL_IP4_DNS)" = 198.18.64.53 ] &&
+    [ -z "$(script_env disconnect CISCO_SPLIT_EXC)" ]'
+check "host: the client's own route $HOST_ROUTE is still there" \
+    eval 'ip -n "$NS_C" route show "$HOST_ROUTE" | grep -q "via $GW_ADDR"'
+check_logout
+check_after_disconnect
+check "host: no process left in the client namespace" \
+    wait_until 30 0.1 ns_client_empty
+ip -n "$NS_C" route del "$HOST_ROUTE" 2>/dev/null
 gw_stop
 
 check "password and authcookies absent from client stderr at -v -v" \

@@ -166,6 +166,85 @@ rekey_refused(void)
 	config_free(live);
 }
 
+/* [priv]'s reader: a CONFIG then a SHUTDOWN fed one byte at a time
+ * come out whole, and each step returns at once. */
+static void
+reader_bytewise(void)
+{
+	struct ctl_reader r;
+	struct gp_config *c = test_config(), *got = config_new();
+	struct frame_hdr h;
+	struct buf all, body;
+	struct gp_err e = { "" };
+	enum ctl_rd rd = CTL_RD_MORE;
+	size_t i, frames = 0;
+	int p[2];
+
+	memset(&r, 0, sizeof(r));
+	T_CHECK(pipe(p) == 0 && buf_init(&all, 2 * FRAME_MAX_BODY_BYTES) == 0);
+	put_frame(p[1], FRAME_CONFIG, c);
+	put_frame(p[1], FRAME_SHUTDOWN, NULL);
+	close(p[1]);
+	all.len = (size_t)read(p[0], all.mem, all.max);
+	close(p[0]);
+	for (i = 0; i < all.len; i++) {
+		T_CHECK(pipe(p) == 0 && write(p[1], all.mem + i, 1) == 1);
+		rd = ctl_reader_step(&r, p[0], 1000, &h, &body, &e);
+		close(p[0]);
+		close(p[1]);
+		if (rd == CTL_RD_MORE)
+			continue;
+		T_CHECK(rd == CTL_RD_FRAME);
+		if (frames++ == 0)
+			T_CHECK(h.type == FRAME_CONFIG &&
+			    frame_decode_config(&body, got, &e) == 0 &&
+			    strcmp(got->authcookie, COOKIE) == 0);
+		else
+			T_CHECK(h.type == FRAME_SHUTDOWN && h.length == 0);
+		buf_free(&body);
+	}
+	T_CHECK(frames == 2 && r.got == 0);
+	ctl_reader_free(&r);
+	buf_free(&all);
+	config_free(got);
+	config_free(c);
+}
+
+/* A half header waits, then expires; a bad one or an end mid-frame is
+ * an error; an end between frames is EOF. */
+static void
+reader_partial(void)
+{
+	static const uint8_t junk[12] = "GPVN\x09\x01\0\0\0\0\0\0";
+	struct ctl_reader r;
+	struct frame_hdr h;
+	struct buf body;
+	struct gp_err e = { "" };
+	int p[2];
+
+	memset(&r, 0, sizeof(r));
+	T_CHECK(pipe(p) == 0 && write(p[1], junk, 5) == 5);
+	T_CHECK(ctl_reader_step(&r, p[0], 1000, &h, &body, &e) ==
+	    CTL_RD_MORE);
+	T_CHECK(!ctl_reader_expired(&r, 1999, 1000, &e));
+	T_CHECK(ctl_reader_expired(&r, 2000, 1000, &e));
+	T_STREQ(e.msg, "frame: not complete within 1000 ms (5 bytes)");
+	T_CHECK(write(p[1], junk + 5, 7) == 7);
+	T_CHECK(ctl_reader_step(&r, p[0], 2000, &h, &body, &e) ==
+	    CTL_RD_ERROR);
+	T_CHECK(strstr(e.msg, "version") != NULL);
+	ctl_reader_free(&r);
+	T_CHECK(write(p[1], junk, 3) == 3);
+	close(p[1]);
+	T_CHECK(ctl_reader_step(&r, p[0], 0, &h, &body, &e) == CTL_RD_MORE);
+	T_CHECK(ctl_reader_step(&r, p[0], 0, &h, &body, &e) ==
+	    CTL_RD_ERROR);
+	T_CHECK(strstr(e.msg, "after 3 bytes") != NULL);
+	ctl_reader_free(&r);
+	T_CHECK(ctl_reader_step(&r, p[0], 0, &h, &body, &e) == CTL_RD_EOF);
+	close(p[0]);
+}
+
 static void
 dump_redacts(void)
 {
@@ -201,6 +280,8 @@ main(void)
 	T_RUN(first_bad);
 	T_RUN(first_eof);
 	T_RUN(rekey_refused);
+	T_RUN(reader_bytewise);
+	T_RUN(reader_partial);
 	T_RUN(dump_redacts);
 	return T_DONE();
 }

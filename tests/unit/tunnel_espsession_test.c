@@ -25,6 +25,7 @@
 #include "tunnel/ctl.h"
 #include "tunnel/esp.h"
 #include "tunnel/https.h"
+#include "tunnel/needcfg.h"
 #include "tunnel/session.h"
 #include "t.h"
 
@@ -231,13 +232,21 @@ magic_reply(uint8_t *p, uint16_t seq)
 /*
  * The control handler of a test session: a CONFIG frame is a rekey,
  * anything else or EOF stops. (gp-tunnel's own lives in net.c, fed by
- * [priv].) reply comes first: ctl_need_config() gets this struct.
+ * [priv].) NEED_CONFIG goes through [priv]'s limiter (needcfg.c).
  */
 struct test_ctl {
-	struct ctl		 reply;
+	struct needcfg		 reply;
 	struct gp_config	**cfg;
 	uint64_t		 generation;
 };
+
+static void
+test_need_config(void *arg)
+{
+	struct test_ctl *x = arg;
+
+	needcfg_request(&x->reply, clock_now_ms());
+}
 
 static enum ctl_action
 test_on_ctl(void *arg)
@@ -292,9 +301,8 @@ child_main(struct gp_config *c, int tun, int ctlfd, int statfd)
 	io.on_ctl = test_on_ctl;
 	io.ctl_arg = &x;
 	io.cfg_gen = &x.generation;
-	io.need_config = ctl_need_config;
-	x.reply.fd = ctlfd;
-	x.reply.can_reply = ctl_fd_can_reply(ctlfd);
+	io.need_config = test_need_config;
+	needcfg_init(&x.reply, ctlfd, ctl_fd_can_reply(ctlfd));
 	x.cfg = &io.cfg;
 	r = session_run(&io, &st);
 	if (write(statfd, &st, sizeof(st)) != (ssize_t)sizeof(st))
