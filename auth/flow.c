@@ -19,6 +19,7 @@
 #include "auth/flow.h"
 #include "auth/flow_int.h"
 #include "auth/form.h"
+#include "auth/gwchoice.h"
 #include "auth/hip.h"
 #include "auth/http.h"
 #include "auth/parse.h"
@@ -32,15 +33,47 @@
 #define FLOW_ENC_OFFER		"aes-128-cbc,aes-256-cbc"
 #define FLOW_MD5_HEX		33
 
+/* The message into f->why and the log (at debug while the gateway loop
+ * of flow_failover.c reports failures itself); the kind into f->fail. */
+static int
+flow_vfail(struct flow *f, enum gw_fail_kind kind, int status,
+    const char *fmt, va_list ap)
+{
+	va_list aq;
+
+	va_copy(aq, ap);
+	(void)vsnprintf(f->why, sizeof(f->why), fmt, aq);
+	va_end(aq);
+	log_vmsg(f->defer_err ? LOG_LVL_DEBUG : LOG_LVL_ERR, fmt, ap);
+	if (kind != GWFAIL_ANSWER) {
+		memset(&f->fail, 0, sizeof(f->fail));
+		f->fail.kind = kind;
+	}
+	f->fail.challenged = f->challenged;
+	f->status = status;
+	return -1;
+}
+
 int
 flow_fail(struct flow *f, int status, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vmsg(LOG_LVL_ERR, fmt, ap);
+	(void)flow_vfail(f, GWFAIL_OTHER, status, fmt, ap);
 	va_end(ap);
-	f->status = status;
+	return -1;
+}
+
+int
+flow_fail_as(struct flow *f, enum gw_fail_kind kind, int status,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)flow_vfail(f, kind, status, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -159,52 +192,78 @@ flow_refusal(const char *text)
 	return false;
 }
 
+/* The answer's facts for the failover (gwchoice_failover). */
+static void
+flow_note_answer(struct flow *f, const struct http_resp *r, bool has_text,
+    enum gp_error_class cls, const char *text)
+{
+	struct gw_fail *g = &f->fail;
+
+	memset(g, 0, sizeof(*g));
+	g->kind = GWFAIL_ANSWER;
+	g->status = r->status;
+	g->has_text = has_text;
+	g->cls = cls;
+	if (has_text)
+		snprintf(g->text, sizeof(g->text), "%s", text);
+}
+
+/* A §2 error document; text is printable (errors.c). */
+static int
+flow_check_text(struct flow *f, const char *name, const char *q,
+    enum gp_error_class cls)
+{
+	if (cls == GP_ERRCLASS_COOKIE_REJECTED && !flow_refusal(q))
+		return flow_fail_as(f, GWFAIL_ANSWER, FLOW_EXIT_COOKIE, "%s: "
+		    "the server rejected the authentication cookie: `%s`",
+		    name, q);
+	if (cls == GP_ERRCLASS_COOKIE_REJECTED)
+		return flow_fail_as(f, GWFAIL_ANSWER, FLOW_EXIT_COOKIE, "%s: "
+		    "the server refuses, and a retry will not help: `%s`",
+		    name, q);
+	if (cls == GP_ERRCLASS_WRONG_INTERFACE) {
+		/* Not an error yet: the caller tries the other interface
+		 * and reports if that fails too. */
+		f->wrong_iface = true;
+		f->status = FLOW_EXIT_ERR;
+		snprintf(f->why, sizeof(f->why), "%s: the server says `%s`",
+		    name, q);
+		log_info("%s", f->why);
+		return -1;
+	}
+	return flow_fail_as(f, GWFAIL_ANSWER, FLOW_EXIT_ERR, "%s: the server "
+	    "says `%s`", name, q);
+}
+
 /* HTTP status and error documents (PROTOCOL.md §2). */
 static int
 flow_check(struct flow *f, const char *name, const struct http_resp *r)
 {
 	char text[PARSE_TEXT_MAX];
-	const char *q;
 	enum gp_error_class cls;
+	bool is_err;
 
 	f->bad_passwd = f->wrong_iface = false;
+	/* Whole, as the server said it; errors.c already made control
+	 * characters and bad UTF-8 into '?'. */
+	is_err = response_error_parse(r->body, r->len, text, sizeof(text),
+	    &cls);
+	flow_note_answer(f, r, is_err, cls, text);
 	if (r->status == 512) {
-		if (response_error_parse(r->body, r->len, text, sizeof(text),
-		    &cls))
+		if (is_err)
 			log_debug("%s: the server says: %s", name, text);
 		f->bad_passwd = true;
-		return flow_fail(f, FLOW_EXIT_ERR, "%s: invalid username or "
-		    "password (HTTP 512)", name);
+		return flow_fail_as(f, GWFAIL_ANSWER, FLOW_EXIT_ERR, "%s: "
+		    "invalid username or password (HTTP 512)", name);
 	}
-	if (response_error_parse(r->body, r->len, text, sizeof(text), &cls)) {
-		/* Whole, as the server said it; errors.c already made
-		 * control characters and bad UTF-8 into '?'. */
-		q = text;
-		if (cls == GP_ERRCLASS_COOKIE_REJECTED && !flow_refusal(q))
-			return flow_fail(f, FLOW_EXIT_COOKIE, "%s: the server "
-			    "rejected the authentication cookie: `%s`", name,
-			    q);
-		if (cls == GP_ERRCLASS_COOKIE_REJECTED)
-			return flow_fail(f, FLOW_EXIT_COOKIE, "%s: the server "
-			    "refuses, and a retry will not help: `%s`", name,
-			    q);
-		if (cls == GP_ERRCLASS_WRONG_INTERFACE) {
-			/* Not an error yet: the caller tries the other
-			 * interface and reports if that fails too. */
-			f->wrong_iface = true;
-			f->status = FLOW_EXIT_ERR;
-			log_info("%s: the server says `%s`", name, q);
-			return -1;
-		}
-		return flow_fail(f, FLOW_EXIT_ERR, "%s: the server says `%s`",
-		    name, q);
-	}
+	if (is_err)
+		return flow_check_text(f, name, text, cls);
 	if (r->status == 401 || r->status == 403)
-		return flow_fail(f, FLOW_EXIT_ERR, "%s: permission denied "
-		    "(HTTP %ld)", name, r->status);
+		return flow_fail_as(f, GWFAIL_ANSWER, FLOW_EXIT_ERR, "%s: "
+		    "permission denied (HTTP %ld)", name, r->status);
 	if (r->status != 200)
-		return flow_fail(f, FLOW_EXIT_ERR, "%s: unexpected HTTP status "
-		    "%ld", name, r->status);
+		return flow_fail_as(f, GWFAIL_ANSWER, FLOW_EXIT_ERR, "%s: "
+		    "unexpected HTTP status %ld", name, r->status);
 	return 0;
 }
 
@@ -214,12 +273,15 @@ flow_request(struct flow *f, const char *name, const char *path,
     struct form *fm, int flags, struct http_resp *r)
 {
 	struct gp_err e;
+	/* Our request too large, else the network, TLS or the server. */
+	enum gw_fail_kind kind = form_ok(fm) == -1 ? GWFAIL_OTHER :
+	    GWFAIL_TRANSPORT;
 	int rc;
 
 	rc = flow_post(f, name, path, fm, flags, r, &e);
 	form_free(fm);
 	if (rc == -1)
-		return flow_fail(f, FLOW_EXIT_ERR, "%s", e.msg);
+		return flow_fail_as(f, kind, FLOW_EXIT_ERR, "%s", e.msg);
 	return flow_check(f, name, r);
 }
 
@@ -255,7 +317,8 @@ flow_prelogin_at(struct flow *f, bool portal)
 	    &r) == -1)
 		return f->wrong_iface ? 1 : -1;
 	if (prelogin_parse(r.body, r.len, f->pre, &e) == -1)
-		return flow_fail(f, FLOW_EXIT_ERR, "%s: %s", name, e.msg);
+		return flow_fail_as(f, GWFAIL_MALFORMED, FLOW_EXIT_ERR,
+		    "%s: %s", name, e.msg);
 	if (f->pre->saml && f->t.alt_field[0] == '\0')
 		return flow_saml_explain(f, portal ? "portal" : "gateway");
 	log_debug("%s: region `%s`", name, f->pre->region);
@@ -358,7 +421,8 @@ flow_login_done(struct flow *f, const struct login_result *res)
 	n = snprintf(c->computer, sizeof(c->computer), "%s", f->computer);
 	if (n < 0 || (size_t)n >= sizeof(c->computer) ||
 	    cookie_format(c, f->cookie_str, COOKIE_STR_MAX) == -1)
-		return flow_fail(f, FLOW_EXIT_ERR, "login: cookie too long");
+		return flow_fail_as(f, GWFAIL_MALFORMED, FLOW_EXIT_ERR,
+		    "login: cookie too long");
 	log_info("logged in as %s%s%s", c->user,
 	    res->auth_source[0] != '\0' ? " via " : "", res->auth_source);
 	if (res->password_expiry_days >= 0)
@@ -392,8 +456,8 @@ flow_do_login_at(struct flow *f, const char *name, const char *path,
 			return 0;
 		}
 		if (login_parse(r.body, r.len, &res, f->cookie, &e) == -1)
-			return flow_fail(f, FLOW_EXIT_ERR, "%s: %s", name,
-			    e.msg);
+			return flow_fail_as(f, GWFAIL_MALFORMED,
+			    FLOW_EXIT_ERR, "%s: %s", name, e.msg);
 		if (res.kind == LOGIN_JNLP && policy != NULL)
 			return flow_fail(f, FLOW_EXIT_ERR, "%s: a gateway "
 			    "answer from the portal", name);
@@ -559,19 +623,27 @@ flow_hip_recheck(struct flow *f)
 	flow_hipcheck(f);
 }
 
-/* --resolve HOST:IP as OpenConnect prints it: 0 if it names f->t. */
+/* --resolve HOST:IP as OpenConnect prints it: 0 if it names t. */
 static int
-flow_resolve_opt(struct flow *f)
+flow_resolve_opt(const struct flow *f, struct gw_target *t)
 {
 	const char *r = f->o->resolve, *colon;
 
 	if (r == NULL || (colon = strchr(r, ':')) == NULL ||
-	    (size_t)(colon - r) != strlen(f->t.host) ||
-	    strncasecmp(r, f->t.host, (size_t)(colon - r)) != 0 ||
-	    config_addr_parse(colon + 1, &f->t.addr) == -1)
+	    (size_t)(colon - r) != strlen(t->host) ||
+	    strncasecmp(r, t->host, (size_t)(colon - r)) != 0 ||
+	    config_addr_parse(colon + 1, &t->addr) == -1)
 		return -1;
-	config_addr_str(&f->t.addr, f->t.addr_str);
+	config_addr_str(&t->addr, t->addr_str);
 	return 0;
+}
+
+int
+flow_resolve(const struct flow *f, struct gw_target *t, struct gp_err *e)
+{
+	if (flow_resolve_opt(f, t) == 0)
+		return 0;
+	return resolve_lookup(t, e);
 }
 
 int
@@ -582,8 +654,11 @@ flow_connect(struct flow *f)
 	struct gp_err e;
 	int n;
 
-	if (flow_resolve_opt(f) == -1 && resolve_lookup(&f->t, &e) == -1)
-		return flow_fail(f, FLOW_EXIT_ERR, "%s", e.msg);
+	/* A portal's gateway may be resolved already, for the probe. */
+	if (f->t.addr.family == CFG_AF_NONE && flow_resolve(f, &f->t,
+	    &e) == -1)
+		return flow_fail_as(f, GWFAIL_RESOLVE, FLOW_EXIT_ERR, "%s",
+		    e.msg);
 	log_info("%s %s (%s) port %u", f->t.iface == IFACE_PORTAL ?
 	    "portal" : "gateway", f->t.host, f->t.addr_str, f->t.port);
 	memset(&ho, 0, sizeof(ho));

@@ -45,6 +45,7 @@ struct flow_opts {
 	bool		 cookie_on_stdin;	/* OpenConnect cookie: straight
 						 * to getconfig */
 	const char	*resolve;	/* --resolve HOST:IP, or NULL */
+	bool		 no_gateway_probe;	/* portal order among equals */
 };
 
 struct flow;

@@ -1,8 +1,9 @@
 /*
  * gp-auth's portal steps (PROTOCOL.md §3-§4): portal prelogin and
- * getconfig, the gateway choice, then the gateway login with the portal's
- * cookie (the blind retry of §4.4). Portal answers are untrusted and go
- * through portal.c; what the portal pushes is logged, never acted on.
+ * getconfig, the gateway choice, and the gateway login with the portal's
+ * cookie (the blind retry of §4.4) that flow_failover.c runs at each
+ * gateway it tries. Portal answers are untrusted and go through
+ * portal.c; what the portal pushes is logged, never acted on.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,9 +127,10 @@ flow_portal_show(const struct flow *f)
 	}
 }
 
-/* The terminal choice: a number, a label, or Enter for the default. */
+/* The terminal choice: a number, a label, or Enter for the default
+ * (the only answer that leaves the others to fail over to). */
 static int
-flow_ask_gateway(struct flow *f, size_t *idx)
+flow_ask_gateway(struct flow *f, size_t *idx, bool *only)
 {
 	char line[PORTAL_DESC_MAX], prompt[PORTAL_DESC_MAX + 32];
 	char *end;
@@ -146,6 +148,7 @@ flow_ask_gateway(struct flow *f, size_t *idx)
 		*idx = 0;
 		return 0;
 	}
+	*only = true;
 	v = strtoul(line, &end, 10);
 	if (*end == '\0' && v >= 1 && v <= f->portal->ngw) {
 		*idx = v - 1;
@@ -156,66 +159,58 @@ flow_ask_gateway(struct flow *f, size_t *idx)
 	return 0;
 }
 
-static int
-flow_choose(struct flow *f, size_t *idx)
+int
+flow_choose(struct flow *f, size_t *idx, bool *only)
 {
 	struct gp_err e;
 
-	portal_sort(f->portal, f->pre->region);
 	flow_portal_show(f);
 	*idx = 0;
+	*only = false;
 	if (f->o->authgroup != NULL) {
+		*only = true;
 		if (portal_match(f->portal, f->o->authgroup, idx, &e) == -1)
 			return flow_fail(f, FLOW_EXIT_ERR, "%s", e.msg);
 		return 0;
 	}
 	if (f->o->passwd_on_stdin || f->portal->ngw == 1)
 		return 0;
-	return flow_ask_gateway(f, idx);
-}
-
-/* The chosen gateway becomes f->t: new address, new TLS connection. */
-static int
-flow_to_gateway(struct flow *f, const struct portal_gw *g)
-{
-	char url[PORTAL_NAME_MAX + 16];
-	struct gw_target t;
-	struct gp_err e;
-
-	snprintf(url, sizeof(url), "https://%s/gateway", g->name);
-	if (resolve_url_parse(url, &t, &e) == -1)
-		return flow_fail(f, FLOW_EXIT_ERR, "portal: gateway %s: %s",
-		    g->desc, e.msg);
-	log_info("gateway %s chosen: %s", g->desc, g->name);
-	f->t = t;
-	return flow_connect(f);
+	return flow_ask_gateway(f, idx, only);
 }
 
 /*
- * §4.4: the portal's form again at the gateway, else its own login. No
- * retry after a SAML or 2FA portal form without a portal cookie, as
- * OpenConnect: the saved first password would only draw a challenge.
+ * No blind retry after a SAML or 2FA portal form without a portal
+ * cookie, as OpenConnect: the saved first password would only draw a
+ * challenge. Otherwise the password stays, in secret memory, until the
+ * failover is done with the gateways (flow_gateways frees it).
  */
-static int
-flow_blind_retry(struct flow *f, bool had_alt)
+char *
+flow_take_passwd(struct flow *f, bool had_alt)
 {
 	const struct portal_policy *p = f->portal;
+	char *pw = f->saved_passwd;
 
+	f->saved_passwd = NULL;
 	if (p->userauthcookie[0] == '\0' && p->prelogon_cookie[0] == '\0' &&
 	    (had_alt || f->challenged)) {
 		if (f->challenged)
 			log_info("portal login had a challenge and gave no "
 			    "cookie: the gateway's own login");
 		secret_wipe(f->passwd, CREDS_MAX);
-		flow_portal_free_passwd(f);
-		return flow_gateway_login(f);
+		if (pw != NULL)
+			secret_free(pw, CREDS_MAX);
+		return NULL;
 	}
-	if (f->saved_passwd == NULL)
+	return pw;
+}
+
+/* §4.4: the portal's form again at the gateway, else its own login. */
+int
+flow_blind_retry(struct flow *f, const char *pw, bool had_alt)
+{
+	if (pw == NULL)
 		return flow_gateway_login(f);
-	memcpy(f->passwd, f->saved_passwd, CREDS_MAX);
-	/* Needed no more: the portal's password leaves memory now. */
-	secret_free(f->saved_passwd, CREDS_MAX);
-	f->saved_passwd = NULL;
+	memcpy(f->passwd, pw, CREDS_MAX);
 	if (had_alt)
 		secret_wipe(f->passwd, CREDS_MAX);	/* SAML: used up */
 	if (flow_do_login_at(f, "login", "/ssl-vpn/login.esp", NULL) == 0)
@@ -245,7 +240,6 @@ flow_portal_login(struct flow *f)
 {
 	struct http_resp r;
 	struct gp_err e;
-	size_t idx;
 	bool had_alt = f->t.alt_field[0] != '\0';
 	int rc;
 
@@ -265,8 +259,6 @@ flow_portal_login(struct flow *f)
 	flow_hip_interval(f);
 	log_info("portal %s: %zu gateway(s), version %s",
 	    f->portal->portal_name, f->portal->ngw, f->app_version);
-	if (flow_choose(f, &idx) == -1 ||
-	    flow_to_gateway(f, &f->portal->gw[idx]) == -1)
-		return -1;
-	return flow_blind_retry(f, had_alt);
+	portal_sort(f->portal, f->pre->region);
+	return flow_gateways(f, had_alt);
 }

@@ -47,6 +47,7 @@ enum {
 /* Portal, SAML and identity options (flow_portal.c, cookie_io.c). */
 enum {
 	OPT_AUTHGROUP = 512,
+	OPT_NO_GATEWAY_PROBE,
 	OPT_USERGROUP,
 	OPT_USERAGENT,
 	OPT_CLIENT_VERSION,
@@ -58,6 +59,7 @@ enum {
 
 static const struct option gp_auth_opts[] = {
 	{ "authgroup", required_argument, NULL, OPT_AUTHGROUP },
+	{ "no-gateway-probe", no_argument, NULL, OPT_NO_GATEWAY_PROBE },
 	{ "usergroup", required_argument, NULL, OPT_USERGROUP },
 	{ "useragent", required_argument, NULL, OPT_USERAGENT },
 	{ "client-version", required_argument, NULL, OPT_CLIENT_VERSION },
@@ -99,7 +101,9 @@ usage(int status)
 "      --authenticate      log in, print COOKIE=... lines and exit\n"
 "      --authgroup LABEL   the portal's gateway with this description (or\n"
 "                          a unique prefix); default: asked, or the first\n"
-"                          by region priority\n"
+"                          by region priority (the fastest to answer\n"
+"                          among equals), then the next on failure\n"
+"      --no-gateway-probe  keep the portal's order among equals\n"
 "      --usergroup PATH    URL path: portal, gateway, or IFACE:FIELD for a\n"
 "                          SAML cookie (e.g. gateway:prelogin-cookie)\n"
 "      --cookie-on-stdin   read an `openconnect --authenticate` COOKIE from\n"
@@ -164,6 +168,9 @@ gp_auth_option_x2(struct gp_auth_args *a, int c)
 	switch (c) {
 	case OPT_AUTHGROUP:
 		a->flow.authgroup = optarg;
+		break;
+	case OPT_NO_GATEWAY_PROBE:
+		a->flow.no_gateway_probe = true;
 		break;
 	case OPT_USERGROUP:
 		a->flow.usergroup = optarg;

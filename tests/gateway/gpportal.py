@@ -61,11 +61,15 @@ def add_args(p):
                    "gateway prelogin before it) gets 512")
     g.add_argument("--login-error", metavar="TEXT",
                    help="answer every gateway login with this error")
+    g.add_argument("--login-status", type=int, metavar="N",
+                   help="answer every gateway login with HTTP status N "
+                   "and an HTML page, as a broken gateway does (e.g. "
+                   "500)")
 
 
 def modes(opts):
     return [m for m in ("portal_cookie", "portal_push", "saml",
-                        "login_error") if getattr(opts, m)]
+                        "login_error", "login_status") if getattr(opts, m)]
 
 
 class PortalX:
@@ -174,6 +178,10 @@ class PortalX:
         f = req.form
         if o.login_error:
             return reply_cls(200, error_xml(o.login_error))
+        if o.login_status:
+            return reply_cls(o.login_status, "<html><body><h1>Internal "
+                             "error</h1></body></html>\n",
+                             ctype="text/html; charset=UTF-8")
         if o.login_needs_jar and jar is None:
             return reply_cls(512, error_xml("Invalid username or password"),
                              passwd_ok=False, jar_ok=False)
