@@ -43,6 +43,8 @@ struct flow_opts {
 	bool		 cookie_on_stdin;	/* OpenConnect cookie: straight
 						 * to getconfig */
 	const char	*resolve;	/* --resolve HOST:IP, or NULL */
+	void		(*logged_in)(void);	/* once logged in, before
+						 * getconfig; or NULL */
 };
 
 struct flow;
