@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
@@ -762,6 +763,21 @@ net_allowed(void)
 	exit(0);
 }
 
+/* A name lookup through NSS (nsswitch.conf, /etc/hosts, gai.conf). */
+static bool
+lookup_works(void)
+{
+	struct addrinfo hints, *res = NULL;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_ADDRCONFIG;
+	if (getaddrinfo("localhost", "443", &hints, &res) != 0)
+		return false;
+	freeaddrinfo(res);
+	return true;
+}
+
 /* The files gp-auth still opens and maps during the login. */
 static void
 auth_allowed_files(void)
@@ -783,6 +799,8 @@ auth_allowed_files(void)
 	/* The query, as ASan makes it. */
 	if (personality(0xffffffff) == -1)
 		_exit(18);
+	if (!lookup_works())
+		_exit(19);
 }
 
 /* What gp-auth still does after its filter. */
@@ -849,6 +867,8 @@ session_allowed(void)
 		_exit(14);
 	if (personality(0xffffffff) == -1)
 		_exit(15);
+	if (!lookup_works())
+		_exit(16);
 	/* A normal exit: atexit, stdio, LeakSanitizer's clone and ptrace. */
 	exit(0);
 }
@@ -1092,13 +1112,13 @@ auth_tests(const struct sandbox_policy *auth)
 	expect_all_sigsys(auth, auth_forbidden, NELEM(auth_forbidden));
 	for (i = 0; i < NELEM(auth_refused); i++)
 		expect_exit0(auth, auth_refused[i].what, auth_refused[i].fn);
-	expect_exit0(auth, "files, unix/inet/netlink sockets, fork work",
+	expect_exit0(auth, "files, sockets, name lookups, fork work",
 	    auth_allowed);
 	auth_lazy_library(auth);
 	stage2 = &sandbox_filter_auth_session;
 	expect_all_sigsys(auth, session_forbidden, NELEM(session_forbidden));
-	expect_exit0(auth, "files, sockets, threads, exit work",
-	    session_allowed);
+	expect_exit0(auth, "files, sockets, threads, name lookups, exit "
+	    "work", session_allowed);
 	stage2 = NULL;
 	unlink(wfile);
 }
