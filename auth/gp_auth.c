@@ -353,7 +353,7 @@ main(int argc, char **argv)
 	gp_auth_hip_runner(&a);
 	gp_auth_clientcert(&a);
 	gp_auth_sandbox(&a);
-	a.flow.logged_in = policy_auth_session_enter;	/* SECURITY.md */
+	a.flow.logged_in = policy_auth_session_enter;	/* filter stage 2 */
 	if ((f = flow_new(&a.flow)) == NULL)
 		return FLOW_EXIT_ERR;
 	rc = flow_login(f);

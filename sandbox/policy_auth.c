@@ -229,6 +229,16 @@ static const int auth_fs_changes[] = {
 };
 
 /*
+ * The same for calls newer than the kernel headers we build with
+ * (Debian 12's are Linux 6.1): by name, as far as libseccomp knows
+ * them; a name it does not know is skipped, and shows up in auth.pfc the
+ * day it does.
+ */
+static const char *const auth_fs_changes_new[] = {
+	"fchmodat2", "setxattrat", "removexattrat", "file_setattr",
+};
+
+/*
  * open() and openat() flags that write, create or truncate a file, or
  * make an unnamed one. O_RDWR is not among them: creds.c opens /dev/tty
  * read-write at the first prompt, after the filter, so during the login
@@ -294,13 +304,30 @@ auth_memory_rules(scmp_filter_ctx ctx, struct gp_err *e)
 }
 
 static int
+auth_fs_rules(scmp_filter_ctx ctx, struct gp_err *e)
+{
+	size_t i;
+	int nr;
+
+	if (sandbox_rule_list(ctx, AUTH_KILL, auth_fs_changes,
+	    AUTH_NELEM(auth_fs_changes), e) == -1)
+		return -1;
+	for (i = 0; i < AUTH_NELEM(auth_fs_changes_new); i++) {
+		nr = seccomp_syscall_resolve_name(auth_fs_changes_new[i]);
+		if (nr != __NR_SCMP_ERROR && sandbox_rule_add(ctx, AUTH_KILL,
+		    nr, 0, NULL, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
 auth_open_rules(scmp_filter_ctx ctx, struct gp_err *e)
 {
 	struct scmp_arg_cmp a[1];
 	size_t i;
 
-	if (sandbox_rule_list(ctx, AUTH_KILL, auth_fs_changes,
-	    AUTH_NELEM(auth_fs_changes), e) == -1)
+	if (auth_fs_rules(ctx, e) == -1)
 		return -1;
 	for (i = 0; i < AUTH_NELEM(auth_open_flags); i++) {
 		a[0] = SCMP_A1(SCMP_CMP_MASKED_EQ, auth_open_flags[i],
