@@ -41,9 +41,9 @@
 #define AUTH_LO32	0xffffffffULL
 
 /*
- * Running programs. There is no HIP script option yet; when one comes,
- * seccomp cannot tell one program from another, so it must run from a
- * helper forked before the filter, not by lifting this rule.
+ * Running programs. Seccomp cannot tell one program from another, so the
+ * HIP script (--csd-wrapper) runs from a helper forked before the filter
+ * (auth/hiprun.c), not by lifting this rule.
  */
 static const int auth_exec[] = {
 	SCMP_SYS(execve),
