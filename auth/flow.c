@@ -742,6 +742,8 @@ flow_login(struct flow *f)
 {
 	if (flow_connect(f) == -1 || flow_login_any(f) == -1)
 		return f->status;
+	if (f->o->logged_in != NULL)
+		f->o->logged_in();	/* gp-auth: the session filter */
 	if (f->o->authenticate)
 		return FLOW_EXIT_OK;
 	if (flow_getconfig(f) == -1)

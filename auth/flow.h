@@ -46,6 +46,8 @@ struct flow_opts {
 						 * to getconfig */
 	const char	*resolve;	/* --resolve HOST:IP, or NULL */
 	bool		 no_gateway_probe;	/* portal order among equals */
+	void		(*logged_in)(void);	/* once logged in, before
+						 * getconfig; or NULL */
 };
 
 struct flow;

@@ -401,6 +401,7 @@ main(int argc, char **argv)
 	gp_auth_clientcert(&a);
 	gp_auth_sandbox(&a);
 	gp_auth_tunnel_socket(&a);
+	a.flow.logged_in = policy_auth_session_enter;	/* filter stage 2 */
 	if ((f = flow_new(&a.flow)) == NULL)
 		return FLOW_EXIT_ERR;
 	rc = flow_login(f);

@@ -2,23 +2,28 @@
  * The seccomp policy of gp-auth, which runs as the user and parses what
  * hostile servers send: a denylist (default allow) of the primitives an
  * exploit would reach for next. A reviewed table; any change shows in
- * tests/data/sandbox/auth.pfc.
+ * tests/data/sandbox/auth.pfc. Once the login is done, the session stage
+ * (policy_auth_session.c) is stacked on top of it.
  *
  * Why a denylist and not an allowlist like [net]: gp-auth keeps making
  * new connections for the whole session (portal to gateway, rekey,
- * logout), so it keeps needing glibc's resolver and NSS modules, OpenSSL's
- * lazily opened CA store and configuration, and libxml2's iconv modules;
- * the exact calls differ between distributions and library versions, and
- * a missed one would kill a login in the field. gp-auth holds no
- * privilege (that is what the user's own account gives anyway), so what
- * matters is that code run by an exploit cannot run programs, inspect
- * other processes, reach new kernel attack surface or make new code.
+ * logout), so it keeps needing glibc's resolver and NSS, OpenSSL's
+ * lazily opened CA store and configuration, and libxml2; the exact calls
+ * differ between distributions and library versions, and a missed one
+ * would kill a login in the field. gp-auth holds no privilege (that is
+ * what the user's own account gives anyway), so what matters is that
+ * code run by an exploit cannot run programs, inspect other processes,
+ * reach new kernel attack surface, change files or make new code.
  */
+#define _GNU_SOURCE	/* O_TMPFILE, SHM_EXEC */
+
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/netlink.h>
 #include <linux/sched.h>
 #include <stddef.h>
@@ -36,9 +41,9 @@
 #define AUTH_LO32	0xffffffffULL
 
 /*
- * Running programs. There is no HIP script option yet; when one comes,
- * seccomp cannot tell one program from another, so it must run from a
- * helper forked before the filter, not by lifting this rule.
+ * Running programs. Seccomp cannot tell one program from another, so the
+ * HIP script (--csd-wrapper) runs from a helper forked before the filter
+ * (auth/hiprun.c), not by lifting this rule.
  */
 static const int auth_exec[] = {
 	SCMP_SYS(execve),
@@ -169,21 +174,177 @@ auth_socket_rules(scmp_filter_ctx ctx, struct gp_err *e)
 	    e);
 }
 
-/* No new code: W^X for existing memory, no anonymous executable maps.
- * File-backed PROT_EXEC maps stay: glibc loads NSS and iconv modules. */
+/*
+ * New code (STYLE.md 7), besides mmap and mprotect (auth_memory_rules):
+ * an anonymous file to write and then map, secret memory, and a shared
+ * mapping moved over other pages of its file.
+ */
+static const int auth_newcode[] = {
+	SCMP_SYS(memfd_create),
+	SCMP_SYS(memfd_secret),
+	SCMP_SYS(remap_file_pages),
+};
+
+/*
+ * Changing files: nothing in gp-auth writes to disk after the filter, so
+ * an exploit may not either (plant a script in the user's start-up files,
+ * or bytes to map). Opening for writing is in auth_open_rules().
+ */
+static const int auth_fs_changes[] = {
+	SCMP_SYS(creat),
+	SCMP_SYS(rename),
+	SCMP_SYS(renameat),
+	SCMP_SYS(renameat2),
+	SCMP_SYS(link),
+	SCMP_SYS(linkat),
+	SCMP_SYS(symlink),
+	SCMP_SYS(symlinkat),
+	SCMP_SYS(unlink),
+	SCMP_SYS(unlinkat),
+	SCMP_SYS(rmdir),
+	SCMP_SYS(mkdir),
+	SCMP_SYS(mkdirat),
+	SCMP_SYS(mknod),
+	SCMP_SYS(mknodat),
+	SCMP_SYS(chmod),
+	SCMP_SYS(fchmod),
+	SCMP_SYS(fchmodat),
+	SCMP_SYS(chown),
+	SCMP_SYS(fchown),
+	SCMP_SYS(lchown),
+	SCMP_SYS(fchownat),
+	SCMP_SYS(utime),
+	SCMP_SYS(utimes),
+	SCMP_SYS(futimesat),
+	SCMP_SYS(utimensat),
+	SCMP_SYS(truncate),
+	SCMP_SYS(ftruncate),
+	SCMP_SYS(fallocate),
+	SCMP_SYS(setxattr),
+	SCMP_SYS(lsetxattr),
+	SCMP_SYS(fsetxattr),
+	SCMP_SYS(removexattr),
+	SCMP_SYS(lremovexattr),
+	SCMP_SYS(fremovexattr),
+};
+
+/*
+ * The same for calls newer than the kernel headers we build with
+ * (Debian 12's are Linux 6.1): by name, as far as libseccomp knows
+ * them; a name it does not know is skipped, and shows up in auth.pfc the
+ * day it does.
+ */
+static const char *const auth_fs_changes_new[] = {
+	"fchmodat2", "setxattrat", "removexattrat", "file_setattr",
+};
+
+/*
+ * open() and openat() flags that write, create or truncate a file, or
+ * make an unnamed one. O_RDWR is not among them: creds.c opens /dev/tty
+ * read-write at the first prompt, after the filter, so during the login
+ * an O_RDWR open (of /proc/self/mem too) still works; the session stage
+ * denies it. A bit test on the low word: the kernel reads flags as int.
+ */
+static const unsigned long auth_open_flags[] = {
+	O_WRONLY, O_CREAT, O_TRUNC, O_TMPFILE & ~O_DIRECTORY,
+};
+
+/* An executable mapping is refused, and so is READ_IMPLIES_EXEC. */
+static int
+auth_exec_map_rules(scmp_filter_ctx ctx, struct gp_err *e)
+{
+	struct scmp_arg_cmp a[2];
+
+	/* Anonymous memory made executable: only an exploit does that. */
+	a[0] = SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC);
+	a[1] = SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, MAP_ANONYMOUS);
+	if (sandbox_rule_add(ctx, AUTH_KILL, SCMP_SYS(mmap), 2, a, e) == -1)
+		return -1;
+	/*
+	 * A file mapped executable: a library that glibc loads lazily (an
+	 * NSS module other than files and dns, an iconv module for libxml2)
+	 * gets EPERM, as on a noexec mount, and dlopen() fails cleanly;
+	 * any other file could hold bytes an exploit wrote.
+	 */
+	a[1] = SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, 0);
+	if (sandbox_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(mmap), 2,
+	    a, e) == -1)
+		return -1;
+	/* SysV shared memory attached executable (and writable elsewhere). */
+	a[0] = SCMP_A2(SCMP_CMP_MASKED_EQ, SHM_EXEC, SHM_EXEC);
+	if (sandbox_rule_add(ctx, AUTH_KILL, SCMP_SYS(shmat), 1, a, e) == -1)
+		return -1;
+	/* personality(): the query 0xffffffff only. READ_IMPLIES_EXEC would
+	 * make every readable mapping executable; the other flags change
+	 * nothing gp-auth wants. 64-bit compares: upper bits also kill. */
+	a[0] = SCMP_A0(SCMP_CMP_LT, AUTH_LO32);
+	if (sandbox_rule_add(ctx, AUTH_KILL, SCMP_SYS(personality), 1, a,
+	    e) == -1)
+		return -1;
+	a[0] = SCMP_A0(SCMP_CMP_GT, AUTH_LO32);
+	return sandbox_rule_add(ctx, AUTH_KILL, SCMP_SYS(personality), 1, a,
+	    e);
+}
+
+/* No new code: W^X for existing memory, nothing mapped executable. */
 static int
 auth_memory_rules(scmp_filter_ctx ctx, struct gp_err *e)
 {
-	struct scmp_arg_cmp a[2];
+	struct scmp_arg_cmp a[1];
 
 	a[0] = SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC);
 	if (sandbox_rule_add(ctx, AUTH_KILL, SCMP_SYS(mprotect), 1, a,
 	    e) == -1 ||
 	    sandbox_rule_add(ctx, AUTH_KILL, SCMP_SYS(pkey_mprotect), 1, a,
-	    e) == -1)
+	    e) == -1 ||
+	    auth_exec_map_rules(ctx, e) == -1)
 		return -1;
-	a[1] = SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, MAP_ANONYMOUS);
-	return sandbox_rule_add(ctx, AUTH_KILL, SCMP_SYS(mmap), 2, a, e);
+	return sandbox_rule_list(ctx, AUTH_KILL, auth_newcode,
+	    AUTH_NELEM(auth_newcode), e);
+}
+
+static int
+auth_fs_rules(scmp_filter_ctx ctx, struct gp_err *e)
+{
+	size_t i;
+	int nr;
+
+	if (sandbox_rule_list(ctx, AUTH_KILL, auth_fs_changes,
+	    AUTH_NELEM(auth_fs_changes), e) == -1)
+		return -1;
+	for (i = 0; i < AUTH_NELEM(auth_fs_changes_new); i++) {
+		nr = seccomp_syscall_resolve_name(auth_fs_changes_new[i]);
+		if (nr != __NR_SCMP_ERROR && sandbox_rule_add(ctx, AUTH_KILL,
+		    nr, 0, NULL, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+auth_open_rules(scmp_filter_ctx ctx, struct gp_err *e)
+{
+	struct scmp_arg_cmp a[1];
+	size_t i;
+
+	if (auth_fs_rules(ctx, e) == -1)
+		return -1;
+	for (i = 0; i < AUTH_NELEM(auth_open_flags); i++) {
+		a[0] = SCMP_A1(SCMP_CMP_MASKED_EQ, auth_open_flags[i],
+		    auth_open_flags[i]);
+		if (sandbox_rule_add(ctx, AUTH_KILL, SCMP_SYS(open), 1, a,
+		    e) == -1)
+			return -1;
+		a[0] = SCMP_A2(SCMP_CMP_MASKED_EQ, auth_open_flags[i],
+		    auth_open_flags[i]);
+		if (sandbox_rule_add(ctx, AUTH_KILL, SCMP_SYS(openat), 1, a,
+		    e) == -1)
+			return -1;
+	}
+	/* openat2() keeps its flags in memory, out of the filter's sight:
+	 * ENOSYS, so that a library falls back to openat(). */
+	return sandbox_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
+	    SCMP_SYS(openat2), 0, NULL, e);
 }
 
 static int
@@ -220,7 +381,8 @@ policy_auth_rules(scmp_filter_ctx ctx, struct gp_err *e)
 	if (sandbox_rule_list(ctx, AUTH_KILL, auth_exec,
 	    AUTH_NELEM(auth_exec), e) == -1 ||
 	    policy_auth_common_rules(ctx, e) == -1 ||
-	    auth_memory_rules(ctx, e) == -1)
+	    auth_memory_rules(ctx, e) == -1 ||
+	    auth_open_rules(ctx, e) == -1)
 		return -1;
 	return 0;
 }

@@ -28,8 +28,10 @@
 #include "ipc/log.h"
 #include "sandbox/sandbox.h"
 
-/* Set while a filter is built for a sanitizer build (see the exempt). */
-static bool sandbox_building_san;
+/* The filter being built for a sanitizer build (see the exempt). */
+static const struct sandbox_filter *sandbox_building_san;
+/* sandbox_enter() has loaded a filter: sandbox_tighten() may stack. */
+static bool sandbox_entered;
 
 struct sandbox_ids {
 	uid_t	uid;
@@ -43,8 +45,8 @@ sandbox_rule_add(scmp_filter_ctx ctx, uint32_t action, int nr,
 	char *name;
 	int r;
 
-	if (sandbox_building_san && action != SCMP_ACT_ALLOW &&
-	    policy_sanitizer_exempt(nr))
+	if (sandbox_building_san != NULL && action != SCMP_ACT_ALLOW &&
+	    policy_sanitizer_exempt(sandbox_building_san, nr))
 		return 0;
 	r = seccomp_rule_add_array(ctx, action, nr, argc, args);
 	if (r == 0)
@@ -86,12 +88,12 @@ sandbox_filter_new(const struct sandbox_filter *f, bool sanitizer,
 		err_set(e, "seccomp attributes: %s", strerror(-r));
 		goto fail;
 	}
-	sandbox_building_san = sanitizer;
+	sandbox_building_san = sanitizer ? f : NULL;
 	r = f->add_rules(ctx, e);
 	/* A default-allow filter has nothing to add for the sanitizer. */
 	if (r == 0 && sanitizer && f->default_action != SCMP_ACT_ALLOW)
 		r = policy_sanitizer_rules(ctx, e);
-	sandbox_building_san = false;
+	sandbox_building_san = NULL;
 	if (r == 0)
 		return ctx;
 fail:
@@ -288,8 +290,9 @@ sandbox_verify_ids(const struct sandbox_policy *p,
 	}
 }
 
+/* Build and load f; with tsync, in every thread of the process. */
 static void
-sandbox_load(const struct sandbox_policy *p)
+sandbox_load(const struct sandbox_filter *f, bool tsync)
 {
 	struct gp_err e = { "" };
 	scmp_filter_ctx ctx;
@@ -299,13 +302,14 @@ sandbox_load(const struct sandbox_policy *p)
 #ifdef GPVPN_SANITIZER
 	san = true;
 #endif
-	if ((ctx = sandbox_filter_new(p->filter, san, &e)) == NULL)
-		fatalx("sandbox %s: %s", p->filter->role, e.msg);
-	r = seccomp_load(ctx);
+	if ((ctx = sandbox_filter_new(f, san, &e)) == NULL)
+		fatalx("sandbox %s: %s", f->role, e.msg);
+	r = tsync ? seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1) : 0;
+	if (r == 0)
+		r = seccomp_load(ctx);
 	seccomp_release(ctx);
 	if (r != 0)
-		fatalx("sandbox %s: seccomp_load: %s", p->filter->role,
-		    strerror(-r));
+		fatalx("sandbox %s: seccomp_load: %s", f->role, strerror(-r));
 }
 
 /* The user change clears the parent-death signal: set it after, and
@@ -353,7 +357,8 @@ sandbox_enter(const struct sandbox_policy *p)
 	sandbox_rlimits(p);
 	sandbox_verify_ids(p, &ids, bounding);
 	uid = (long)getuid();
-	sandbox_load(p);
+	sandbox_load(p->filter, false);
+	sandbox_entered = true;
 	/* After the filter, with the two prctl() reads it allows. */
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
 		fatalx("sandbox: NO_NEW_PRIVS is not set");
@@ -362,4 +367,18 @@ sandbox_enter(const struct sandbox_policy *p)
 	log_debug("sandbox %s: entered as uid %ld, %s", p->filter->role,
 	    uid, p->keep_caps == NULL ? "no capabilities" :
 	    "capabilities kept");
+}
+
+void
+sandbox_tighten(const struct sandbox_filter *f)
+{
+	if (!sandbox_entered) {
+		log_debug("sandbox %s: no sandbox to tighten", f->role);
+		return;
+	}
+	/* Threads (a resolver of libcurl's) may run: TSYNC covers them. */
+	sandbox_load(f, true);
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 2)
+		fatalx("sandbox %s: not in seccomp filter mode", f->role);
+	log_debug("sandbox %s: stacked", f->role);
 }

@@ -50,6 +50,9 @@ struct sandbox_policy {
 extern const struct sandbox_filter sandbox_filter_net;
 /* gp-auth: denylist of escape primitives, default allow (policy_auth.c). */
 extern const struct sandbox_filter sandbox_filter_auth;
+/* gp-auth after the login: stacked on the one above, for what is left
+ * (policy_auth_session.c). */
+extern const struct sandbox_filter sandbox_filter_auth_session;
 /* gp-tunnel [priv]: gp-auth's denylist less exec and W^X, since it runs
  * vpnc-script and whatever that runs (policy_priv.c). */
 extern const struct sandbox_filter sandbox_filter_priv;
@@ -61,6 +64,15 @@ extern const struct sandbox_filter sandbox_filter_priv;
  * load the filter, then verify. fatal() on any failure.
  */
 void	sandbox_enter(const struct sandbox_policy *p);
+
+/*
+ * Stack the filter f on the one sandbox_enter() loaded, in every thread
+ * (seccomp filters only add up: a call passes if each one allows it), for
+ * a process that needs less from some point on: gp-auth once logged in.
+ * Does nothing in a process that never entered a sandbox (gp-auth
+ * --tunnel, the unit tests). fatal() on failure.
+ */
+void	sandbox_tighten(const struct sandbox_filter *f);
 
 /*
  * The filter of a policy, not loaded: with the sanitizer's extra calls
@@ -77,13 +89,16 @@ int	sandbox_rule_add(scmp_filter_ctx ctx, uint32_t action, int nr,
 	    unsigned argc, const struct scmp_arg_cmp *args, struct gp_err *e);
 
 /* The sanitizer runtime's own calls (policy_sanitizer.c): allowed by an
- * allowlist policy; a denylist policy does not deny an exempt call. */
+ * allowlist policy; the denylist f does not deny a call exempt for it. */
 int	policy_sanitizer_rules(scmp_filter_ctx ctx, struct gp_err *e);
-bool	policy_sanitizer_exempt(int nr);
-/* The policy tables (policy_net.c, policy_auth.c, policy_priv.c). */
+bool	policy_sanitizer_exempt(const struct sandbox_filter *f, int nr);
+/* The policy tables (policy_net.c, policy_auth*.c, policy_priv.c). */
 int	policy_net_rules(scmp_filter_ctx ctx, struct gp_err *e);
 int	policy_auth_rules(scmp_filter_ctx ctx, struct gp_err *e);
 int	policy_auth_common_rules(scmp_filter_ctx ctx, struct gp_err *e);
+int	policy_auth_session_rules(scmp_filter_ctx ctx, struct gp_err *e);
+/* gp-auth once logged in: sandbox_tighten() with the session stage. */
+void	policy_auth_session_enter(void);
 int	policy_priv_rules(scmp_filter_ctx ctx, struct gp_err *e);
 
 #endif

@@ -139,6 +139,12 @@ auth_policy_matches_golden(void)
 }
 
 static void
+auth_session_policy_matches_golden(void)
+{
+	check_golden(&sandbox_filter_auth_session);
+}
+
+static void
 priv_policy_matches_golden(void)
 {
 	check_golden(&sandbox_filter_priv);
@@ -354,6 +360,7 @@ main(void)
 	as_root = geteuid() == 0;
 	T_RUN(net_policy_matches_golden);
 	T_RUN(auth_policy_matches_golden);
+	T_RUN(auth_session_policy_matches_golden);
 	T_RUN(priv_policy_matches_golden);
 	T_RUN(sanitizer_list_matches_golden);
 	if (status_fetch(&net) == -1) {
