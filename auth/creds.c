@@ -21,6 +21,7 @@ static int creds_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP };
 /* Shared with the signal handler: the terminal to restore, if any. */
 static volatile sig_atomic_t creds_echo_off;
 static int creds_tty = -1;
+static int creds_tty_errno;	/* creds_preopen() found no terminal */
 static struct termios creds_saved;
 static struct sigaction creds_oldact[CREDS_NSIG];
 
@@ -157,11 +158,24 @@ creds_open_tty(struct gp_err *e)
 {
 	if (creds_tty != -1)
 		return 0;
-	creds_tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	/* Under the filter a read-write open kills: no second try. */
+	if (creds_tty_errno == 0)
+		creds_tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (creds_tty == -1)
 		return err_set(e, "no terminal to prompt on (/dev/tty: %s)",
-		    strerror(errno));
+		    strerror(creds_tty_errno != 0 ? creds_tty_errno : errno));
 	return 0;
+}
+
+int
+creds_preopen(void)
+{
+	if (creds_tty == -1 && creds_tty_errno == 0) {
+		creds_tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (creds_tty == -1)
+			creds_tty_errno = errno != 0 ? errno : ENXIO;
+	}
+	return creds_tty;
 }
 
 void

@@ -24,6 +24,12 @@ int	creds_read(const char *prompt, bool secret, bool from_stdin,
 /* Close the terminal opened by a prompt (before the sandbox closes it
  * behind creds.c's back); the next prompt opens it again. */
 void	creds_close(void);
+/*
+ * Open the terminal for every later prompt now, before gp-auth's filter,
+ * which refuses read-write opens. The descriptor, or -1 when there is no
+ * terminal: later prompts then fail with the reason, without a new open.
+ */
+int	creds_preopen(void);
 /* Show a server message on the terminal, control characters replaced. */
 void	creds_show(const char *msg);
 /* Copy s into out with control characters (but newline) as '?'. */

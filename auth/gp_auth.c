@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include "auth/clientcert.h"
+#include "auth/creds.h"
 #include "auth/flow.h"
 #include "auth/hip.h"
 #include "auth/pin.h"
@@ -321,14 +322,20 @@ gp_auth_sandbox(const struct gp_auth_args *a)
 {
 	struct sandbox_policy p = {
 		.filter = &sandbox_filter_auth,
-		.keep_fds = { STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO,
-		    a->hip_fd, -1 },
+		.keep_fds = { STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, -1 },
 	};
+	int n = 3;
 
 	if (a->tunnel != NULL) {
 		log_debug("--tunnel: gp-auth runs without its seccomp filter");
 		return;
 	}
+	if (a->hip_fd != -1)
+		p.keep_fds[n++] = a->hip_fd;
+	/* The filter refuses read-write opens: the terminal first. */
+	if ((p.keep_fds[n] = creds_preopen()) != -1)
+		n++;
+	p.keep_fds[n] = -1;
 	sandbox_enter(&p);
 }
 

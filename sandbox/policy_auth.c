@@ -240,13 +240,13 @@ static const char *const auth_fs_changes_new[] = {
 
 /*
  * open() and openat() flags that write, create or truncate a file, or
- * make an unnamed one. O_RDWR is not among them: creds.c opens /dev/tty
- * read-write at the first prompt, after the filter, so during the login
- * an O_RDWR open (of /proc/self/mem too) still works; the session stage
- * denies it. A bit test on the low word: the kernel reads flags as int.
+ * make an unnamed one. O_RDWR too, which is how an exploit would write
+ * into gp-auth's own code through /proc/self/mem: gp-auth opens the
+ * terminal for its prompts before the filter (creds_preopen()). A bit
+ * test on the low word: the kernel reads flags as int.
  */
 static const unsigned long auth_open_flags[] = {
-	O_WRONLY, O_CREAT, O_TRUNC, O_TMPFILE & ~O_DIRECTORY,
+	O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_TMPFILE & ~O_DIRECTORY,
 };
 
 /* An executable mapping is refused, and so is READ_IMPLIES_EXEC. */

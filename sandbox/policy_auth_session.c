@@ -5,14 +5,11 @@
  * connections. A reviewed table; changes show in
  * tests/data/sandbox/auth-session.pfc. Trusted input only.
  *
- * What it adds, because only the login needed it: opening a file
- * read-write (the terminal prompt; /proc/self/mem is the way an exploit
- * would write into gp-auth's own code), new processes (threads stay:
- * libcurl resolves names in one), and listening sockets.
+ * What it adds, because only the login needed it: new processes
+ * (threads stay: libcurl resolves names in one) and listening sockets.
  */
 #include <sys/socket.h>
 
-#include <fcntl.h>
 #include <linux/sched.h>
 
 #include "sandbox/sandbox.h"
@@ -27,28 +24,13 @@ static const int session_killed[] = {
 	SCMP_SYS(listen),
 };
 
-/* O_RDWR: a bit test on the low word, as the kernel reads an int. */
-static int
-session_open_rules(scmp_filter_ctx ctx, struct gp_err *e)
-{
-	struct scmp_arg_cmp a[1];
-
-	a[0] = SCMP_A1(SCMP_CMP_MASKED_EQ, O_RDWR, O_RDWR);
-	if (sandbox_rule_add(ctx, SESSION_KILL, SCMP_SYS(open), 1, a,
-	    e) == -1)
-		return -1;
-	a[0] = SCMP_A2(SCMP_CMP_MASKED_EQ, O_RDWR, O_RDWR);
-	return sandbox_rule_add(ctx, SESSION_KILL, SCMP_SYS(openat), 1, a, e);
-}
-
 int
 policy_auth_session_rules(scmp_filter_ctx ctx, struct gp_err *e)
 {
 	struct scmp_arg_cmp a[1];
 
 	if (sandbox_rule_list(ctx, SESSION_KILL, session_killed,
-	    SESSION_NELEM(session_killed), e) == -1 ||
-	    session_open_rules(ctx, e) == -1)
+	    SESSION_NELEM(session_killed), e) == -1)
 		return -1;
 	/* A clone() that is not a thread is a new process. */
 	a[0] = SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0);

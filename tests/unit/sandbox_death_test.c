@@ -461,10 +461,20 @@ do_memfd_secret(void)
 
 /* A file the user may write, mapped executable: EPERM, not death (a
  * lazily loaded library gets the same, and dlopen() fails cleanly). */
+/* A file holding code (written before the filter: under it no file
+ * can be opened for writing), mapped executable. */
 static void
 do_file_exec(void)
 {
-	map_and_run(open(wfile, O_RDWR | O_CLOEXEC));
+	int fd = open(wfile, O_RDONLY | O_CLOEXEC);
+	void *p;
+
+	if (fd == -1)
+		_exit(3);
+	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		_exit(errno == EPERM ? REFUSED : 5);
+	run_injected(p);
 }
 
 static void
@@ -785,10 +795,6 @@ auth_allowed_files(void)
 	void *p;
 	int fd;
 
-	/* creds.c opens /dev/tty read-write at the first prompt. */
-	if ((fd = open("/dev/null", O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
-		_exit(16);
-	close(fd);
 	/* Read-only maps: the iconv cache, nscd's databases. */
 	if ((fd = open(wfile, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    (p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0)) ==
@@ -1032,10 +1038,13 @@ static const struct forbidden auth_forbidden[] = {
 	{ "pkey_mprotect(PROT_EXEC)", do_pkey_mprotect_exec },
 	{ "open(/proc/self/mem, O_WRONLY) to write its code",
 	    do_proc_mem_wronly },
+	{ "open(/proc/self/mem, O_RDWR) to write its code",
+	    do_proc_mem_rdwr },
 	{ "process_vm_writev into its code", do_process_vm_writev },
 	{ "execveat", do_execveat },
 	/* Changing files. */
 	{ "open(O_WRONLY)", do_open_wronly },
+	{ "open(O_RDWR)", do_open_rdwr },
 	{ "open(O_CREAT)", do_open_creat },
 	{ "open(O_TRUNC)", do_open_trunc },
 	{ "unlink", do_unlink },
@@ -1047,16 +1056,13 @@ static const struct forbidden auth_forbidden[] = {
 
 /* Refused with an errno (exit REFUSED) where a library may ask. */
 static const struct forbidden auth_refused[] = {
-	{ "mmap(PROT_EXEC) of a file it wrote fails with EPERM",
+	{ "mmap(PROT_EXEC) of a file with code in it fails with EPERM",
 	    do_file_exec },
 	{ "openat2(O_WRONLY) fails with ENOSYS", do_openat2 },
 };
 
 /* After the login, with the session stage stacked. */
 static const struct forbidden session_forbidden[] = {
-	{ "open(/proc/self/mem, O_RDWR) to write its code",
-	    do_proc_mem_rdwr },
-	{ "open(O_RDWR)", do_open_rdwr },
 	{ "listen", do_listen },
 	{ "execve (the login filter still holds)", do_execve },
 	{ "fork (clone)", do_fork },
@@ -1108,6 +1114,9 @@ auth_tests(const struct sandbox_policy *auth)
 	snprintf(wfile, sizeof(wfile), "/tmp/gpvpn-death-XXXXXX");
 	if ((fd = mkstemp(wfile)) == -1)
 		fatal("mkstemp");
+	if (write(fd, inject_code, sizeof(inject_code)) !=
+	    (ssize_t)sizeof(inject_code))
+		fatal("write %s", wfile);
 	close(fd);
 	expect_all_sigsys(auth, auth_forbidden, NELEM(auth_forbidden));
 	for (i = 0; i < NELEM(auth_refused); i++)
