@@ -25,6 +25,7 @@
 #include "ipc/log.h"
 #include "ipc/secret.h"
 #include "sandbox/sandbox.h"
+#include "tunnel/caller.h"
 #include "tunnel/ctl.h"
 #include "tunnel/https.h"
 #include "tunnel/policy.h"
@@ -34,7 +35,7 @@
 #ifndef GPVPN_VERSION
 #define GPVPN_VERSION	"0.1.0"
 #endif
-#define DEFAULT_SCRIPT	"/usr/share/vpnc-scripts/vpnc-script"
+#define DEFAULT_SCRIPT	CALLER_DEFAULT_SCRIPT
 #define CTL_FD		STDIN_FILENO
 
 #define EXIT_OK			0
@@ -69,9 +70,8 @@ usage(int status)
 	    "      --no-esp          HTTPS tunnel only\n"
 	    "      --setuid USER     user of the packet process (default: "
 	    SANDBOX_NET_USER ")\n"
-	    "      --policy FILE     what frames may ask for (default: "
-	    POLICY_DEFAULT_PATH ",\n"
-	    "                        if it exists)\n"
+	    "      --policy FILE     more limits on what frames may ask for,\n"
+	    "                        on top of " POLICY_DEFAULT_PATH "\n"
 	    "      --dump            print the frames, secrets redacted\n"
 	    "  -v, --verbose         more logging (twice: trace)\n"
 	    "  -q, --quiet           errors only\n", DEFAULT_SCRIPT);
@@ -322,20 +322,25 @@ tunnel_main(const struct opts *o, struct gp_config *cfg,
 	return priv_main(&pv);
 }
 
-/* --policy FILE must exist; the default file may be absent. */
+/*
+ * Root's policy, then --policy FILE on top of it (both must allow each
+ * CONFIG); the options checked against root's policy when gp-tunnel runs
+ * for someone else (caller.c); the script path checked and resolved.
+ */
 static void
-policy_init(const struct opts *o, struct tunnel_policy *pol)
+policy_init(struct opts *o, struct tunnel_policy *pol)
 {
+	static struct tunnel_policy extra;
+	static struct caller_setup s;
+	struct caller_opts req = { o->script, o->user, o->ifname, o->policy };
 	struct gp_err e = { "" };
-	const char *path = o->policy != NULL ? o->policy :
-	    POLICY_DEFAULT_PATH;
 
-	if (policy_load(path, o->policy == NULL, pol, &e) == -1)
+	s.sys_path = POLICY_DEFAULT_PATH;
+	s.sys = pol;
+	s.extra = &extra;
+	if (caller_setup(caller_self(), &req, &s, &e) == -1)
 		fatalx("%s", e.msg);
-	if (pol->present)
-		log_info("policy %s: %u gateways, %u route prefixes, dns %s",
-		    path, pol->n_gateways, pol->n_routes,
-		    pol->dns ? "yes" : "no");
+	o->script = s.script;
 }
 
 static struct gp_config *
@@ -362,16 +367,13 @@ main(int argc, char **argv)
 	static struct opts o;	/* static: its strdup()s stay reachable */
 
 	secret_harden_process();
+	caller_init();
 	opts_parse(argc, argv, &o);
 	log_init("gp-tunnel", o.verbosity);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		fatal("signal(SIGPIPE)");
 	if (o.dump)
 		return run_dump();
-	if (o.script[0] != '/')
-		fatalx("-s: the script path must be absolute");
-	if (access(o.script, X_OK) == -1)
-		fatal("script %s", o.script);
 	policy_init(&o, &pol);
 	privsep_title_init(argc, argv);
 	cfg = first_config();
