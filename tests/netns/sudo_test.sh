@@ -10,9 +10,12 @@
 # is refused without a byte of it in the output; -i and --setuid are
 # refused; all four are accepted once root's policy lists them, and the
 # tunnel comes up. Real root: --policy only narrows the system policy;
-# any -s and -i still work. Real sudo with the documented rule: the evil
-# script refused, and a tunnel up with an allowed -i. Needs root; binaries
-# from $B; TAP; bounded to 150 s.
+# any -s and -i still work; the frame rules of gp-tunnel.conf(5) refuse a
+# DNS server outside dns-server, a search domain not in dns-suffix, a
+# port not in gateway-port, and a split-include 0.0.0.0/8 (the default
+# route to vpnc-script) without route 0.0.0.0/0. Real sudo with the
+# documented rule: the evil script refused, and a tunnel up with an
+# allowed -i. Needs root; binaries from $B; TAP; bounded to 150 s.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -108,7 +111,8 @@ refused() {
 	want=$3
 	shift 3
 	cp "$T/client-resolv.orig" "$T/client-resolv.conf"
-	gw_start
+	# shellcheck disable=SC2086
+	gw_start ${GW_ARGS:-}
 	tun_start "$r" "$as" "$@"
 	check "$r: gp-tunnel exits 1" \
 	    wait_until 50 0.1 grep -qx 1 "$T/tun-$r.rc"
@@ -190,7 +194,9 @@ make_script script-allowed
 cp -p "$SCRIPT" "$UP/gpvpn/rec.sh"
 ( umask 022; echo "dns-server 198.18.64.0/24" >"$UP/gpvpn/extra.conf" )
 syspol "allow-script /etc/gpvpn/rec.sh" "allow-interface $C_TUN" \
-    "allow-setuid daemon" "allow-policy /etc/gpvpn/extra.conf"
+    "allow-setuid daemon" "allow-policy /etc/gpvpn/extra.conf" \
+    "gateway-port 443" "esp-port 4501" "dns-server 198.18.64.53/32" \
+    "dns-suffix gpvpn.test"
 if live allowed env -i "$C_TUN" -s /etc/gpvpn/rec.sh --setuid daemon \
     --policy /etc/gpvpn/extra.conf; then
 	check "allowed: the listed script ran (connect)" \
@@ -226,6 +232,20 @@ if live root root -i "$C_TUN" -s "$SCRIPT"; then
 else
 	round_end
 fi
+
+# ---- the frame rules (gp-tunnel.conf(5)), as real root ------------------
+
+FROM='\(/etc/gpvpn/gp-tunnel.conf\)'
+syspol "dns-server 10.0.0.0/8"
+refused dns-server root "policy refuses the DNS server 198.18.64.53: outside every dns-server prefix $FROM"
+syspol "dns-suffix .gpvpn.test"
+refused dns-suffix root "policy refuses the search domain gpvpn.test: not a dns-suffix of the policy $FROM"
+syspol "gateway-port 8443"
+refused port root "policy refuses gateway port 443: not a gateway-port of the policy $FROM"
+syspol "route 0.0.0.0/8"
+GW_ARGS="--route 0.0.0.0/8"
+refused default root "policy refuses the default route \(split-include 0.0.0.0/8\) 0.0.0.0/0: outside every allowed route prefix $FROM"
+GW_ARGS=
 
 # ---- through real sudo, with the rule SECURITY.md gives ------------------
 
