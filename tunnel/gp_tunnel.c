@@ -2,7 +2,8 @@
  * gp-tunnel's main: options, the policy, the first CONFIG frame from
  * stdin checked against it, then acquire (TLS context, tun, channels)
  * and split into [priv] (priv.c) and [net] (net.c). Runs as root; the
- * frame stream on stdin is untrusted, the command line is trusted.
+ * frame stream on stdin is untrusted, the command line is trusted only
+ * from real root (caller.c checks it against root's policy otherwise).
  */
 #define _GNU_SOURCE	/* pipe2 */
 
