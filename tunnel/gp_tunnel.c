@@ -3,7 +3,8 @@
  * stdin checked against it, then acquire (TLS context, tun, channels)
  * and split into [priv] (priv.c) and [net] (net.c); with --listen, the
  * same for each peer of the service socket (listen.c). Runs as root; the
- * frame stream is untrusted, the command line is trusted.
+ * frame stream is untrusted, the command line is trusted only from root
+ * (caller.c checks a sudo user's against root's policy).
  */
 #define _GNU_SOURCE	/* pipe2 */
 
@@ -26,6 +27,7 @@
 #include "ipc/log.h"
 #include "ipc/secret.h"
 #include "sandbox/sandbox.h"
+#include "tunnel/caller.h"
 #include "tunnel/ctl.h"
 #include "tunnel/fsview.h"
 #include "tunnel/https.h"
@@ -37,7 +39,7 @@
 #ifndef GPVPN_VERSION
 #define GPVPN_VERSION	"0.1.0"
 #endif
-#define DEFAULT_SCRIPT	"/usr/share/vpnc-scripts/vpnc-script"
+#define DEFAULT_SCRIPT	CALLER_DEFAULT_SCRIPT
 #define CTL_FD		STDIN_FILENO
 
 #define EXIT_OK			0
@@ -74,8 +76,9 @@ usage(int status)
 	    "usage: gp-tunnel [-qv] [-i name] [-s script] [--no-esp]\n"
 	    "                 [--disable-ipv6] [--setuid user]\n"
 	    "                 [--policy file]\n"
-	    "       gp-tunnel --listen [-qv] [-i name] [-s script] [--no-esp]\n"
-	    "                 [--disable-ipv6] [--setuid user] [--policy file]\n"
+	    "       gp-tunnel --listen [-qv] [-i name] [-s script]\n"
+	    "                 [--no-esp] [--disable-ipv6] [--setuid user]\n"
+	    "                 [--policy file]\n"
 	    "       gp-tunnel --dump\n"
 	    "       gp-tunnel --version | -h\n"
 	    "Reads gp-auth's frame stream on stdin and runs the tunnel.\n"
@@ -87,9 +90,8 @@ usage(int status)
 	    "                        then does not go through the tunnel)\n"
 	    "      --setuid USER     user of the packet process (default: "
 	    SANDBOX_NET_USER ")\n"
-	    "      --policy FILE     what frames may ask for (default: "
-	    POLICY_DEFAULT_PATH ",\n"
-	    "                        if it exists)\n"
+	    "      --policy FILE     more limits on what frames may ask for,\n"
+	    "                        on top of " POLICY_DEFAULT_PATH "\n"
 	    "      --dump            print the frames, secrets redacted\n"
 	    "      --listen          serve the socket systemd passes, one\n"
 	    "                        session at a time (gp-tunnel.socket)\n"
@@ -362,20 +364,25 @@ tunnel_main(const struct opts *o, struct gp_config *cfg,
 	return priv_main(&pv);
 }
 
-/* --policy FILE must exist; the default file may be absent. */
+/*
+ * Root's policy, then --policy FILE on top of it (both must allow each
+ * CONFIG); the options checked against root's policy when gp-tunnel runs
+ * for someone else (caller.c); the script path checked and resolved.
+ */
 static void
-policy_init(const struct opts *o, struct tunnel_policy *pol)
+policy_init(struct opts *o, struct tunnel_policy *pol)
 {
+	static struct tunnel_policy extra;
+	static struct caller_setup s;
+	struct caller_opts req = { o->script, o->user, o->ifname, o->policy };
 	struct gp_err e = { "" };
-	const char *path = o->policy != NULL ? o->policy :
-	    POLICY_DEFAULT_PATH;
 
-	if (policy_load(path, o->policy == NULL, pol, &e) == -1)
+	s.sys_path = POLICY_DEFAULT_PATH;
+	s.sys = pol;
+	s.extra = &extra;
+	if (caller_setup(caller_self(), &req, &s, &e) == -1)
 		fatalx("%s", e.msg);
-	if (pol->present)
-		log_info("policy %s: %u gateways, %u route prefixes, dns %s",
-		    path, pol->n_gateways, pol->n_routes,
-		    pol->dns ? "yes" : "no");
+	o->script = s.script;
 }
 
 static struct gp_config *
@@ -414,11 +421,23 @@ static int
 service_session(void *arg, const struct tunnel_policy *pol,
     const struct policy_peer *peer)
 {
+	static struct tunnel_policy sys, extra;
 	struct opts *o = arg;
+	struct gp_err e = { "" };
 
+	(void)pol;	/* the listener's: who may connect */
 	o->service = true;
 	o->peer_uid = peer->uid;
-	return tunnel_session(o, pol);
+	caller_set_service((long long)peer->uid);
+	/* Options are the unit's, checked at start; the frames meet the
+	 * system policy and --policy on top, both read afresh. */
+	if (policy_load(POLICY_DEFAULT_PATH, true, &sys, &e) == -1 ||
+	    (o->policy != NULL &&
+	    policy_load(o->policy, false, &extra, &e) == -1))
+		fatalx("%s", e.msg);
+	if (o->policy != NULL)
+		sys.extra = &extra;
+	return tunnel_session(o, &sys);
 }
 
 static int
@@ -441,19 +460,16 @@ main(int argc, char **argv)
 	static struct opts o;	/* static: its strdup()s stay reachable */
 
 	secret_harden_process();
+	caller_init();
 	opts_parse(argc, argv, &o);
 	log_init("gp-tunnel", o.verbosity);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		fatal("signal(SIGPIPE)");
 	if (o.dump)
 		return run_dump();
-	if (o.script[0] != '/')
-		fatalx("-s: the script path must be absolute");
-	if (access(o.script, X_OK) == -1)
-		fatal("script %s", o.script);
+	policy_init(&o, &pol);
 	privsep_title_init(argc, argv);
 	if (o.listen)
 		return service_main(&o);
-	policy_init(&o, &pol);
 	return tunnel_session(&o, &pol);
 }

@@ -6,10 +6,16 @@
  *
  *   # comment
  *   gateway 198.18.0.1 [pin-sha256:BASE64]
+ *   gateway-port 443
+ *   esp-port 4501
  *   route 10.0.0.0/8
  *   dns no
  *   allow-user alice          (gp-tunnel --listen: who may connect)
  *   allow-group 1001
+ *   dns-server 10.0.0.0/24
+ *   dns-suffix corp.example  /  dns-suffix .corp.example
+ *   allow-script PATH  allow-setuid USER  allow-interface NAME
+ *   allow-policy FILE
  */
 #include <sys/stat.h>
 
@@ -17,13 +23,28 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "tunnel/policy.h"
+#include "tunnel/tun.h"
 
 #define POLICY_TOKENS_MAX	4
 #define POLICY_PIN_TAG		"pin-sha256:"
 #define POLICY_B64_PIN_CHARS	44	/* base64 of 32 bytes, one '=' */
+#define POLICY_USER_MAX		32	/* allow-setuid: a login name */
+
+static const struct {
+	enum policy_allow_kind	 kind;
+	const char		*keyword;
+} policy_allow_keywords[] = {
+	{ POLICY_ALLOW_SCRIPT, "allow-script" },
+	{ POLICY_ALLOW_SETUID, "allow-setuid" },
+	{ POLICY_ALLOW_INTERFACE, "allow-interface" },
+	{ POLICY_ALLOW_POLICY, "allow-policy" },
+};
+#define POLICY_ALLOW_KINDS \
+	(sizeof(policy_allow_keywords) / sizeof(policy_allow_keywords[0]))
 
 static const char policy_b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -273,7 +294,7 @@ policy_name_ok(const char *s)
 /* allow-user and allow-group: one name or numeric id per line; all
  * digits is an id, as chown reads it. */
 static int
-policy_allow(struct policy_principal *list, unsigned *n,
+policy_principal_add(struct policy_principal *list, unsigned *n,
     const struct policy_line *l, struct gp_err *e)
 {
 	struct policy_principal *a;
@@ -300,6 +321,157 @@ policy_allow(struct policy_principal *list, unsigned *n,
 	return 0;
 }
 
+/* "1".."65535", decimal, no sign or leading zero. */
+static int
+policy_port_parse(const char *s, uint16_t *port)
+{
+	char *end;
+	unsigned long v;
+
+	if (s[0] < '1' || s[0] > '9' || strlen(s) > 5)
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > 65535)
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* gateway-port PORT (the HTTPS tunnel) or esp-port PORT (ESP/UDP). */
+static int
+policy_port(const struct policy_line *l, unsigned *n, uint16_t *ports,
+    struct gp_err *e)
+{
+	if (l->n != 2)
+		return policy_bad(e, l, "expected one port number", l->tok[0]);
+	if (*n == POLICY_PORTS_MAX)
+		return policy_bad(e, l, "too many port lines", l->tok[1]);
+	if (policy_port_parse(l->tok[1], &ports[*n]) == -1)
+		return policy_bad(e, l, "not a port 1..65535", l->tok[1]);
+	(*n)++;
+	return 0;
+}
+
+static int
+policy_dns_server(struct tunnel_policy *p, const struct policy_line *l,
+    struct gp_err *e)
+{
+	if (l->n != 2)
+		return policy_bad(e, l, "expected \"dns-server "
+		    "ADDRESS/PREFIXLEN\"", l->tok[0]);
+	if (p->n_dns_servers == POLICY_DNS_SERVERS_MAX)
+		return policy_bad(e, l, "too many dns-server lines",
+		    l->tok[1]);
+	if (policy_prefix_parse(l->tok[1],
+	    &p->dns_servers[p->n_dns_servers]) == -1)
+		return policy_bad(e, l, "not a prefix ADDRESS/LEN without "
+		    "host bits", l->tok[1]);
+	p->n_dns_servers++;
+	return 0;
+}
+
+/* "name" or ".name": a host name as a frame's search domain must be. */
+static int
+policy_dns_suffix(struct tunnel_policy *p, const struct policy_line *l,
+    struct gp_err *e)
+{
+	const char *name;
+	struct cfg_addr a;
+
+	if (l->n != 2)
+		return policy_bad(e, l, "expected \"dns-suffix DOMAIN\"",
+		    l->tok[0]);
+	if (p->n_suffixes == POLICY_SUFFIXES_MAX)
+		return policy_bad(e, l, "too many dns-suffix lines",
+		    l->tok[1]);
+	name = l->tok[1] + (l->tok[1][0] == '.');
+	if (!config_hostname_ok(name) || config_addr_parse(name, &a) == 0)
+		return policy_bad(e, l, "not a domain name", l->tok[1]);
+	memcpy(p->suffixes[p->n_suffixes], l->tok[1],
+	    strlen(l->tok[1]) + 1);
+	p->n_suffixes++;
+	return 0;
+}
+
+/* A login name: [A-Za-z0-9._-], not starting with '-', not root. */
+static bool
+policy_user_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > POLICY_USER_MAX || s[0] == '-' ||
+	    strcmp(s, "root") == 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (strchr("abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", s[i]) == NULL)
+			return false;
+	return true;
+}
+
+static bool
+policy_allow_value_ok(enum policy_allow_kind k, const char *v)
+{
+	switch (k) {
+	case POLICY_ALLOW_SCRIPT:
+	case POLICY_ALLOW_POLICY:
+		return v[0] == '/';
+	case POLICY_ALLOW_SETUID:
+		return policy_user_ok(v);
+	case POLICY_ALLOW_INTERFACE:
+		return v[0] != '\0' && strlen(v) < IFNAMSIZ && tun_name_ok(v);
+	}
+	return false;
+}
+
+static const char *
+policy_allow_what(enum policy_allow_kind k)
+{
+	switch (k) {
+	case POLICY_ALLOW_SCRIPT:
+	case POLICY_ALLOW_POLICY:
+		return "expected an absolute path";
+	case POLICY_ALLOW_SETUID:
+		return "expected a user name other than root";
+	case POLICY_ALLOW_INTERFACE:
+		return "expected an interface name, 1..15 of A-Za-z0-9_.-";
+	}
+	return "unknown";
+}
+
+static int
+policy_allow(struct tunnel_policy *p, const struct policy_line *l,
+    enum policy_allow_kind k, struct gp_err *e)
+{
+	struct policy_allow *a;
+
+	if (l->n != 2)
+		return policy_bad(e, l, "expected one value", l->tok[0]);
+	if (p->n_allows == POLICY_ALLOWS_MAX)
+		return policy_bad(e, l, "too many allow- lines", l->tok[1]);
+	if (strlen(l->tok[1]) > POLICY_VALUE_MAX ||
+	    !policy_allow_value_ok(k, l->tok[1]))
+		return policy_bad(e, l, policy_allow_what(k), l->tok[1]);
+	a = &p->allows[p->n_allows++];
+	a->kind = (uint8_t)k;
+	memcpy(a->value, l->tok[1], strlen(l->tok[1]) + 1);
+	return 0;
+}
+
+static int
+policy_keyword_allow(struct tunnel_policy *p, const struct policy_line *l,
+    struct gp_err *e)
+{
+	size_t i;
+
+	for (i = 0; i < POLICY_ALLOW_KINDS; i++)
+		if (strcmp(l->tok[0], policy_allow_keywords[i].keyword) == 0)
+			return policy_allow(p, l, policy_allow_keywords[i].kind,
+			    e);
+	return policy_bad(e, l, "unknown keyword", l->tok[0]);
+}
+
 static int
 policy_line(struct tunnel_policy *p, struct policy_line *l, bool *dns_seen,
     struct gp_err *e)
@@ -315,11 +487,20 @@ policy_line(struct tunnel_policy *p, struct policy_line *l, bool *dns_seen,
 	if (strcmp(l->tok[0], "dns") == 0)
 		return policy_dns(p, l, dns_seen, e);
 	if (strcmp(l->tok[0], "allow-user") == 0)
-		return policy_allow(p->allow_users, &p->n_allow_users, l, e);
+		return policy_principal_add(p->allow_users,
+		    &p->n_allow_users, l, e);
 	if (strcmp(l->tok[0], "allow-group") == 0)
-		return policy_allow(p->allow_groups, &p->n_allow_groups, l,
-		    e);
-	return policy_bad(e, l, "unknown keyword", l->tok[0]);
+		return policy_principal_add(p->allow_groups,
+		    &p->n_allow_groups, l, e);
+	if (strcmp(l->tok[0], "gateway-port") == 0)
+		return policy_port(l, &p->n_gw_ports, p->gw_ports, e);
+	if (strcmp(l->tok[0], "esp-port") == 0)
+		return policy_port(l, &p->n_esp_ports, p->esp_ports, e);
+	if (strcmp(l->tok[0], "dns-server") == 0)
+		return policy_dns_server(p, l, e);
+	if (strcmp(l->tok[0], "dns-suffix") == 0)
+		return policy_dns_suffix(p, l, e);
+	return policy_keyword_allow(p, l, e);
 }
 
 int
@@ -368,16 +549,34 @@ policy_print_allow(FILE *fp, const char *kw,
 	}
 }
 
-void
-policy_print(FILE *fp, const struct tunnel_policy *p)
+static void
+policy_print_ports(FILE *fp, const char *kw, unsigned n,
+    const uint16_t *ports)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		fprintf(fp, "%s %u\n", kw, (unsigned)ports[i]);
+}
+
+static void
+policy_print_prefixes(FILE *fp, const char *kw, unsigned n,
+    const struct policy_prefix *r)
+{
+	char a[CFG_ADDR_STR_MAX];
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		fprintf(fp, "%s %s/%u\n", kw, config_addr_str(&r[i].addr, a),
+		    (unsigned)r[i].prefixlen);
+}
+
+static void
+policy_print_gateways(FILE *fp, const struct tunnel_policy *p)
 {
 	char a[CFG_ADDR_STR_MAX], pin[POLICY_B64_PIN_CHARS + 1];
 	unsigned i;
 
-	if (!p->present) {
-		fprintf(fp, "no policy\n");
-		return;
-	}
 	if (p->n_gateways == 0)
 		fprintf(fp, "gateway any\n");
 	for (i = 0; i < p->n_gateways; i++) {
@@ -390,17 +589,62 @@ policy_print(FILE *fp, const struct tunnel_policy *p)
 		}
 		fprintf(fp, "\n");
 	}
+}
+
+/* The classes added after the first golden files print only when a
+ * line is present, so those files still read the same. */
+void
+policy_print(FILE *fp, const struct tunnel_policy *p)
+{
+	unsigned i;
+
+	if (!p->present) {
+		fprintf(fp, "no policy\n");
+		return;
+	}
+	policy_print_gateways(fp, p);
+	policy_print_ports(fp, "gateway-port", p->n_gw_ports, p->gw_ports);
+	policy_print_ports(fp, "esp-port", p->n_esp_ports, p->esp_ports);
 	if (p->n_routes == 0)
 		fprintf(fp, "route any\n");
-	for (i = 0; i < p->n_routes; i++)
-		fprintf(fp, "route %s/%u\n",
-		    config_addr_str(&p->routes[i].addr, a),
-		    (unsigned)p->routes[i].prefixlen);
+	policy_print_prefixes(fp, "route", p->n_routes, p->routes);
 	fprintf(fp, "dns %s\n", p->dns ? "yes" : "no");
+	policy_print_prefixes(fp, "dns-server", p->n_dns_servers,
+	    p->dns_servers);
+	for (i = 0; i < p->n_suffixes; i++)
+		fprintf(fp, "dns-suffix %s\n", p->suffixes[i]);
+	for (i = 0; i < p->n_allows; i++)
+		fprintf(fp, "%s %s\n", policy_allow_keyword(
+		    (enum policy_allow_kind)p->allows[i].kind),
+		    p->allows[i].value);
 	policy_print_allow(fp, "allow-user", p->allow_users,
 	    p->n_allow_users);
 	policy_print_allow(fp, "allow-group", p->allow_groups,
 	    p->n_allow_groups);
+}
+
+const char *
+policy_allow_keyword(enum policy_allow_kind k)
+{
+	size_t i;
+
+	for (i = 0; i < POLICY_ALLOW_KINDS; i++)
+		if (policy_allow_keywords[i].kind == k)
+			return policy_allow_keywords[i].keyword;
+	return "allow-?";
+}
+
+bool
+policy_allows(const struct tunnel_policy *p, enum policy_allow_kind k,
+    const char *value)
+{
+	unsigned i;
+
+	for (i = 0; i < p->n_allows; i++)
+		if (p->allows[i].kind == k &&
+		    strcmp(p->allows[i].value, value) == 0)
+			return true;
+	return false;
 }
 
 /* Is addr/plen inside the prefix r? */
@@ -454,6 +698,30 @@ policy_check_default(const struct tunnel_policy *p,
 	    " routes)", &any, 0, e);
 }
 
+/* vpnc-script turns a split-include 0.0.0.0/N, whatever N, into the
+ * default route, and ::/0 too; ::/N counts the same, to be safe. */
+static int
+policy_check_route(const struct tunnel_policy *p, const struct cfg_route *r,
+    struct gp_err *e)
+{
+	static const uint8_t zero[16];
+	char a[CFG_ADDR_STR_MAX], what[96];
+	struct cfg_addr any;
+
+	if (r->exclude)
+		return policy_check_prefix(p, "the split-exclude route",
+		    &r->addr, r->prefixlen, e);
+	if (memcmp(r->addr.bytes, zero, r->addr.family == CFG_AF_INET ?
+	    4 : 16) != 0)
+		return policy_check_prefix(p, "the split-include route",
+		    &r->addr, r->prefixlen, e);
+	snprintf(what, sizeof(what), "the default route (split-include "
+	    "%s/%u)", config_addr_str(&r->addr, a), (unsigned)r->prefixlen);
+	memset(&any, 0, sizeof(any));
+	any.family = r->addr.family;
+	return policy_check_prefix(p, what, &any, 0, e);
+}
+
 static int
 policy_check_routes(const struct tunnel_policy *p, const struct gp_config *c,
     struct gp_err *e)
@@ -471,9 +739,7 @@ policy_check_routes(const struct tunnel_policy *p, const struct gp_config *c,
 	    policy_check_default(p, c, CFG_AF_INET6, e) == -1))
 		return -1;
 	for (i = 0; i < c->n_routes; i++)
-		if (policy_check_prefix(p, c->routes[i].exclude ?
-		    "the split-exclude route" : "the split-include route",
-		    &c->routes[i].addr, c->routes[i].prefixlen, e) == -1)
+		if (policy_check_route(p, &c->routes[i], e) == -1)
 			return -1;
 	return 0;
 }
@@ -507,19 +773,128 @@ policy_check_gateway(const struct tunnel_policy *p,
 	    "gateway", a);
 }
 
-int
-policy_check(const struct tunnel_policy *p, const struct gp_config *c,
+static bool
+policy_port_listed(unsigned n, const uint16_t *ports, uint16_t port)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (ports[i] == port)
+			return true;
+	return false;
+}
+
+static int
+policy_check_ports(const struct tunnel_policy *p, const struct gp_config *c,
     struct gp_err *e)
 {
-	if (!p->present)
-		return 0;
-	if (policy_check_gateway(p, c, e) == -1 ||
-	    policy_check_routes(p, c, e) == -1)
-		return -1;
+	if (p->n_gw_ports != 0 &&
+	    !policy_port_listed(p->n_gw_ports, p->gw_ports, c->gw_port))
+		return err_set(e, "policy refuses gateway port %u: not a "
+		    "gateway-port of the policy", (unsigned)c->gw_port);
+	if (c->esp.present && p->n_esp_ports != 0 &&
+	    !policy_port_listed(p->n_esp_ports, p->esp_ports,
+	    c->esp.udp_port))
+		return err_set(e, "policy refuses ESP port %u: not an "
+		    "esp-port of the policy", (unsigned)c->esp.udp_port);
+	return 0;
+}
+
+/* Name servers of either kind (DNS and WINS) inside a dns-server prefix. */
+static int
+policy_check_servers(const struct tunnel_policy *p, const char *what,
+    unsigned n, const struct cfg_addr *servers, struct gp_err *e)
+{
+	char a[CFG_ADDR_STR_MAX];
+	unsigned i, j, full;
+
+	for (i = 0; i < n; i++) {
+		full = servers[i].family == CFG_AF_INET ? 32 : 128;
+		for (j = 0; j < p->n_dns_servers; j++)
+			if (policy_prefix_covers(&p->dns_servers[j],
+			    &servers[i], full))
+				break;
+		if (j == p->n_dns_servers)
+			return err_set(e, "policy refuses the %s %s: outside "
+			    "every dns-server prefix", what,
+			    config_addr_str(&servers[i], a));
+	}
+	return 0;
+}
+
+/* "name" allows that name; ".name" the names below it (not name). */
+static bool
+policy_suffix_allowed(const struct tunnel_policy *p, const char *name)
+{
+	size_t nl = strlen(name), rl;
+	unsigned i;
+
+	for (i = 0; i < p->n_suffixes; i++) {
+		const char *r = p->suffixes[i];
+
+		rl = strlen(r);
+		if (r[0] == '.' ? nl > rl && strcasecmp(name + nl - rl, r) == 0
+		    : strcasecmp(name, r) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int
+policy_check_dns(const struct tunnel_policy *p, const struct gp_config *c,
+    struct gp_err *e)
+{
+	char q[ERR_QUOTE_MAX];
+	unsigned i;
+
 	if (!p->dns && (c->n_dns != 0 || c->n_suffix != 0 || c->n_nbns != 0))
 		return err_set(e, "policy refuses the DNS settings (%u "
 		    "servers, %u search domains, %u WINS servers): the "
 		    "policy says dns no", c->n_dns, c->n_suffix, c->n_nbns);
+	if (p->n_dns_servers != 0 && (policy_check_servers(p, "DNS server",
+	    c->n_dns, c->dns, e) == -1 || policy_check_servers(p,
+	    "WINS server", c->n_nbns, c->nbns, e) == -1))
+		return -1;
+	if (p->n_suffixes == 0)
+		return 0;
+	for (i = 0; i < c->n_suffix && i < CFG_SUFFIX_MAX; i++)
+		if (!policy_suffix_allowed(p, c->suffix[i]))
+			return err_set(e, "policy refuses the search domain "
+			    "%s: not a dns-suffix of the policy", err_quote(q,
+			    c->suffix[i], strnlen(c->suffix[i],
+			    sizeof(c->suffix[i]))));
+	return 0;
+}
+
+static int
+policy_check_one(const struct tunnel_policy *p, const struct gp_config *c,
+    struct gp_err *e)
+{
+	char msg[GP_ERR_MAX];
+
+	if (!p->present)
+		return 0;
+	if (policy_check_gateway(p, c, e) == 0 &&
+	    policy_check_ports(p, c, e) == 0 &&
+	    policy_check_routes(p, c, e) == 0 &&
+	    policy_check_dns(p, c, e) == 0)
+		return 0;
+	if (p->source[0] != '\0') {
+		memcpy(msg, e->msg, sizeof(msg));
+		err_set(e, "%.*s (%s)", (int)(sizeof(msg) - 4 -
+		    strlen(p->source)), msg, p->source);
+	}
+	return -1;
+}
+
+int
+policy_check(const struct tunnel_policy *p, const struct gp_config *c,
+    struct gp_err *e)
+{
+	if (policy_check_one(p, c, e) == -1)
+		return -1;
+	if (p->extra != NULL)
+		return policy_check_one(p->extra, c, e);
 	return 0;
 }
 
@@ -607,8 +982,9 @@ policy_load(const char *path, bool optional, struct tunnel_policy *p,
 		err_set(e, "policy %s: out of memory", path);
 		goto out;
 	}
-	if (policy_read_fd(fd, path, text, &len, e) == 0)
-		r = policy_parse(text, len, p, e);
+	if (policy_read_fd(fd, path, text, &len, e) == 0 &&
+	    (r = policy_parse(text, len, p, e)) == 0)
+		snprintf(p->source, sizeof(p->source), "%s", path);
 	free(text);
 out:
 	close(fd);

@@ -1,8 +1,10 @@
 /*
- * The root-owned policy of gp-tunnel [priv] (/etc/gpvpn/gp-tunnel.conf or
- * --policy FILE): which gateways, route prefixes and DNS changes a CONFIG
- * frame may ask for. The file is trusted only once its owner and mode are
- * checked; the frames it is applied to are untrusted.
+ * The root-owned policy of gp-tunnel (/etc/gpvpn/gp-tunnel.conf, plus
+ * --policy FILE on top): which gateways, ports, route prefixes and DNS
+ * settings a CONFIG frame may ask for, and (the system file only) which
+ * option values a user on whose behalf gp-tunnel runs may choose. The
+ * file is trusted only once its owner and mode are checked; the frames
+ * it is applied to are untrusted.
  */
 #ifndef GPVPN_TUNNEL_POLICY_H
 #define GPVPN_TUNNEL_POLICY_H
@@ -23,6 +25,12 @@
 #define POLICY_ROUTES_MAX	256
 #define POLICY_ALLOW_MAX	64	/* allow-user lines; allow-group too */
 #define POLICY_NAME_MAX		32	/* a user or group name, in bytes */
+#define POLICY_DNS_SERVERS_MAX	64
+#define POLICY_SUFFIXES_MAX	64
+#define POLICY_PORTS_MAX	16
+#define POLICY_ALLOWS_MAX	64
+#define POLICY_VALUE_MAX	255	/* an allow-* value */
+#define POLICY_SOURCE_MAX	128	/* the file name, for messages */
 
 struct policy_gateway {
 	struct cfg_addr	addr;
@@ -33,6 +41,20 @@ struct policy_gateway {
 struct policy_prefix {
 	struct cfg_addr	addr;
 	uint8_t		prefixlen;
+};
+
+/* What an allow-* line lets a user on whose behalf gp-tunnel runs
+ * choose (caller.c); the value must be given exactly as written. */
+enum policy_allow_kind {
+	POLICY_ALLOW_SCRIPT = 1,	/* allow-script PATH: -s */
+	POLICY_ALLOW_SETUID,		/* allow-setuid USER: --setuid */
+	POLICY_ALLOW_INTERFACE,		/* allow-interface NAME: -i */
+	POLICY_ALLOW_POLICY		/* allow-policy FILE: --policy */
+};
+
+struct policy_allow {
+	uint8_t		kind;		/* enum policy_allow_kind */
+	char		value[POLICY_VALUE_MAX + 1];
 };
 
 /*
@@ -57,12 +79,18 @@ struct policy_peer {
 
 /*
  * A class without any line is not restricted: no "gateway" line allows
- * every gateway, no "route" line every route. "dns" defaults to yes.
+ * every gateway, no "route" line every route, no "dns-server" line every
+ * DNS server, and so on. "dns" defaults to yes. The allow-* lines work
+ * the other way round: none means a user may choose nothing.
  */
 struct tunnel_policy {
 	bool			present;	/* a file was read */
 	unsigned		n_gateways;
 	struct policy_gateway	gateways[POLICY_GATEWAYS_MAX];
+	unsigned		n_gw_ports;
+	uint16_t		gw_ports[POLICY_PORTS_MAX];
+	unsigned		n_esp_ports;
+	uint16_t		esp_ports[POLICY_PORTS_MAX];
 	unsigned		n_routes;
 	struct policy_prefix	routes[POLICY_ROUTES_MAX];
 	bool			dns;
@@ -71,6 +99,17 @@ struct tunnel_policy {
 	struct policy_principal	allow_users[POLICY_ALLOW_MAX];
 	unsigned		n_allow_groups;
 	struct policy_principal	allow_groups[POLICY_ALLOW_MAX];
+	unsigned		n_dns_servers;
+	struct policy_prefix	dns_servers[POLICY_DNS_SERVERS_MAX];
+	unsigned		n_suffixes;
+	/* "example.com": that name; ".example.com": names below it */
+	char			suffixes[POLICY_SUFFIXES_MAX][CFG_HOST_MAX + 2];
+	unsigned		n_allows;
+	struct policy_allow	allows[POLICY_ALLOWS_MAX];
+	/* Set by policy_load(): the file, named in refusals. */
+	char			source[POLICY_SOURCE_MAX];
+	/* --policy FILE: policy_check() requires it to allow the frame too. */
+	const struct tunnel_policy *extra;
 };
 
 /* Pure: the text of a policy file. 0, or -1 with e naming the line and
@@ -81,11 +120,18 @@ int	policy_parse(const char *text, size_t len, struct tunnel_policy *p,
 void	policy_print(FILE *fp, const struct tunnel_policy *p);
 
 /*
- * May the frame's config be applied? 0, or -1 with e saying what the
- * frame asked for and which rule refuses it. Pure.
+ * May the frame's config be applied? Both p and p->extra (if any) must
+ * allow it. 0, or -1 with e saying what the frame asked for and which
+ * rule refuses it. Pure.
  */
 int	policy_check(const struct tunnel_policy *p, const struct gp_config *c,
 	    struct gp_err *e);
+
+/* Does an allow-* line of kind k list exactly value? */
+bool	policy_allows(const struct tunnel_policy *p,
+	    enum policy_allow_kind k, const char *value);
+/* "allow-script" and so on. */
+const char *policy_allow_keyword(enum policy_allow_kind k);
 
 /*
  * May peer bring a tunnel up through gp-tunnel --listen? uid 0 always;

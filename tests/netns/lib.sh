@@ -40,6 +40,9 @@ LIB_NS_MADE=
 LIB_PIDS=
 WATCHDOG=
 QUIET=${QUIET:-0}
+# `sudo make check` must not make every test run on behalf of its user
+# (tunnel/caller.c): the tests are root's own.
+unset SUDO_UID SUDO_USER SUDO_GID PKEXEC_UID DOAS_USER
 
 # ---- output -------------------------------------------------------------
 

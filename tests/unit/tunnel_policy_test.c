@@ -1,8 +1,10 @@
 /*
  * Unit and golden tests for gp-tunnel's policy (tunnel/policy.c): each
  * tests/data/policy/NAME.conf parses to what NAME.ok says (the printed
- * policy, or the error); CONFIGs are allowed or refused with a reason;
- * the loader refuses a file root does not own alone. Test code only.
+ * policy, or the error); CONFIGs are allowed or refused with a reason,
+ * by one policy or by the system one and --policy together; the loader
+ * refuses a file root does not own alone; the sample policy in
+ * examples/ parses. Test code only.
  */
 #include <sys/stat.h>
 
@@ -240,6 +242,224 @@ test_check_dns(void)
 }
 
 static void
+test_check_default_by_include(void)
+{
+	struct gp_config *c = test_config();
+	char why[256];
+
+	/* vpnc-script makes any 0.0.0.0/N split-include the default. */
+	route(c, "0.0.0.0", 8, false);
+	T_CHECK(check("route 0.0.0.0/8\n" ALLOW_ALL, c, why,
+	    sizeof(why)) == -1);
+	T_STREQ(why, "policy refuses the default route (split-include "
+	    "0.0.0.0/8) 0.0.0.0/0: outside every allowed route prefix");
+	T_CHECK(check("route 0.0.0.0/0\n", c, why, sizeof(why)) == 0);
+	c->routes[c->n_routes - 1].exclude = true;	/* script ignores */
+	T_CHECK(check("route 0.0.0.0/8\n" ALLOW_ALL, c, why,
+	    sizeof(why)) == 0);
+	c->n_routes--;
+	addr(&c->ip6, "fd00::10");
+	c->ip6_prefixlen = 128;
+	route(c, "fd00::", 8, false);
+	route(c, "::", 1, false);
+	T_CHECK(check("route ::/1\nroute fd00::/8\n" ALLOW_ALL, c, why,
+	    sizeof(why)) == -1);
+	T_STREQ(why, "policy refuses the default route (split-include "
+	    "::/1) ::/0: outside every allowed route prefix");
+	T_CHECK(check("route ::/0\n" ALLOW_ALL, c, why, sizeof(why)) == 0);
+	config_free(c);
+}
+
+static void
+test_check_ports(void)
+{
+	struct gp_config *c = test_config();
+	char why[256];
+
+	T_CHECK(check("gateway-port 443\n", c, why, sizeof(why)) == 0);
+	T_CHECK(check("gateway-port 8443\ngateway-port 443\n", c, why,
+	    sizeof(why)) == 0);
+	T_CHECK(check("gateway-port 8443\n", c, why, sizeof(why)) == -1);
+	T_STREQ(why, "policy refuses gateway port 443: not a gateway-port "
+	    "of the policy");
+	/* esp-port: only when the frame has ESP. */
+	T_CHECK(check("esp-port 4501\n", c, why, sizeof(why)) == 0);
+	c->esp.present = true;
+	c->esp.udp_port = 4501;
+	T_CHECK(check("esp-port 4501\n", c, why, sizeof(why)) == 0);
+	c->esp.udp_port = 53;
+	T_CHECK(check("esp-port 4501\n", c, why, sizeof(why)) == -1);
+	T_STREQ(why, "policy refuses ESP port 53: not an esp-port of the "
+	    "policy");
+	T_CHECK(check("gateway-port 443\n", c, why, sizeof(why)) == 0);
+	config_free(c);
+}
+
+static void
+test_check_dns_servers(void)
+{
+	struct gp_config *c = test_config();
+	char why[256];
+
+	c->n_dns = 2;
+	addr(&c->dns[0], "198.18.64.53");
+	addr(&c->dns[1], "fd00::53");
+	T_CHECK(check("dns-server 198.18.64.0/24\ndns-server fd00::/64\n",
+	    c, why, sizeof(why)) == 0);
+	T_CHECK(check("dns-server 198.18.64.53/32\n"
+	    "dns-server fd00::53/128\n", c, why, sizeof(why)) == 0);
+	T_CHECK(check("dns-server 198.18.64.0/24\n", c, why,
+	    sizeof(why)) == -1);
+	T_STREQ(why, "policy refuses the DNS server fd00::53: outside every "
+	    "dns-server prefix");
+	addr(&c->dns[0], "8.8.8.8");
+	T_CHECK(check("dns-server 198.18.64.0/24\ndns-server fd00::/64\n",
+	    c, why, sizeof(why)) == -1);
+	T_STREQ(why, "policy refuses the DNS server 8.8.8.8: outside every "
+	    "dns-server prefix");
+	T_CHECK(check("dns yes\n", c, why, sizeof(why)) == 0);
+	c->n_dns = 0;
+	c->n_nbns = 1;
+	addr(&c->nbns[0], "203.0.113.1");
+	T_CHECK(check("dns-server 198.18.64.0/24\n", c, why,
+	    sizeof(why)) == -1);
+	T_STREQ(why, "policy refuses the WINS server 203.0.113.1: outside "
+	    "every dns-server prefix");
+	/* dns no still refuses everything. */
+	c->n_nbns = 0;
+	c->n_dns = 1;
+	addr(&c->dns[0], "198.18.64.53");
+	T_CHECK(check("dns no\ndns-server 198.18.64.0/24\n", c, why,
+	    sizeof(why)) == -1);
+	config_free(c);
+}
+
+static void
+suffix(struct gp_config *c, const char *s)
+{
+	snprintf(c->suffix[c->n_suffix++], sizeof(c->suffix[0]), "%s", s);
+}
+
+static void
+test_check_dns_suffixes(void)
+{
+	struct gp_config *c = test_config();
+	char why[256];
+
+	suffix(c, "corp.example");
+	T_CHECK(check("dns-suffix corp.example\n", c, why, sizeof(why)) ==
+	    0);
+	T_CHECK(check("dns-suffix CORP.Example\n", c, why, sizeof(why)) ==
+	    0);
+	/* ".corp.example" is what lies below, not corp.example itself. */
+	T_CHECK(check("dns-suffix .corp.example\n", c, why, sizeof(why)) ==
+	    -1);
+	T_STREQ(why, "policy refuses the search domain corp.example: not a "
+	    "dns-suffix of the policy");
+	suffix(c, "eu.corp.example");
+	T_CHECK(check("dns-suffix corp.example\n", c, why, sizeof(why)) ==
+	    -1);
+	T_STREQ(why, "policy refuses the search domain eu.corp.example: not "
+	    "a dns-suffix of the policy");
+	T_CHECK(check("dns-suffix corp.example\ndns-suffix .corp.example\n",
+	    c, why, sizeof(why)) == 0);
+	suffix(c, "evilcorp.example");
+	T_CHECK(check("dns-suffix corp.example\ndns-suffix .corp.example\n",
+	    c, why, sizeof(why)) == -1);
+	T_STREQ(why, "policy refuses the search domain evilcorp.example: "
+	    "not a dns-suffix of the policy");
+	T_CHECK(check("dns-server 0.0.0.0/0\n", c, why, sizeof(why)) == 0);
+	config_free(c);
+}
+
+static void
+parse(const char *text, struct tunnel_policy *p)
+{
+	struct gp_err e = { "" };
+
+	if (policy_parse(text, strlen(text), p, &e) == -1) {
+		fprintf(stderr, "  parse: %s\n", e.msg);
+		exit(2);
+	}
+}
+
+/* The system policy and --policy FILE: each must allow the frame. */
+static void
+test_check_extra(void)
+{
+	static struct tunnel_policy sys, extra, none;
+	struct gp_config *c = test_config();
+	struct gp_err e = { "" };
+
+	parse(ALLOW_ALL, &sys);
+	parse("route 10.0.0.0/8\n", &extra);
+	snprintf(extra.source, sizeof(extra.source), "/etc/gpvpn/x.conf");
+	sys.extra = &extra;
+	T_CHECK(policy_check(&sys, c, &e) == -1);
+	T_STREQ(e.msg, "policy refuses the tunnel address 198.18.128.10/32:"
+	    " outside every allowed route prefix (/etc/gpvpn/x.conf)");
+	/* A wider --policy does not widen the system one. */
+	parse("route 0.0.0.0/0\n", &extra);
+	route(c, "203.0.113.0", 24, false);
+	T_CHECK(policy_check(&sys, c, &e) == -1);
+	T_CHECK(strstr(e.msg, "203.0.113.0/24") != NULL);
+	c->n_routes--;
+	T_CHECK(policy_check(&sys, c, &e) == 0);
+	/* No system file: --policy alone still applies. */
+	none.extra = &extra;
+	parse("dns no\n", &extra);
+	c->n_dns = 1;
+	addr(&c->dns[0], "198.18.64.53");
+	T_CHECK(policy_check(&none, c, &e) == -1);
+	T_CHECK(strstr(e.msg, "dns no") != NULL);
+	config_free(c);
+}
+
+static void
+test_allows(void)
+{
+	static struct tunnel_policy p;
+
+	parse("allow-script /etc/gpvpn/vpnc-script\n"
+	    "allow-setuid gpvpn\nallow-interface gp0\n"
+	    "allow-policy /etc/gpvpn/alice.conf\n", &p);
+	T_CHECK(policy_allows(&p, POLICY_ALLOW_SCRIPT,
+	    "/etc/gpvpn/vpnc-script"));
+	T_CHECK(!policy_allows(&p, POLICY_ALLOW_SCRIPT,
+	    "/etc/gpvpn//vpnc-script"));
+	T_CHECK(!policy_allows(&p, POLICY_ALLOW_POLICY,
+	    "/etc/gpvpn/vpnc-script"));
+	T_CHECK(policy_allows(&p, POLICY_ALLOW_SETUID, "gpvpn"));
+	T_CHECK(!policy_allows(&p, POLICY_ALLOW_SETUID, "gpvpn2"));
+	T_CHECK(policy_allows(&p, POLICY_ALLOW_INTERFACE, "gp0"));
+	T_CHECK(!policy_allows(&p, POLICY_ALLOW_INTERFACE, "gp1"));
+	T_CHECK(policy_allows(&p, POLICY_ALLOW_POLICY,
+	    "/etc/gpvpn/alice.conf"));
+	T_STREQ(policy_allow_keyword(POLICY_ALLOW_INTERFACE),
+	    "allow-interface");
+	parse("", &p);
+	T_CHECK(!policy_allows(&p, POLICY_ALLOW_SCRIPT,
+	    "/etc/gpvpn/vpnc-script"));
+}
+
+/* The sample that `make install` would ship parses, and is strict. */
+static void
+test_example(void)
+{
+	static struct tunnel_policy p;
+	struct gp_err e = { "" };
+	size_t len;
+	char *text = slurp("examples/gp-tunnel.conf", &len);
+
+	T_CHECK(text != NULL);
+	if (text == NULL)
+		return;
+	T_CHECK(policy_parse(text, len, &p, &e) == 0);
+	T_CHECK(p.n_gateways > 0 && p.n_routes > 0 && p.n_dns_servers > 0 &&
+	    p.n_suffixes > 0 && p.n_gw_ports > 0 && p.n_allows == 0);
+}
+
+static void
 test_load_owner_mode(void)
 {
 	static struct tunnel_policy p;
@@ -255,6 +475,7 @@ test_load_owner_mode(void)
 	if (geteuid() == 0) {
 		T_CHECK(policy_load(path, false, &p, &e) == 0);
 		T_CHECK(p.present && !p.dns);
+		T_STREQ(p.source, path);
 		T_CHECK(fchown(fd, 65534, 0) == 0);
 		T_CHECK(policy_load(path, false, &p, &e) == -1);
 		T_CHECK(strstr(e.msg, "must be owned by root") != NULL);
@@ -377,6 +598,13 @@ main(int argc, char **argv)
 	T_RUN(test_check_routes);
 	T_RUN(test_check_default_route);
 	T_RUN(test_check_dns);
+	T_RUN(test_check_default_by_include);
+	T_RUN(test_check_ports);
+	T_RUN(test_check_dns_servers);
+	T_RUN(test_check_dns_suffixes);
+	T_RUN(test_check_extra);
+	T_RUN(test_allows);
+	T_RUN(test_example);
 	T_RUN(test_load_owner_mode);
 	T_RUN(test_parse_limits);
 	T_RUN(test_peer_check);
