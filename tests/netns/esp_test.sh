@@ -102,7 +102,9 @@ capture_check "(f) "
 # ---- (b) UDP black-holed, then ignored by the gateway ----------------
 
 # b_round NAME WHAT [gpgw options]: ESP cannot work; HTTPS must carry the
-# traffic within 6 s of the getconfig that issued the keys.
+# traffic within 7.5 s of the getconfig that issued the keys: the 5 s ESP
+# probe, then the TLS connection and the connect script, with room for a
+# loaded machine (6 s failed at load averages of 5 to 9, old code too).
 b_round() {
 	r=$1
 	what=$2
@@ -115,7 +117,7 @@ b_round() {
 	t0=$(gw_ts "r.get('path') == '/ssl-vpn/getconfig.esp'")
 	el=$(first_ping_s "${t0:-0}" 12)
 	check "($r) $what: HTTPS carries traffic $el s after getconfig" \
-	    le "$el" 6
+	    le "$el" 7.5
 	if gpvpn_up "$r"; then
 		check_pings "$r"
 		check "($r) gp-tunnel's status line: transport https" \

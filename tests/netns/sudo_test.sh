@@ -191,7 +191,7 @@ refused setuid env "--setuid \`daemon\` refused $WHO: .*allow-setuid daemon" \
 # ---- on behalf: what root's policy lists is accepted ---------------------
 
 make_script script-allowed
-cp -p "$SCRIPT" "$UP/gpvpn/rec.sh"
+cp -p "$T/vpnc/script-allowed.sh" "$UP/gpvpn/rec.sh"
 ( umask 022; echo "dns-server 198.18.64.0/24" >"$UP/gpvpn/extra.conf" )
 syspol "allow-script /etc/gpvpn/rec.sh" "allow-interface $C_TUN" \
     "allow-setuid daemon" "allow-policy /etc/gpvpn/extra.conf" \
@@ -225,9 +225,14 @@ refused additive root "policy refuses gateway $GW_ADDR: not an allowed gateway \
     --policy "$T/wide.conf"
 syspol
 make_script script-root
-if live root root -i "$C_TUN" -s "$SCRIPT"; then
-	check "root: any script and interface, with a warning for /tmp" \
-	    grep -q 'script: `/tmp` is writable by others' "$T/tun-root.err"
+# In a world-writable directory ([priv]'s view hides /tmp itself).
+mkdir -m 1777 "$T/vpnc/ww"
+cp -p "$T/vpnc/script-root.sh" "$T/vpnc/ww/script-root.sh"
+if live root root -i "$C_TUN" -s /run/vpnc/ww/script-root.sh; then
+	check "root: any script and interface, with a warning for a \
+world-writable directory" \
+	    grep -q 'script: `/run/vpnc/ww` is writable by others' \
+	    "$T/tun-root.err"
 	live_stop root
 else
 	round_end
