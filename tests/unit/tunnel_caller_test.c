@@ -196,10 +196,21 @@ put(const char *rel, mode_t mode, const char *text)
 static void
 tree(void)
 {
-	char tmpl[] = "caller-test-XXXXXX", *real, p[PATH_MAX], sys[4096];
+	char run[] = "/run/caller-test-XXXXXX";
+	char tmpl[sizeof(run)] = "caller-test-XXXXXX";
+	char *real, p[PATH_MAX], sys[4096];
 
 	umask(022);
-	if (mkdtemp(tmpl) == NULL || (real = realpath(tmpl, NULL)) == NULL ||
+	/*
+	 * Every directory above the tree must be safe too: /run (root's,
+	 * 0755) when we may write there, as root in make check; else the
+	 * checkout, which a clone under /tmp would not be.
+	 */
+	if (mkdtemp(run) != NULL)
+		memcpy(tmpl, run, sizeof(run));
+	else if (mkdtemp(tmpl) == NULL)
+		exit(2);
+	if ((real = realpath(tmpl, NULL)) == NULL ||
 	    strlen(real) >= sizeof(base) || chmod(real, 0755) == -1)
 		exit(2);
 	memcpy(base, real, strlen(real) + 1);
