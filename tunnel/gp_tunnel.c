@@ -18,6 +18,7 @@
 #include <linux/capability.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -382,6 +383,8 @@ policy_init(struct opts *o, struct tunnel_policy *pol)
 	s.extra = &extra;
 	if (caller_setup(caller_self(), &req, &s, &e) == -1)
 		fatalx("%s", e.msg);
+	/* The resolved path replaces opts_parse()'s copy. */
+	free((char *)(uintptr_t)o->script);
 	o->script = s.script;
 }
 
