@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "tunnel/policy.h"
+#include "tunnel/scriptcmd.h"
 #include "tunnel/tun.h"
 
 #define POLICY_TOKENS_MAX	4
@@ -411,13 +412,17 @@ policy_user_ok(const char *s)
 	return true;
 }
 
-/* A path, or a command line of printable ASCII and tabs (a newline
- * cannot occur: lines end there). */
+/* An absolute path, as -s takes one, or a command line of printable
+ * ASCII and tabs (a newline cannot occur: lines end there). */
 static bool
 policy_script_value_ok(const char *v)
 {
-	for (; *v != '\0'; v++)
-		if ((*v < 0x20 || *v > 0x7e) && *v != '\t')
+	const char *c;
+
+	if (scriptcmd_is_plain(v))
+		return v[0] == '/';
+	for (c = v; *c != '\0'; c++)
+		if ((*c < 0x20 || *c > 0x7e) && *c != '\t')
 			return false;
 	return true;
 }
@@ -443,8 +448,8 @@ policy_allow_what(enum policy_allow_kind k)
 {
 	switch (k) {
 	case POLICY_ALLOW_SCRIPT:
-		return "expected a path or a command line of printable "
-		    "ASCII";
+		return "expected an absolute path or a command line of "
+		    "printable ASCII";
 	case POLICY_ALLOW_POLICY:
 		return "expected an absolute path";
 	case POLICY_ALLOW_SETUID:
