@@ -17,6 +17,7 @@
 #include "sandbox/sandbox.h"
 #include "tunnel/caller.h"
 #include "tunnel/safepath.h"
+#include "tunnel/scriptcmd.h"
 
 #define CALLER_UID_DIGITS_MAX	10
 
@@ -247,6 +248,68 @@ caller_extra_policy(const struct caller *c, const char *path,
 	return 0;
 }
 
+/* [priv] tells a plain path from a command line by its characters
+ * (scriptcmd_is_plain): what set-up resolved must still read as before. */
+static int
+caller_plain_real(const char *given, const char *real, struct gp_err *e)
+{
+	char q[ERR_QUOTE_MAX], r[ERR_QUOTE_MAX];
+
+	if (scriptcmd_is_plain(real))
+		return 0;
+	return err_set(e, "-s: `%s` resolves to `%s`, which a shell would "
+	    "split or expand: name it by a path without such characters",
+	    err_quote(q, given, strlen(given)),
+	    err_quote(r, real, strlen(real)));
+}
+
+/*
+ * A command line for /bin/sh -c: /bin/sh and the program it starts with
+ * are checked as a script is, a bare name found in root's fixed PATH
+ * first; out gets the line with that program's resolved path in place
+ * of its first word, so that no later PATH or link decides what runs.
+ */
+static int
+caller_command(const struct caller *c, const char *cmd, char *out,
+    size_t outsz, struct gp_err *e)
+{
+	char prog[PATH_MAX], found[PATH_MAX], real[PATH_MAX];
+	size_t start, len;
+
+	if (scriptcmd_first_word(cmd, &start, &len, e) == -1)
+		return -1;
+	if (len >= sizeof(prog))
+		return err_set(e, "-s: the program path is too long");
+	memcpy(prog, cmd + start, len);
+	prog[len] = '\0';
+	if (prog[0] != '/' &&
+	    scriptcmd_which(prog, found, sizeof(found), e) == -1)
+		return -1;
+	if (caller_path(c, "-s: the shell", SCRIPTCMD_SHELL, SAFEPATH_EXEC,
+	    real, sizeof(real), e) == -1 ||
+	    caller_path(c, "-s: the program", prog[0] == '/' ? prog : found,
+	    SAFEPATH_EXEC, real, sizeof(real), e) == -1 ||
+	    caller_plain_real(prog, real, e) == -1)
+		return -1;
+	return scriptcmd_rewrite(cmd, start, len, real, out, outsz, e);
+}
+
+/* -s: a plain path is checked and resolved; anything else is a command
+ * line (OpenConnect runs each -s value with /bin/sh -c). */
+static int
+caller_script(const struct caller *c, const char *script, char *out,
+    size_t outsz, struct gp_err *e)
+{
+	if (!scriptcmd_is_plain(script))
+		return caller_command(c, script, out, outsz, e);
+	if (script[0] != '/')
+		return err_set(e, "-s: the script path must be absolute");
+	if (caller_path(c, "script", script, SAFEPATH_EXEC, out, outsz,
+	    e) == -1)
+		return -1;
+	return caller_plain_real(script, out, e);
+}
+
 int
 caller_setup(const struct caller *c, const struct caller_opts *o,
     struct caller_setup *s, struct gp_err *e)
@@ -261,10 +324,7 @@ caller_setup(const struct caller *c, const struct caller_opts *o,
 	if (caller_sys_policy(c, s, e) == -1 ||
 	    caller_check_opts(c, s->sys, s->sys_path, o, e) == -1)
 		return -1;
-	if (script[0] != '/')
-		return err_set(e, "-s: the script path must be absolute");
-	if (caller_path(c, "script", script, SAFEPATH_EXEC, s->script,
-	    sizeof(s->script), e) == -1)
+	if (caller_script(c, script, s->script, sizeof(s->script), e) == -1)
 		return -1;
 	if (o->policy != NULL)
 		return caller_extra_policy(c, o->policy, s, e);

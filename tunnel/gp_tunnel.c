@@ -35,6 +35,7 @@
 #include "tunnel/listen.h"
 #include "tunnel/policy.h"
 #include "tunnel/privsep.h"
+#include "tunnel/scriptcmd.h"
 #include "tunnel/tun.h"
 
 #ifndef GPVPN_VERSION
@@ -84,7 +85,8 @@ usage(int status)
 	    "       gp-tunnel --version | -h\n"
 	    "Reads gp-auth's frame stream on stdin and runs the tunnel.\n"
 	    "  -i, --interface NAME  tun device name (default: tunN)\n"
-	    "  -s, --script PATH     vpnc-script\n"
+	    "  -s, --script PATH     vpnc-script, or a command line for\n"
+	    "                        /bin/sh -c\n"
 	    "                        (default: %s)\n"
 	    "      --no-esp          HTTPS tunnel only\n"
 	    "      --disable-ipv6    configure no IPv6 on tun (IPv6 traffic\n"
@@ -323,6 +325,24 @@ acquire_fds(struct privsep_priv *pv, struct privsep_net *nt,
 	pv->enter = priv_enter;
 }
 
+/* What the script runs first, seen through the file-system view: the
+ * script, or /bin/sh and the program a command line starts with. */
+static void
+script_visible(const char *script)
+{
+	char prog[PATH_MAX];
+	struct gp_err e = { "" };
+
+	if (scriptcmd_program(script, prog, sizeof(prog), &e) == -1)
+		fatalx("%s", e.msg);
+	if (!scriptcmd_is_plain(script) && access(SCRIPTCMD_SHELL, X_OK) == -1)
+		fatal("-s: %s, seen through the file-system view",
+		    SCRIPTCMD_SHELL);
+	if (access(prog, X_OK) == -1)
+		fatal("script %s, seen through the file-system view (its "
+		    "/tmp is private)", prog);
+}
+
 static int
 tunnel_main(const struct opts *o, struct gp_config *cfg,
     const struct tunnel_policy *pol)
@@ -346,9 +366,7 @@ tunnel_main(const struct opts *o, struct gp_config *cfg,
 	if (fsview_enter(0, &e) == -1)
 		fatalx("%s (it needs CAP_SYS_ADMIN at start-up); nothing "
 		    "applied", e.msg);
-	if (access(o->script, X_OK) == -1)
-		fatal("script %s, seen through the file-system view (its "
-		    "/tmp is private)", o->script);
+	script_visible(o->script);
 	fflush(stderr);
 	if ((pid = fork()) == -1)
 		fatal("fork");

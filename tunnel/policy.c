@@ -15,6 +15,7 @@
  *   dns-server 10.0.0.0/24
  *   dns-suffix corp.example  /  dns-suffix .corp.example
  *   allow-script PATH  allow-setuid USER  allow-interface NAME
+ *   allow-script vpn-slice 10.0.0.0/8   (the rest of the line)
  *   allow-policy FILE
  */
 #include <sys/stat.h>
@@ -27,6 +28,7 @@
 #include <unistd.h>
 
 #include "tunnel/policy.h"
+#include "tunnel/scriptcmd.h"
 #include "tunnel/tun.h"
 
 #define POLICY_TOKENS_MAX	4
@@ -410,11 +412,27 @@ policy_user_ok(const char *s)
 	return true;
 }
 
+/* An absolute path, as -s takes one, or a command line of printable
+ * ASCII and tabs (a newline cannot occur: lines end there). */
+static bool
+policy_script_value_ok(const char *v)
+{
+	const char *c;
+
+	if (scriptcmd_is_plain(v))
+		return v[0] == '/';
+	for (c = v; *c != '\0'; c++)
+		if ((*c < 0x20 || *c > 0x7e) && *c != '\t')
+			return false;
+	return true;
+}
+
 static bool
 policy_allow_value_ok(enum policy_allow_kind k, const char *v)
 {
 	switch (k) {
 	case POLICY_ALLOW_SCRIPT:
+		return policy_script_value_ok(v);
 	case POLICY_ALLOW_POLICY:
 		return v[0] == '/';
 	case POLICY_ALLOW_SETUID:
@@ -430,6 +448,8 @@ policy_allow_what(enum policy_allow_kind k)
 {
 	switch (k) {
 	case POLICY_ALLOW_SCRIPT:
+		return "expected an absolute path or a command line of "
+		    "printable ASCII";
 	case POLICY_ALLOW_POLICY:
 		return "expected an absolute path";
 	case POLICY_ALLOW_SETUID:
@@ -472,11 +492,52 @@ policy_keyword_allow(struct tunnel_policy *p, const struct policy_line *l,
 	return policy_bad(e, l, "unknown keyword", l->tok[0]);
 }
 
+#define POLICY_SCRIPT_KW	"allow-script"
+
+static bool
+policy_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/*
+ * allow-script takes the rest of the line, as -s may be a command line
+ * with blanks: from its first non-blank byte to a '#' after a blank (a
+ * comment, as in sh) or the end, less the blanks that end it. Blanks
+ * inside are kept as written: the value is compared byte for byte.
+ * false if the line is not an allow-script line.
+ */
+static bool
+policy_script_line(struct policy_line *l)
+{
+	size_t kw = strlen(POLICY_SCRIPT_KW);
+	char *p = l->text, *v, *end;
+
+	while (policy_blank(*p))
+		p++;
+	if (strncmp(p, POLICY_SCRIPT_KW, kw) != 0 ||
+	    (p[kw] != '\0' && !policy_blank(p[kw])))
+		return false;
+	l->tok[0] = p;
+	l->n = 1;
+	for (v = p + kw; policy_blank(*v); v++)
+		*v = '\0';
+	for (end = v; *end != '\0'; end++)
+		if (*end == '#' && (end == v || policy_blank(end[-1])))
+			break;
+	*end = '\0';
+	while (end > v && policy_blank(end[-1]))
+		*--end = '\0';
+	if (*v != '\0')
+		l->tok[l->n++] = v;
+	return true;
+}
+
 static int
 policy_line(struct tunnel_policy *p, struct policy_line *l, bool *dns_seen,
     struct gp_err *e)
 {
-	if (policy_tokenize(l) == -1)
+	if (!policy_script_line(l) && policy_tokenize(l) == -1)
 		return policy_bad(e, l, "too many words", l->text);
 	if (l->n == 0)
 		return 0;

@@ -23,6 +23,7 @@
 #include "ipc/clock.h"
 #include "ipc/log.h"
 #include "tunnel/script.h"
+#include "tunnel/scriptcmd.h"
 #include "tunnel/tun.h"
 
 #define SCRIPT_LINE_MAX		4096	/* > CFG_SUFFIX_MAX names of 253 */
@@ -371,11 +372,16 @@ script_env_free(struct script_env *env)
  * gets /dev/null on stdin and our stderr on stdout, since our stdout may
  * be the frame socket; it runs in its own process group so that a ^C
  * meant for us does not cut a disconnect short, and so that a timeout
- * kills everything it started. */
+ * kills everything it started. A plain path is exec'd; a command line
+ * runs as /bin/sh -c LINE, as OpenConnect runs it, with the same
+ * environment: env->vars and nothing inherited. */
 static void __attribute__((noreturn))
 script_child(const char *path, const struct script_env *env)
 {
 	char *const argv[] = { (char *)path, NULL };
+	char *const sh_argv[] = { (char *)SCRIPTCMD_SHELL, (char *)"-c",
+	    (char *)path, NULL };
+	bool plain = scriptcmd_is_plain(path);
 	sigset_t none;
 	int fd;
 
@@ -387,7 +393,8 @@ script_child(const char *path, const struct script_env *env)
 	if (fd == -1 || dup2(fd, 0) == -1 || dup2(2, 1) == -1)
 		_exit(127);
 	(void)close_range(3, ~0U, 0);
-	execve(path, argv, env->vars);
+	execve(plain ? path : SCRIPTCMD_SHELL, plain ? argv : sh_argv,
+	    env->vars);
 	_exit(127);
 }
 

@@ -15,6 +15,7 @@
 
 #include "ipc/log.h"
 #include "tunnel/caller.h"
+#include "tunnel/scriptcmd.h"
 #include "t.h"
 
 #define BASE_MAX	1024
@@ -175,9 +176,40 @@ test_check_opts(void)
 	    &e) == -1);
 }
 
+/* A command line is allowed as a whole, byte for byte. */
+static void
+test_check_cmdline(void)
+{
+	static struct tunnel_policy p;
+	struct caller root, alice;
+	struct gp_err e = { "" };
+
+	caller_decide(&root, 0, NULL, NULL, NULL, NULL);
+	caller_decide(&alice, 0, "1000", "alice", NULL, NULL);
+	parse("allow-script /etc/gpvpn/script\n"
+	    "allow-script   vpn-slice 10.0.0.0/8 # routes\n", &p);
+	T_CHECK(opts(&root, &p, "/etc/gpvpn/script id", NULL, NULL, NULL,
+	    &e) == 0);
+	T_CHECK(opts(&alice, &p, "vpn-slice 10.0.0.0/8", NULL, NULL, NULL,
+	    &e) == 0);
+	/* A listed path does not admit it with arguments. */
+	T_CHECK(opts(&alice, &p, "/etc/gpvpn/script id", NULL, NULL, NULL,
+	    &e) == -1);
+	T_CHECK(strstr(e.msg, "`allow-script /etc/gpvpn/script id`") !=
+	    NULL);
+	T_CHECK(opts(&alice, &p, "vpn-slice 10.0.0.0/8;id", NULL, NULL,
+	    NULL, &e) == -1);
+	T_CHECK(opts(&alice, &p, "vpn-slice  10.0.0.0/8", NULL, NULL, NULL,
+	    &e) == -1);
+	T_CHECK(opts(&alice, &p, "vpn-slice", NULL, NULL, NULL, &e) == -1);
+	T_CHECK(opts(&alice, &p, CALLER_DEFAULT_SCRIPT " x", NULL, NULL,
+	    NULL, &e) == -1);
+}
+
 /* ---- caller_setup() on a tree of root's files ------------------------ */
 
 static char base[BASE_MAX];
+static struct tunnel_policy none_policy;
 
 static void
 put(const char *rel, mode_t mode, const char *text)
@@ -221,7 +253,10 @@ tree(void)
 	snprintf(sys, sizeof(sys), "allow-script %s/script\n"
 	    "allow-script %s/ww/script\nallow-policy %s/extra.conf\n"
 	    "allow-policy %s/allow.conf\nallow-policy %s/ww/extra.conf\n"
-	    "route 10.0.0.0/8\n", base, base, base, base, base);
+	    "allow-script %s/script a1 'b 2'\n"
+	    "allow-script %s/ww/script a1\n"
+	    "route 10.0.0.0/8\n", base, base, base, base, base, base,
+	    base);
 	put("sys.conf", 0644, sys);
 	put("ww/sys.conf", 0644, sys);
 	put("script", 0755, "#!/bin/sh\n");
@@ -307,6 +342,52 @@ test_setup(void)
 	T_CHECK(strstr(e.msg, "No such file") != NULL);
 }
 
+/* -s COMMAND LINE: /bin/sh and the first word checked, the word
+ * replaced by the program's resolved path. */
+static void
+test_setup_cmdline(void)
+{
+	static struct caller_setup s;
+	struct caller root, alice;
+	struct gp_err e = { "" };
+	char want[PATH_MAX], sh[PATH_MAX], *real;
+
+	caller_decide(&root, 0, NULL, NULL, NULL, NULL);
+	caller_decide(&alice, 0, "1000", "alice", NULL, NULL);
+	if (geteuid() != 0)
+		return;		/* test_setup: nothing is root's */
+	T_CHECK(setup(&alice, "sys.conf", "script a1 'b 2'", NULL, &s,
+	    &e) == 0);
+	snprintf(want, sizeof(want), "%s/script a1 'b 2'", base);
+	T_STREQ(s.script, want);
+	T_CHECK(setup(&alice, "sys.conf", "script a1", NULL, &s, &e) == -1);
+	T_CHECK(strstr(e.msg, "allow-script") != NULL);
+	T_CHECK(setup(&alice, "sys.conf", "ww/script a1", NULL, &s,
+	    &e) == -1);
+	T_CHECK(strstr(e.msg, "-s: the program refused: ") != NULL &&
+	    strstr(e.msg, "/ww` is writable by others") != NULL);
+	T_CHECK(setup(&root, "sys.conf", "ww/script a1", NULL, &s, &e) == 0);
+	T_CHECK(setup(&root, "sys.conf", "nothing a1", NULL, &s, &e) == -1);
+	T_CHECK(strstr(e.msg, "No such file") != NULL);
+	/* A bare name: root's PATH, then its resolved path. */
+	T_CHECK(scriptcmd_which("sh", sh, sizeof(sh), &e) == 0);
+	T_CHECK((real = realpath(sh, NULL)) != NULL);
+	snprintf(want, sizeof(want), "  %s -c 'exit 0'", real);
+	free(real);
+	memset(&s, 0, sizeof(s));
+	s.sys_path = "/nonexistent/gp-tunnel.conf";
+	s.sys = &none_policy;
+	T_CHECK(caller_setup(&root, &(struct caller_opts){ "  sh -c 'exit 0'",
+	    NULL, "", NULL }, &s, &e) == 0);
+	T_STREQ(s.script, want);
+	T_CHECK(caller_setup(&root, &(struct caller_opts){
+	    "gpvpn-no-such-program a", NULL, "", NULL }, &s, &e) == -1);
+	T_CHECK(strstr(e.msg, "not in root's PATH") != NULL);
+	T_CHECK(caller_setup(&root, &(struct caller_opts){ "\"sh\" -c :",
+	    NULL, "", NULL }, &s, &e) == -1);
+	T_CHECK(strstr(e.msg, "must start with a program") != NULL);
+}
+
 static void
 test_setup_policies(void)
 {
@@ -357,7 +438,9 @@ main(void)
 	T_RUN(test_init);
 	T_RUN(test_service);
 	T_RUN(test_check_opts);
+	T_RUN(test_check_cmdline);
 	T_RUN(test_setup);
+	T_RUN(test_setup_cmdline);
 	T_RUN(test_setup_policies);
 	untree();
 	return T_DONE();
