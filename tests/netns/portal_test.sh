@@ -69,6 +69,9 @@ tunnel() {
 tunnel_check() {
 	if wait_until 150 0.1 client_tun_up; then
 		ok "$1: tunnel up"
+		# The connect script may still be adding the route.
+		wait_until 25 0.2 ip netns exec "$NS_C" ping -c 1 -W 1 \
+		    "$LAN_ADDR"
 		check "$1: ping the LAN host through the tunnel" \
 		    ip netns exec "$NS_C" ping -c 2 -i 0.2 -W 2 "$LAN_ADDR"
 	else
