@@ -285,14 +285,13 @@ session_timers(struct session *s, int64_t now)
 {
 	bool tx_idle, rx_idle;
 
-	if (now - s->last_rx >= session_dead_ms && s->suspect) {
-		log_warn("https: no answer to a keepalive after the pause; "
-		    "reconnecting");
-		return SESSION_RECONNECT;
-	}
 	if (now - s->last_rx >= session_dead_ms) {
-		log_warn("https: nothing from the gateway for %d ms; "
-		    "reconnecting", (int)session_dead_ms);
+		if (s->suspect)
+			log_warn("https: no answer to a keepalive after the "
+			    "pause; reconnecting");
+		else
+			log_warn("https: nothing from the gateway for %d ms; "
+			    "reconnecting", (int)session_dead_ms);
 		return SESSION_RECONNECT;
 	}
 	if (s->tx_blocked_since != 0 &&

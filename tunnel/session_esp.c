@@ -180,7 +180,7 @@ session_esp_retry(struct session *s)
 	else if (why == NULL && esp_sa_exhausted(s->sa_out))
 		why = "outbound sequence numbers used up";
 	if (why != NULL) {
-		log_info("esp: not probed: %s", why);
+		log_debug("esp: not probed: %s", why);
 		session_esp_close(s);
 		return false;
 	}
@@ -493,7 +493,8 @@ session_esp_act(struct session *s, enum xport_action a,
 		if (was == XPORT_PROBING && s->udp_fd != -1) {
 			s->st->esp_fallbacks++;
 			log_info("esp: no reply to %u probes in %d s; using "
-			    "the HTTPS tunnel", (unsigned)s->probe_seq,
+			    "the HTTPS tunnel",
+			    (unsigned)(uint16_t)(s->probe_seq - s->probe_first),
 			    XPORT_PROBE_WINDOW_MS / 1000);
 		} else if (was == XPORT_ESP)
 			log_info("esp: leaving ESP for the HTTPS tunnel");

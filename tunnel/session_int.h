@@ -86,6 +86,7 @@ struct session {
 	struct esp_sa		*sa_out, *sa_in;
 	struct esp_sa		*sa_in_old;	/* rekey grace window */
 	uint16_t		 probe_seq;
+	uint16_t		 probe_first;	/* of this probe window */
 	bool			 esp_rx_more;	/* datagram budget used up */
 	bool			 esp_want_config; /* NEED_CONFIG on HTTPS */
 	uint64_t		 drop_logged[SESSION_DROP_KINDS];

@@ -134,6 +134,7 @@ session_attempt(struct session *s)
 	session_esp_check_rekey(s, now);	/* one came while waiting */
 	esp = session_esp_retry(s);
 	xport_init(&s->xp, now, esp);
+	s->probe_first = s->probe_seq;
 	s->esp_want_config = esp;
 	if (esp)
 		log_info("reconnect: probing ESP on UDP port %u",
