@@ -612,6 +612,7 @@ session_loop(struct session *s)
 {
 	int r = SESSION_GO;
 
+	s->tick_mono = 0;	/* the connect script's time is no pause */
 	while (r == SESSION_GO || r == SESSION_RECONNECT) {
 		session_maybe_dump(s);
 		if (session_stopped(s))
