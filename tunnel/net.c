@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ipc/clock.h"
 #include "ipc/frame.h"
 #include "ipc/log.h"
 #include "ipc/secret.h"
@@ -28,6 +29,7 @@ struct net {
 	struct tunnel_stats	 st;
 	enum privsep_state	 state;
 	uint64_t		 gen;	/* +1 per rekey installed */
+	unsigned		 retry_wait;	/* RECONNECTING not answered */
 	bool			 failed;	/* a bad message from [priv] */
 	uint8_t			*rbuf;	/* PRIVSEP_MAX_BYTES + 1, secret */
 	volatile sig_atomic_t	 stop, dump;
@@ -83,6 +85,10 @@ net_dispatch(struct net *n, struct privsep_msg *m, struct gp_err *e)
 		return net_rekey(n, &m->body, e);
 	case PS_STATS:
 		n->dump = 1;
+		return 0;
+	case PS_RETRY:
+		if (n->retry_wait > 0)
+			n->retry_wait--;
 		return 0;
 	case PS_STOP:
 		n->state = PS_ST_STOPPING;
@@ -151,6 +157,61 @@ net_set_mtu(void *arg, unsigned mtu)
 	return 0;
 }
 
+/*
+ * session_io.reconnecting: the transport is lost and an attempt is next.
+ * [priv] runs attempt-reconnect (which puts back the route to the
+ * gateway a network change may have removed) and answers RETRY. The
+ * wait is bounded, and STOP, rekeys and STATS are served meanwhile; an
+ * answer that comes too late is counted off the next wait.
+ */
+static void
+net_reconnecting(void *arg)
+{
+	struct net *n = arg;
+	struct gp_err e = { "" };
+	struct pollfd pfd;
+	int64_t end = clock_now_ms() + PRIVSEP_RETRY_WAIT_MS, left;
+
+	if (n->state == PS_ST_RUNNING)
+		n->state = PS_ST_RECONNECTING;
+	if (privsep_send_type(n->a->ps_fd, PS_RECONNECTING, &e) == -1) {
+		log_warn("%s", e.msg);
+		return;
+	}
+	n->retry_wait++;
+	while (n->retry_wait > 0 && !n->stop &&
+	    (left = end - clock_now_ms()) > 0) {
+		if (n->dump) {
+			n->dump = 0;
+			session_log_stats(&n->st);
+		}
+		pfd.fd = n->a->ps_fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, left < NET_WAIT_TICK_MS ? (int)left :
+		    NET_WAIT_TICK_MS) == -1 && errno != EINTR)
+			fatal("[net]: poll");
+		if (pfd.revents != 0)
+			(void)net_on_msg(n);
+	}
+	if (n->retry_wait > 0 && !n->stop)
+		log_warn("[priv] did not answer RECONNECTING in %d s; trying "
+		    "all the same", PRIVSEP_RETRY_WAIT_MS / 1000);
+}
+
+/* session_io.reconnected: [priv] runs the reconnect script. */
+static void
+net_reconnected(void *arg)
+{
+	struct net *n = arg;
+	struct gp_err e = { "" };
+
+	if (n->state == PS_ST_RECONNECTING)
+		n->state = PS_ST_RUNNING;
+	if (privsep_send_type(n->a->ps_fd, PS_RECONNECTED, &e) == -1)
+		log_warn("%s", e.msg);
+}
+
 /* The connect script runs in [priv]: no packets move until GO. */
 static void
 net_wait_go(struct net *n)
@@ -189,6 +250,8 @@ net_io_init(struct net *n)
 	io->cfg_gen = &n->gen;
 	io->need_config = net_need_config;
 	io->set_mtu = net_set_mtu;
+	io->reconnecting = net_reconnecting;
+	io->reconnected = net_reconnected;
 	io->mtu_arg = n;
 	io->no_ipv6 = n->a->no_ipv6;
 }

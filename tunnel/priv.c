@@ -1,7 +1,8 @@
 /*
  * gp-tunnel [priv]: root with CAP_NET_ADMIN only. It reads and checks the
- * frames from gp-auth (untrusted), runs vpnc-script (connect, disconnect)
- * with a path from its own command line, sets the tun MTU, relays [net]'s
+ * frames from gp-auth (untrusted), runs vpnc-script (pre-init, connect,
+ * attempt-reconnect, reconnect, disconnect) with a path from its own
+ * command line, sets the tun MTU, relays [net]'s
  * log lines, and obeys a fixed table of typed messages from [net], which
  * it does not trust either: anything out of place stops the tunnel. Both
  * peers may stall: [priv] never blocks on either.
@@ -26,6 +27,7 @@
 #include "ipc/frame.h"
 #include "ipc/log.h"
 #include "ipc/secret.h"
+#include "tunnel/backoff.h"
 #include "tunnel/ctl.h"
 #include "tunnel/ip6check.h"
 #include "tunnel/mtu.h"
@@ -46,6 +48,9 @@ struct priv {
 	bool			 ctl_open;
 	bool			 connect_ran;	/* disconnect must run */
 	bool			 net_exited;	/* EXIT came */
+	bool			 attempt_ran;	/* attempt-reconnect, this
+						 * time [net] reconnects */
+	struct backoff		 bo;	/* its rate limit */
 	int			 status;	/* [priv]'s own: -1 none */
 	int			 net_status;
 	unsigned		 mtu;
@@ -166,6 +171,10 @@ priv_transport_up(struct priv *p, unsigned mtu)
 
 	p->mtu = priv_mtu(p, "TRANSPORT_UP", mtu);
 	log_info("tun device %s, MTU %u", p->a->ifname, p->mtu);
+	/* As OpenConnect: before the tun device is configured, and its
+	 * failure does not stop the session. */
+	if (priv_script(p, "pre-init") == -1)
+		log_warn("going on after the pre-init script failed");
 	/* Even a failed connect may have applied part of its work. */
 	p->connect_ran = true;
 	if (priv_script(p, "connect") == -1 || priv_check_ipv6(p) == -1) {
@@ -180,6 +189,53 @@ priv_transport_up(struct priv *p, unsigned mtu)
 		priv_fail(p, 1);
 		priv_stop(p);
 	}
+}
+
+/*
+ * [net] lost the transport and is about to try again: run
+ * attempt-reconnect (it puts back the host route to the gateway, which
+ * a network change may have removed), then answer RETRY. [net] is not
+ * trusted: the script runs only on the back-off schedule [net] keeps
+ * itself (backoff.h), so a flood of requests stretches the schedule.
+ */
+static void
+priv_reconnecting(struct priv *p)
+{
+	struct gp_err e = { "" };
+	int64_t now = clock_now_ms();
+
+	if (p->state == PS_ST_STOPPING)
+		return;
+	if (p->state == PS_ST_RUNNING) {
+		log_info("[net] lost the transport: reconnecting");
+		backoff_lost(&p->bo, now);
+		p->state = PS_ST_RECONNECTING;
+		p->attempt_ran = false;
+	}
+	if (backoff_allow(&p->bo, now)) {
+		(void)priv_script(p, "attempt-reconnect");
+		p->attempt_ran = true;
+	} else
+		log_warn("[net] asks to reconnect again too soon: "
+		    "attempt-reconnect not run");
+	if (privsep_send_type(p->a->ps_fd, PS_RETRY, &e) == -1) {
+		log_err("%s", e.msg);
+		priv_fail(p, 1);
+		priv_stop(p);
+	}
+}
+
+/* The transport is back: reconnect, after an attempt-reconnect. */
+static void
+priv_reconnected(struct priv *p)
+{
+	if (p->state != PS_ST_RECONNECTING)
+		return;		/* stopping */
+	p->state = PS_ST_RUNNING;
+	backoff_up(&p->bo, clock_now_ms());
+	log_info("[net] reconnected: the same address, routes and DNS");
+	if (p->attempt_ran)
+		(void)priv_script(p, "reconnect");
 }
 
 /* One message from [net]: the table first, then the handler. */
@@ -201,6 +257,12 @@ priv_dispatch(struct priv *p, const struct privsep_msg *m)
 	case PS_NEED_CONFIG:
 		if (p->state != PS_ST_STOPPING)
 			needcfg_request(&p->need, clock_now_ms());
+		break;
+	case PS_RECONNECTING:
+		priv_reconnecting(p);
+		break;
+	case PS_RECONNECTED:
+		priv_reconnected(p);
 		break;
 	case PS_EXIT:
 		p->net_exited = true;

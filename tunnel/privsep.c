@@ -16,24 +16,34 @@
 /*
  * Who may receive what, when. [priv]: TRANSPORT_UP once, before the
  * connect script; SET_MTU only once running; NEED_CONFIG while starting
- * or running; EXIT at any time. [net]: GO once; CONFIG (rekey) and STATS
- * at any time before STOP; STOP at any time. Everything else is fatal.
+ * or running; RECONNECTING once running (again while reconnecting: one
+ * per attempt), RECONNECTED only while reconnecting; EXIT at any time;
+ * while stopping, what [net] sent before it saw STOP. [net]: GO once;
+ * CONFIG (rekey) and STATS at any time before STOP; RETRY once running
+ * (late answers included); STOP at any time. Everything else is fatal.
  */
 static const bool privsep_table[2][PS_STATES][PS_TYPES] = {
 	[0] = {		/* to [net] */
 		[PS_ST_STARTING] = { [PS_GO] = true, [PS_CONFIG] = true,
 		    [PS_STATS] = true, [PS_STOP] = true },
 		[PS_ST_RUNNING] = { [PS_CONFIG] = true, [PS_STATS] = true,
-		    [PS_STOP] = true },
+		    [PS_RETRY] = true, [PS_STOP] = true },
+		[PS_ST_RECONNECTING] = { [PS_CONFIG] = true,
+		    [PS_STATS] = true, [PS_RETRY] = true, [PS_STOP] = true },
 		[PS_ST_STOPPING] = { [PS_STOP] = true },
 	},
 	[1] = {		/* to [priv] */
 		[PS_ST_STARTING] = { [PS_TRANSPORT_UP] = true,
 		    [PS_NEED_CONFIG] = true, [PS_EXIT] = true },
 		[PS_ST_RUNNING] = { [PS_SET_MTU] = true,
-		    [PS_NEED_CONFIG] = true, [PS_EXIT] = true },
+		    [PS_NEED_CONFIG] = true, [PS_RECONNECTING] = true,
+		    [PS_EXIT] = true },
+		[PS_ST_RECONNECTING] = { [PS_SET_MTU] = true,
+		    [PS_NEED_CONFIG] = true, [PS_RECONNECTING] = true,
+		    [PS_RECONNECTED] = true, [PS_EXIT] = true },
 		[PS_ST_STOPPING] = { [PS_SET_MTU] = true,
-		    [PS_NEED_CONFIG] = true, [PS_EXIT] = true },
+		    [PS_NEED_CONFIG] = true, [PS_RECONNECTING] = true,
+		    [PS_RECONNECTED] = true, [PS_EXIT] = true },
 	},
 };
 
@@ -52,7 +62,8 @@ privsep_type_name(uint8_t type)
 		[PS_TRANSPORT_UP] = "TRANSPORT_UP", [PS_SET_MTU] = "SET_MTU",
 		[PS_NEED_CONFIG] = "NEED_CONFIG", [PS_EXIT] = "EXIT",
 		[PS_GO] = "GO", [PS_CONFIG] = "CONFIG", [PS_STATS] = "STATS",
-		[PS_STOP] = "STOP",
+		[PS_STOP] = "STOP", [PS_RECONNECTING] = "RECONNECTING",
+		[PS_RECONNECTED] = "RECONNECTED", [PS_RETRY] = "RETRY",
 	};
 
 	if (type == 0 || type >= PS_TYPES)

@@ -27,6 +27,9 @@
 /* [net] answers STOP within this; it may be inside an HTTPS connect
  * (HTTPS_CONNECT_TIMEOUT_MS, 15 s), where it reads no message. */
 #define PRIVSEP_STOP_WAIT_MS	20000
+/* [net] waits this long for RETRY: [priv] runs attempt-reconnect, which
+ * may take SCRIPT_TIMEOUT_MS (30 s) and as long again to be killed. */
+#define PRIVSEP_RETRY_WAIT_MS	65000
 
 enum privsep_type {
 	/* [net] -> [priv] */
@@ -39,7 +42,13 @@ enum privsep_type {
 	PS_CONFIG = 6,		/* a CONFIG frame body: rekey */
 	PS_STATS = 7,		/* empty: log the counters (SIGUSR1) */
 	PS_STOP = 8,		/* empty: stop, answer with EXIT */
-	PS_TYPES = 9
+	/* [net] -> [priv]: the network moved (issue 9) */
+	PS_RECONNECTING = 9,	/* empty: transport lost, an attempt is
+				 * next: run attempt-reconnect */
+	PS_RECONNECTED = 10,	/* empty: it is back: run reconnect */
+	/* [priv] -> [net] */
+	PS_RETRY = 11,		/* empty: attempt-reconnect done, try */
+	PS_TYPES = 12
 };
 
 /* The states of the receiving side. */
@@ -48,7 +57,8 @@ enum privsep_state {
 				 * [net]: before GO */
 	PS_ST_RUNNING = 1,	/* connect ran; packets move */
 	PS_ST_STOPPING = 2,	/* STOP sent, waiting for EXIT */
-	PS_STATES = 3
+	PS_ST_RECONNECTING = 3,	/* after RECONNECTING, until RECONNECTED */
+	PS_STATES = 4
 };
 
 struct privsep_msg {

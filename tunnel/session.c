@@ -32,9 +32,6 @@
 #include "tunnel/session_int.h"
 
 #define SESSION_TICK_MS		500	/* bounds a missed stop signal */
-#define SESSION_BACKOFF_MIN_MS	1000
-#define SESSION_BACKOFF_MAX_MS	10000
-#define SESSION_STABLE_MS	30000	/* older tunnels end a reconnect run */
 #define SESSION_POLL_FDS	4	/* tun, https, ctl, udp */
 
 /* Tests shorten these through session_set_timers(); gp-tunnel never does. */
@@ -47,7 +44,19 @@ session_stopped(const struct session *s)
 	return s->io->stop != NULL && *s->io->stop != 0;
 }
 
-static void
+int64_t
+session_keepalive(void)
+{
+	return session_keepalive_ms;
+}
+
+int64_t
+session_dead(void)
+{
+	return session_dead_ms;
+}
+
+void
 session_sync_stats(struct session *s)
 {
 	const char *name = xport_name(&s->xp);
@@ -93,7 +102,7 @@ session_tunnel_up(struct session *s, int64_t now)
 	gpst_rx_init(&s->rx);
 }
 
-static void
+void
 session_drop_tunnel(struct session *s)
 {
 	if (s->tx_head != s->tx_tail && s->tx_pkts > 0)
@@ -176,6 +185,10 @@ session_rx(struct session *s, int64_t now)
 		if (n > 0) {
 			s->last_rx = now;
 			s->dpd_sent = false;
+			if (s->suspect)
+				log_info("https: the gateway answered after "
+				    "the pause");
+			s->suspect = false;
 			r = session_deframe(s, (size_t)n);
 			if (r != SESSION_GO)
 				return r;
@@ -273,8 +286,12 @@ session_timers(struct session *s, int64_t now)
 	bool tx_idle, rx_idle;
 
 	if (now - s->last_rx >= session_dead_ms) {
-		log_warn("https: nothing from the gateway for %d ms; "
-		    "reconnecting", (int)session_dead_ms);
+		if (s->suspect)
+			log_warn("https: no answer to a keepalive after the "
+			    "pause; reconnecting");
+		else
+			log_warn("https: nothing from the gateway for %d ms; "
+			    "reconnecting", (int)session_dead_ms);
 		return SESSION_RECONNECT;
 	}
 	if (s->tx_blocked_since != 0 &&
@@ -295,7 +312,7 @@ session_timers(struct session *s, int64_t now)
 	return session_flush(s, now);
 }
 
-static int64_t
+int64_t
 session_min(int64_t a, int64_t b)
 {
 	return a < b ? a : b;
@@ -487,21 +504,26 @@ session_poll_set(struct session *s, struct pollfd *pfd)
 		pfd[i].revents = 0;
 }
 
-static int
+/* One turn of the loop. A pause (SIGSTOP, suspend) shows as a turn that
+ * starts much later than its poll() allowed: checked first, before the
+ * timers take the silence it caused for a dead gateway. */
+int
 session_step(struct session *s)
 {
 	struct pollfd pfd[SESSION_POLL_FDS];
 	int64_t now = clock_now_ms();
-	int r;
+	int r, ms;
 
+	session_pause_check(s, now);
 	session_esp_check_rekey(s, now);
 	if ((r = session_esp_timers(s, now)) != SESSION_GO)
 		return r;
 	if (s->t != NULL && (r = session_timers(s, now)) != SESSION_GO)
 		return r;
 	session_poll_set(s, pfd);
-	if (poll(pfd, SESSION_POLL_FDS, session_timeout(s, now)) == -1 &&
-	    errno != EINTR) {
+	ms = session_timeout(s, now);
+	session_pause_mark(s, ms);
+	if (poll(pfd, SESSION_POLL_FDS, ms) == -1 && errno != EINTR) {
 		log_err("session: poll: %s", strerror(errno));
 		return 1;
 	}
@@ -509,7 +531,7 @@ session_step(struct session *s)
 }
 
 /* Sleep before a reconnect attempt, still obeying signals and ctl. */
-static int
+int
 session_sleep(struct session *s, int ms)
 {
 	int64_t end = clock_now_ms() + ms, left;
@@ -534,54 +556,6 @@ session_sleep(struct session *s, int ms)
 	return SESSION_GO;
 }
 
-/*
- * Back-off 1, 2, 4, 8, then 10 s, until RECONNECT_TIMEOUT_MS from the
- * first failure. A tunnel that dies within SESSION_STABLE_MS of coming up
- * does not start a new run, so a gateway that accepts and drops us at
- * once cannot keep us reconnecting forever. A 502 ends it: exit 2.
- */
-static int
-session_reconnect(struct session *s)
-{
-	int64_t now = clock_now_ms();
-	struct gp_err e;
-	int r;
-
-	session_drop_tunnel(s);
-	if (s->run_start == 0 || now - s->up_since >= SESSION_STABLE_MS) {
-		s->run_start = now;
-		s->backoff_ms = SESSION_BACKOFF_MIN_MS;
-	}
-	for (;;) {
-		if (now - s->run_start + s->backoff_ms > RECONNECT_TIMEOUT_MS) {
-			log_err("https: giving up reconnecting after %d s",
-			    (int)((now - s->run_start) / 1000));
-			return 1;
-		}
-		log_info("https: reconnecting in %d s", s->backoff_ms / 1000);
-		if ((r = session_sleep(s, s->backoff_ms)) != SESSION_GO)
-			return r;
-		s->backoff_ms = (int)session_min(2 * (int64_t)s->backoff_ms,
-		    SESSION_BACKOFF_MAX_MS);
-		r = https_open(s->io->https, s->io->cfg, &s->t, &e);
-		if (r == HTTPS_OPEN_OK)
-			break;
-		if (r == HTTPS_OPEN_COOKIE_REJECTED) {
-			log_err("%s", e.msg);
-			return 2;
-		}
-		log_warn("%s", e.msg);
-		if (session_stopped(s))
-			return 0;
-		now = clock_now_ms();
-	}
-	s->st->reconnects++;
-	log_info("https: tunnel re-established");
-	session_tunnel_up(s, clock_now_ms());
-	session_set_mtu(s, session_https_mtu(s));
-	return SESSION_GO;
-}
-
 struct session *
 session_new(struct session_io *io, struct tunnel_stats *st)
 {
@@ -595,6 +569,7 @@ session_new(struct session_io *io, struct tunnel_stats *st)
 	s->st = st;
 	s->ctl_fd = io->ctl_fd;
 	s->udp_fd = -1;
+	s->born = clock_now_ms();
 	s->gen = io->cfg_gen != NULL ? *io->cfg_gen : 0;
 	https_ctx_set_cancel(io->https, io->stop);
 	xport_init(&s->xp, clock_now_ms(), false);
@@ -637,6 +612,7 @@ session_loop(struct session *s)
 {
 	int r = SESSION_GO;
 
+	s->tick_mono = 0;	/* the connect script's time is no pause */
 	while (r == SESSION_GO || r == SESSION_RECONNECT) {
 		session_maybe_dump(s);
 		if (session_stopped(s))

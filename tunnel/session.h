@@ -18,7 +18,10 @@
 
 #define KEEPALIVE_IDLE_MS	10000
 #define DEAD_PEER_MS		20000
-#define RECONNECT_TIMEOUT_MS	300000	/* give up reconnecting after this */
+/* A tick this much later than its poll allowed means the process was
+ * stopped (SIGSTOP) or the system slept: the transport is suspect. As
+ * long as a DPD interval, since the gateway may have moved on by then. */
+#define SESSION_PAUSE_MS	10000
 
 struct tunnel_stats {
 	uint64_t	tx_pkts, tx_bytes;	/* tun -> gateway */
@@ -73,6 +76,12 @@ struct session_io {
 	void			*mtu_arg;
 	/* --disable-ipv6: the tunnel carries no IPv6, no 1280 floor. */
 	bool			 no_ipv6;
+	/* Issue 9, both may be NULL. The transport is lost and an attempt
+	 * to bring it back is next (attempt-reconnect runs); returns when
+	 * the attempt may start, or once *stop is set. */
+	void			(*reconnecting)(void *arg);	/* ctl_arg */
+	/* It is back, with the same cookie and address (reconnect runs). */
+	void			(*reconnected)(void *arg);	/* ctl_arg */
 };
 
 struct session;

@@ -81,12 +81,18 @@ session_esp_free_sas(struct session *s)
 }
 
 void
-session_esp_close(struct session *s)
+session_esp_close_udp(struct session *s)
 {
 	if (s->udp_fd != -1)
 		close(s->udp_fd);
 	s->udp_fd = -1;
 	s->esp_rx_more = false;
+}
+
+void
+session_esp_close(struct session *s)
+{
+	session_esp_close_udp(s);
 	session_esp_free_sas(s);
 }
 
@@ -156,6 +162,29 @@ session_esp_setup(struct session *s)
 	}
 	s->st->sa_since_ms = clock_now_ms();
 	return true;
+}
+
+/*
+ * The SAs keep their sequence numbers and replay window: the gateway's
+ * keys die only when an HTTPS tunnel opens, so they are still good. The
+ * socket is new, since the old one may be bound to an address the host
+ * lost when the network moved.
+ */
+bool
+session_esp_retry(struct session *s)
+{
+	const char *why = session_esp_unusable(s);
+
+	if (why == NULL && (s->sa_out == NULL || s->sa_in == NULL))
+		why = "no keys left (an HTTPS tunnel has killed them)";
+	else if (why == NULL && esp_sa_exhausted(s->sa_out))
+		why = "outbound sequence numbers used up";
+	if (why != NULL) {
+		log_debug("esp: not probed: %s", why);
+		session_esp_close(s);
+		return false;
+	}
+	return session_udp_open(s);
 }
 
 unsigned
@@ -273,6 +302,8 @@ session_esp_in(struct session *s, uint8_t *d, size_t len, int flags,
 		return SESSION_GO;
 	}
 	reply = magic_is_reply(s->io->cfg, p, ilen);
+	if (s->xp.suspect)
+		log_info("esp: the gateway answered after the pause");
 	if (xport_esp_rx(&s->xp, now, reply))
 		session_esp_up(s);
 	if (reply) {
@@ -429,17 +460,21 @@ session_esp_tx(struct session *s)
  * Off ESP onto the HTTPS tunnel, then (need) NEED_CONFIG. Opening the
  * tunnel kills the session's ESP keys at the gateway (PROTOCOL.md §1): the
  * fresh keys must come from a getconfig made after it is up, or they are
- * dead on arrival.
+ * dead on arrival. Until it is open the SAs are kept: if it does not
+ * open, a reconnect probes ESP with them first.
  */
 static int
 session_esp_https(struct session *s, bool need)
 {
 	int r;
 
-	session_esp_close(s);
+	session_esp_close_udp(s);
 	r = session_https_now(s);
-	if (r == SESSION_GO && need)
-		session_esp_need_config(s);
+	if (r == SESSION_GO) {
+		session_esp_free_sas(s);
+		if (need)
+			session_esp_need_config(s);
+	}
 	return r;
 }
 
@@ -458,7 +493,8 @@ session_esp_act(struct session *s, enum xport_action a,
 		if (was == XPORT_PROBING && s->udp_fd != -1) {
 			s->st->esp_fallbacks++;
 			log_info("esp: no reply to %u probes in %d s; using "
-			    "the HTTPS tunnel", (unsigned)s->probe_seq,
+			    "the HTTPS tunnel",
+			    (unsigned)(uint16_t)(s->probe_seq - s->probe_first),
 			    XPORT_PROBE_WINDOW_MS / 1000);
 		} else if (was == XPORT_ESP)
 			log_info("esp: leaving ESP for the HTTPS tunnel");
@@ -480,6 +516,10 @@ session_esp_act(struct session *s, enum xport_action a,
 		esp_sa_free(s->sa_in_old);
 		s->sa_in_old = NULL;
 		return SESSION_GO;
+	case XPORT_RECONNECT:
+		log_warn("esp: no answer within %d s after the pause; "
+		    "reconnecting", XPORT_SUSPECT_WAIT_MS / 1000);
+		return SESSION_RECONNECT;
 	default:
 		return SESSION_GO;
 	}

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "tunnel/backoff.h"
 #include "tunnel/esp.h"
 #include "tunnel/gpst.h"
 #include "tunnel/magic.h"
@@ -59,9 +60,8 @@ struct session {
 	int			 ctl_fd;
 	int64_t			 up_since, last_rx, last_tx;
 	int64_t			 tx_blocked_since;	/* 0: not blocked */
-	int64_t			 run_start;	/* of this reconnect run */
-	int			 backoff_ms;
 	bool			 dpd_sent;	/* keepalive out, no reply */
+	bool			 suspect;	/* pinged after a pause */
 	bool			 rx_more;	/* read budget used up */
 	short			 rx_wait, tx_wait;	/* what TLS waits for */
 	/* The output queue: whole frames, appended only when empty, so a
@@ -72,6 +72,12 @@ struct session {
 	uint8_t			 rbuf[GPST_HDR_BYTES + GPST_MAX_PAYLOAD];
 	uint8_t			 txq[SESSION_TXQ_BYTES];
 
+	/* Reconnect (session_recon.c) */
+	struct backoff		 bo;
+	int64_t			 born;		/* session_new */
+	int64_t			 tick_mono, tick_boot;	/* before poll */
+	int			 tick_wait;	/* poll's timeout */
+
 	/* ESP */
 	struct xport		 xp;
 	uint64_t		 gen;		/* of the config in use */
@@ -80,6 +86,7 @@ struct session {
 	struct esp_sa		*sa_out, *sa_in;
 	struct esp_sa		*sa_in_old;	/* rekey grace window */
 	uint16_t		 probe_seq;
+	uint16_t		 probe_first;	/* of this probe window */
 	bool			 esp_rx_more;	/* datagram budget used up */
 	bool			 esp_want_config; /* NEED_CONFIG on HTTPS */
 	uint64_t		 drop_logged[SESSION_DROP_KINDS];
@@ -88,16 +95,35 @@ struct session {
 };
 
 bool	session_stopped(const struct session *s);
+int64_t	session_min(int64_t a, int64_t b);
+void	session_sync_stats(struct session *s);
+void	session_drop_tunnel(struct session *s);
+int	session_step(struct session *s);
+int	session_sleep(struct session *s, int ms);
+/* Tests may shorten these (session_set_timers). */
+int64_t	session_keepalive(void);
+int64_t	session_dead(void);
 int	session_tun_write(struct session *s, const uint8_t *p, size_t len);
 void	session_count_drop(struct session *s, const char *why);
 void	session_set_mtu(struct session *s, unsigned mtu);
 /* HTTPS at once (start fallback, ESP dead): GO, RECONNECT, 1 or 2. */
 int	session_https_now(struct session *s);
 
+/* Pauses and reconnects (session_recon.c). */
+void	session_pause_mark(struct session *s, int wait_ms);
+void	session_pause_check(struct session *s, int64_t now);
+/* A reconnect run: back-off, attempt-reconnect, ESP probes with the
+ * keys held, then HTTPS. GO when back; else 0, 1 or 2. */
+int	session_reconnect(struct session *s);
+
 /* The ESP side. */
 bool	session_esp_wanted(const struct session *s);
 bool	session_esp_setup(struct session *s);
 void	session_esp_close(struct session *s);
+void	session_esp_close_udp(struct session *s);
+/* For a reconnect attempt: the SAs held, on a new socket; false if
+ * there are none or they cannot be used. */
+bool	session_esp_retry(struct session *s);
 unsigned session_esp_mtu(const struct session *s);
 int	session_esp_rx(struct session *s, int64_t now);
 int	session_esp_tx(struct session *s);

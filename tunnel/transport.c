@@ -29,9 +29,9 @@ xport_init(struct xport *x, int64_t now, bool esp)
 {
 	x->state = XPORT_PROBING;
 	x->probing = false;
-	x->dpd_out = x->grace = x->drop_esp = false;
+	x->dpd_out = x->grace = x->drop_esp = x->suspect = false;
 	x->probe_end = x->next_probe = x->last_rx = now;
-	x->grace_end = 0;
+	x->grace_end = x->suspect_end = 0;
 	if (esp)
 		xport_probe_from(x, now);
 }
@@ -51,6 +51,23 @@ xport_tick_probe(struct xport *x, int64_t now, enum xport_action end)
 	return XPORT_NONE;
 }
 
+/* After a pause: a ping at once and every XPORT_SUSPECT_PING_MS, and
+ * the transport is given up (not just ESP: the network may have moved)
+ * if nothing comes back in time. */
+static enum xport_action
+xport_tick_suspect(struct xport *x, int64_t now)
+{
+	if (now >= x->suspect_end) {
+		xport_down(x);
+		return XPORT_RECONNECT;
+	}
+	if (now >= x->next_probe) {
+		x->next_probe = now + XPORT_SUSPECT_PING_MS;
+		return XPORT_SEND_PROBE;
+	}
+	return XPORT_NONE;
+}
+
 /* DPD: a ping after XPORT_DPD_MS of silence, then every retry period;
  * dead after XPORT_DEAD_MS. Leaving ESP hands over to HTTPS. */
 static enum xport_action
@@ -61,6 +78,8 @@ xport_tick_esp(struct xport *x, int64_t now)
 		x->state = XPORT_HTTPS;
 		return XPORT_OPEN_HTTPS;
 	}
+	if (x->suspect)
+		return xport_tick_suspect(x, now);
 	if (now - x->last_rx >= XPORT_DEAD_MS) {
 		x->state = XPORT_HTTPS;
 		return XPORT_ESP_DEAD;
@@ -97,6 +116,8 @@ xport_tick(struct xport *x, int64_t now)
 		if (x->probing)
 			a = xport_tick_probe(x, now, XPORT_STOP_PROBING);
 		break;
+	case XPORT_DOWN:
+		break;
 	}
 	return a;
 }
@@ -111,10 +132,15 @@ xport_next(const struct xport *x)
 	if (x->state == XPORT_ESP) {
 		if (x->drop_esp)
 			return 0;
+		if (x->suspect)
+			return xport_min(next, xport_min(x->next_probe,
+			    x->suspect_end));
 		next = xport_min(next, x->last_rx + XPORT_DEAD_MS);
 		next = xport_min(next, x->dpd_out ? x->next_probe :
 		    x->last_rx + XPORT_DPD_MS);
-	} else if (x->state == XPORT_PROBING && !x->probing)
+	} else if (x->state == XPORT_DOWN)
+		return next;
+	else if (x->state == XPORT_PROBING && !x->probing)
 		next = xport_min(next, x->probe_end);
 	else if (x->probing) {
 		next = xport_min(next, x->probe_end);
@@ -128,6 +154,7 @@ xport_esp_rx(struct xport *x, int64_t now, bool probe_reply)
 {
 	x->last_rx = now;
 	x->dpd_out = false;
+	x->suspect = false;
 	if (!probe_reply || !x->probing || x->state == XPORT_ESP)
 		return false;
 	x->state = XPORT_ESP;
@@ -142,8 +169,27 @@ xport_https_up(struct xport *x)
 }
 
 void
+xport_suspect(struct xport *x, int64_t now)
+{
+	if (x->state != XPORT_ESP)
+		return;
+	x->suspect = true;
+	x->suspect_end = now + XPORT_SUSPECT_WAIT_MS;
+	x->next_probe = now;
+}
+
+void
+xport_down(struct xport *x)
+{
+	x->state = XPORT_DOWN;
+	x->probing = x->dpd_out = x->suspect = x->drop_esp = false;
+}
+
+void
 xport_rekey(struct xport *x, int64_t now, bool esp)
 {
+	if (x->state == XPORT_DOWN)
+		return;		/* the next xport_init takes the keys */
 	if (x->state == XPORT_ESP) {
 		if (esp) {
 			x->grace = true;
@@ -166,6 +212,8 @@ xport_name(const struct xport *x)
 		return "esp";
 	case XPORT_HTTPS:
 		return x->probing ? "https+probing" : "https";
+	case XPORT_DOWN:
+		return "none";
 	default:
 		return "probing";
 	}

@@ -28,6 +28,12 @@ Content-Length, the close ends the body), --require-cookie (a cookie set
 at the first prelogin must come back at login and getconfig) and
 --gzip-bomb (prelogin answers 1 GiB of zeros, gzipped). Cookie sizes:
 --authcookie-len N and --authcookie-alphabet hand out longer cookies.
+
+Sessions live in this process's memory only: a restarted gateway has
+forgotten them and answers an old cookie's tunnel connect with 502, as a
+gateway that has ended the session does (netmove_test.sh relies on it).
+Each request that names a session logs its number ("session"), so a test
+can tell that a reconnect brought the same cookie.
 """
 
 import argparse
@@ -1165,6 +1171,7 @@ class Gateway:
         info = {"authcookie_valid": s is not None}
         if s is None:
             return None, info
+        info["session"] = s.id  # which login's cookie (tests: the same)
         want = {"authcookie": s.authcookie, "portal": s.portal,
                 "user": s.user, "domain": s.domain,
                 "preferred-ip": str(s.ip4), "computer": s.computer}

@@ -3,7 +3,10 @@
  * [net] child over the real socketpair: the connect script runs on
  * TRANSPORT_UP only; an EXIT before that removes nothing but runs no
  * script and keeps the status; a message out of place, or [net] going
- * away, stops with status 1 and runs disconnect if connect ran. With an
+ * away, stops with status 1 and runs disconnect if connect ran; pre-init
+ * runs just before connect; RECONNECTING runs attempt-reconnect on the
+ * back-off schedule only and is always answered with RETRY, RECONNECTED
+ * runs reconnect after an attempt-reconnect that ran. With an
  * IPv6 tunnel address (as root, in a private network namespace with a
  * real tun device): no MTU below 1280, and a connect that leaves the
  * IPv6 address or route off tun fails closed. No sandbox here (the
@@ -25,6 +28,7 @@
 
 #include "ipc/config.h"
 #include "ipc/log.h"
+#include "tunnel/backoff.h"
 #include "tunnel/policy.h"
 #include "tunnel/privsep.h"
 #include "tunnel/tun.h"
@@ -38,6 +42,7 @@ static char script[256], script6[256], record[256], got[256], mode[256];
 static volatile sig_atomic_t stop_flag, usr1_flag;
 static struct tunnel_policy no_policy;
 static int fake_vanish;	/* the fake [net] exits without EXIT */
+static useconds_t fake_gap_us = 50000;	/* between its messages */
 /* The IPv6 cases: the config, the script and the tun device. */
 static struct {
 	bool		 v6;		/* an IPv6 tunnel address */
@@ -89,7 +94,7 @@ fake_net(int fd, const struct privsep_msg *msgs, size_t n)
 	for (i = 0; i < n; i++) {
 		if (privsep_send(fd, &msgs[i], &e) == -1)
 			_exit(3);
-		usleep(50000);	/* [priv] runs the script in between */
+		usleep(fake_gap_us);	/* [priv] runs the script */
 	}
 	if (fake_vanish)
 		_exit(0);
@@ -231,7 +236,7 @@ test_connect_then_exit(void)
 	    msg(PS_EXIT, 0) };
 
 	T_CHECK(run(m, 2) == 0);
-	T_STREQ(ran(), "connect disconnect");
+	T_STREQ(ran(), "pre-init connect disconnect");
 }
 
 static void
@@ -250,7 +255,7 @@ test_transport_up_twice(void)
 	    msg(PS_TRANSPORT_UP, 1400) };
 
 	T_CHECK(run(m, 2) == 1);
-	T_STREQ(ran(), "connect disconnect");
+	T_STREQ(ran(), "pre-init connect disconnect");
 }
 
 static void
@@ -260,7 +265,7 @@ test_priv_only_message(void)
 	    msg(PS_STOP, 0) };
 
 	T_CHECK(run(m, 2) == 1);
-	T_STREQ(ran(), "connect disconnect");
+	T_STREQ(ran(), "pre-init connect disconnect");
 }
 
 static void
@@ -270,8 +275,73 @@ test_net_vanishes(void)
 
 	fake_vanish = 1;
 	T_CHECK(run(m, 1) == 1);
-	T_STREQ(ran(), "connect disconnect");
+	T_STREQ(ran(), "pre-init connect disconnect");
 	fake_vanish = 0;
+}
+
+/* RECONNECTING: attempt-reconnect, then RETRY; RECONNECTED: reconnect,
+ * with the environment of connect. */
+static void
+test_reconnect(void)
+{
+	struct privsep_msg m[] = { msg(PS_TRANSPORT_UP, 1400),
+	    msg(PS_RECONNECTING, 0), msg(PS_RECONNECTED, 0),
+	    msg(PS_EXIT, 0) };
+
+	T_CHECK(run(m, 4) == 0);
+	T_STREQ(ran(), "pre-init connect attempt-reconnect reconnect "
+	    "disconnect");
+	T_STREQ(lines_of(got), "GO RETRY");
+}
+
+/* A [net] that asks faster than the back-off allows: every request is
+ * answered, the script runs for the first only; a reconnect right after
+ * goes on with the same schedule, and reconnect follows only an
+ * attempt-reconnect that ran. */
+static void
+test_reconnect_flood(void)
+{
+	struct privsep_msg m[] = { msg(PS_TRANSPORT_UP, 1400),
+	    msg(PS_RECONNECTING, 0), msg(PS_RECONNECTING, 0),
+	    msg(PS_RECONNECTING, 0), msg(PS_RECONNECTING, 0),
+	    msg(PS_RECONNECTED, 0), msg(PS_RECONNECTING, 0),
+	    msg(PS_RECONNECTED, 0), msg(PS_EXIT, 0) };
+
+	T_CHECK(run(m, 9) == 0);
+	T_STREQ(ran(), "pre-init connect attempt-reconnect reconnect "
+	    "disconnect");
+	T_STREQ(lines_of(got), "GO RETRY RETRY RETRY RETRY RETRY");
+}
+
+/* On the schedule (a second after the first), the second one runs. */
+static void
+test_reconnect_paced(void)
+{
+	struct privsep_msg m[] = { msg(PS_TRANSPORT_UP, 1400),
+	    msg(PS_RECONNECTING, 0), msg(PS_RECONNECTING, 0),
+	    msg(PS_EXIT, 0) };
+
+	fake_gap_us = (BACKOFF_MIN_MS + 100) * 1000;
+	T_CHECK(run(m, 4) == 0);
+	fake_gap_us = 50000;
+	T_STREQ(ran(), "pre-init connect attempt-reconnect "
+	    "attempt-reconnect disconnect");
+	T_STREQ(lines_of(got), "GO RETRY RETRY");
+}
+
+/* RECONNECTED without RECONNECTING, or RECONNECTING before connect:
+ * out of place, status 1. */
+static void
+test_reconnect_out_of_place(void)
+{
+	struct privsep_msg m[] = { msg(PS_TRANSPORT_UP, 1400),
+	    msg(PS_RECONNECTED, 0) };
+	struct privsep_msg m2[] = { msg(PS_RECONNECTING, 0) };
+
+	T_CHECK(run(m, 2) == 1);
+	T_STREQ(ran(), "pre-init connect disconnect");
+	T_CHECK(run(m2, 1) == 1);
+	T_STREQ(ran(), "");
 }
 
 /*
@@ -289,7 +359,8 @@ v6_connects(void)
 	opt.v6 = opt.route = true;
 	if ((st = run6(m, 2, "ok")) != SKIPPED) {
 		T_CHECK(st == 0);
-		T_STREQ(ran(), "connect,1400,1500,6 disconnect,1400,1400,6");
+		T_STREQ(ran(), "pre-init,1400,1500,6 connect,1400,1500,6 "
+		    "disconnect,1400,1400,6");
 		T_STREQ(lines_of(got), "GO");
 	}
 	opt.route = false;		/* the default route instead */
@@ -311,7 +382,8 @@ v6_transport_up_floor(void)
 	opt.v6 = true;
 	if ((st = run6(m, 2, "ok")) != SKIPPED) {
 		T_CHECK(st == 0);
-		T_STREQ(ran(), "connect,1280,1500,6 disconnect,1280,1280,6");
+		T_STREQ(ran(), "pre-init,1280,1500,6 connect,1280,1500,6 "
+		    "disconnect,1280,1280,6");
 	}
 	opt.v6 = false;
 }
@@ -327,7 +399,8 @@ v6_set_mtu_floor(void)
 	opt.v6 = true;
 	if ((st = run6(m, 3, "ok")) != SKIPPED) {
 		T_CHECK(st == 0);
-		T_STREQ(ran(), "connect,1400,1500,6 disconnect,1280,1280,6");
+		T_STREQ(ran(), "pre-init,1400,1500,6 connect,1400,1500,6 "
+		    "disconnect,1280,1280,6");
 	}
 	opt.v6 = false;
 }
@@ -342,7 +415,8 @@ v4_mtu_576(void)
 
 	if ((st = run6(m, 4, "ok")) != SKIPPED) {
 		T_CHECK(st == 0);
-		T_STREQ(ran(), "connect,576,1500, disconnect,576,576,");
+		T_STREQ(ran(), "pre-init,576,1500, connect,576,1500, "
+		    "disconnect,576,576,");
 	}
 }
 
@@ -363,7 +437,8 @@ v6_fails_closed(void)
 		if ((st = run6(m, 2, modes[i])) == SKIPPED)
 			continue;
 		T_CHECK(st == 1);
-		T_STREQ(ran(), "connect,1400,1500,6 disconnect,1400,1400,6");
+		T_STREQ(ran(), "pre-init,1400,1500,6 connect,1400,1500,6 "
+		    "disconnect,1400,1400,6");
 		T_STREQ(lines_of(got), "STOP");
 	}
 	opt.v6 = opt.route = false;
@@ -380,7 +455,8 @@ v6_disabled(void)
 	opt.v6 = opt.no_ipv6 = true;
 	if ((st = run6(m, 2, "noaddr")) != SKIPPED) {
 		T_CHECK(st == 0);
-		T_STREQ(ran(), "connect,1200,1500, disconnect,1200,1200,");
+		T_STREQ(ran(), "pre-init,1200,1500, connect,1200,1500, "
+		    "disconnect,1200,1200,");
 		T_STREQ(lines_of(got), "GO");
 	}
 	opt.v6 = opt.no_ipv6 = false;
@@ -440,6 +516,10 @@ main(void)
 	T_RUN(test_transport_up_twice);
 	T_RUN(test_priv_only_message);
 	T_RUN(test_net_vanishes);
+	T_RUN(test_reconnect);
+	T_RUN(test_reconnect_flood);
+	T_RUN(test_reconnect_paced);
+	T_RUN(test_reconnect_out_of_place);
 	T_RUN(v6_connects);
 	T_RUN(v6_transport_up_floor);
 	T_RUN(v6_set_mtu_floor);

@@ -55,6 +55,12 @@ test_roundtrip(void)
 	T_CHECK(roundtrip(&m, &o) == 0 && o.status == 2);
 	m.type = PS_STOP;
 	T_CHECK(roundtrip(&m, &o) == 0 && o.type == PS_STOP);
+	m.type = PS_RECONNECTING;
+	T_CHECK(roundtrip(&m, &o) == 0 && o.type == PS_RECONNECTING);
+	m.type = PS_RECONNECTED;
+	T_CHECK(roundtrip(&m, &o) == 0 && o.type == PS_RECONNECTED);
+	m.type = PS_RETRY;
+	T_CHECK(roundtrip(&m, &o) == 0 && o.type == PS_RETRY);
 	m.type = PS_CONFIG;
 	buf_view(&m.body, cfg, sizeof(cfg));
 	T_CHECK(roundtrip(&m, &o) == 0 && buf_avail(&o.body) == sizeof(cfg)
@@ -137,6 +143,16 @@ test_decode_refuses(void)
 	T_CHECK(dec(PRIVSEP_MAGIC, PS_STOP, 0, 1, st3, 1, why) == -1);
 	T_CHECK(dec(PRIVSEP_MAGIC, PS_EXIT, 0, 2, st3, 1, why) == -1);
 	T_CHECK(dec(PRIVSEP_MAGIC, PS_CONFIG, 0, 0, NULL, 0, why) == -1);
+	/* The reconnect messages are empty, fixed-size. */
+	T_CHECK(dec(PRIVSEP_MAGIC, PS_RECONNECTING, 0, 0, NULL, 0, why) ==
+	    0);
+	T_CHECK(dec(PRIVSEP_MAGIC, PS_RECONNECTING, 0, 1, st3, 1, why) ==
+	    -1);
+	T_STREQ(why, "privsep: RECONNECTING: body of 1 bytes (1 sent)");
+	T_CHECK(dec(PRIVSEP_MAGIC, PS_RECONNECTED, 0, 4, mtu1400, 4, why) ==
+	    -1);
+	T_CHECK(dec(PRIVSEP_MAGIC, PS_RETRY, 0, 1, st3, 1, why) == -1);
+	T_CHECK(dec(PRIVSEP_MAGIC, PS_TYPES, 0, 0, NULL, 0, why) == -1);
 	T_CHECK(privsep_decode(mtu1400, sizeof(mtu1400), &m, &e) == -1);
 }
 
@@ -162,6 +178,29 @@ test_table(void)
 	T_CHECK(privsep_allowed(false, PS_ST_RUNNING, PS_CONFIG));
 	T_CHECK(!privsep_allowed(false, PS_ST_STOPPING, PS_CONFIG));
 	T_CHECK(!privsep_allowed(false, PS_ST_RUNNING, PS_EXIT));
+	/* Reconnect: RECONNECTING once running, again while reconnecting;
+	 * RECONNECTED only after it; RETRY only to [net], not before GO. */
+	T_CHECK(!privsep_allowed(true, PS_ST_STARTING, PS_RECONNECTING));
+	T_CHECK(privsep_allowed(true, PS_ST_RUNNING, PS_RECONNECTING));
+	T_CHECK(privsep_allowed(true, PS_ST_RECONNECTING, PS_RECONNECTING));
+	T_CHECK(!privsep_allowed(true, PS_ST_STARTING, PS_RECONNECTED));
+	T_CHECK(!privsep_allowed(true, PS_ST_RUNNING, PS_RECONNECTED));
+	T_CHECK(privsep_allowed(true, PS_ST_RECONNECTING, PS_RECONNECTED));
+	T_CHECK(privsep_allowed(true, PS_ST_STOPPING, PS_RECONNECTED));
+	T_CHECK(privsep_allowed(true, PS_ST_RECONNECTING, PS_SET_MTU));
+	T_CHECK(privsep_allowed(true, PS_ST_RECONNECTING, PS_EXIT));
+	T_CHECK(!privsep_allowed(true, PS_ST_RECONNECTING, PS_TRANSPORT_UP));
+	T_CHECK(!privsep_allowed(true, PS_ST_RUNNING, PS_RETRY));
+	T_CHECK(!privsep_allowed(false, PS_ST_STARTING, PS_RETRY));
+	T_CHECK(privsep_allowed(false, PS_ST_RECONNECTING, PS_RETRY));
+	T_CHECK(privsep_allowed(false, PS_ST_RUNNING, PS_RETRY));
+	T_CHECK(!privsep_allowed(false, PS_ST_STOPPING, PS_RETRY));
+	T_CHECK(privsep_allowed(false, PS_ST_RECONNECTING, PS_CONFIG));
+	T_CHECK(privsep_allowed(false, PS_ST_RECONNECTING, PS_STOP));
+	T_CHECK(!privsep_allowed(false, PS_ST_RUNNING, PS_RECONNECTING));
+	T_CHECK(!privsep_allowed(false, PS_ST_RECONNECTING, PS_GO));
+	T_STREQ(privsep_type_name(PS_RECONNECTING), "RECONNECTING");
+	T_STREQ(privsep_type_name(PS_RETRY), "RETRY");
 	T_STREQ(privsep_type_name(PS_NEED_CONFIG), "NEED_CONFIG");
 	T_STREQ(privsep_type_name(200), "unknown");
 }

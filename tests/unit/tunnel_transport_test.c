@@ -1,7 +1,9 @@
 /*
  * Unit tests for the transport state machine (tunnel/transport.c) on fake
  * time: probes at 0, 1, 2... s, HTTPS at 5 s, DPD at 10 and 15 s, dead at
- * 20 s, the rekey grace window and re-probing; and the inner-packet check.
+ * 20 s, the rekey grace window and re-probing; after a pause, pings at
+ * once and a reconnect 5 s later unless ESP answers; and the inner-packet
+ * check.
  */
 #include "tunnel/transport.h"
 #include "t.h"
@@ -9,7 +11,7 @@
 /* Run the machine from t0 to t1 in 100 ms steps; record when each action
  * happened (first time only) and count the probes. */
 struct trace {
-	int64_t	 at[XPORT_GRACE_OVER + 1];
+	int64_t	 at[XPORT_ACTIONS];
 	int	 probes;
 	int64_t	 probe_at[16];
 };
@@ -205,6 +207,66 @@ rekey_while_probing(void)
 	T_CHECK(tr.at[XPORT_OPEN_HTTPS] == 8000);
 }
 
+/* ESP up, last heard at 1 s; a pause ends at 40 s: no ESP_DEAD for the
+ * silence it caused, but pings at 40, 41... s and RECONNECT at 45 s,
+ * after which nothing happens until the caller starts over. */
+static void
+suspect_unanswered(void)
+{
+	struct xport x;
+	struct trace tr;
+
+	trace_init(&tr);
+	xport_init(&x, 0, true);
+	T_CHECK(xport_esp_rx(&x, 1000, true));
+	xport_suspect(&x, 40000);
+	T_CHECK(xport_next(&x) == 40000);
+	run(&x, 40000, 50000, &tr);
+	T_CHECK(tr.at[XPORT_ESP_DEAD] == -1);
+	T_CHECK(tr.probes == 5 && tr.probe_at[0] == 40000 &&
+	    tr.probe_at[4] == 44000);
+	T_CHECK(tr.at[XPORT_RECONNECT] == 40000 + XPORT_SUSPECT_WAIT_MS);
+	T_CHECK(x.state == XPORT_DOWN);
+	T_STREQ(xport_name(&x), "none");
+	T_CHECK(xport_next(&x) == INT64_MAX);
+	xport_rekey(&x, 50000, true);		/* no probing of its own */
+	T_CHECK(xport_tick(&x, 60000) == XPORT_NONE);
+	xport_init(&x, 60000, true);		/* the reconnect attempt */
+	T_CHECK(xport_tick(&x, 60000) == XPORT_SEND_PROBE);
+}
+
+/* An answer to the ping clears it: DPD times from then on. */
+static void
+suspect_answered(void)
+{
+	struct xport x;
+	struct trace tr;
+
+	trace_init(&tr);
+	xport_init(&x, 0, true);
+	T_CHECK(xport_esp_rx(&x, 1000, true));
+	xport_suspect(&x, 40000);
+	T_CHECK(xport_tick(&x, 40000) == XPORT_SEND_PROBE);
+	T_CHECK(!xport_esp_rx(&x, 40300, true));
+	T_CHECK(!x.suspect && x.state == XPORT_ESP);
+	run(&x, 40400, 50000, &tr);
+	T_CHECK(tr.at[XPORT_RECONNECT] == -1 && tr.probes == 0);
+	T_CHECK(xport_next(&x) == 50300);	/* the next DPD */
+}
+
+/* Only ESP is pinged here; HTTPS is the session's (session_recon.c). */
+static void
+suspect_not_esp(void)
+{
+	struct xport x;
+
+	xport_init(&x, 0, false);
+	T_CHECK(xport_tick(&x, 0) == XPORT_OPEN_HTTPS);
+	xport_https_up(&x);
+	xport_suspect(&x, 30000);
+	T_CHECK(!x.suspect && xport_tick(&x, 40000) == XPORT_NONE);
+}
+
 static void
 inner_packets(void)
 {
@@ -239,6 +301,9 @@ main(void)
 	T_RUN(rekey_without_esp);
 	T_RUN(rekey_reprobes);
 	T_RUN(rekey_while_probing);
+	T_RUN(suspect_unanswered);
+	T_RUN(suspect_answered);
+	T_RUN(suspect_not_esp);
 	T_RUN(inner_packets);
 	return T_DONE();
 }
