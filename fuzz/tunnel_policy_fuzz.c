@@ -2,7 +2,8 @@
  * libFuzzer target for gp-tunnel's policy file parser and checker
  * (tunnel/policy.c). The input is an untrusted policy text; a parsed
  * policy is also printed, re-parsed (it must say the same) and checked
- * against a fixed CONFIG and its allow lines against a fixed peer.
+ * against a fixed CONFIG, direct and behind a proxy, and its allow lines
+ * against a fixed peer.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +37,24 @@ fuzz_config(void)
 	return c;
 }
 
+/* The same config behind a proxy (proxy and gateway-by-pin rules). */
+static struct gp_config *
+fuzz_config_proxy(void)
+{
+	static struct gp_config *c;
+
+	if (c != NULL)
+		return c;
+	c = config_new();
+	memcpy(c, fuzz_config(), sizeof(*c));
+	memset(&c->gw_addr, 0, sizeof(c->gw_addr));
+	memset(c->gw_pin, 0xab, sizeof(c->gw_pin));
+	c->proxy.type = CFG_PROXY_SOCKS5;
+	(void)config_addr_parse("198.18.10.1", &c->proxy.addr);
+	c->proxy.port = 1080;
+	return c;
+}
+
 /* allow-user/allow-group: a fixed peer; ids match, names never do. */
 static void
 fuzz_peer(const struct tunnel_policy *p)
@@ -62,6 +81,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	(void)policy_check(&fuzz_p, fuzz_config(), &e);
+	if (policy_check(&fuzz_p, fuzz_config_proxy(), &e) == -1 &&
+	    strlen(e.msg) == 0)
+		abort();
 	fuzz_peer(&fuzz_p);
 	if ((m = fmemopen(fuzz_out, sizeof(fuzz_out), "w")) == NULL)
 		return 0;
@@ -75,7 +97,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    fuzz_q.n_gateways != fuzz_p.n_gateways ||
 	    fuzz_q.n_routes != fuzz_p.n_routes || fuzz_q.dns != fuzz_p.dns ||
 	    fuzz_q.n_allow_users != fuzz_p.n_allow_users ||
-	    fuzz_q.n_allow_groups != fuzz_p.n_allow_groups)
+	    fuzz_q.n_allow_groups != fuzz_p.n_allow_groups ||
+	    fuzz_q.proxy_rule != fuzz_p.proxy_rule ||
+	    fuzz_q.n_proxies != fuzz_p.n_proxies ||
+	    memcmp(fuzz_q.proxies, fuzz_p.proxies, sizeof(fuzz_p.proxies)) != 0)
 		abort();
 	return 0;
 }
