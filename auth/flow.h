@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth/proxyconf.h"
 #include "auth/resolve.h"
 #include "ipc/config.h"
 
@@ -46,6 +47,8 @@ struct flow_opts {
 						 * to getconfig */
 	const char	*resolve;	/* --resolve HOST:IP, or NULL */
 	bool		 no_gateway_probe;	/* portal order among equals */
+	/* --proxy or --proxy-from-env (proxyconf.h); NULL: direct. */
+	const struct proxy_conf *proxy;
 };
 
 struct flow;
