@@ -474,6 +474,32 @@ key_len_ok(const struct frame_field *f, size_t i, const struct frame_dec *d,
 	return 0;
 }
 
+/* The algorithms are known and each key is as long as its one needs. */
+static int
+decode_esp_keys(const struct frame_dec *d, const struct gp_config *c,
+    struct gp_err *e)
+{
+	const struct frame_field *f;
+	size_t i, want;
+
+	if (config_enc_key_len(c->esp.enc) == 0)
+		return err_set(e, "field `esp_enc`: unknown algorithm `%u`",
+		    c->esp.enc);
+	if (config_mac_key_len(c->esp.mac) == 0)
+		return err_set(e, "field `esp_mac`: unknown algorithm `%u`",
+		    c->esp.mac);
+	for (i = 0; i < N_FIELDS; i++) {
+		f = &frame_fields[i];
+		if (f->kind != FK_KEY)
+			continue;
+		want = (f->flags & F_EKEY) ? config_enc_key_len(c->esp.enc) :
+		    config_mac_key_len(c->esp.mac);
+		if (key_len_ok(f, i, d, want, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /* After the last field: required fields, the ESP SA and the proxy as
  * wholes. */
 static int
@@ -481,7 +507,7 @@ decode_finish(const struct frame_dec *d, struct gp_config *c,
     struct gp_err *e)
 {
 	const struct frame_field *f;
-	size_t i, want;
+	size_t i;
 	bool esp = false, proxy = false;
 
 	for (i = 0; i < N_FIELDS; i++) {
@@ -501,24 +527,7 @@ decode_finish(const struct frame_dec *d, struct gp_config *c,
 	if (bytes_zero(c->gw_pin, sizeof(c->gw_pin)))
 		return err_set(e, "field `gw_pin`: all zero (no pin)");
 	c->esp.present = esp;
-	if (!esp)
-		return 0;
-	if (config_enc_key_len(c->esp.enc) == 0)
-		return err_set(e, "field `esp_enc`: unknown algorithm `%u`",
-		    c->esp.enc);
-	if (config_mac_key_len(c->esp.mac) == 0)
-		return err_set(e, "field `esp_mac`: unknown algorithm `%u`",
-		    c->esp.mac);
-	for (i = 0; i < N_FIELDS; i++) {
-		f = &frame_fields[i];
-		if (f->kind != FK_KEY)
-			continue;
-		want = (f->flags & F_EKEY) ? config_enc_key_len(c->esp.enc) :
-		    config_mac_key_len(c->esp.mac);
-		if (key_len_ok(f, i, d, want, e) == -1)
-			return -1;
-	}
-	return 0;
+	return esp ? decode_esp_keys(d, c, e) : 0;
 }
 
 /*

@@ -654,7 +654,7 @@ proxy_fields(void)
 	    "field `proxy_type`: unknown type `3`");
 	/* No proxy after all: then the gateway's address is missing. */
 	expect_proxy(29, MUT_REPLACE, type0, 1, "field `gw_addr`: missing");
-	expect_proxy(29, MUT_REPLACE, type0, 2, "field `proxy_type`: length");
+	expect_proxy(29, MUT_REPLACE, port0, 2, "field `proxy_type`: length");
 	expect_proxy(31, MUT_REPLACE, port0, 2,
 	    "field `proxy_port`: `0` is not a port");
 	expect_proxy(30, MUT_REPLACE, mcast, sizeof(mcast),
