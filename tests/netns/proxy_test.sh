@@ -362,6 +362,8 @@ if command -v openconnect >/dev/null 2>&1; then
 	if wait_until 200 0.1 client_tun_up &&
 	    wait_until 50 0.1 script_ran connect; then
 		ok "(g) openconnect connects through tinyproxy"
+		check "(g) openconnect's VPNGATEWAY is the proxy too" \
+		    test "$(script_env connect VPNGATEWAY)" = "$PX_ADDR"
 		check_pings "(g) openconnect"
 	else
 		notok "(g) openconnect connects through tinyproxy"
