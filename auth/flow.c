@@ -476,8 +476,8 @@ flow_do_login_at(struct flow *f, const char *name, const char *path,
 
 /*
  * The proxy gp-auth went through goes into the frame, and gp-tunnel takes
- * the same path. ESP does not go through a proxy (as with OpenConnect):
- * its keys are dropped here, so the frame asks for the HTTPS tunnel.
+ * the same path. ESP cannot go through a proxy and must not go around
+ * it: its keys are dropped here, so the frame asks for the HTTPS tunnel.
  */
 static void
 flow_fill_proxy(struct flow *f, struct gp_config *c)

@@ -58,7 +58,7 @@ session_esp_unusable(const struct session *s)
 
 	if (s->io->no_esp)
 		return "--no-esp";
-	/* As OpenConnect: UDP does not go through a proxy. */
+	/* UDP cannot go through the proxy and must not go around it. */
 	if (c->proxy.type != CFG_PROXY_NONE)
 		return "the tunnel goes through a proxy";
 	if (!c->esp.present)
