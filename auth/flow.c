@@ -128,6 +128,8 @@ flow_new(const struct flow_opts *o)
 		return NULL;
 	}
 	memcpy(f->url_host, f->t.host, sizeof(f->url_host));
+	if (o->proxy != NULL)
+		f->proxy = *o->proxy;
 	return f;
 }
 
@@ -472,6 +474,22 @@ flow_do_login_at(struct flow *f, const char *name, const char *path,
 	}
 }
 
+/*
+ * The proxy gp-auth went through goes into the frame, and gp-tunnel takes
+ * the same path. ESP cannot go through a proxy and must not go around
+ * it: its keys are dropped here, so the frame asks for the HTTPS tunnel.
+ */
+static void
+flow_fill_proxy(struct flow *f, struct gp_config *c)
+{
+	proxyconf_frame(f->px, &f->t, &c->proxy);
+	if (f->px == NULL || !c->esp.present)
+		return;
+	secret_wipe(&c->esp, sizeof(c->esp));
+	log_info("ESP off: the tunnel goes through the %s proxy",
+	    proxyconf_scheme_name(f->px->scheme));
+}
+
 /* Gateway fields of the CONFIG: what gp-auth resolved and verified. */
 static int
 flow_fill_gateway(struct flow *f, struct gp_config *c)
@@ -487,6 +505,7 @@ flow_fill_gateway(struct flow *f, struct gp_config *c)
 	memcpy(c->gw_pin, key, sizeof(c->gw_pin));
 	memcpy(c->authcookie, f->cookie->authcookie, sizeof(c->authcookie));
 	memcpy(c->user, f->cookie->user, sizeof(c->user));
+	flow_fill_proxy(f, c);
 	if (config_validate(c, &e) == -1)
 		return flow_fail(f, FLOW_EXIT_ERR, "getconfig: %s", e.msg);
 	return 0;
@@ -646,6 +665,48 @@ flow_resolve(const struct flow *f, struct gw_target *t, struct gp_err *e)
 	return resolve_lookup(t, e);
 }
 
+/* The proxy for f->t: none, none by no_proxy, or the proxy, resolved
+ * the first time it is used. */
+static int
+flow_proxy_for(struct flow *f)
+{
+	struct gp_err e;
+
+	f->px = NULL;
+	if (f->proxy.scheme == PROXYCONF_NONE)
+		return 0;
+	if (proxyconf_bypass(f->proxy.noproxy, f->t.host)) {
+		log_info("%s is in no_proxy: connecting directly", f->t.host);
+		return 0;
+	}
+	if (f->proxy.server.addr.family == CFG_AF_NONE) {
+		if (proxyconf_resolve(&f->proxy, &e) == -1)
+			return flow_fail(f, FLOW_EXIT_ERR, "%s", e.msg);
+		log_info("proxy %s://%s (%s) port %u, from %s",
+		    proxyconf_scheme_name(f->proxy.scheme),
+		    f->proxy.server.host, f->proxy.server.addr_str,
+		    f->proxy.server.port, f->proxy.source);
+	}
+	f->px = &f->proxy;
+	return 0;
+}
+
+static void
+flow_log_target(const struct flow *f)
+{
+	const char *what = f->t.iface == IFACE_PORTAL ? "portal" : "gateway";
+
+	if (f->px == NULL)
+		log_info("%s %s (%s) port %u", what, f->t.host,
+		    f->t.addr_str, f->t.port);
+	else
+		log_info("%s %s (%s) port %u through the %s proxy %s port %u",
+		    what, f->t.host, f->t.addr.family != CFG_AF_NONE ?
+		    f->t.addr_str : "resolved by the proxy", f->t.port,
+		    proxyconf_scheme_name(f->px->scheme),
+		    f->px->server.addr_str, f->px->server.port);
+}
+
 int
 flow_connect(struct flow *f)
 {
@@ -654,14 +715,22 @@ flow_connect(struct flow *f)
 	struct gp_err e;
 	int n;
 
-	/* A portal's gateway may be resolved already, for the probe. */
-	if (f->t.addr.family == CFG_AF_NONE && flow_resolve(f, &f->t,
-	    &e) == -1)
+	if (flow_proxy_for(f) == -1)
+		return -1;
+	/* A portal's gateway may be resolved already, for the probe. A
+	 * proxy that resolves names gets the name (a literal is one). */
+	if (f->t.addr.family == CFG_AF_NONE && (f->px == NULL ||
+	    !proxyconf_remote_dns(f->px) || f->t.literal) &&
+	    flow_resolve(f, &f->t, &e) == -1)
 		return flow_fail_as(f, GWFAIL_RESOLVE, FLOW_EXIT_ERR, "%s",
 		    e.msg);
-	log_info("%s %s (%s) port %u", f->t.iface == IFACE_PORTAL ?
-	    "portal" : "gateway", f->t.host, f->t.addr_str, f->t.port);
+	if (f->px != NULL && proxyconf_remote_dns(f->px) &&
+	    f->o->resolve != NULL)
+		log_warn("--resolve is not used: the %s proxy resolves %s",
+		    proxyconf_scheme_name(f->px->scheme), f->t.host);
+	flow_log_target(f);
 	memset(&ho, 0, sizeof(ho));
+	ho.proxy = f->px;
 	ho.target = &f->t;
 	ho.cafile = f->o->cafile;
 	flow_pin_for(f, &ho);
@@ -977,12 +1046,15 @@ flow_authenticate_text(const struct gw_target *t, const char *cookie,
 	if (resolve_connect_url(t, url, sizeof(url)) == -1)
 		return -1;
 	pin_format(key, pin);
-	/* host:ip; an IPv6 literal host has nothing to resolve. */
-	if (!t->literal || strchr(t->host, ':') == NULL)
+	/* host:ip; an IPv6 literal host has nothing to resolve, and behind
+	 * a proxy that resolves names gp-auth has no address for it. */
+	if ((!t->literal || strchr(t->host, ':') == NULL) &&
+	    t->addr_str[0] != '\0')
 		snprintf(resolve, sizeof(resolve), "%s:%s", t->host,
 		    t->addr_str);
 	if (flow_shell_line(out, outsz, &o, "COOKIE", cookie) == -1 ||
-	    flow_shell_line(out, outsz, &o, "HOST", t->addr_str) == -1 ||
+	    flow_shell_line(out, outsz, &o, "HOST", t->addr_str[0] != '\0' ?
+	    t->addr_str : t->host) == -1 ||
 	    flow_shell_line(out, outsz, &o, "CONNECT_URL", url) == -1 ||
 	    flow_shell_line(out, outsz, &o, "FINGERPRINT", pin) == -1)
 		goto fail;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth/proxyconf.h"
 #include "auth/resolve.h"
 #include "ipc/config.h"
 
@@ -48,6 +49,8 @@ struct flow_opts {
 	bool		 no_gateway_probe;	/* portal order among equals */
 	void		(*logged_in)(void);	/* once logged in, before
 						 * getconfig; or NULL */
+	/* --proxy or --proxy-from-env (proxyconf.h); NULL: direct. */
+	const struct proxy_conf *proxy;
 };
 
 struct flow;

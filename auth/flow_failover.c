@@ -101,6 +101,12 @@ flow_gw_probe(struct flow *f, struct flow_gw *gws)
 
 	if (f->o->no_gateway_probe || f->o->authgroup != NULL || n < 2)
 		return;
+	/* Direct TCP connects would go around the proxy. */
+	if (f->o->proxy != NULL) {
+		log_debug("gateway probe: skipped, connections go through a "
+		    "proxy");
+		return;
+	}
 	if (n > GWPROBE_MAX)
 		n = GWPROBE_MAX;
 	flow_gw_resolve(f, gws, a, n);

@@ -21,6 +21,8 @@ struct flow {
 	const struct flow_opts	*o;
 	struct gw_target	 t;
 	struct http		*http;
+	struct proxy_conf	 proxy;		/* o->proxy, resolved once */
+	const struct proxy_conf	*px;		/* &proxy for t, or NULL */
 	struct prelogin		*pre;
 	struct gp_cookie	*cookie;	/* secret */
 	struct gp_config	*cfg;		/* secret */

@@ -21,6 +21,7 @@
 #include "auth/flow.h"
 #include "auth/hip.h"
 #include "auth/pin.h"
+#include "auth/proxyconf.h"
 #include "auth/session.h"
 #include "auth/tunnel_sock.h"
 #include "ipc/err.h"
@@ -55,7 +56,9 @@ enum {
 	OPT_DISABLE_IPV6,
 	OPT_COOKIE_STDIN,
 	OPT_RESOLVE,
-	OPT_PROTOCOL
+	OPT_PROTOCOL,
+	OPT_PROXY,
+	OPT_PROXY_FROM_ENV
 };
 
 static const struct option gp_auth_opts[] = {
@@ -68,6 +71,8 @@ static const struct option gp_auth_opts[] = {
 	{ "cookie-on-stdin", no_argument, NULL, OPT_COOKIE_STDIN },
 	{ "resolve", required_argument, NULL, OPT_RESOLVE },
 	{ "protocol", required_argument, NULL, OPT_PROTOCOL },
+	{ "proxy", required_argument, NULL, OPT_PROXY },
+	{ "proxy-from-env", no_argument, NULL, OPT_PROXY_FROM_ENV },
 	{ "user", required_argument, NULL, 'u' },
 	{ "passwd-on-stdin", no_argument, NULL, OPT_PASSWD_STDIN },
 	{ "servercert", required_argument, NULL, OPT_SERVERCERT },
@@ -110,6 +115,11 @@ usage(int status)
 "      --cookie-on-stdin   read an `openconnect --authenticate` COOKIE from\n"
 "                          stdin and go straight to the gateway config\n"
 "      --resolve HOST:IP   connect to IP for HOST (no DNS lookup)\n"
+"      --proxy URL         go through the proxy http://HOST[:PORT],\n"
+"                          socks5://... or socks5h://... (default port\n"
+"                          1080; no user or password), gp-tunnel too\n"
+"      --proxy-from-env    take the proxy from https_proxy, all_proxy\n"
+"                          and no_proxy (ignored without this option)\n"
 "      --useragent STR     HTTP User-Agent (default PAN GlobalProtect)\n"
 "      --client-version V  send clientgpversion=V at login\n"
 "      --disable-ipv6      tell the server ipv6-support=no\n"
@@ -143,6 +153,9 @@ struct gp_auth_args {
 	int			 hip_fd;	/* the HIP runner, or -1 */
 	int			 verbosity;
 	char			 pin[PIN_B64_LEN + 1];
+	const char		*proxy_url;	/* --proxy */
+	bool			 proxy_env;	/* --proxy-from-env */
+	struct proxy_conf	 proxy;
 };
 
 /* --key-password-fd: an open descriptor other than 0-2. */
@@ -194,6 +207,12 @@ gp_auth_option_x2(struct gp_auth_args *a, int c)
 	case OPT_PROTOCOL:	/* OpenConnect's, as gp-saml-gui passes it */
 		if (strcmp(optarg, "gp") != 0)
 			fatalx("--protocol: only gp is spoken here");
+		break;
+	case OPT_PROXY:
+		a->proxy_url = optarg;
+		break;
+	case OPT_PROXY_FROM_ENV:
+		a->proxy_env = true;
 		break;
 	default:
 		return false;
@@ -270,6 +289,30 @@ gp_auth_option(struct gp_auth_args *a, int c)
 	}
 }
 
+/*
+ * --proxy, or the environment with --proxy-from-env only: a VPN client
+ * that silently follows https_proxy surprises people (http.c makes
+ * libcurl ignore the environment in every case).
+ */
+static void
+gp_auth_proxy(struct gp_auth_args *a)
+{
+	struct gp_err e;
+
+	if (a->proxy_url != NULL && a->proxy_env)
+		fatalx("--proxy and --proxy-from-env exclude each other");
+	if (a->proxy_url != NULL &&
+	    proxyconf_parse(a->proxy_url, &a->proxy, &e) == -1)
+		fatalx("--proxy: %s", e.msg);
+	if (a->proxy_env && proxyconf_from_env(&a->proxy, &e) == -1)
+		fatalx("--proxy-from-env: %s", e.msg);
+	if (a->proxy_env && a->proxy.scheme == PROXYCONF_NONE)
+		log_info("--proxy-from-env: neither https_proxy nor "
+		    "all_proxy is set: no proxy");
+	if (a->proxy.scheme != PROXYCONF_NONE)
+		a->flow.proxy = &a->proxy;
+}
+
 static void
 gp_auth_args(struct gp_auth_args *a, int argc, char **argv)
 {
@@ -307,6 +350,7 @@ gp_auth_args(struct gp_auth_args *a, int argc, char **argv)
 	if (a->flow.pin_b64 != NULL && a->pin[0] != '\0')
 		log_warn("--servercert: the server is trusted by its key pin "
 		    "alone; CA and host name are not checked");
+	gp_auth_proxy(a);
 }
 
 /*

@@ -143,6 +143,35 @@ http_write_cb(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/*
+ * The proxy of this handle, or none. CURLOPT_PROXY is always set, so
+ * that libcurl never takes http_proxy and friends from the environment
+ * itself, and CURLOPT_NOPROXY too, or it would still read no_proxy:
+ * gp-auth alone decides (--proxy, --proxy-from-env; proxyconf.c).
+ */
+static int
+http_set_proxy(CURL *c, const struct proxy_conf *p)
+{
+	char url[PROXY_URL_MAX + CFG_ADDR_STR_MAX];
+	long type = CURLPROXY_SOCKS5_HOSTNAME;
+	int bad = 0;
+
+	bad |= curl_easy_setopt(c, CURLOPT_NOPROXY, "");
+	if (p == NULL || p->scheme == PROXYCONF_NONE)
+		return (bad | curl_easy_setopt(c, CURLOPT_PROXY, "")) != 0 ?
+		    -1 : 0;
+	if (proxyconf_curl_url(p, url, sizeof(url)) == -1)
+		return -1;
+	if (p->scheme == PROXYCONF_HTTP)
+		type = CURLPROXY_HTTP;
+	else if (p->scheme == PROXYCONF_SOCKS5)
+		type = CURLPROXY_SOCKS5;
+	bad |= curl_easy_setopt(c, CURLOPT_PROXY, url);
+	bad |= curl_easy_setopt(c, CURLOPT_PROXYTYPE, type);
+	bad |= curl_easy_setopt(c, CURLOPT_HTTPPROXYTUNNEL, 1L);
+	return bad != 0 ? -1 : 0;
+}
+
 static int
 http_setopts(struct http *h, const struct http_opts *o)
 {
@@ -152,7 +181,6 @@ http_setopts(struct http *h, const struct http_opts *o)
 	bad |= curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https");
 	bad |= curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
 	bad |= curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	bad |= curl_easy_setopt(c, CURLOPT_PROXY, "");	/* no env proxy */
 	bad |= curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	bad |= curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)HTTP_TIMEOUT_MS);
 	bad |= curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
@@ -183,6 +211,7 @@ http_setopts(struct http *h, const struct http_opts *o)
 		bad |= curl_easy_setopt(c, CURLOPT_CAINFO, o->cafile);
 	if (h->resolve != NULL)
 		bad |= curl_easy_setopt(c, CURLOPT_RESOLVE, h->resolve);
+	bad |= http_set_proxy(c, o->proxy);
 	return bad != 0 ? -1 : 0;
 }
 
@@ -195,7 +224,8 @@ http_resolve_list(struct http *h, struct gp_err *e)
 	bool v6 = t->addr.family == CFG_AF_INET6;
 	int n;
 
-	if (t->literal)
+	/* A literal needs none; behind a proxy that resolves, there is none. */
+	if (t->literal || t->addr.family == CFG_AF_NONE)
 		return 0;
 	n = snprintf(entry, sizeof(entry), "%s:%u:%s%s%s", t->host, t->port,
 	    v6 ? "[" : "", t->addr_str, v6 ? "]" : "");

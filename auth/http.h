@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth/proxyconf.h"
 #include "auth/resolve.h"
 #include "ipc/config.h"
 #include "ipc/err.h"
@@ -30,6 +31,8 @@ struct http_opts {
 	/* The host on the command line, the one --servercert names: an
 	 * untrusted certificate there prints the pin to give. */
 	bool			 cmdline_host;
+	/* NULL: direct. Else resolved (proxyconf_resolve). */
+	const struct proxy_conf	*proxy;
 };
 
 /* Request flags. */

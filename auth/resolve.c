@@ -72,15 +72,14 @@ resolve_set_host(struct gw_target *t, const char *s, size_t len,
 	return 0;
 }
 
-/* host, host:port, [v6], [v6]:port, or a bare IPv6 address. */
-static int
+int
 resolve_authority(struct gw_target *t, const char *s, size_t len,
-    struct gp_err *e)
+    uint16_t port, struct gp_err *e)
 {
 	char q[ERR_QUOTE_MAX];
 	const char *colon, *close;
 
-	t->port = RESOLVE_DEFAULT_PORT;
+	t->port = port;
 	if (len > 0 && s[0] == '[') {
 		close = memchr(s, ']', len);
 		if (close == NULL)
@@ -179,7 +178,7 @@ resolve_url_parse(const char *url, struct gw_target *t, struct gp_err *e)
 		return err_set(e, "URL `%s`: user names, queries and "
 		    "fragments are not supported",
 		    err_quote(q, url, strlen(url)));
-	if (resolve_authority(t, s, alen, e) == -1)
+	if (resolve_authority(t, s, alen, RESOLVE_DEFAULT_PORT, e) == -1)
 		return -1;
 	return resolve_path(t, slash != NULL ? slash : "", e);
 }

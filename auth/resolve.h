@@ -41,6 +41,13 @@ struct gw_target {
  */
 int	resolve_url_parse(const char *url, struct gw_target *t,
 	    struct gp_err *e);
+/*
+ * The authority of a URL, s[0..len): host, host:port, [v6], [v6]:port
+ * or a bare IPv6 address, into t's host, literal and port (port when
+ * none is given). Also for a proxy's URL (proxyconf.c).
+ */
+int	resolve_authority(struct gw_target *t, const char *s, size_t len,
+	    uint16_t port, struct gp_err *e);
 /* Fill t->addr: the literal itself, or the first getaddrinfo() answer. */
 int	resolve_lookup(struct gw_target *t, struct gp_err *e);
 /* "https://host:port" with IPv6 in brackets; out >= RESOLVE_ORIGIN_MAX. */

@@ -2,8 +2,8 @@
  * libFuzzer target for gp-tunnel's policy file parser and checker
  * (tunnel/policy.c). The input is an untrusted policy text; a parsed
  * policy is also printed, re-parsed (it must say the same) and checked
- * against a fixed CONFIG, alone and as the --policy on top of itself,
- * and its allow lines against a fixed peer.
+ * against a fixed CONFIG, direct and behind a proxy, alone and as the
+ * --policy on top of itself, and its allow lines against a fixed peer.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -45,6 +45,24 @@ fuzz_config(void)
 	c->gw_port = 443;
 	c->esp.present = true;
 	c->esp.udp_port = 4501;
+	return c;
+}
+
+/* The same config behind a proxy (proxy and gateway-by-pin rules). */
+static struct gp_config *
+fuzz_config_proxy(void)
+{
+	static struct gp_config *c;
+
+	if (c != NULL)
+		return c;
+	c = config_new();
+	memcpy(c, fuzz_config(), sizeof(*c));
+	memset(&c->gw_addr, 0, sizeof(c->gw_addr));
+	memset(c->gw_pin, 0xab, sizeof(c->gw_pin));
+	c->proxy.type = CFG_PROXY_SOCKS5;
+	(void)config_addr_parse("198.18.10.1", &c->proxy.addr);
+	c->proxy.port = 1080;
 	return c;
 }
 
@@ -112,6 +130,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (policy_check(&fuzz_p, fuzz_config(), &e) != r)
 		abort();
 	fuzz_p.extra = NULL;
+	if (policy_check(&fuzz_p, fuzz_config_proxy(), &e) == -1 &&
+	    strlen(e.msg) == 0)
+		abort();
 	fuzz_peer(&fuzz_p);
 	if ((m = fmemopen(fuzz_out, sizeof(fuzz_out), "w")) == NULL)
 		return 0;
@@ -123,7 +144,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    !fuzz_same(&fuzz_p, &fuzz_q) ||
 	    fuzz_q.n_allow_users != fuzz_p.n_allow_users ||
 	    fuzz_q.n_allow_groups != fuzz_p.n_allow_groups ||
-	    policy_check(&fuzz_q, fuzz_config(), &e) != r)
+	    policy_check(&fuzz_q, fuzz_config(), &e) != r ||
+	    fuzz_q.proxy_rule != fuzz_p.proxy_rule ||
+	    fuzz_q.n_proxies != fuzz_p.n_proxies ||
+	    memcmp(fuzz_q.proxies, fuzz_p.proxies, sizeof(fuzz_p.proxies)) != 0)
 		abort();
 	return 0;
 }

@@ -350,15 +350,20 @@ check_str(const char *field, const char *s, size_t size,
 	    err_quote(q, s, len));
 }
 
+/*
+ * Behind a proxy that resolves the gateway's name (HTTP CONNECT,
+ * socks5h) gp-auth never learns its address: gw_addr may then be absent.
+ */
 static int
-validate_gateway(const struct gp_config *c, struct gp_err *e)
+validate_gw_addr(const struct gp_config *c, struct gp_err *e)
 {
 	struct cfg_addr lit;
 
-	if (check_str("gw_host", c->gw_host, sizeof(c->gw_host),
-	    config_hostname_ok, true, e) == -1)
-		return -1;
-	if (check_host("gw_addr", &c->gw_addr, CFG_AF_NONE,
+	if (c->proxy.type != CFG_PROXY_NONE &&
+	    c->gw_addr.family == CFG_AF_NONE) {
+		if (check_absent("gw_addr", &c->gw_addr, e) == -1)
+			return -1;
+	} else if (check_host("gw_addr", &c->gw_addr, CFG_AF_NONE,
 	    ADDR_ALLOW_LOOPBACK, e) == -1)
 		return -1;
 	/* A literal host is what gp-auth connected to: the same address. */
@@ -366,6 +371,17 @@ validate_gateway(const struct gp_config *c, struct gp_err *e)
 	    !addr_equal(&lit, &c->gw_addr))
 		return addr_err(e, "gw_addr", &c->gw_addr, "differs from the "
 		    "address in `gw_host`");
+	return 0;
+}
+
+static int
+validate_gateway(const struct gp_config *c, struct gp_err *e)
+{
+	if (check_str("gw_host", c->gw_host, sizeof(c->gw_host),
+	    config_hostname_ok, true, e) == -1)
+		return -1;
+	if (validate_gw_addr(c, e) == -1)
+		return -1;
 	if (c->gw_port == 0)
 		return err_set(e, "field `gw_port`: `0` is not a port");
 	if (check_str("tunnel_path", c->tunnel_path, sizeof(c->tunnel_path),
@@ -392,6 +408,8 @@ validate_ip(const char *field, const struct cfg_addr *a, uint8_t plen,
 		return -1;
 	if (addr_equal(a, &c->gw_addr))
 		return addr_err(e, field, a, "is the gateway's own address");
+	if (c->proxy.type != CFG_PROXY_NONE && addr_equal(a, &c->proxy.addr))
+		return addr_err(e, field, a, "is the proxy's address");
 	if (plen < 1 || plen > max)
 		return err_set(e, "field `%s_prefixlen`: `%u` is not in 1..%u",
 		    field, plen, max);
@@ -605,6 +623,53 @@ validate_esp(const struct cfg_esp *s, struct gp_err *e)
 	return validate_esp_magic(s, e);
 }
 
+static int
+validate_no_proxy(const struct cfg_proxy *p, struct gp_err *e)
+{
+	if (p->addr.family != CFG_AF_NONE || p->port != 0 ||
+	    p->target[0] != '\0' || check_absent("proxy_addr", &p->addr,
+	    e) == -1)
+		return err_set(e, "field `proxy_type`: none, but other proxy "
+		    "fields are set");
+	return 0;
+}
+
+/*
+ * The proxy is asked for the gateway gp-auth verified and nothing else:
+ * its name, or (socks5, resolved by gp-auth) its address.
+ */
+static int
+validate_proxy(const struct gp_config *c, struct gp_err *e)
+{
+	const struct cfg_proxy *p = &c->proxy;
+	struct cfg_addr lit;
+	char q[ERR_QUOTE_MAX];
+
+	if (p->type == CFG_PROXY_NONE)
+		return validate_no_proxy(p, e);
+	if (p->type != CFG_PROXY_HTTP && p->type != CFG_PROXY_SOCKS5)
+		return err_set(e, "field `proxy_type`: unknown type `%u`",
+		    p->type);
+	if (check_host("proxy_addr", &p->addr, CFG_AF_NONE,
+	    ADDR_ALLOW_LOOPBACK, e) == -1)
+		return -1;
+	if (p->port == 0)
+		return err_set(e, "field `proxy_port`: `0` is not a port");
+	if (check_str("proxy_target", p->target, sizeof(p->target),
+	    config_hostname_ok, true, e) == -1)
+		return -1;
+	if (c->esp.present)
+		return err_set(e, "field `esp`: present behind a proxy, but "
+		    "ESP does not go through one");
+	if (strcmp(p->target, c->gw_host) == 0 ||
+	    (config_addr_parse(p->target, &lit) == 0 &&
+	    c->gw_addr.family != CFG_AF_NONE && addr_equal(&lit, &c->gw_addr)))
+		return 0;
+	return err_set(e, "field `proxy_target`: `%s` is neither `gw_host` "
+	    "nor the address in `gw_addr`", err_quote(q, p->target,
+	    strlen(p->target)));
+}
+
 int
 config_validate(const struct gp_config *c, struct gp_err *e)
 {
@@ -617,7 +682,40 @@ config_validate(const struct gp_config *c, struct gp_err *e)
 	if (validate_suffixes(c, e) == -1 || validate_routes(c, e) == -1 ||
 	    validate_timers(c, e) == -1)
 		return -1;
-	return validate_esp(&c->esp, e);
+	if (validate_esp(&c->esp, e) == -1)
+		return -1;
+	return validate_proxy(c, e);
+}
+
+const char *
+config_proxy_name(uint8_t type)
+{
+	switch (type) {
+	case CFG_PROXY_NONE:
+		return "none";
+	case CFG_PROXY_HTTP:
+		return "http-connect";
+	case CFG_PROXY_SOCKS5:
+		return "socks5";
+	default:
+		return "unknown";
+	}
+}
+
+const struct cfg_addr *
+config_tunnel_peer(const struct gp_config *c)
+{
+	return c->proxy.type != CFG_PROXY_NONE ? &c->proxy.addr : &c->gw_addr;
+}
+
+bool
+config_proxy_same(const struct gp_config *a, const struct gp_config *b)
+{
+	const struct cfg_proxy *x = &a->proxy, *y = &b->proxy;
+
+	return x->type == y->type && addr_equal(&x->addr, &y->addr) &&
+	    x->port == y->port && strncmp(x->target, y->target,
+	    sizeof(x->target)) == 0;
 }
 
 /* Printing: strings are escaped, since an unvalidated struct may be shown. */
@@ -776,6 +874,18 @@ print_esp(FILE *fp, const struct cfg_esp *s, bool redact)
 	print_addr(fp, "esp_magic6", &s->magic6);
 }
 
+/* Only with a proxy, so that direct configs print as they always did. */
+static void
+print_proxy(FILE *fp, const struct cfg_proxy *p)
+{
+	if (p->type == CFG_PROXY_NONE)
+		return;
+	fprintf(fp, "proxy: %s (%u)\n", config_proxy_name(p->type), p->type);
+	print_addr(fp, "proxy_addr", &p->addr);
+	fprintf(fp, "proxy_port: %u\n", p->port);
+	print_str(fp, "proxy_target", p->target, sizeof(p->target));
+}
+
 void
 config_print(FILE *fp, const struct gp_config *c, bool redact)
 {
@@ -801,4 +911,5 @@ config_print(FILE *fp, const struct gp_config *c, bool redact)
 	fprintf(fp, "lifetime_s: %" PRIu32 "\n", c->lifetime_s);
 	fprintf(fp, "idle_timeout_s: %" PRIu32 "\n", c->idle_timeout_s);
 	print_esp(fp, &c->esp, redact);
+	print_proxy(fp, &c->proxy);
 }

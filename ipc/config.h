@@ -59,10 +59,31 @@ struct cfg_esp {
 	struct cfg_addr	magic6;		/* gw-address-v6 */
 };
 
+/*
+ * A proxy between gp-tunnel and the gateway (gp-auth --proxy): [net]
+ * connects to addr:port, asks the proxy for target and gw_port, then
+ * runs TLS through it, pinned as ever. target is gw_host when the proxy
+ * resolves the name (HTTP CONNECT, socks5h), or gw_addr as text (socks5,
+ * where gp-auth resolved it). ESP is off behind a proxy.
+ */
+enum cfg_proxy_type {
+	CFG_PROXY_NONE = 0,
+	CFG_PROXY_HTTP = 1,	/* HTTP/1.1 CONNECT */
+	CFG_PROXY_SOCKS5 = 2	/* SOCKS5 CONNECT, no authentication */
+};
+
+struct cfg_proxy {
+	uint8_t		type;		/* enum cfg_proxy_type */
+	struct cfg_addr	addr;		/* resolved by gp-auth */
+	uint16_t	port;
+	char		target[CFG_HOST_MAX + 1];
+};
+
 struct gp_config {
 	/* The gateway, as gp-auth resolved and verified it. */
 	char		gw_host[CFG_HOST_MAX + 1];	/* SNI, logs */
-	struct cfg_addr	gw_addr;
+	struct cfg_addr	gw_addr;	/* none only behind a proxy that
+					 * resolves gw_host itself */
 	uint16_t	gw_port;
 	uint8_t		gw_pin[CFG_PIN_BYTES];
 	char		tunnel_path[CFG_PATH_MAX + 1];
@@ -92,6 +113,7 @@ struct gp_config {
 	uint32_t	idle_timeout_s;
 
 	struct cfg_esp	esp;
+	struct cfg_proxy proxy;		/* type none: direct */
 };
 
 struct gp_config *config_new(void);	/* zeroed secret memory, or NULL */
@@ -113,6 +135,17 @@ bool	config_path_ok(const char *s);
 size_t	config_enc_key_len(uint8_t enc);	/* 0 if unknown */
 size_t	config_mac_key_len(uint8_t mac);
 size_t	config_mac_icv_len(uint8_t mac);
+
+/* "http-connect", "socks5", or "unknown". */
+const char *config_proxy_name(uint8_t type);
+/*
+ * Where the tunnel's TCP connection goes, the address that must stay
+ * routed outside the tunnel (VPNGATEWAY): the proxy's, else the gateway's.
+ */
+const struct cfg_addr *config_tunnel_peer(const struct gp_config *c);
+/* Same proxy (or none) in both: a rekey may not change it. */
+bool	config_proxy_same(const struct gp_config *a,
+	    const struct gp_config *b);
 
 /* Text form of an address ("198.18.0.1", "fd00::1"); out >= 46 bytes. */
 #define CFG_ADDR_STR_MAX	46

@@ -39,6 +39,7 @@ enum fkind {
 #define F_ESP_REQ	0x04	/* must be present when any F_ESP field is */
 #define F_EKEY		0x08	/* length from config_enc_key_len() */
 #define F_AKEY		0x10	/* length from config_mac_key_len() */
+#define F_PROXY		0x20	/* the proxy: all four or none */
 
 struct frame_field {
 	uint16_t	 tag;
@@ -68,7 +69,8 @@ struct frame_field {
  */
 static const struct frame_field frame_fields[] = {
 	{ 1, "gw_host", FK_STR, CFG_HOST_MAX, 0, 0, F_REQ, M(gw_host), 0 },
-	{ 2, "gw_addr", FK_ADDR, 0, 0, 0, F_REQ, M(gw_addr), 0 },
+	/* Absent only behind a proxy that resolves gw_host (config.c). */
+	{ 2, "gw_addr", FK_ADDR, 0, 0, 0, 0, M(gw_addr), 0 },
 	{ 3, "gw_port", FK_U16, 0, 0, 0, F_REQ, M(gw_port), 0 },
 	{ 4, "gw_pin", FK_PIN, 0, 0, 0, F_REQ, M(gw_pin), 0 },
 	{ 5, "tunnel_path", FK_STR, CFG_PATH_MAX, 0, 0, F_REQ,
@@ -110,6 +112,11 @@ static const struct frame_field frame_fields[] = {
 	    M(esp.magic4), 0 },
 	{ 28, "esp_magic6", FK_ADDR, 0, 0, CFG_AF_INET6, F_ESP,
 	    M(esp.magic6), 0 },
+	{ 29, "proxy_type", FK_U8, 0, 0, 0, F_PROXY, M(proxy.type), 0 },
+	{ 30, "proxy_addr", FK_ADDR, 0, 0, 0, F_PROXY, M(proxy.addr), 0 },
+	{ 31, "proxy_port", FK_U16, 0, 0, 0, F_PROXY, M(proxy.port), 0 },
+	{ 32, "proxy_target", FK_STR, CFG_HOST_MAX, 0, 0, F_PROXY,
+	    M(proxy.target), 0 },
 };
 
 #define N_FIELDS	(sizeof(frame_fields) / sizeof(frame_fields[0]))
@@ -467,30 +474,14 @@ key_len_ok(const struct frame_field *f, size_t i, const struct frame_dec *d,
 	return 0;
 }
 
-/* After the last field: required fields, the ESP SA as a whole. */
+/* The algorithms are known and each key is as long as its one needs. */
 static int
-decode_finish(const struct frame_dec *d, struct gp_config *c,
+decode_esp_keys(const struct frame_dec *d, const struct gp_config *c,
     struct gp_err *e)
 {
 	const struct frame_field *f;
 	size_t i, want;
-	bool esp = false;
 
-	for (i = 0; i < N_FIELDS; i++)
-		if (d->seen[i] && (frame_fields[i].flags & F_ESP))
-			esp = true;
-	for (i = 0; i < N_FIELDS; i++) {
-		f = &frame_fields[i];
-		if (!d->seen[i] && ((f->flags & F_REQ) ||
-		    (esp && (f->flags & F_ESP_REQ))))
-			return err_set(e, "field `%s`: missing", f->name);
-	}
-	/* gp-tunnel pins its TLS to this key: a frame must carry one. */
-	if (bytes_zero(c->gw_pin, sizeof(c->gw_pin)))
-		return err_set(e, "field `gw_pin`: all zero (no pin)");
-	c->esp.present = esp;
-	if (!esp)
-		return 0;
 	if (config_enc_key_len(c->esp.enc) == 0)
 		return err_set(e, "field `esp_enc`: unknown algorithm `%u`",
 		    c->esp.enc);
@@ -507,6 +498,36 @@ decode_finish(const struct frame_dec *d, struct gp_config *c,
 			return -1;
 	}
 	return 0;
+}
+
+/* After the last field: required fields, the ESP SA and the proxy as
+ * wholes. */
+static int
+decode_finish(const struct frame_dec *d, struct gp_config *c,
+    struct gp_err *e)
+{
+	const struct frame_field *f;
+	size_t i;
+	bool esp = false, proxy = false;
+
+	for (i = 0; i < N_FIELDS; i++) {
+		if (d->seen[i] && (frame_fields[i].flags & F_ESP))
+			esp = true;
+		if (d->seen[i] && (frame_fields[i].flags & F_PROXY))
+			proxy = true;
+	}
+	for (i = 0; i < N_FIELDS; i++) {
+		f = &frame_fields[i];
+		if (!d->seen[i] && ((f->flags & F_REQ) ||
+		    (esp && (f->flags & F_ESP_REQ)) ||
+		    (proxy && (f->flags & F_PROXY))))
+			return err_set(e, "field `%s`: missing", f->name);
+	}
+	/* gp-tunnel pins its TLS to this key: a frame must carry one. */
+	if (bytes_zero(c->gw_pin, sizeof(c->gw_pin)))
+		return err_set(e, "field `gw_pin`: all zero (no pin)");
+	c->esp.present = esp;
+	return esp ? decode_esp_keys(d, c, e) : 0;
 }
 
 /*
@@ -548,7 +569,8 @@ key_len(const struct frame_field *f, const struct gp_config *c)
 
 /*
  * Required fields always go, so that the decoder names what is wrong with
- * them; ESP fields go iff esp.present; other zero or empty ones do not.
+ * them; ESP fields go iff esp.present, proxy fields iff it has a type;
+ * other zero or empty ones do not.
  */
 static bool
 field_wanted(const struct frame_field *f, const struct gp_config *c,
@@ -561,6 +583,8 @@ field_wanted(const struct frame_field *f, const struct gp_config *c,
 		return true;
 	if ((f->flags & F_ESP) && !c->esp.present)
 		return false;
+	if (f->flags & F_PROXY)
+		return c->proxy.type != CFG_PROXY_NONE;
 	if (addr)
 		return ((const struct cfg_addr *)(const void *)src)->family !=
 		    CFG_AF_NONE;

@@ -27,20 +27,25 @@
  * The largest CONFIG body: every field at its maximum, each with its
  * 4-byte tag and length (see frame.c's table); addresses are IPv6
  * where IPv6 may go: 17 bytes, 18 with a prefix length, 19 as a route.
- * frame.c asserts that it fits FRAME_MAX_BODY_BYTES (ipc/limits.h), and
- * so a PS_CONFIG message.
+ * A config has an ESP SA or a proxy, never both (config.c), so the
+ * larger of the two counts. frame.c asserts that it fits
+ * FRAME_MAX_BODY_BYTES (ipc/limits.h), and so a PS_CONFIG message.
  */
 #define FRAME_FIELD_HDR_BYTES	4
 #define FRAME_F(n)		(FRAME_FIELD_HDR_BYTES + (n))
+#define FRAME_ESP_MAX_BYTES	(2 * FRAME_F(1) + FRAME_F(2) + \
+	2 * FRAME_F(4) + 4 * FRAME_F(CFG_KEY_MAX) + FRAME_F(5) + FRAME_F(17))
+#define FRAME_PROXY_MAX_BYTES	(FRAME_F(1) + FRAME_F(17) + FRAME_F(2) + \
+	FRAME_F(CFG_HOST_MAX))
 #define FRAME_CONFIG_MAX_BYTES	(FRAME_F(CFG_HOST_MAX) + FRAME_F(17) + \
 	FRAME_F(2) + FRAME_F(CFG_PIN_BYTES) + FRAME_F(CFG_PATH_MAX) + \
 	FRAME_F(CFG_AUTHCOOKIE_MAX) + FRAME_F(CFG_USER_MAX) + \
 	FRAME_F(6) + FRAME_F(18) + FRAME_F(2) + \
 	(CFG_DNS_MAX + CFG_NBNS_MAX) * FRAME_F(17) + \
 	CFG_SUFFIX_MAX * FRAME_F(CFG_HOST_MAX) + \
-	CFG_ROUTES_MAX * FRAME_F(19) + \
-	3 * FRAME_F(4) + 2 * FRAME_F(1) + FRAME_F(2) + 2 * FRAME_F(4) + \
-	4 * FRAME_F(CFG_KEY_MAX) + FRAME_F(5) + FRAME_F(17))
+	CFG_ROUTES_MAX * FRAME_F(19) + 3 * FRAME_F(4) + \
+	(FRAME_ESP_MAX_BYTES > FRAME_PROXY_MAX_BYTES ? \
+	FRAME_ESP_MAX_BYTES : FRAME_PROXY_MAX_BYTES))
 
 enum frame_type {
 	FRAME_CONFIG = 1,	/* auth -> tunnel: bring up, or rekey */

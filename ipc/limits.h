@@ -73,4 +73,23 @@
 /* A year: gateways allow login lifetimes far beyond a month. */
 #define CFG_TIMEOUT_MAX_S	(366U * 24 * 3600)
 
+/* ---- a proxy on the way to the gateway (gp-auth --proxy) ---- */
+
+/* A proxy URL: scheme, a host name (or bracketed address) and a port. */
+#define PROXY_URL_MAX		(sizeof("socks5h://[]:65535/") + CFG_HOST_MAX)
+/* no_proxy from the environment: a list of names; longer is refused. */
+#define PROXY_NOPROXY_MAX	4096
+/*
+ * The CONNECT request of gp-tunnel: "CONNECT host:port HTTP/1.1", a Host
+ * header with the same authority, and the empty line.
+ */
+#define PROXY_AUTHORITY_MAX	(CFG_HOST_MAX + sizeof("[]:65535"))
+#define PROXY_HTTP_REQUEST_MAX	(2 * PROXY_AUTHORITY_MAX + 64)
+/*
+ * The proxy's answer to CONNECT, status line and headers: a few hundred
+ * bytes from squid or tinyproxy. More is a broken or hostile proxy.
+ */
+#define PROXY_HTTP_REPLY_MAX	4096
+#define PROXY_HTTP_HEADERS_MAX	64
+
 #endif

@@ -106,6 +106,8 @@ ctl_rekey_check(const struct gp_config *old, const struct gp_config *new,
 	    !secret_equal(old->gw_pin, new->gw_pin, CFG_PIN_BYTES))
 		return err_set(e, "rekey: gateway address, port or pin "
 		    "changed");
+	if (!config_proxy_same(old, new))
+		return err_set(e, "rekey: the proxy changed");
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,6 +29,7 @@
 #include "ipc/log.h"
 #include "ipc/secret.h"
 #include "tunnel/https.h"
+#include "tunnel/proxy.h"
 
 /* TLS >= 1.2 with forward secrecy and AEAD/CBC-SHA suites only. */
 #define HTTPS_CIPHERS	"HIGH:!aNULL:!eNULL:!kRSA:!PSK:!SRP:!MD5:!RC4:" \
@@ -236,36 +238,41 @@ https_wait(const struct https_ctx *x, int fd, short events,
 }
 
 static socklen_t
-https_sockaddr(const struct gp_config *c, struct sockaddr_storage *ss)
+https_sockaddr(const struct cfg_addr *a, uint16_t port,
+    struct sockaddr_storage *ss)
 {
 	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
 
 	memset(ss, 0, sizeof(*ss));
-	if (c->gw_addr.family == CFG_AF_INET) {
+	if (a->family == CFG_AF_INET) {
 		s4->sin_family = AF_INET;
-		s4->sin_port = htons(c->gw_port);
-		memcpy(&s4->sin_addr, c->gw_addr.bytes, 4);
+		s4->sin_port = htons(port);
+		memcpy(&s4->sin_addr, a->bytes, 4);
 		return sizeof(*s4);
 	}
-	if (c->gw_addr.family == CFG_AF_INET6) {
+	if (a->family == CFG_AF_INET6) {
 		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(c->gw_port);
-		memcpy(&s6->sin6_addr, c->gw_addr.bytes, 16);
+		s6->sin6_port = htons(port);
+		memcpy(&s6->sin6_addr, a->bytes, 16);
 		return sizeof(*s6);
 	}
 	return 0;
 }
 
+/* The gateway, or the proxy on the way to it. */
 static int
 https_connect_tcp(const struct https_ctx *x, const struct gp_config *c,
     int64_t deadline, struct gp_err *e)
 {
 	struct sockaddr_storage ss;
-	socklen_t sl = https_sockaddr(c, &ss), el = sizeof(int);
+	uint16_t port = c->proxy.type != CFG_PROXY_NONE ? c->proxy.port :
+	    c->gw_port;
+	socklen_t sl = https_sockaddr(config_tunnel_peer(c), port, &ss);
+	socklen_t el = sizeof(int);
 	int fd, soerr = 0, one = 1;
 
-	if (sl == 0 || c->gw_port == 0)
+	if (sl == 0 || port == 0)
 		return err_set(e, "https: no gateway address or port");
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0);
@@ -287,6 +294,9 @@ https_connect_tcp(const struct https_ctx *x, const struct gp_config *c,
 	}
 	/* We batch frames ourselves; do not let Nagle delay them. */
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (c->proxy.type != CFG_PROXY_NONE &&
+	    proxy_handshake(fd, c, deadline, x->cancel, e) == -1)
+		goto fail;
 	return fd;
 fail:
 	close(fd);
@@ -730,12 +740,28 @@ https_open_steps(struct https_ctx *x, const struct gp_config *c,
 	return https_read_reply(x, t, deadline, e);
 }
 
+/* "gw.example.com port 443", and the proxy it goes through, for logs. */
+static void
+https_describe(const struct gp_config *c, char *out, size_t outsz)
+{
+	char a[CFG_ADDR_STR_MAX];
+
+	if (c->proxy.type == CFG_PROXY_NONE)
+		snprintf(out, outsz, "%s port %u", config_addr_str(
+		    &c->gw_addr, a), c->gw_port);
+	else
+		snprintf(out, outsz, "%s port %u through the %s proxy %s "
+		    "port %u", c->proxy.target, c->gw_port,
+		    config_proxy_name(c->proxy.type),
+		    config_addr_str(&c->proxy.addr, a), c->proxy.port);
+}
+
 int
 https_open(struct https_ctx *x, const struct gp_config *c,
     struct https_tunnel **tp, struct gp_err *e)
 {
 	struct https_tunnel *t;
-	char addr[INET6_ADDRSTRLEN] = "?";
+	char to[CFG_HOST_MAX + 2 * CFG_ADDR_STR_MAX + 64];
 	int r;
 
 	*tp = NULL;
@@ -744,16 +770,14 @@ https_open(struct https_ctx *x, const struct gp_config *c,
 		return err_set(e, "https: out of memory");
 	t->fd = -1;
 	memcpy(t->pin, c->gw_pin, sizeof(t->pin));
-	(void)inet_ntop(c->gw_addr.family == CFG_AF_INET6 ? AF_INET6 :
-	    AF_INET, c->gw_addr.bytes, addr, sizeof(addr));
-	log_debug("https: opening the tunnel to %s port %u", addr,
-	    c->gw_port);
+	https_describe(c, to, sizeof(to));
+	log_debug("https: opening the tunnel to %s", to);
 	r = https_open_steps(x, c, t, e);
 	if (r != HTTPS_OPEN_OK) {
 		https_close(t);
 		return r;
 	}
-	log_debug("https: tunnel to %s port %u is up (%s)", addr, c->gw_port,
+	log_debug("https: tunnel to %s is up (%s)", to,
 	    SSL_get_version(t->ssl));
 	*tp = t;
 	return HTTPS_OPEN_OK;

@@ -17,6 +17,7 @@
  *   allow-script PATH  allow-setuid USER  allow-interface NAME
  *   allow-script vpn-slice 10.0.0.0/8   (the rest of the line)
  *   allow-policy FILE
+ *   proxy no | yes | 198.18.10.1:3128 | [fd00::1]:1080
  */
 #include <sys/stat.h>
 
@@ -533,6 +534,67 @@ policy_script_line(struct policy_line *l)
 	return true;
 }
 
+/* "ADDR", "V4:PORT", "[V6]" or "[V6]:PORT". */
+static int
+policy_hostport_parse(const char *s, struct policy_proxy *x)
+{
+	char a[CFG_ADDR_STR_MAX + 1];
+	const char *end, *port = NULL;
+	bool v6 = s[0] == '[';
+	size_t alen;
+
+	memset(x, 0, sizeof(*x));
+	if (v6) {
+		if ((end = strchr(++s, ']')) == NULL ||
+		    (end[1] != '\0' && end[1] != ':'))
+			return -1;
+		port = end[1] == ':' ? end + 2 : NULL;
+	} else if ((end = strchr(s, ':')) != NULL &&
+	    strchr(end + 1, ':') == NULL)
+		port = end + 1;
+	else
+		end = s + strlen(s);
+	alen = (size_t)(end - s);
+	if (alen == 0 || alen > CFG_ADDR_STR_MAX)
+		return -1;
+	memcpy(a, s, alen);
+	a[alen] = '\0';
+	if (config_addr_parse(a, &x->addr) == -1 ||
+	    (v6 && x->addr.family != CFG_AF_INET6))
+		return -1;
+	return port != NULL ? policy_port_parse(port, &x->port) : 0;
+}
+
+/* proxy no | yes | ADDRESS[:PORT], the last repeatable. */
+static int
+policy_proxy(struct tunnel_policy *p, const struct policy_line *l,
+    struct gp_err *e)
+{
+	bool no, yes;
+
+	if (l->n != 2)
+		return policy_bad(e, l, "expected \"proxy no\", \"proxy yes\" "
+		    "or \"proxy ADDRESS[:PORT]\"", l->tok[0]);
+	no = strcmp(l->tok[1], "no") == 0;
+	yes = strcmp(l->tok[1], "yes") == 0;
+	if (p->proxy_rule != POLICY_PROXY_DEFAULT &&
+	    (no || yes || p->proxy_rule != POLICY_PROXY_LIST))
+		return policy_bad(e, l, "proxy no and proxy yes go alone",
+		    l->tok[1]);
+	if (no || yes) {
+		p->proxy_rule = no ? POLICY_PROXY_NO : POLICY_PROXY_YES;
+		return 0;
+	}
+	if (p->n_proxies == POLICY_PROXIES_MAX)
+		return policy_bad(e, l, "too many proxy lines", l->tok[1]);
+	if (policy_hostport_parse(l->tok[1], &p->proxies[p->n_proxies]) == -1)
+		return policy_bad(e, l, "not no, yes or an IP address with an "
+		    "optional :PORT", l->tok[1]);
+	p->n_proxies++;
+	p->proxy_rule = POLICY_PROXY_LIST;
+	return 0;
+}
+
 static int
 policy_line(struct tunnel_policy *p, struct policy_line *l, bool *dns_seen,
     struct gp_err *e)
@@ -561,6 +623,8 @@ policy_line(struct tunnel_policy *p, struct policy_line *l, bool *dns_seen,
 		return policy_dns_server(p, l, e);
 	if (strcmp(l->tok[0], "dns-suffix") == 0)
 		return policy_dns_suffix(p, l, e);
+	if (strcmp(l->tok[0], "proxy") == 0)
+		return policy_proxy(p, l, e);
 	return policy_keyword_allow(p, l, e);
 }
 
@@ -607,6 +671,31 @@ policy_print_allow(FILE *fp, const char *kw,
 			fprintf(fp, "%s %s\n", kw, list[i].name);
 		else
 			fprintf(fp, "%s %lu\n", kw, (unsigned long)list[i].id);
+	}
+}
+
+/* Nothing without a proxy line: the default is the class's absence. */
+static void
+policy_print_proxy(FILE *fp, const struct tunnel_policy *p)
+{
+	const struct policy_proxy *x;
+	char a[CFG_ADDR_STR_MAX];
+	unsigned i;
+	bool v6;
+
+	if (p->proxy_rule == POLICY_PROXY_NO ||
+	    p->proxy_rule == POLICY_PROXY_YES)
+		fprintf(fp, "proxy %s\n", p->proxy_rule == POLICY_PROXY_NO ?
+		    "no" : "yes");
+	for (i = 0; i < p->n_proxies; i++) {
+		x = &p->proxies[i];
+		v6 = x->addr.family == CFG_AF_INET6;
+		config_addr_str(&x->addr, a);
+		if (x->port == 0)
+			fprintf(fp, "proxy %s\n", a);
+		else
+			fprintf(fp, "proxy %s%s%s:%u\n", v6 ? "[" : "", a,
+			    v6 ? "]" : "", (unsigned)x->port);
 	}
 }
 
@@ -682,6 +771,7 @@ policy_print(FILE *fp, const struct tunnel_policy *p)
 	    p->n_allow_users);
 	policy_print_allow(fp, "allow-group", p->allow_groups,
 	    p->n_allow_groups);
+	policy_print_proxy(fp, p);
 }
 
 const char *
@@ -805,6 +895,58 @@ policy_check_routes(const struct tunnel_policy *p, const struct gp_config *c,
 	return 0;
 }
 
+/*
+ * Behind a proxy the proxy, not gp-tunnel, picks the gateway's address:
+ * only the pin, which the TLS handshake proves, names the gateway. A
+ * gateway line without a pin matches no proxied frame.
+ */
+static int
+policy_check_gateway_pin(const struct tunnel_policy *p,
+    const struct gp_config *c, struct gp_err *e)
+{
+	unsigned i;
+
+	for (i = 0; i < p->n_gateways; i++)
+		if (p->gateways[i].has_pin && memcmp(p->gateways[i].pin,
+		    c->gw_pin, CFG_PIN_BYTES) == 0)
+			return 0;
+	return err_set(e, "policy refuses gateway %s through a proxy: no "
+	    "gateway line has its pin-sha256 (behind a proxy only the pin "
+	    "names the gateway)", c->gw_host);
+}
+
+static bool
+policy_proxy_listed(const struct tunnel_policy *p, const struct cfg_proxy *x)
+{
+	unsigned i;
+
+	for (i = 0; i < p->n_proxies; i++)
+		if (p->proxies[i].addr.family == x->addr.family &&
+		    memcmp(p->proxies[i].addr.bytes, x->addr.bytes, 16) == 0 &&
+		    (p->proxies[i].port == 0 || p->proxies[i].port == x->port))
+			return true;
+	return false;
+}
+
+static int
+policy_check_proxy(const struct tunnel_policy *p, const struct gp_config *c,
+    struct gp_err *e)
+{
+	const struct cfg_proxy *x = &c->proxy;
+	char a[CFG_ADDR_STR_MAX];
+
+	if (x->type == CFG_PROXY_NONE || p->proxy_rule == POLICY_PROXY_YES ||
+	    (p->proxy_rule == POLICY_PROXY_DEFAULT && p->n_gateways == 0) ||
+	    (p->proxy_rule == POLICY_PROXY_LIST && policy_proxy_listed(p, x)))
+		return 0;
+	return err_set(e, "policy refuses the %s proxy %s port %u: %s",
+	    config_proxy_name(x->type), config_addr_str(&x->addr, a),
+	    (unsigned)x->port, p->proxy_rule == POLICY_PROXY_NO ?
+	    "the policy says proxy no" : p->proxy_rule == POLICY_PROXY_LIST ?
+	    "not an allowed proxy" : "the policy names its gateways and no "
+	    "proxy");
+}
+
 static int
 policy_check_gateway(const struct tunnel_policy *p,
     const struct gp_config *c, struct gp_err *e)
@@ -815,6 +957,8 @@ policy_check_gateway(const struct tunnel_policy *p,
 
 	if (p->n_gateways == 0)
 		return 0;
+	if (c->proxy.type != CFG_PROXY_NONE)
+		return policy_check_gateway_pin(p, c, e);
 	for (i = 0; i < p->n_gateways; i++) {
 		const struct policy_gateway *g = &p->gateways[i];
 
@@ -935,7 +1079,8 @@ policy_check_one(const struct tunnel_policy *p, const struct gp_config *c,
 
 	if (!p->present)
 		return 0;
-	if (policy_check_gateway(p, c, e) == 0 &&
+	if (policy_check_proxy(p, c, e) == 0 &&
+	    policy_check_gateway(p, c, e) == 0 &&
 	    policy_check_ports(p, c, e) == 0 &&
 	    policy_check_routes(p, c, e) == 0 &&
 	    policy_check_dns(p, c, e) == 0)

@@ -31,6 +31,7 @@
 #define POLICY_ALLOWS_MAX	64
 #define POLICY_VALUE_MAX	255	/* an allow-* value */
 #define POLICY_SOURCE_MAX	128	/* the file name, for messages */
+#define POLICY_PROXIES_MAX	16	/* proxy ADDRESS[:PORT] lines */
 
 struct policy_gateway {
 	struct cfg_addr	addr;
@@ -66,6 +67,24 @@ struct policy_principal {
 	char		name[POLICY_NAME_MAX + 1];	/* "": numeric */
 	uint32_t	id;
 	bool		resolved;	/* id holds the uid or gid */
+};
+
+/*
+ * proxy no | yes | ADDRESS[:PORT]: whether a frame may send the tunnel
+ * through a proxy (gp-auth --proxy). Without a proxy line, a proxy is
+ * allowed unless the policy has gateway lines: those fix where the
+ * tunnel's packets go, and a proxy would move them, so it must be named.
+ */
+enum policy_proxy_rule {
+	POLICY_PROXY_DEFAULT = 0,
+	POLICY_PROXY_NO,
+	POLICY_PROXY_YES,
+	POLICY_PROXY_LIST	/* only the proxies listed */
+};
+
+struct policy_proxy {
+	struct cfg_addr	addr;
+	uint16_t	port;		/* 0: any port */
 };
 
 /* Who connected to gp-tunnel --listen: SO_PEERCRED and SO_PEERGROUPS. */
@@ -110,6 +129,9 @@ struct tunnel_policy {
 	char			source[POLICY_SOURCE_MAX];
 	/* --policy FILE: policy_check() requires it to allow the frame too. */
 	const struct tunnel_policy *extra;
+	uint8_t			proxy_rule;	/* enum policy_proxy_rule */
+	unsigned		n_proxies;
+	struct policy_proxy	proxies[POLICY_PROXIES_MAX];
 };
 
 /* Pure: the text of a policy file. 0, or -1 with e naming the line and

@@ -82,6 +82,8 @@ check_gateway(struct rekey_diff *d, const struct gp_config *a,
 	char x[CFG_ADDR_STR_MAX], y[CFG_ADDR_STR_MAX];
 	char detail[REKEY_DETAIL_MAX];
 
+	if (!config_proxy_same(a, b))
+		diff_add(d, "the proxy", "another proxy, or none");
 	if (addr_same(&a->gw_addr, &b->gw_addr) && a->gw_port == b->gw_port &&
 	    strcmp(a->gw_host, b->gw_host) == 0 &&
 	    secret_equal(a->gw_pin, b->gw_pin, CFG_PIN_BYTES))

@@ -147,7 +147,8 @@ env_base(struct script_env *env, const char *reason,
 
 	if (env_add(env, e, "%s", SCRIPT_SAFE_PATH) == -1 ||
 	    env_add(env, e, "reason=%s", reason) == -1 ||
-	    env_add(env, e, "VPNGATEWAY=%s", addr_str(&c->gw_addr, a)) == -1 ||
+	    env_add(env, e, "VPNGATEWAY=%s",
+	    addr_str(config_tunnel_peer(c), a)) == -1 ||
 	    env_add(env, e, "VPNPID=%ld", (long)getpid()) == -1 ||
 	    env_add(env, e, "TUNDEV=%s", tundev) == -1 ||
 	    env_add(env, e, "LOG_LEVEL=%d", log_level_num()) == -1)

@@ -337,7 +337,8 @@ session_https_mtu(const struct session *s)
 	if (getsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &v, &len) == 0 && v > 0)
 		mss = (unsigned)v;
 	log_debug("https: path MTU %u, TCP MSS %u", base, mss);
-	return mtu_https(base, mss, c->gw_addr.family == CFG_AF_INET6);
+	return mtu_https(base, mss,
+	    config_tunnel_peer(c)->family == CFG_AF_INET6);
 }
 
 /* The config's MTU wins; else the transport's; never below 1280 while

@@ -58,6 +58,9 @@ session_esp_unusable(const struct session *s)
 
 	if (s->io->no_esp)
 		return "--no-esp";
+	/* UDP cannot go through the proxy and must not go around it. */
+	if (c->proxy.type != CFG_PROXY_NONE)
+		return "the tunnel goes through a proxy";
 	if (!c->esp.present)
 		return "the configuration has no ESP keys";
 	if (magic_family(c) == CFG_AF_NONE)

@@ -138,6 +138,11 @@ authenticate_text(void)
 	T_CHECK(strstr(out, "CONNECT_URL='https://[fd00::1]/'\n") != NULL);
 	T_CHECK(strstr(out, "\nRESOLVE=\n") != NULL);
 	T_CHECK(flow_authenticate_text(&t, "c", h, out, 40) == -1);
+	/* Behind a proxy that resolves names: no address, the name. */
+	T_CHECK(resolve_url_parse("gw.example", &t, &e) == 0);
+	T_CHECK(flow_authenticate_text(&t, "c", h, out, sizeof(out)) == 0);
+	T_CHECK(strstr(out, "\nHOST='gw.example'\n") != NULL);
+	T_CHECK(strstr(out, "\nRESOLVE=\n") != NULL);
 }
 
 static void

@@ -161,6 +161,18 @@ fill_worst(struct gp_config *c)
 	}
 }
 
+/* fill_worst behind a proxy instead of ESP: the larger of the two. */
+static void
+fill_worst_proxy(struct gp_config *c)
+{
+	fill_worst(c);
+	explicit_bzero(&c->esp, sizeof(c->esp));
+	c->proxy.type = CFG_PROXY_SOCKS5;
+	(void)config_addr_parse("2001:db8:eeee::1", &c->proxy.addr);
+	c->proxy.port = 65535;
+	memcpy(c->proxy.target, c->gw_host, sizeof(c->proxy.target));
+}
+
 /* Encode c into a fresh body buffer (the caller frees it). */
 static int
 encode_body(const struct gp_config *c, struct buf *body)
@@ -267,29 +279,44 @@ roundtrip_small(void)
 	roundtrip(false, true);
 }
 
-static void
-roundtrip_max(void)
+/* The worst case of frame.h is exact, and fits both carriers. */
+static size_t
+worst_len(void (*fill)(struct gp_config *))
 {
 	struct gp_config *c = config_new(), *d = config_new();
 	struct buf body;
 	struct gp_err e;
+	size_t n = 0;
 
-	roundtrip(true, true);
-	/* The worst case of frame.h is exact, and fits both carriers. */
-	fill_worst(c);
+	fill(c);
 	T_CHECK(config_validate(c, &e) == 0);
 	T_CHECK(encode_body(c, &body) == 0);
 	T_CHECK(frame_decode_config(&body, d, &e) == 0);
 	T_CHECK(config_same(c, d));
-	T_CHECK(body.len == FRAME_CONFIG_MAX_BYTES);
-	T_CHECK(body.len <= FRAME_MAX_BODY_BYTES);
-	T_CHECK(body.len <= PRIVSEP_MAX_BODY_BYTES);
-	if (t_failed_now)
-		fprintf(stderr, "  maximal CONFIG: %zu bytes, frame.h says "
-		    "%zu\n", body.len, (size_t)FRAME_CONFIG_MAX_BYTES);
+	n = body.len;
 	buf_free(&body);
 	config_free(c);
 	config_free(d);
+	return n;
+}
+
+static void
+roundtrip_max(void)
+{
+	size_t esp, proxy;
+
+	roundtrip(true, true);
+	esp = worst_len(fill_worst);
+	proxy = worst_len(fill_worst_proxy);
+	T_CHECK(proxy == FRAME_CONFIG_MAX_BYTES);
+	T_CHECK(esp == FRAME_CONFIG_MAX_BYTES - FRAME_PROXY_MAX_BYTES +
+	    FRAME_ESP_MAX_BYTES);
+	T_CHECK(proxy <= FRAME_MAX_BODY_BYTES);
+	T_CHECK(proxy <= PRIVSEP_MAX_BODY_BYTES);
+	if (t_failed_now)
+		fprintf(stderr, "  maximal CONFIG: %zu bytes (ESP: %zu), "
+		    "frame.h says %zu\n", proxy, esp,
+		    (size_t)FRAME_CONFIG_MAX_BYTES);
 }
 
 /*
@@ -523,6 +550,152 @@ trailing_and_short(void)
 	buf_free(&big);
 	config_free(c);
 	config_free(d);
+}
+
+/* fill_config without ESP, behind a proxy: HTTP CONNECT by name, no
+ * gateway address (the proxy resolves it). */
+static void
+fill_proxy(struct gp_config *c)
+{
+	fill_config(c, false);
+	memset(&c->gw_addr, 0, sizeof(c->gw_addr));
+	c->proxy.type = CFG_PROXY_HTTP;
+	(void)config_addr_parse("198.18.10.1", &c->proxy.addr);
+	c->proxy.port = 8888;
+	snprintf(c->proxy.target, sizeof(c->proxy.target), "%s", c->gw_host);
+}
+
+/* Decode a mutated body of fill_proxy's config; expect err. */
+static void
+expect_proxy(uint16_t tag, enum mut_op op, const void *val, size_t len,
+    const char *err)
+{
+	struct gp_config *c = config_new(), *d = config_new();
+	struct buf body, mut;
+	struct gp_err e;
+
+	fill_proxy(c);
+	T_CHECK(encode_body(c, &body) == 0);
+	mutate(&body, &mut, tag, op, val, len);
+	e.msg[0] = '\0';
+	T_CHECK(frame_decode_config(&mut, d, &e) == -1);
+	T_CHECK(all_zero(d, sizeof(*d)));
+	if (strstr(e.msg, err) == NULL) {
+		fprintf(stderr, "  tag %u: got \"%s\", want \"%s\"\n", tag,
+		    e.msg, err);
+		t_failed_now = 1;
+	}
+	buf_free(&body);
+	buf_free(&mut);
+	config_free(c);
+	config_free(d);
+}
+
+/* c must fail config_validate with err in the message. */
+static void
+expect_invalid(const struct gp_config *c, const char *err)
+{
+	struct gp_err e;
+
+	e.msg[0] = '\0';
+	T_CHECK(config_validate(c, &e) == -1);
+	if (strstr(e.msg, err) == NULL) {
+		fprintf(stderr, "  got \"%s\", want \"%s\"\n", e.msg, err);
+		t_failed_now = 1;
+	}
+}
+
+static void
+proxy_roundtrip(void)
+{
+	struct gp_config *c = config_new(), *d = config_new();
+	struct gp_err e;
+	struct buf f;
+
+	fill_proxy(c);
+	T_CHECK(config_validate(c, &e) == 0);
+	T_CHECK(encode_frame(c, &f) == 0);
+	T_CHECK(decode_frame(f.data, f.len, d, &e) == 0);
+	T_CHECK(config_same(c, d));
+	T_CHECK(config_tunnel_peer(d) == &d->proxy.addr);
+	T_CHECK(config_proxy_same(c, d));
+	buf_free(&f);
+	/* socks5 resolved by gp-auth: the address, as text. */
+	c->proxy.type = CFG_PROXY_SOCKS5;
+	(void)config_addr_parse("198.18.0.1", &c->gw_addr);
+	memset(c->proxy.target, 0, sizeof(c->proxy.target));
+	snprintf(c->proxy.target, sizeof(c->proxy.target), "198.18.0.1");
+	T_CHECK(!config_proxy_same(c, d));
+	T_CHECK(config_validate(c, &e) == 0);
+	T_CHECK(encode_frame(c, &f) == 0);
+	T_CHECK(decode_frame(f.data, f.len, d, &e) == 0);
+	T_CHECK(config_same(c, d));
+	buf_free(&f);
+	/* Direct: the gateway is the peer, and no proxy field is sent. */
+	fill_config(c, true);
+	T_CHECK(config_tunnel_peer(c) == &c->gw_addr);
+	T_CHECK(encode_body(c, &f) == 0);
+	T_CHECK(frame_decode_config(&f, d, &e) == 0);
+	T_CHECK(d->proxy.type == CFG_PROXY_NONE);
+	buf_free(&f);
+	config_free(c);
+	config_free(d);
+}
+
+static void
+proxy_fields(void)
+{
+	const uint8_t type3[] = { 3 }, type0[] = { 0 }, port0[] = { 0, 0 };
+	const uint8_t mcast[] = { 4, 224, 0, 0, 1 };
+
+	expect_proxy(31, MUT_DROP, NULL, 0, "field `proxy_port`: missing");
+	expect_proxy(29, MUT_DROP, NULL, 0, "field `proxy_type`: missing");
+	expect_proxy(29, MUT_REPLACE, type3, 1,
+	    "field `proxy_type`: unknown type `3`");
+	/* No proxy after all: then the gateway's address is missing. */
+	expect_proxy(29, MUT_REPLACE, type0, 1, "field `gw_addr`: missing");
+	expect_proxy(29, MUT_REPLACE, port0, 2, "field `proxy_type`: length");
+	expect_proxy(31, MUT_REPLACE, port0, 2,
+	    "field `proxy_port`: `0` is not a port");
+	expect_proxy(30, MUT_REPLACE, mcast, sizeof(mcast),
+	    "field `proxy_addr`: `224.0.0.1` is a multicast address");
+	expect_proxy(32, MUT_REPLACE, "evil.example", 12,
+	    "field `proxy_target`: `evil.example` is neither `gw_host`");
+	expect_proxy(32, MUT_REPLACE, "a b", 3,
+	    "field `proxy_target`: `a b` is not allowed");
+	expect_proxy(32, MUT_DUP, NULL, 0, "field `proxy_target`: duplicate");
+	/* Without a proxy the gateway's address is required, as ever. */
+	expect_body(false, 2, MUT_DROP, NULL, 0, "field `gw_addr`: missing");
+}
+
+static void
+proxy_semantics(void)
+{
+	struct gp_config *c = config_new();
+
+	fill_config(c, true);
+	c->proxy = (struct cfg_proxy){ .type = CFG_PROXY_HTTP, .port = 80 };
+	(void)config_addr_parse("198.18.10.1", &c->proxy.addr);
+	snprintf(c->proxy.target, sizeof(c->proxy.target), "%s", c->gw_host);
+	expect_invalid(c, "field `esp`: present behind a proxy");
+	fill_proxy(c);
+	snprintf(c->proxy.target, sizeof(c->proxy.target), "198.18.0.1");
+	expect_invalid(c, "field `proxy_target`: `198.18.0.1` is neither");
+	fill_proxy(c);
+	snprintf(c->gw_host, sizeof(c->gw_host), "198.18.0.1");
+	snprintf(c->proxy.target, sizeof(c->proxy.target), "198.18.0.1");
+	expect_invalid(c, "differs from the address in `gw_host`");
+	fill_proxy(c);
+	(void)config_addr_parse("198.18.10.1", &c->ip4);
+	expect_invalid(c, "field `ip4`: `198.18.10.1` is the proxy's address");
+	fill_proxy(c);
+	(void)config_addr_parse("127.0.0.1", &c->proxy.addr);
+	T_CHECK(config_validate(c, &(struct gp_err){ "" }) == 0);
+	(void)config_addr_parse("198.18.0.1", &c->gw_addr);
+	c->proxy.type = CFG_PROXY_NONE;
+	expect_invalid(c, "field `proxy_type`: none, but other proxy fields "
+	    "are set");
+	config_free(c);
 }
 
 static void
@@ -1119,6 +1292,9 @@ main(int argc, char **argv)
 	T_RUN(order_enforced);
 	T_RUN(trailing_and_short);
 	T_RUN(esp_keys);
+	T_RUN(proxy_roundtrip);
+	T_RUN(proxy_fields);
+	T_RUN(proxy_semantics);
 	T_RUN(headers);
 	T_RUN(encode_limits);
 	T_RUN(truncated_everywhere);

@@ -143,7 +143,7 @@ rekey_refused(void)
 	struct gp_err e;
 	int i;
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		next = test_config();
 		if (i == 0)
 			next->ip4.bytes[3] = 6;
@@ -151,8 +151,10 @@ rekey_refused(void)
 			next->ip6_prefixlen = 120;
 		else if (i == 2)
 			next->gw_pin[0] ^= 1;
-		else
+		else if (i == 3)
 			next->gw_port = 8443;
+		else
+			next->proxy.type = CFG_PROXY_HTTP;
 		memset(&e, 0, sizeof(e));
 		T_CHECK(ctl_rekey_check(live, next, &e) == -1);
 		T_CHECK(strstr(e.msg, "rekey") != NULL);

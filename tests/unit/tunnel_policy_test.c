@@ -183,6 +183,68 @@ test_check_gateway(void)
 	config_free(c);
 }
 
+/* test_config behind an HTTP proxy that resolves the gateway's name. */
+static struct gp_config *
+proxy_config(void)
+{
+	struct gp_config *c = test_config();
+
+	memset(&c->gw_addr, 0, sizeof(c->gw_addr));
+	c->proxy.type = CFG_PROXY_HTTP;
+	addr(&c->proxy.addr, "198.18.10.1");
+	c->proxy.port = 8888;
+	snprintf(c->proxy.target, sizeof(c->proxy.target), "%s", c->gw_host);
+	return c;
+}
+
+static void
+test_check_proxy(void)
+{
+	struct gp_config *c = proxy_config(), *d = test_config();
+	char why[256];
+
+	T_CHECK(check("", c, why, sizeof(why)) == 0);
+	T_CHECK(check("proxy yes\n", c, why, sizeof(why)) == 0);
+	T_CHECK(check("proxy 198.18.10.1:8888\n", c, why, sizeof(why)) == 0);
+	T_CHECK(check("proxy 198.18.10.9\nproxy 198.18.10.1\n", c, why,
+	    sizeof(why)) == 0);
+	T_CHECK(check("proxy no\n", d, why, sizeof(why)) == 0);
+	T_CHECK(check("proxy no\n", c, why, sizeof(why)) == -1);
+	T_STREQ(why, "policy refuses the http-connect proxy 198.18.10.1 port "
+	    "8888: the policy says proxy no");
+	T_CHECK(check("proxy 198.18.10.1:3128\n", c, why, sizeof(why)) == -1);
+	T_STREQ(why, "policy refuses the http-connect proxy 198.18.10.1 port "
+	    "8888: not an allowed proxy");
+	T_CHECK(check("proxy [fd00::1]:8888\n", c, why, sizeof(why)) == -1);
+	/* Gateway lines without a proxy line: a proxy must be named. */
+	T_CHECK(check(ALLOW_ALL, c, why, sizeof(why)) == -1);
+	T_STREQ(why, "policy refuses the http-connect proxy 198.18.10.1 port "
+	    "8888: the policy names its gateways and no proxy");
+	T_CHECK(check(ALLOW_ALL "proxy yes\n", c, why, sizeof(why)) == 0);
+	config_free(c);
+	config_free(d);
+}
+
+/* Behind a proxy only the pin names the gateway. */
+static void
+test_check_proxy_gateway(void)
+{
+	struct gp_config *c = proxy_config();
+	char why[256];
+
+	T_CHECK(check("gateway 198.18.0.1\nproxy yes\n", c, why,
+	    sizeof(why)) == -1);
+	T_STREQ(why, "policy refuses gateway gw.example.com through a proxy: "
+	    "no gateway line has its pin-sha256 (behind a proxy only the pin "
+	    "names the gateway)");
+	T_CHECK(check("gateway 198.18.0.77 pin-sha256:" PIN_AB "\nproxy yes\n",
+	    c, why, sizeof(why)) == 0);
+	c->gw_pin[0] ^= 1;
+	T_CHECK(check(ALLOW_ALL "proxy yes\n", c, why, sizeof(why)) == -1);
+	T_CHECK(strstr(why, "no gateway line has its pin-sha256") != NULL);
+	config_free(c);
+}
+
 static void
 test_check_routes(void)
 {
@@ -595,6 +657,8 @@ main(int argc, char **argv)
 	T_RUN(test_golden);
 	T_RUN(test_check_allowed);
 	T_RUN(test_check_gateway);
+	T_RUN(test_check_proxy);
+	T_RUN(test_check_proxy_gateway);
 	T_RUN(test_check_routes);
 	T_RUN(test_check_default_route);
 	T_RUN(test_check_dns);

@@ -78,6 +78,19 @@ verdict(const struct gp_config *next, char *msg, size_t msgsz)
 	return r;
 }
 
+/* A proxy that comes, goes or changes is a new path: not a rekey. */
+static void
+proxy_refused(void)
+{
+	struct gp_config *c = base();
+	char msg[GP_ERR_MAX];
+
+	c->proxy.type = CFG_PROXY_SOCKS5;
+	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	T_CHECK(strstr(msg, "the proxy") != NULL);
+	config_free(c);
+}
+
 static void
 same_passes(void)
 {
@@ -255,6 +268,7 @@ main(void)
 {
 	log_init("tunnel_rekey_test", -1);
 	T_RUN(same_passes);
+	T_RUN(proxy_refused);
 	T_RUN(keys_timers_cookie_pass);
 	T_RUN(routes_as_a_set);
 	T_RUN(route_added_refused);

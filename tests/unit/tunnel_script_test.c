@@ -218,6 +218,27 @@ env_minimal(void)
 	config_free(c);
 }
 
+/* Behind a proxy the tunnel's TCP goes to the proxy: that address must
+ * stay routed outside the tunnel, so it is VPNGATEWAY. */
+static void
+env_proxy_gateway(void)
+{
+	struct gp_config *c = minimal_config();
+	struct script_env env;
+	struct gp_err e = { "" };
+
+	memset(&c->gw_addr, 0, sizeof(c->gw_addr));
+	c->proxy.type = CFG_PROXY_HTTP;
+	addr(&c->proxy.addr, "198.18.10.1");
+	c->proxy.port = 8888;
+	snprintf(c->proxy.target, sizeof(c->proxy.target), "%s", c->gw_host);
+	T_CHECK(config_validate(c, &e) == 0);
+	T_CHECK(script_env_build(&env, "connect", c, "tun0", 1341, &e) == 0);
+	T_STREQ(env.vars[2], "VPNGATEWAY=198.18.10.1");
+	script_env_free(&env);
+	config_free(c);
+}
+
 static void
 env_v6_only(void)
 {
@@ -543,6 +564,7 @@ main(void)
 	T_RUN(env_full);
 	T_RUN(env_minimal);
 	T_RUN(env_v6_only);
+	T_RUN(env_proxy_gateway);
 	T_RUN(env_ipv4_only);
 	T_RUN(env_many_routes);
 	T_RUN(env_rejects);

@@ -15,7 +15,8 @@ T = dict(gw_host=1, gw_addr=2, gw_port=3, gw_pin=4, tunnel_path=5,
          suffix=13, route=14, timeout_s=15, lifetime_s=16,
          idle_timeout_s=17, esp_enc=18, esp_mac=19, esp_udp_port=20,
          esp_spi_c2s=21, esp_spi_s2c=22, esp_ekey_c2s=23, esp_ekey_s2c=24,
-         esp_akey_c2s=25, esp_akey_s2c=26, esp_magic4=27, esp_magic6=28)
+         esp_akey_c2s=25, esp_akey_s2c=26, esp_magic4=27, esp_magic6=28,
+         proxy_type=29, proxy_addr=30, proxy_port=31, proxy_target=32)
 
 
 def addr(s):
@@ -85,6 +86,13 @@ def esp(enc=2, mac=3, ek=32, ak=32, spi_c2s=0xa5a5a5a5, port=4501):
             ('esp_magic6', addr('fd00::1'))]
 
 
+def proxy(ptype=1, paddr='198.18.10.1', port=8888,
+          target='vpn.example.com'):
+    return [('proxy_type', bytes([ptype])), ('proxy_addr', addr(paddr)),
+            ('proxy_port', struct.pack('>H', port)),
+            ('proxy_target', target)]
+
+
 def body(fields):
     return b''.join(field(n, v) for n, v in fields)
 
@@ -124,6 +132,25 @@ def cases():
     yield 'ok_cookie_max', frame(body(base(authcookie=b64u[:4096])))
     yield 'bad_cookie_too_long', frame(body(base(authcookie=b64u[:4097])))
     yield 'bad_user_too_long', frame(body(base(user='u' * 257)))
+    # A proxy (gp-auth --proxy): HTTP CONNECT by name, the proxy resolves
+    # the gateway, so there is no gw_addr; socks5 with gp-auth's address.
+    yield 'ok_proxy_http', frame(body(base(gw_addr=None) + proxy()))
+    yield 'ok_proxy_socks5', frame(body(base() + proxy(
+        2, 'fd00:10::1', 1080, '198.18.0.1')))
+    yield 'ok_proxy_loopback', frame(body(base() + proxy(2, '127.0.0.1',
+                                                          1080)))
+    yield 'bad_no_gw_addr', frame(body(base(gw_addr=None)))
+    yield 'bad_proxy_esp', frame(body(base() + esp() + proxy()))
+    yield 'bad_proxy_partial', frame(body(base() + proxy()[:3]))
+    yield 'bad_proxy_type', frame(body(base() + [('proxy_type', b'\x07')] +
+                                       proxy()[1:]))
+    yield 'bad_proxy_target', frame(body(base() + proxy(
+        target='elsewhere.example.com')))
+    yield 'bad_proxy_target_addr', frame(body(base(gw_addr=None) + proxy(
+        target='198.18.0.1')))
+    yield 'bad_proxy_port0', frame(body(base() + proxy(port=0)))
+    yield 'bad_proxy_multicast', frame(body(base() + proxy(
+        paddr='ff02::1')))
 
 
 def main():
