@@ -761,11 +761,25 @@ flow_login_any(struct flow *f)
 	return rc;
 }
 
+/* Logged in at f->t: the session asks only its origin again (getconfig,
+ * HIP, rekey, logout), so the others' connections and jars go now. */
+static void
+flow_settle(struct flow *f)
+{
+	size_t n = http_pool_keep(f->pool, f->http);
+
+	f->home = f->http;
+	if (n > 0)
+		log_debug("%zu other HTTPS connection(s) closed: only %s's "
+		    "is asked again", n, f->t.host);
+}
+
 int
 flow_login(struct flow *f)
 {
 	if (flow_connect(f) == -1 || flow_login_any(f) == -1)
 		return f->status;
+	flow_settle(f);
 	if (f->o->authenticate)
 		return FLOW_EXIT_OK;
 	if (flow_getconfig(f) == -1)

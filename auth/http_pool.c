@@ -81,6 +81,22 @@ http_pool_close(struct http_pool *p, struct http *h)
 }
 
 size_t
+http_pool_keep(struct http_pool *p, const struct http *keep)
+{
+	size_t i = 0, n = 0;
+
+	while (i < p->n) {
+		if (p->h[i] == keep) {
+			i++;
+			continue;
+		}
+		http_pool_close(p, p->h[i]);
+		n++;
+	}
+	return n;
+}
+
+size_t
 http_pool_count(const struct http_pool *p)
 {
 	return p->n;

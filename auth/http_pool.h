@@ -31,6 +31,9 @@ struct http *http_pool_open(struct http_pool *p, const struct http_opts *o,
 /* Close h (its connection, its jar) and forget it: for an origin the run
  * will not ask again. h must be one of p's. */
 void	http_pool_close(struct http_pool *p, struct http *h);
+/* Close every handle but keep (logged in there: the session asks no
+ * other origin again); returns how many were closed. */
+size_t	http_pool_keep(struct http_pool *p, const struct http *keep);
 /* How many handles are open, for the tests. */
 size_t	http_pool_count(const struct http_pool *p);
 

@@ -2,7 +2,8 @@
  * Unit tests of gp-auth's handle per origin (auth/http_pool.c): a target
  * finds the handle of its own scheme, host and port only (another port
  * of the same host is another origin), handles are opened once per
- * origin, closed on demand, and bounded. No connection is made.
+ * origin, closed on demand (one, or all but the gateway's after login)
+ * and bounded. No connection is made.
  */
 #include <string.h>
 
@@ -151,6 +152,33 @@ close_and_bound(void)
 	http_pool_free(p);
 }
 
+/* After login only the gateway's origin is asked again. */
+static void
+keep_only_the_gateway(void)
+{
+	struct gw_target portal = target("portal.example.com", 443,
+	    IFACE_PORTAL, "198.18.0.1");
+	struct gw_target gw = target("gw.example.com", 443, IFACE_GATEWAY,
+	    "198.18.0.2");
+	struct gw_target other = target("gw.example.com", 4443,
+	    IFACE_GATEWAY, "198.18.0.2");
+	struct http_pool *p = http_pool_new();
+	struct http *hg;
+	struct gp_err e;
+
+	T_CHECK(open_at(p, &portal, &e) != NULL);
+	T_CHECK(open_at(p, &other, &e) != NULL);
+	hg = open_at(p, &gw, &e);
+	T_CHECK(hg != NULL);
+	T_CHECK(http_pool_keep(p, hg) == 2);
+	T_CHECK(http_pool_count(p) == 1);
+	T_CHECK(http_pool_find(p, &gw) == hg);
+	T_CHECK(http_pool_find(p, &portal) == NULL);
+	T_CHECK(http_pool_find(p, &other) == NULL);
+	T_CHECK(http_pool_keep(p, hg) == 0);
+	http_pool_free(p);
+}
+
 int
 main(void)
 {
@@ -160,6 +188,7 @@ main(void)
 	T_RUN(other_origins_other_handles);
 	T_RUN(host_case_does_not_matter);
 	T_RUN(close_and_bound);
+	T_RUN(keep_only_the_gateway);
 	curl_global_cleanup();
 	return T_DONE();
 }

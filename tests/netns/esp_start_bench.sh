@@ -1,0 +1,121 @@
+#!/bin/sh
+# esp_start_bench.sh: the time from starting `gp-auth | gp-tunnel` to the
+# first valid ESP datagram at the test gateway (its `esp_peer` log record,
+# same clock), in namespaces, for our build ($B), an older build (OLD=DIR
+# holding its gp-auth and gp-tunnel, optional) and OpenConnect, N rounds
+# each (default 5), interleaved so that the machine's noise spreads over
+# all of them; then the median, minimum and maximum of each. MODE=portal
+# (default): the URL names the portal, which lists one gateway on the
+# same host; MODE=gateway: the URL names the gateway. TRUST=cafile
+# (default): the test CA as --cafile; TRUST=pin: --servercert instead, so
+# the server is trusted by its key and the CAs checked are the system's
+# alone, as for most users. A measurement, not a test: it prints no TAP
+# line and runs only when called. Needs root; bounded to 60 s a round.
+#   OLD=/path/to/old/build N=7 sh tests/netns/esp_start_bench.sh
+set -u
+. "$(dirname "$0")/lib.sh"
+
+N=${N:-5}
+MODE=${MODE:-portal}
+TRUST=${TRUST:-cafile}
+OLD=${OLD:-}
+KINDS="new"
+[ -z "$OLD" ] || KINDS="$KINDS old"
+command -v openconnect >/dev/null 2>&1 && KINDS="$KINDS oc"
+
+lib_start $((N * 60 * 3 + 60))
+need_client
+netns_setup
+make_certs
+make_password
+case $MODE in
+portal) GW_OPTS="--portal --portal-gateway $GW_ADDR|Same|Any=1"
+	URL_PATH="" ;;
+gateway) GW_OPTS=""
+	URL_PATH="gateway" ;;
+*) die "MODE is portal or gateway" ;;
+esac
+case $TRUST in
+cafile) TRUST_OPT="--cafile $CA" ;;
+pin) TRUST_OPT="--servercert $PIN" ;;
+*) die "TRUST is cafile or pin" ;;
+esac
+NEW_AUTH=$GP_AUTH
+NEW_TUNNEL=$GP_TUNNEL
+
+# start KIND NAME: our pipeline (as gpvpn_start, the URL per MODE) or
+# OpenConnect; sets $STOP_PID, the process whose SIGTERM ends it.
+start() {
+	if [ "$1" = oc ]; then
+		# shellcheck disable=SC2086
+		openconnect_start "$2" $TRUST_OPT
+		STOP_PID=$OC_PID
+		return
+	fi
+	make_script "script-$2"
+	# shellcheck disable=SC2046,SC2086
+	( printf '%s\n' "$PASSWORD" |
+	  ip netns exec "$NS_C" sh "$NSEXEC" -p "$T/auth-$2.pid" \
+	    -r "$T/auth-$2.rc" -- $(as_auth_user) \
+	    "$GP_AUTH" $TRUST_OPT -u "$TEST_USER" --passwd-on-stdin \
+	    "https://$GW_ADDR/$URL_PATH" 2>"$T/auth-$2.err" |
+	  ip netns exec "$NS_C" sh "$NSEXEC" -p "$T/tun-$2.pid" \
+	    -r "$T/tun-$2.rc" -n "$T/client-resolv.conf" -- \
+	    "$GP_TUNNEL" -i "$C_TUN" -s "$SCRIPT" 2>"$T/tun-$2.err" ) &
+	lib_track $!
+	wait_until 50 0.1 test -s "$T/tun-$2.pid"
+	STOP_PID=$(pidof_file "$T/tun-$2.pid")
+}
+
+# round KIND I: one start to first ESP, appended to $T/results.
+round() {
+	k=$1
+	n=$k-$2
+	case $k in
+	new) GP_AUTH=$NEW_AUTH GP_TUNNEL=$NEW_TUNNEL ;;
+	old) GP_AUTH=$OLD/gp-auth GP_TUNNEL=$OLD/gp-tunnel ;;
+	esac
+	cp "$T/client-resolv.orig" "$T/client-resolv.conf"
+	# shellcheck disable=SC2086
+	gw_start $GW_OPTS
+	t0=$(date +%s.%N)
+	start "$k" "$n"
+	if wait_until 300 0.1 gwlog_has "r.get('event') == 'esp_peer'"; then
+		t1=$(gw_ts "r.get('event') == 'esp_peer'")
+		"$PY" -c 'import sys
+print(sys.argv[1], "%.3f" % (float(sys.argv[3]) - float(sys.argv[2])))' \
+		    "$k" "$t0" "$t1" | tee -a "$T/results" | sed 's/^/# /'
+	else
+		echo "# $n: no ESP datagram within 30 s" >&2
+	fi
+	stop_pid "$STOP_PID" TERM 15
+	wait_until 100 0.1 client_tun_gone
+	[ "$k" = oc ] || wait_until 100 0.1 gone "$(pidof_file \
+	    "$T/auth-$n.pid")"
+	gw_stop
+}
+
+if [ -n "$OLD" ] && { [ ! -x "$OLD/gp-auth" ] || [ ! -x "$OLD/gp-tunnel" ]; }
+then
+	die "OLD=$OLD holds gp-auth and gp-tunnel"
+fi
+i=1
+while [ "$i" -le "$N" ]; do
+	for k in $KINDS; do
+		round "$k" "$i"
+	done
+	i=$((i + 1))
+done
+note "MODE=$MODE TRUST=$TRUST, $N rounds each; seconds from start to" \
+    "the first ESP datagram"
+"$PY" - "$T/results" <<'EOF'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    k, s = line.split()
+    runs.setdefault(k, []).append(float(s))
+for k, v in runs.items():
+    print("# %-3s n=%d median %.3f min %.3f max %.3f  (%s)" % (
+        k, len(v), statistics.median(v), min(v), max(v),
+        " ".join("%.3f" % x for x in v)))
+EOF
