@@ -1,10 +1,11 @@
 /*
  * gp-auth's trust store (see castore.h). Runs in gp-auth before the
  * sandbox: the files are parsed once, here, instead of by libcurl on
- * every new TLS connection, and no file is opened for trust afterwards.
- * The bundle is the system's and --cafile the user's own.
+ * every new TLS connection. The bundle and directory are the system's
+ * and --cafile the user's own.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -78,47 +79,101 @@ castore_add_file(const char *path, int *n, struct gp_err *e)
 	return 0;
 }
 
-/* The CA bundle libcurl would read itself (curl >= 7.84 says which),
- * else OpenSSL's default file. */
-static void
-castore_system_path(char *out, size_t outsz)
+int
+castore_add_dir(const char *dir, struct gp_err *e)
 {
-	const char *p = X509_get_default_cert_file();
+	if (castore_new(e) == -1)
+		return -1;
+	if (X509_STORE_load_path(ca_store, dir) != 1) {
+		ERR_clear_error();
+		return err_set(e, "`%s`: not usable as a CA directory", dir);
+	}
+	return 0;
+}
+
+/* libcurl's built-in CA bundle (CURLINFO_CAINFO) or directory
+ * (CURLINFO_CAPATH), which curl >= 7.84 names, else OpenSSL's default;
+ * "" when there is none. */
+static void
+castore_default(CURLINFO what, const char *fallback, char *out,
+    size_t outsz)
+{
+	const char *p = fallback;
 #if LIBCURL_VERSION_NUM >= 0x075400
 	CURL *c = curl_easy_init();
 	char *info = NULL;
 
-	if (c != NULL && curl_easy_getinfo(c, CURLINFO_CAINFO, &info) ==
-	    CURLE_OK && info != NULL)
+	p = NULL;
+	if (c != NULL && curl_easy_getinfo(c, what, &info) == CURLE_OK)
 		p = info;
-	(void)snprintf(out, outsz, "%s", p);
+	(void)snprintf(out, outsz, "%s", p != NULL ? p : "");
 	curl_easy_cleanup(c);
 #else
-	(void)snprintf(out, outsz, "%s", p);
+	(void)what;
+	(void)snprintf(out, outsz, "%s", p != NULL ? p : "");
 #endif
+}
+
+/* The system bundle, whole, now. */
+static void
+castore_system_bundle(void)
+{
+	char path[CASTORE_PATH_MAX];
+	struct gp_err e;
+	int n;
+
+	castore_default(CURLINFO_CAINFO, X509_get_default_cert_file(), path,
+	    sizeof(path));
+	if (path[0] == '\0')
+		log_warn("system CAs: libcurl names no CA bundle; only "
+		    "--cafile and --servercert can verify a server");
+	else if (castore_add_file(path, &n, &e) == -1)
+		log_warn("system CAs: %s; only --cafile and --servercert can "
+		    "verify a server", e.msg);
+	else
+		log_debug("CA store: %d certificate(s) from %s, read once",
+		    n, path);
+}
+
+/*
+ * With --cafile, as libcurl did: the system's CAs from its directory of
+ * hashed names, looked up only when a chain needs one that the store
+ * lacks (never while --cafile anchors the chain); each file found joins
+ * the store, so it is read once. False when libcurl names no directory.
+ */
+static bool
+castore_system_dir(void)
+{
+	char dir[CASTORE_PATH_MAX];
+	struct gp_err e;
+
+	castore_default(CURLINFO_CAPATH, X509_get_default_cert_dir(), dir,
+	    sizeof(dir));
+	if (dir[0] == '\0' || castore_add_dir(dir, &e) == -1)
+		return false;
+	log_debug("CA store: the system's CAs looked up in %s when a chain "
+	    "needs one", dir);
+	return true;
 }
 
 int
 castore_load(const char *cafile, struct gp_err *e)
 {
-	char sys[CASTORE_PATH_MAX];
-	struct gp_err se;
+	struct gp_err fe;
 	int n;
 
 	if (castore_new(e) == -1)
 		return -1;
-	castore_system_path(sys, sizeof(sys));
-	if (castore_add_file(sys, &n, &se) == -1)
-		log_warn("system CAs: %s; only --cafile and --servercert can "
-		    "verify a server", se.msg);
-	else
-		log_debug("CA store: %d certificate(s) from %s", n, sys);
-	if (cafile == NULL)
+	if (cafile == NULL) {
+		castore_system_bundle();
 		return 0;
-	if (castore_add_file(cafile, &n, &se) == -1)
-		return err_set(e, "--cafile %s", se.msg);
+	}
+	if (castore_add_file(cafile, &n, &fe) == -1)
+		return err_set(e, "--cafile %s", fe.msg);
 	log_debug("CA store: %d certificate(s) from %s, read once", n,
 	    cafile);
+	if (!castore_system_dir())
+		castore_system_bundle();
 	return 0;
 }
 

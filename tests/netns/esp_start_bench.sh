@@ -7,10 +7,11 @@
 # all of them; then the median, minimum and maximum of each. MODE=portal
 # (default): the URL names the portal, which lists one gateway on the
 # same host; MODE=gateway: the URL names the gateway. TRUST=cafile
-# (default): the test CA as --cafile; TRUST=pin: --servercert instead, so
-# the server is trusted by its key and the CAs checked are the system's
-# alone, as for most users. A measurement, not a test: it prints no TAP
-# line and runs only when called. Needs root; bounded to 60 s a round.
+# (default): the test CA as --cafile; TRUST=pin: --servercert instead,
+# so the only CA file read is the system's, as for most users. WHAT=auth
+# times the login alone, `--authenticate` from start to exit, which the
+# tunnel's set-up does not blur. A measurement, not a test: it prints no
+# TAP line and runs only when called. Needs root; bounded to 60 s a round.
 #   OLD=/path/to/old/build N=7 sh tests/netns/esp_start_bench.sh
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -18,6 +19,7 @@ set -u
 N=${N:-5}
 MODE=${MODE:-portal}
 TRUST=${TRUST:-cafile}
+WHAT=${WHAT:-esp}
 OLD=${OLD:-}
 KINDS="new"
 [ -z "$OLD" ] || KINDS="$KINDS old"
@@ -95,19 +97,60 @@ print(sys.argv[1], "%.3f" % (float(sys.argv[3]) - float(sys.argv[2])))' \
 	gw_stop
 }
 
+# auth_round KIND I: one --authenticate, start to exit, into $T/results.
+auth_round() {
+	t0=$(date +%s%N)
+	if [ "$1" = oc ]; then
+		# shellcheck disable=SC2086
+		printf '%s\n' "$PASSWORD" | ip netns exec "$NS_C" timeout 30 \
+		    openconnect --protocol=gp $TRUST_OPT -u "$TEST_USER" \
+		    --passwd-on-stdin --non-inter --authenticate \
+		    "https://$GW_ADDR/$URL_PATH" >/dev/null 2>"$T/$1-$2.err"
+	else
+		a=$NEW_AUTH
+		[ "$1" = new ] || a=$OLD/gp-auth
+		# shellcheck disable=SC2046,SC2086
+		printf '%s\n' "$PASSWORD" | ip netns exec "$NS_C" timeout 30 \
+		    $(as_auth_user) "$a" $TRUST_OPT -u "$TEST_USER" \
+		    --passwd-on-stdin --authenticate \
+		    "https://$GW_ADDR/$URL_PATH" >/dev/null 2>"$T/$1-$2.err"
+	fi
+	rc=$?
+	t1=$(date +%s%N)
+	if [ "$rc" -eq 0 ]; then
+		awk -v k="$1" -v ms=$(((t1 - t0) / 1000000)) \
+		    'BEGIN { printf "%s %.3f\n", k, ms / 1000 }' |
+		    tee -a "$T/results" | sed 's/^/# /'
+	else
+		echo "# $1-$2: --authenticate failed ($rc)" >&2
+	fi
+}
+
 if [ -n "$OLD" ] && { [ ! -x "$OLD/gp-auth" ] || [ ! -x "$OLD/gp-tunnel" ]; }
 then
 	die "OLD=$OLD holds gp-auth and gp-tunnel"
 fi
+case $WHAT in
+esp) ;;
+# shellcheck disable=SC2086
+auth) gw_start $GW_OPTS ;;
+*) die "WHAT is esp or auth" ;;
+esac
 i=1
 while [ "$i" -le "$N" ]; do
 	for k in $KINDS; do
-		round "$k" "$i"
+		if [ "$WHAT" = auth ]; then
+			auth_round "$k" "$i"
+		else
+			round "$k" "$i"
+		fi
 	done
 	i=$((i + 1))
 done
-note "MODE=$MODE TRUST=$TRUST, $N rounds each; seconds from start to" \
-    "the first ESP datagram"
+[ "$WHAT" = esp ] || gw_stop
+note "MODE=$MODE TRUST=$TRUST WHAT=$WHAT, $N rounds each; seconds from" \
+    "start to $([ "$WHAT" = esp ] && echo "the first ESP datagram" ||
+    echo "the end of --authenticate")"
 "$PY" - "$T/results" <<'EOF'
 import statistics, sys
 runs = {}

@@ -1,8 +1,9 @@
 /*
  * Unit tests of gp-auth's trust store (auth/castore.c): a CA file is
  * read into the one store, which then verifies a chain it anchors; a
- * missing or empty file is refused by name; every SSL_CTX shares the
- * same store. Test certificates are made here, in memory. Test code only.
+ * missing or empty file is refused by name; a directory is read only as
+ * a chain needs it; every SSL_CTX shares the same store. Test
+ * certificates are made here, in memory. Test code only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,69 @@ bad_files_refused(void)
 	castore_free();
 }
 
+/* A directory of hashed names is read only when a chain needs it, and
+ * what it gave stays in the store. */
+static void
+dir_looked_up_when_needed(void)
+{
+	struct cert ca = cert_make("dir CA", NULL, 7);
+	struct cert leaf = cert_make("gw.example.net", &ca, 8);
+	char dir[] = "/tmp/castore-dir.XXXXXX", path[64];
+	SSL_CTX *ctx;
+	struct gp_err e;
+	FILE *fp;
+
+	castore_free();
+	T_CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/%08lx.0", dir,
+	    X509_NAME_hash_ex(X509_get_subject_name(ca.x), NULL, NULL, NULL));
+	T_CHECK((fp = fopen(path, "w")) != NULL);
+	T_CHECK(fp != NULL && PEM_write_X509(fp, ca.x) == 1);
+	if (fp != NULL)
+		fclose(fp);
+	T_CHECK(castore_add_dir(dir, &e) == 0);
+	T_CHECK(castore_count() == 0);		/* nothing read yet */
+	ctx = SSL_CTX_new(TLS_client_method());
+	T_CHECK(castore_apply(ctx) == 0);
+	T_CHECK(verifies(ctx, leaf.x) == 1);
+	T_CHECK(castore_count() == 1);		/* the CA, read once */
+	unlink(path);
+	T_CHECK(verifies(ctx, leaf.x) == 1);	/* from the store now */
+	SSL_CTX_free(ctx);
+	rmdir(dir);
+	castore_free();
+	cert_free(&ca);
+	cert_free(&leaf);
+}
+
+/* --cafile is read whole; with a system directory (libcurl names one
+ * on Debian), the bundle is not read: only the directory's files a
+ * chain needs will be. */
+static void
+cafile_and_system_dir(void)
+{
+	struct cert ca = cert_make("test CA", NULL, 9);
+	char path[] = "/tmp/castore-test.XXXXXX";
+	X509 *cas[1] = { ca.x };
+	char *capath = NULL;
+	CURL *c = curl_easy_init();
+	struct gp_err e;
+
+	castore_free();
+	T_CHECK(pem_file(path, cas, 1) == 0);
+	T_CHECK(castore_load(path, &e) == 0);
+	T_CHECK(c != NULL && curl_easy_getinfo(c, CURLINFO_CAPATH, &capath) ==
+	    CURLE_OK);
+	if (capath != NULL)
+		T_CHECK(castore_count() == 1);
+	else
+		T_CHECK(castore_count() >= 1);
+	curl_easy_cleanup(c);
+	unlink(path);
+	castore_free();
+	cert_free(&ca);
+}
+
 /* Without --cafile: the system bundle (if the machine has one) and no
  * failure either way. */
 static void
@@ -199,6 +263,8 @@ main(void)
 	T_RUN(cafile_read_and_shared);
 	T_RUN(two_certificates_counted);
 	T_RUN(bad_files_refused);
+	T_RUN(dir_looked_up_when_needed);
+	T_RUN(cafile_and_system_dir);
 	T_RUN(system_only);
 	curl_global_cleanup();
 	return T_DONE();
