@@ -92,25 +92,25 @@ castore_add_dir(const char *dir, struct gp_err *e)
 }
 
 /* libcurl's built-in CA bundle (CURLINFO_CAINFO) or directory
- * (CURLINFO_CAPATH), which curl >= 7.84 names, else OpenSSL's default;
- * "" when there is none. */
+ * (CURLINFO_CAPATH), which curl >= 7.84 names, else fallback; "" when
+ * there is neither. */
 static void
 castore_default(CURLINFO what, const char *fallback, char *out,
     size_t outsz)
 {
-	const char *p = fallback;
+	const char *p = NULL;
 #if LIBCURL_VERSION_NUM >= 0x075400
 	CURL *c = curl_easy_init();
 	char *info = NULL;
 
-	p = NULL;
 	if (c != NULL && curl_easy_getinfo(c, what, &info) == CURLE_OK)
 		p = info;
-	(void)snprintf(out, outsz, "%s", p != NULL ? p : "");
+	(void)snprintf(out, outsz, "%s", p != NULL ? p : fallback != NULL ?
+	    fallback : "");
 	curl_easy_cleanup(c);
 #else
 	(void)what;
-	(void)snprintf(out, outsz, "%s", p != NULL ? p : "");
+	(void)snprintf(out, outsz, "%s", fallback != NULL ? fallback : "");
 #endif
 }
 
@@ -139,7 +139,8 @@ castore_system_bundle(void)
  * With --cafile, as libcurl did: the system's CAs from its directory of
  * hashed names, looked up only when a chain needs one that the store
  * lacks (never while --cafile anchors the chain); each file found joins
- * the store, so it is read once. False when libcurl names no directory.
+ * the store, so it is read once. False when libcurl names no directory
+ * (some systems have none: the caller reads the bundle instead).
  */
 static bool
 castore_system_dir(void)
@@ -147,8 +148,7 @@ castore_system_dir(void)
 	char dir[CASTORE_PATH_MAX];
 	struct gp_err e;
 
-	castore_default(CURLINFO_CAPATH, X509_get_default_cert_dir(), dir,
-	    sizeof(dir));
+	castore_default(CURLINFO_CAPATH, NULL, dir, sizeof(dir));
 	if (dir[0] == '\0' || castore_add_dir(dir, &e) == -1)
 		return false;
 	log_debug("CA store: the system's CAs looked up in %s when a chain "
