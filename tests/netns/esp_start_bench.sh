@@ -132,8 +132,8 @@ then
 fi
 case $WHAT in
 esp) ;;
-# shellcheck disable=SC2086
-auth) gw_start $GW_OPTS ;;
+auth)	# shellcheck disable=SC2086
+	gw_start $GW_OPTS ;;
 *) die "WHAT is esp or auth" ;;
 esac
 i=1

@@ -27,7 +27,7 @@ make_password
 
 # The CA as a file of its own, so that its opens are gp-auth's only.
 CAF=$T/ca-count.pem
-cp "$CA" "$CAF" && chmod 644 "$CAF" || die "copy the CA"
+{ cp "$CA" "$CAF" && chmod 644 "$CAF"; } || die "copy the CA"
 
 # opens_start NAME: count the opens of $CAF into $T/opens-NAME.
 opens_start() {
@@ -86,6 +86,10 @@ n_at() {
 	gwlog "r.get('path') == '$1' and $2"
 }
 
+logouts_ok() {
+	n_at /ssl-vpn/logout.esp "r.get('logout_ok') is True"
+}
+
 # ---- round 1: one origin, from the portal to the logout ---------------
 
 note "round 1: portal and gateway on one origin; rekey, HIP, logout"
@@ -101,8 +105,7 @@ check "round 1: HIP check after the rekey too" wait_until 50 0.1 \
 auth_end 1
 check "round 1: gp-auth exits 0 after SIGTERM" grep -qx 0 "$T/auth-1.rc"
 check "round 1: the logout was accepted" wait_until 50 0.1 \
-    eval '[ "$(n_at /ssl-vpn/logout.esp "r.get('"'"'logout_ok'"'"')")" \
-    -eq 1 ]'
+    eval '[ "$(logouts_ok)" -eq 1 ]'
 opens_stop
 gwlog "r.get('event') in ('tls', 'request')" --show 2>&1 |
     "$PY" -c 'import json, sys
