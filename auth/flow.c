@@ -22,6 +22,7 @@
 #include "auth/gwchoice.h"
 #include "auth/hip.h"
 #include "auth/http.h"
+#include "auth/http_pool.h"
 #include "auth/parse.h"
 #include "auth/pin.h"
 #include "ipc/log.h"
@@ -114,6 +115,7 @@ flow_new(const struct flow_opts *o)
 	f->o = o;
 	f->status = FLOW_EXIT_ERR;
 	if ((f->pre = calloc(1, sizeof(*f->pre))) == NULL ||
+	    (f->pool = http_pool_new()) == NULL ||
 	    (f->cookie = cookie_new()) == NULL ||
 	    (f->cfg = config_new()) == NULL ||
 	    (f->cookie_str = secret_alloc(COOKIE_STR_MAX)) == NULL ||
@@ -138,7 +140,7 @@ flow_free(struct flow *f)
 {
 	if (f == NULL)
 		return;
-	http_free(f->http);
+	http_pool_free(f->pool);
 	flow_portal_free(f);
 	free(f->pre);
 	cookie_free(f->cookie);
@@ -707,16 +709,34 @@ flow_log_target(const struct flow *f)
 		    f->px->server.addr_str, f->px->server.port);
 }
 
+/*
+ * f->t's origin has a handle (the portal's, for a gateway on the same
+ * host and port): its TLS connection, cookie jar and verified key go on,
+ * and so does the address it connected to, the one the CONFIG names.
+ */
+static int
+flow_reuse(struct flow *f)
+{
+	const struct gw_target *t = http_target(f->http);
+
+	f->t.addr = t->addr;
+	memcpy(f->t.addr_str, t->addr_str, sizeof(f->t.addr_str));
+	log_info("%s %s (%s) port %u: the same origin as before, its "
+	    "connection and cookies go on", f->t.iface == IFACE_PORTAL ?
+	    "portal" : "gateway", f->t.host, f->t.addr_str, f->t.port);
+	return 0;
+}
+
 int
 flow_connect(struct flow *f)
 {
 	struct http_opts ho;
-	struct http *old = f->http;
 	struct gp_err e;
-	int n;
 
 	if (flow_proxy_for(f) == -1)
 		return -1;
+	if ((f->http = http_pool_find(f->pool, &f->t)) != NULL)
+		return flow_reuse(f);
 	/* A portal's gateway may be resolved already, for the probe. A
 	 * proxy that resolves names gets the name (a literal is one). */
 	if (f->t.addr.family == CFG_AF_NONE && (f->px == NULL ||
@@ -732,17 +752,21 @@ flow_connect(struct flow *f)
 	memset(&ho, 0, sizeof(ho));
 	ho.proxy = f->px;
 	ho.target = &f->t;
-	ho.cafile = f->o->cafile;
 	flow_pin_for(f, &ho);
 	ho.useragent = f->o->useragent;
-	f->http = http_new(&ho, &e);
-	/* A gateway on the portal's origin gets the portal's cookies back. */
-	if (f->http != NULL && (n = http_jar_take(f->http, old)) > 0)
-		log_debug("%d HTTP cookie(s) kept for the same origin", n);
-	http_free(old);
-	if (f->http == NULL)
+	if ((f->http = http_pool_open(f->pool, &ho, &e)) == NULL)
 		return flow_fail(f, FLOW_EXIT_ERR, "%s", e.msg);
+	if (f->home == NULL)
+		f->home = f->http;
 	return 0;
+}
+
+void
+flow_disconnect(struct flow *f)
+{
+	if (f->http != NULL && f->http != f->home)
+		http_pool_close(f->pool, f->http);
+	f->http = NULL;
 }
 
 bool
@@ -806,11 +830,25 @@ flow_login_any(struct flow *f)
 	return rc;
 }
 
+/* Logged in at f->t: the session asks only its origin again (getconfig,
+ * HIP, rekey, logout), so the others' connections and jars go now. */
+static void
+flow_settle(struct flow *f)
+{
+	size_t n = http_pool_keep(f->pool, f->http);
+
+	f->home = f->http;
+	if (n > 0)
+		log_debug("%zu other HTTPS connection(s) closed: only %s's "
+		    "is asked again", n, f->t.host);
+}
+
 int
 flow_login(struct flow *f)
 {
 	if (flow_connect(f) == -1 || flow_login_any(f) == -1)
 		return f->status;
+	flow_settle(f);
 	if (f->o->logged_in != NULL)
 		f->o->logged_in();	/* gp-auth: the session filter */
 	if (f->o->authenticate)

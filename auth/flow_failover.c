@@ -161,6 +161,8 @@ flow_gw_try(struct flow *f, struct flow_gw *gws, size_t i, const char *pw,
 	f->challenged = false;
 	if (flow_connect(f) == 0 && flow_blind_retry(f, pw, had_alt) == 0)
 		return 0;
+	/* Never asked again (flow_gw_seen): its connection and jar go. */
+	flow_disconnect(f);
 	snprintf(gws[i].why, sizeof(gws[i].why), "%s", f->why);
 	return -1;
 }

@@ -12,6 +12,7 @@
 #include "auth/form.h"
 #include "auth/gwchoice.h"
 #include "auth/http.h"
+#include "auth/http_pool.h"
 #include "auth/parse.h"
 #include "auth/portal.h"
 
@@ -20,7 +21,9 @@
 struct flow {
 	const struct flow_opts	*o;
 	struct gw_target	 t;
-	struct http		*http;
+	struct http_pool	*pool;		/* a handle per origin */
+	struct http		*http;		/* f->t's, in pool */
+	struct http		*home;		/* the URL's, kept all run */
 	struct proxy_conf	 proxy;		/* o->proxy, resolved once */
 	const struct proxy_conf	*px;		/* &proxy for t, or NULL */
 	struct prelogin		*pre;
@@ -68,8 +71,12 @@ struct form *flow_login_form(struct flow *f, const char *input_str);
  * policy, in the handle's memory until the next request. */
 int	flow_do_login_at(struct flow *f, const char *name, const char *path,
 	    struct http_resp *policy);
-/* Resolve f->t unless it is, and open the HTTPS handle on it. */
+/* f->http for f->t: the handle its origin has (no new connection, the
+ * same cookies and key), else resolve f->t unless it is, and open one. */
 int	flow_connect(struct flow *f);
+/* The failover gives f->t up: its handle is closed unless it is the
+ * URL's (f->home), which stays for the run; f->http is NULL after. */
+void	flow_disconnect(struct flow *f);
 /* t's address from --resolve when it names t's host, else the resolver. */
 int	flow_resolve(const struct flow *f, struct gw_target *t,
 	    struct gp_err *e);

@@ -16,6 +16,7 @@
 
 #include <curl/curl.h>
 
+#include "auth/castore.h"
 #include "auth/clientcert.h"
 #include "auth/creds.h"
 #include "auth/flow.h"
@@ -435,6 +436,20 @@ gp_auth_clientcert(const struct gp_auth_args *a)
 	    "only: gp-tunnel's HTTPS tunnel goes without it");
 }
 
+/*
+ * The system CAs and --cafile, parsed once for the whole run and before
+ * the sandbox: every TLS connection shares the store (castore.c), and no
+ * CA file is opened after start-up.
+ */
+static void
+gp_auth_castore(const struct gp_auth_args *a)
+{
+	struct gp_err e;
+
+	if (castore_load(a->flow.cafile, &e) == -1)
+		fatalx("%s", e.msg);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -450,6 +465,7 @@ main(int argc, char **argv)
 		fatalx("libcurl initialisation failed");
 	gp_auth_hip_runner(&a);
 	gp_auth_clientcert(&a);
+	gp_auth_castore(&a);
 	gp_auth_sandbox(&a);
 	gp_auth_tunnel_socket(&a);
 	a.flow.logged_in = policy_auth_session_enter;	/* filter stage 2 */
@@ -465,6 +481,7 @@ main(int argc, char **argv)
 		rc = session_stay(f, a.tunnel, a.tunnel_fd);
 	flow_free(f);
 	clientcert_free();
+	castore_free();
 	curl_global_cleanup();
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "auth/castore.h"
 #include "auth/clientcert.h"
 #include "auth/http.h"
 #include "auth/parse.h"
@@ -36,7 +37,7 @@ enum http_tls_fail {
 struct http {
 	CURL			*curl;
 	struct curl_slist	*resolve;
-	const struct gw_target	*t;
+	struct gw_target	 t;		/* a copy: the flow moves on */
 	const char		*pin_b64;
 	bool			 cmdline_host;
 	char			 origin[RESOLVE_ORIGIN_MAX];
@@ -107,7 +108,11 @@ http_verify_cb(int ok, X509_STORE_CTX *store)
 	return ok;
 }
 
-/* libcurl calls this for each new TLS connection, before the handshake. */
+/*
+ * libcurl calls this for each new TLS connection, before the handshake:
+ * the trust store read once at start-up replaces libcurl's (empty: no
+ * CAINFO or CAPATH is set), so no connection reads a CA file again.
+ */
 static CURLcode
 http_ssl_ctx(CURL *curl, void *sslctx, void *arg)
 {
@@ -116,6 +121,8 @@ http_ssl_ctx(CURL *curl, void *sslctx, void *arg)
 	(void)curl;
 	if (SSL_CTX_set_ex_data(ctx, http_ex_idx, arg) != 1)
 		return CURLE_SSL_CERTPROBLEM;
+	if (castore_apply(ctx) == -1)
+		return CURLE_SSL_CACERT_BADFILE;
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, http_verify_cb);
 	/* -c/--certificate: the identity decoded once at start-up. */
 	if (clientcert_apply(ctx) == -1)
@@ -207,8 +214,9 @@ http_setopts(struct http *h, const struct http_opts *o)
 	bad |= curl_easy_setopt(c, CURLOPT_SSL_SESSIONID_CACHE, 0L);
 	bad |= curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, http_ssl_ctx);
 	bad |= curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, h);
-	if (o->cafile != NULL)
-		bad |= curl_easy_setopt(c, CURLOPT_CAINFO, o->cafile);
+	/* No file for libcurl to read: castore.c's store comes instead. */
+	bad |= curl_easy_setopt(c, CURLOPT_CAINFO, NULL);
+	bad |= curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
 	if (h->resolve != NULL)
 		bad |= curl_easy_setopt(c, CURLOPT_RESOLVE, h->resolve);
 	bad |= http_set_proxy(c, o->proxy);
@@ -219,7 +227,7 @@ http_setopts(struct http *h, const struct http_opts *o)
 static int
 http_resolve_list(struct http *h, struct gp_err *e)
 {
-	const struct gw_target *t = h->t;
+	const struct gw_target *t = &h->t;
 	char entry[CFG_HOST_MAX + CFG_ADDR_STR_MAX + 16];
 	bool v6 = t->addr.family == CFG_AF_INET6;
 	int n;
@@ -251,7 +259,7 @@ http_new(const struct http_opts *o, struct gp_err *e)
 		err_set(e, "out of memory");
 		return NULL;
 	}
-	h->t = o->target;
+	h->t = *o->target;
 	h->pin_b64 = o->pin_b64;
 	h->cmdline_host = o->cmdline_host;
 	if ((h->body = secret_alloc(HTTP_BODY_BYTES)) == NULL ||
@@ -259,8 +267,11 @@ http_new(const struct http_opts *o, struct gp_err *e)
 		err_set(e, "out of memory");
 		goto fail;
 	}
-	if (resolve_origin(h->t, h->origin, sizeof(h->origin)) == -1 ||
-	    http_resolve_list(h, e) == -1)
+	if (resolve_origin(&h->t, h->origin, sizeof(h->origin)) == -1) {
+		err_set(e, "host `%s`: name too long", h->t.host);
+		goto fail;
+	}
+	if (http_resolve_list(h, e) == -1)
 		goto fail;
 	if (http_setopts(h, o) == -1) {
 		err_set(e, "libcurl refused an option (too old?)");
@@ -285,24 +296,19 @@ http_free(struct http *h)
 	free(h);
 }
 
-int
-http_jar_take(struct http *to, const struct http *from)
+bool
+http_same_origin(const struct http *h, const struct gw_target *t)
 {
-	struct curl_slist *l = NULL, *p;
-	int n = 0;
+	char origin[RESOLVE_ORIGIN_MAX];
 
-	if (from == NULL || strcasecmp(to->origin, from->origin) != 0 ||
-	    curl_easy_getinfo(from->curl, CURLINFO_COOKIELIST, &l) !=
-	    CURLE_OK)
-		return 0;
-	for (p = l; p != NULL; p = p->next) {
-		if (curl_easy_setopt(to->curl, CURLOPT_COOKIELIST, p->data) ==
-		    CURLE_OK)
-			n++;
-		secret_wipe(p->data, strlen(p->data));
-	}
-	curl_slist_free_all(l);
-	return n;
+	return resolve_origin(t, origin, sizeof(origin)) == 0 &&
+	    strcasecmp(h->origin, origin) == 0;
+}
+
+const struct gw_target *
+http_target(const struct http *h)
+{
+	return &h->t;
 }
 
 const uint8_t *
@@ -346,7 +352,7 @@ http_untrusted(struct http *h, const struct http_req *q, struct gp_err *e)
 
 	pin_format(h->seen, pin);
 	log_err("Certificate from VPN server \"%s\" failed verification.",
-	    h->t->host);
+	    h->t.host);
 	log_err("Reason: %s", h->errbuf[0] != '\0' ? h->errbuf :
 	    "not trusted");
 	if (h->cmdline_host) {
@@ -502,8 +508,8 @@ http_check_location(struct http *h, CURLU *u, char *path, size_t pathsz,
 	char *query = NULL, want_host[CFG_HOST_MAX + 3], want_port[8];
 	int rc = -1, n;
 
-	(void)resolve_url_host(h->t, want_host, sizeof(want_host));
-	(void)snprintf(want_port, sizeof(want_port), "%u", h->t->port);
+	(void)resolve_url_host(&h->t, want_host, sizeof(want_host));
+	(void)snprintf(want_port, sizeof(want_port), "%u", h->t.port);
 	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=

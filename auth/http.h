@@ -1,9 +1,9 @@
 /*
- * gp-auth's HTTPS client on libcurl: one handle and one cookie jar for the
- * whole login, pinned to the address gp-auth resolved, TLS >= 1.2 checked
- * against the system CAs, --cafile or a --servercert pin, and the server
- * key captured during verification, before any request byte is sent.
- * Every response byte is untrusted.
+ * gp-auth's HTTPS client on libcurl: a handle per origin (its connection
+ * and cookie jar, kept for the run by http_pool.c), pinned to the address
+ * gp-auth resolved, TLS >= 1.2 checked against castore.c's CAs or a
+ * --servercert pin, and the server key captured during verification,
+ * before any request byte is sent. Every response byte is untrusted.
  */
 #ifndef GPVPN_AUTH_HTTP_H
 #define GPVPN_AUTH_HTTP_H
@@ -24,8 +24,7 @@
 #define HTTP_PAD_BLOCK_BYTES	64	/* X-Pad rounds bodies up to this */
 
 struct http_opts {
-	const struct gw_target	*target;	/* resolved */
-	const char		*cafile;	/* NULL: system CAs only */
+	const struct gw_target	*target;	/* resolved; copied */
 	const char		*pin_b64;	/* NULL, or a whole pin */
 	const char		*useragent;	/* NULL: HTTP_USER_AGENT */
 	/* The host on the command line, the one --servercert names: an
@@ -37,7 +36,7 @@ struct http_opts {
 
 /* Request flags. */
 #define HTTP_FOLLOW	0x1	/* follow same-origin https redirects */
-#define HTTP_FRESH	0x2	/* new TLS connection (logout) */
+#define HTTP_FRESH	0x2	/* new TLS connection, closed after (logout) */
 #define HTTP_PUBLIC	0x4	/* body holds no secret: -vv may log it */
 
 struct http_req {
@@ -62,13 +61,10 @@ void	http_free(struct http *h);
 /* POST; 0 with any HTTP status in r, -1 on transport or TLS failure. */
 int	http_post(struct http *h, const struct http_req *q,
 	    struct http_resp *r, struct gp_err *e);
-/*
- * The HTTP cookies from's jar holds go into to's, when both talk to the
- * same origin (https, host, port): what a server set comes back to it over
- * a new handle (portal, then a gateway on the same host), and never goes
- * to another origin. Returns how many; values are wiped from the copy.
- */
-int	http_jar_take(struct http *to, const struct http *from);
+/* True when t names h's origin: https, the same host and port. */
+bool	http_same_origin(const struct http *h, const struct gw_target *t);
+/* The target h was opened for: its host, port and resolved address. */
+const struct gw_target *http_target(const struct http *h);
 /* The SPKI SHA-256 of the verified server key; NULL before a handshake. */
 const uint8_t *http_server_key(const struct http *h);
 
