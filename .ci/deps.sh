@@ -6,7 +6,7 @@ set -u
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libcurl4-openssl-dev libssl-dev libxml2-dev libcap-ng-dev libseccomp-dev
 openssl ca-certificates iproute2 iputils-ping procps nftables
-python3 python3-cryptography openconnect vpnc-scripts tshark"
+python3 python3-cryptography openconnect vpnc-scripts tshark iperf3"
 
 missing=""
 for p in $PKGS; do
