@@ -6,7 +6,8 @@
 # the data path. The client and the client-side iperf3/ping run on CPU
 # $CLIENT_CPU, the peer and the gateway-side iperf3 on CPU $PEER_CPU.
 # Per session: TCP 1 and 4 streams each way, UDP packet rate at 64- and
-# 1400-byte IP packets each way (iperf3 -u -b 0), ping RTT under TCP load,
+# 1400-byte IP packets each way (floods: bench/blast from the client
+# side, the peer itself from the gateway side), ping RTT under TCP load,
 # client CPU time per packet (utime+stime of every client process over
 # tun packets), RSS per client process, and start-to-first-ESP. Then
 # bench/report.py prints medians, spreads and ratios, writes markdown, a
@@ -29,7 +30,8 @@ case $B in
 esac
 GP_AUTH=$BIN/gp-auth
 GP_TUNNEL=$BIN/gp-tunnel
-PEER=${BENCH_PEER:-$REPO/build-bench/esppeer}
+PEER=$REPO/build-bench/esppeer
+BLAST=$REPO/build-bench/blast
 REPORT=$BENCH_DIR/report.py
 
 SHORT=${BENCH_SHORT:-0}
@@ -54,7 +56,8 @@ TESTS="tcp-tx-1 tcp-tx-4 tcp-rx-1 tcp-rx-4 pps64-tx pps64-rx pps1400-tx
 pps1400-rx"
 
 [ "$(id -u)" -eq 0 ] || { echo "bench: needs root" >&2; exit 1; }
-for t in iperf3 openconnect taskset "$PEER" "$GP_AUTH" "$GP_TUNNEL"; do
+for t in iperf3 openconnect taskset nft "$PEER" "$BLAST" "$GP_AUTH" \
+    "$GP_TUNNEL"; do
 	command -v "$t" >/dev/null 2>&1 ||
 	    { echo "bench: \`$t' is missing (make bench installs" \
 	    "and builds it)" >&2; exit 1; }
@@ -66,6 +69,8 @@ done
 lib_start $((120 + ROUNDS * 2 * (30 + 8 * (DUR + OMIT + 6))))
 RECORDS=$T/records
 : >"$RECORDS"
+PEER_CTL=$T/peer.ctl
+mkfifo -m 600 "$PEER_CTL" || die "make the peer's control FIFO"
 
 # ---- gateway side -------------------------------------------------------
 
@@ -82,7 +87,8 @@ peer_tun_setup() {
 bench_gw_start() {
 	GW_LOG=$T/gw.log
 	: >"$GW_LOG"
-	ip netns exec "$NS_G" "$PY" "$GW_PY" --listen "$GW_ADDR:443" \
+	taskset -c "$PEER_CPU" ip netns exec "$NS_G" "$PY" "$GW_PY" \
+	    --listen "$GW_ADDR:443" \
 	    --cert "$T/pki/server.pem" --key "$T/pki/server.key" \
 	    --user "$TEST_USER" --password-file "$T/gw-password" \
 	    --pool "$POOL" --route "$LAN_NET" --log "$GW_LOG" \
@@ -99,8 +105,8 @@ peer_start() {
 	PEER_OUT=$T/peer-$1.out
 	PEER_ERR=$T/peer-$1.err
 	taskset -c "$PEER_CPU" ip netns exec "$NS_G" "$PEER" -l "$GW_ADDR" \
-	    -p 4501 -i "$PEER_TUN" -g "$GW_ADDR" >"$PEER_OUT" \
-	    2>"$PEER_ERR" &
+	    -p 4501 -i "$PEER_TUN" -g "$GW_ADDR" -s "$TARGET" \
+	    -c "$PEER_CTL" >"$PEER_OUT" 2>"$PEER_ERR" &
 	PEER_PID=$!
 	lib_track "$PEER_PID"
 	wait_until 50 0.1 grep -qx ready "$PEER_OUT" ||
@@ -114,6 +120,19 @@ peer_stop() {
 }
 
 # ---- the contenders -----------------------------------------------------
+
+# The peer's flood goes to the client's port 9: drop it as it enters,
+# so that the client's kernel sends no ICMP back for it.
+client_sink_rule() {
+	ip netns exec "$NS_C" nft -f - <<EOF
+table ip bench {
+	chain pre {
+		type filter hook prerouting priority -300; policy accept;
+		udp dport 9 drop
+	}
+}
+EOF
+}
 
 # client_start WHO N: WHO (gpvpn or openconnect) connects, pinned to the
 # client CPU, no debug logging; $STOP_PID is the process to SIGTERM.
@@ -197,17 +216,20 @@ cpu_jiffies() {
 		print t - $5 - $6, t }' /proc/stat
 }
 
+# "rx tx" packets of the client's tun: rx is what the client wrote.
 tun_packets() {
 	ip netns exec "$NS_C" sh -c "cat /sys/class/net/$C_TUN/statistics/\
 rx_packets /sys/class/net/$C_TUN/statistics/tx_packets" 2>/dev/null |
-	    awk '{ t += $1 } END { print t + 0 }'
+	    awk '{ v[NR] = $1 } END { print v[1] + 0, v[2] + 0 }'
 }
 
 # snap PREFIX: the counters that the interval's deltas come from.
 snap() {
 	eval "${1}_cli=\$(ticks_of $CPIDS)"
 	eval "${1}_peer=\$(ticks_of $PEER_PID)"
-	eval "${1}_pkts=\$(tun_packets)"
+	# shellcheck disable=SC2046
+	set -- "$1" $(tun_packets)
+	eval "${1}_rx=$2 ${1}_pkts=$(($2 + $3))"
 	eval "${1}_c0=\"\$(cpu_jiffies $CLIENT_CPU)\""
 	eval "${1}_c1=\"\$(cpu_jiffies $PEER_CPU)\""
 	eval "${1}_ns=\$(\"$PEER\" now)"
@@ -234,48 +256,92 @@ iperf_server() {
 	    'sport = :$IPERF_PORT' | grep -q ."
 }
 
-# iperf_args TEST: the iperf3 client options for a test name.
-iperf_args() {
-	case $1 in
-	tcp-tx-*) echo "-P ${1##*-} -O $OMIT" ;;
-	tcp-rx-*) echo "-R -P ${1##*-} -O $OMIT" ;;
-	# Sizes are the inner IP packet: 20 (IPv4) + 8 (UDP) + payload.
-	pps64-tx) echo "-u -b 0 -l 36" ;;
-	pps64-rx) echo "-R -u -b 0 -l 36" ;;
-	pps1400-tx) echo "-u -b 0 -l 1372" ;;
-	pps1400-rx) echo "-R -u -b 0 -l 1372" ;;
-	esac
+# peer_cmd BYTE: a command on the peer's control FIFO (see esppeer.c).
+peer_cmd() {
+	printf '%s' "$1" >"$PEER_CTL"
 }
 
-# run_test WHO ROUND TEST: one iperf3 run, with the CPU, packet, RSS and
-# (for the 1-stream TCP tests) ping samples around it; one record line.
+# peer_sink: the peer's count of discarded port-9 packets, from a fresh
+# counters line (asked for with 'p', answered within a poll interval).
+peer_sink() {
+	c=$(grep -c '^esppeer: rx_dgrams' "$PEER_ERR")
+	peer_cmd p
+	wait_until 50 0.02 eval \
+	    '[ "$(grep -c "^esppeer: rx_dgrams" "$PEER_ERR")" -gt "$c" ]'
+	grep '^esppeer: rx_dgrams' "$PEER_ERR" | tail -n 1 |
+	    sed -n 's/.* sink \([0-9]*\) .*/\1/p'
+}
+
+# run_test WHO ROUND TEST: one test with the CPU, packet, RSS and (for
+# the 1-stream TCP tests) ping samples around it; one record line.
 run_test() {
 	base=$T/$1-$2-$3
-	iperf_server || { echo "# iperf3 server did not start" >&2; return; }
 	CPIDS=$(client_pids | tr "\n" " ")
-	case $3 in
-	tcp-*-1)
-		taskset -c "$CLIENT_CPU" ip netns exec "$NS_C" ping -n \
-		    -i 0.1 -W 2 -w $((DUR + OMIT + 30)) "$TARGET" \
-		    >"$base.ping" 2>&1 &
-		PING_PID=$! ;;
-	*) PING_PID= ;;
-	esac
+	: >"$base.ping"
 	( sleep "$(awk -v d="$DUR" -v o="$OMIT" 'BEGIN { print o + d / 2 }')"
 	  rss_sample "$base.rss" ) &
 	RSS_PID=$!
+	case $3 in
+	tcp-*) run_iperf "$3" "$base" ;;
+	pps*-tx) run_blast_tx "${3%-tx}" ;;
+	pps*-rx) run_blast_rx "${3%-rx}" ;;
+	esac
+	wait "$RSS_PID"
+	record "$1" "$2" "$3" "$base"
+}
+
+# run_iperf TEST BASE: TCP, tx (client sends) or rx (-R), 1 or 4 streams.
+run_iperf() {
+	rev=
+	case $1 in tcp-rx-*) rev=-R ;; esac
+	VALUE=0
+	iperf_server || { echo "# iperf3 server did not start" >&2; return; }
+	PING_PID=
+	if [ "${1##*-}" = 1 ]; then
+		taskset -c "$CLIENT_CPU" ip netns exec "$NS_C" ping -n \
+		    -i 0.1 -W 2 -w $((DUR + OMIT + 30)) "$TARGET" \
+		    >"$2.ping" 2>&1 &
+		PING_PID=$!
+	fi
 	snap a
-	# shellcheck disable=SC2046
 	timeout $((DUR + OMIT + 20)) taskset -c "$CLIENT_CPU" \
 	    ip netns exec "$NS_C" iperf3 -c "$TARGET" -p "$IPERF_PORT" \
-	    -t "$DUR" -J $(iperf_args "$3") >"$base.json" 2>"$base.err"
+	    -t "$DUR" -O "$OMIT" -P "${1##*-}" $rev -J \
+	    >"$2.json" 2>"$2.err"
 	snap b
-	wait "$RSS_PID"
 	# Ping under load only: it stops with the load.
 	[ -z "$PING_PID" ] || stop_pid "$PING_PID" INT 2
 	wait_until 50 0.1 gone "$IPERF_PID" || stop_pid "$IPERF_PID" KILL 2
 	wait "$IPERF_PID" 2>/dev/null
-	record "$1" "$2" "$3" "$base"
+}
+
+# run_blast_tx ppsSIZE: bench/blast floods the peer's discard port from
+# the client CPU; the value is what the peer received and counted.
+run_blast_tx() {
+	s0=$(peer_sink)
+	snap a
+	timeout $((DUR + 20)) taskset -c "$CLIENT_CPU" \
+	    ip netns exec "$NS_C" "$BLAST" "$TARGET" 9 "${1#pps}" "$DUR" \
+	    >/dev/null
+	sleep 0.2	# datagrams still queued in tun, socket and peer
+	snap b
+	s1=$(peer_sink)
+	VALUE=$((${s1:-0} - ${s0:-0}))
+}
+
+# run_blast_rx ppsSIZE: the peer floods the client's tunnel address from
+# the peer CPU; the value is what the client wrote to its tun.
+run_blast_rx() {
+	snap a
+	case $1 in
+	pps64) peer_cmd a ;;
+	*) peer_cmd b ;;
+	esac
+	sleep "$DUR"
+	peer_cmd s
+	sleep 0.2
+	snap b
+	VALUE=$((b_rx - a_rx))
 }
 
 record() {
@@ -285,7 +351,8 @@ record() {
 	    "peer_ticks=$((b_peer - a_peer)) pkts=$((b_pkts - a_pkts))" \
 	    "ns=$((b_ns - a_ns)) c0_busy=$(($7 - $5))" \
 	    "c0_total=$(($8 - $6)) c1_busy=$((${11} - $9))" \
-	    "c1_total=$((${12} - ${10}))" >>"$RECORDS"
+	    "c1_total=$((${12} - ${10})) pkts_in=$VALUE secs=$DUR" \
+	    >>"$RECORDS"
 }
 
 # session WHO ROUND: one contender's session and all its tests.
@@ -342,6 +409,7 @@ make_certs
 make_password
 peer_tun_setup || die "the peer's tun $PEER_TUN in the gateway namespace"
 bench_gw_start
+client_sink_rule || die "nftables drop rule for the flood in $NS_C"
 note "bench: $ROUNDS round(s) of $DUR s tests; load average" \
     "$(cut -d' ' -f1-3 /proc/loadavg)"
 r=1

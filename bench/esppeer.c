@@ -12,6 +12,11 @@
  * that gpgw.py --fixed-esp-keys hands out (AES-128-CBC, HMAC-SHA1-96), so
  * no key travels between the two processes. Start it afresh for each
  * client session: replay windows and sequence numbers start at 0.
+ * For the packet-rate tests it is both ends of the load, so that the
+ * gateway side costs little: inner UDP to port 9 (discard) is counted
+ * and dropped instead of reaching the tun, and on command (one byte on
+ * the -c FIFO: 'a' 64-byte, 'b' 1400-byte packets, 's' stop, 'p' print
+ * the counters) it floods the client's tunnel address with such packets.
  * `esppeer now` prints CLOCK_MONOTONIC in ns, the clock of its
  * "first_esp_ns" line, so a driver can time start-to-first-ESP;
  * `esppeer selftest` checks it against the §7.6 test vector.
@@ -32,12 +37,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ipc/config.h"
 #include "ipc/err.h"
 #include "tunnel/esp.h"
+#include "bench/tunoff.h"
 
 #define PEER_BATCH		64
 #define PEER_BUF_BYTES		2048
@@ -47,6 +54,10 @@
 #define PEER_ICMP_REPLY		0
 #define PEER_IP_ICMP		1
 #define PEER_MAGIC_BYTES	16
+#define PEER_IP_UDP		17
+#define PEER_DISCARD_PORT	9
+#define PEER_BLAST_SMALL	64
+#define PEER_BLAST_LARGE	1400
 
 /* PROTOCOL.md §7.6, as gpgw.py FIXED_ESP: c2s is the peer's inbound. */
 #define PEER_SPI_C2S		0xA5A5A5A5U
@@ -72,22 +83,32 @@ static const uint8_t peer_magic[PEER_MAGIC_BYTES] = "monitor\0\0pan ha ";
 struct peer_stats {
 	unsigned long long	rx_dgrams;
 	unsigned long long	rx_trunc;
-	unsigned long long	tun_writes;
+	unsigned long long	tun_writes;	/* IP packets */
+	unsigned long long	tun_supers;	/* coalesced writes */
 	unsigned long long	tun_write_err;
-	unsigned long long	tun_reads;
+	unsigned long long	tun_reads;	/* reads, TSO or not */
+	unsigned long long	tun_bad;	/* read but not usable */
 	unsigned long long	tx_dgrams;
 	unsigned long long	tx_noclient;
 	unsigned long long	send_err;
 	unsigned long long	magic;
+	unsigned long long	sink;
+	unsigned long long	blast;
 	unsigned long long	drops[ESP_DROP_REASONS];
 };
 
 struct peer {
 	int			udp;
 	int			tun;
+	int			ctl;		/* FIFO, or -1 */
 	struct esp_sa		*in;
 	struct esp_sa		*out;
 	uint8_t			gw4[4];
+	uint8_t			src4[4];	/* of blast packets */
+	uint8_t			client4[4];	/* its tunnel address */
+	int			have_client4;
+	size_t			blast_len;	/* 0: not blasting */
+	uint8_t			blast_pkt[PEER_BLAST_LARGE];
 	struct sockaddr_in	client;
 	int			have_client;
 	int			first_seen;
@@ -100,6 +121,8 @@ struct peer {
 	struct iovec		siov[PEER_BATCH];
 	uint8_t			sbuf[PEER_BATCH][PEER_BUF_BYTES];
 	unsigned		nsend;
+	struct tunoff_gro	gro;
+	uint8_t			tunbuf[TUNOFF_HDR_BYTES + TUNOFF_MAX_BYTES + 1];
 };
 
 static volatile sig_atomic_t peer_stop;
@@ -193,10 +216,14 @@ peer_tun_open(const char *name)
 	if (fd == -1)
 		peer_fatal("/dev/net/tun: %s", strerror(errno));
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	/* Offloads: TSO super-packets in, coalesced segments out. */
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_VNET_HDR;
 	memcpy(ifr.ifr_name, name, strlen(name));
 	if (ioctl(fd, TUNSETIFF, &ifr) == -1)
 		peer_fatal("TUNSETIFF `%s': %s", name, strerror(errno));
+	if (ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 |
+	    TUN_F_TSO_ECN) == -1)
+		peer_fatal("TUNSETOFFLOAD `%s': %s", name, strerror(errno));
 	return fd;
 }
 
@@ -261,6 +288,46 @@ peer_magic_reply(const uint8_t *pkt, size_t len, uint8_t *out)
 	return 20 + icmp;
 }
 
+/* IPv4 UDP to the discard port: the packet-rate tests' load. */
+static int
+peer_is_discard(const uint8_t *pkt, size_t len)
+{
+	size_t ihl;
+
+	if (len < 20 || pkt[0] >> 4 != 4 || pkt[9] != PEER_IP_UDP)
+		return 0;
+	ihl = (size_t)(pkt[0] & 15) * 4;
+	return ihl >= 20 && len >= ihl + 8 && pkt[ihl + 2] == 0 &&
+	    pkt[ihl + 3] == PEER_DISCARD_PORT;
+}
+
+/* The flood packet: IPv4 UDP src4:9 -> client4:9, no UDP checksum. */
+static void
+peer_blast_start(struct peer *p, size_t len)
+{
+	uint8_t *b = p->blast_pkt;
+
+	if (!p->have_client4) {
+		fputs("esppeer: no client address yet: no blast\n", stderr);
+		return;
+	}
+	memset(b, 0, len);
+	b[0] = 0x45;
+	b[2] = (uint8_t)(len >> 8);
+	b[3] = (uint8_t)len;
+	b[6] = 0x40;			/* DF */
+	b[8] = 64;
+	b[9] = PEER_IP_UDP;
+	memcpy(b + 12, p->src4, 4);
+	memcpy(b + 16, p->client4, 4);
+	peer_put_csum(b + 10, peer_csum(b, 20));
+	b[21] = PEER_DISCARD_PORT;
+	b[23] = PEER_DISCARD_PORT;
+	b[24] = (uint8_t)((len - 20) >> 8);
+	b[25] = (uint8_t)(len - 20);
+	p->blast_len = len;
+}
+
 /* Encrypt the packet at sbuf[nsend] + ESP_HEADROOM into the send batch. */
 static void
 peer_queue(struct peer *p, size_t inner_len)
@@ -310,6 +377,45 @@ peer_first(struct peer *p)
 	fflush(stdout);
 }
 
+static void
+peer_gro_flush(struct peer *p)
+{
+	const uint8_t *b;
+	size_t segs = p->gro.segs, n;
+
+	n = tunoff_gro_take(&p->gro, &b);
+	if (n == 0)
+		return;
+	if (write(p->tun, b, n) == (ssize_t)n) {
+		p->st.tun_writes += segs;
+		p->st.tun_supers += segs > 1;
+	} else
+		p->st.tun_write_err += segs;
+}
+
+/* An inner packet to the tun: coalesced with its neighbours if it is
+ * a TCP segment that continues them, else written alone. */
+static void
+peer_tun_out(struct peer *p, const uint8_t *pkt, size_t len)
+{
+	static const uint8_t none[TUNOFF_HDR_BYTES];
+	struct iovec iov[2];
+
+	if (tunoff_gro_add(&p->gro, pkt, len))
+		return;
+	peer_gro_flush(p);
+	if (tunoff_gro_add(&p->gro, pkt, len))
+		return;
+	iov[0].iov_base = (void *)none;
+	iov[0].iov_len = sizeof(none);
+	iov[1].iov_base = (void *)pkt;
+	iov[1].iov_len = len;
+	if (writev(p->tun, iov, 2) == (ssize_t)(sizeof(none) + len))
+		p->st.tun_writes++;
+	else
+		p->st.tun_write_err++;
+}
+
 /* One datagram of the receive batch: to the tun, or a magic reply. */
 static void
 peer_datagram(struct peer *p, unsigned i)
@@ -337,10 +443,15 @@ peer_datagram(struct peer *p, unsigned i)
 		    p->sbuf[p->nsend] + ESP_HEADROOM));
 		return;
 	}
-	if (write(p->tun, d + off, len) == (ssize_t)len)
-		p->st.tun_writes++;
-	else
-		p->st.tun_write_err++;
+	if (peer_is_discard(d + off, len)) {
+		p->st.sink++;
+		return;
+	}
+	if (len >= 20 && d[off] >> 4 == 4) {
+		memcpy(p->client4, d + off + 12, 4);
+		p->have_client4 = 1;
+	}
+	peer_tun_out(p, d + off, len);
 }
 
 static void
@@ -360,24 +471,97 @@ peer_udp_batch(struct peer *p)
 	p->st.rx_dgrams += (unsigned)n;
 	for (i = 0; i < (unsigned)n; i++)
 		peer_datagram(p, i);
+	peer_gro_flush(p);
 	peer_flush(p);
+}
+
+/* One read from the tun: a packet or a TSO super-packet, segmented. */
+static int
+peer_tun_read(struct peer *p)
+{
+	size_t room = PEER_BUF_BYTES - ESP_HEADROOM - ESP_TAILROOM;
+	const uint8_t *pkt = p->tunbuf + TUNOFF_HDR_BYTES;
+	struct virtio_net_hdr h;
+	size_t i, segs, len;
+	ssize_t n;
+
+	n = read(p->tun, p->tunbuf, sizeof(p->tunbuf));
+	if (n < (ssize_t)TUNOFF_HDR_BYTES)
+		return -1;
+	p->st.tun_reads++;
+	memcpy(&h, p->tunbuf, sizeof(h));
+	len = (size_t)n - TUNOFF_HDR_BYTES;
+	segs = tunoff_seg_count(&h, pkt, len);
+	if (segs == 0)
+		p->st.tun_bad++;
+	for (i = 0; i < segs; i++) {
+		if (p->nsend == PEER_BATCH)
+			peer_flush(p);
+		len = tunoff_seg_build(&h, pkt, (size_t)n - TUNOFF_HDR_BYTES,
+		    i, p->sbuf[p->nsend] + ESP_HEADROOM, room);
+		if (len == 0) {
+			p->st.tun_bad++;
+			break;
+		}
+		peer_queue(p, len);
+	}
+	return 0;
 }
 
 static void
 peer_tun_batch(struct peer *p)
 {
-	size_t room = PEER_BUF_BYTES - ESP_HEADROOM - ESP_TAILROOM;
 	unsigned i;
-	ssize_t n;
+
+	for (i = 0; i < PEER_BATCH && p->nsend < PEER_BATCH; i++)
+		if (peer_tun_read(p) == -1)
+			break;
+	peer_flush(p);
+}
+
+static void
+peer_blast_batch(struct peer *p)
+{
+	unsigned i;
 
 	for (i = 0; i < PEER_BATCH; i++) {
-		n = read(p->tun, p->sbuf[p->nsend] + ESP_HEADROOM, room);
-		if (n <= 0)
-			break;
-		p->st.tun_reads++;
-		peer_queue(p, (size_t)n);
+		memcpy(p->sbuf[p->nsend] + ESP_HEADROOM, p->blast_pkt,
+		    p->blast_len);
+		peer_queue(p, p->blast_len);
 	}
+	p->st.blast += PEER_BATCH;
 	peer_flush(p);
+}
+
+static void peer_print_stats(const struct peer *p);
+
+/* Commands from the driver: one byte each, anything else is ignored. */
+static void
+peer_ctl_read(struct peer *p)
+{
+	char cmd[16];
+	ssize_t i, n;
+
+	n = read(p->ctl, cmd, sizeof(cmd));
+	for (i = 0; i < n; i++) {
+		switch (cmd[i]) {
+		case 'a':
+			peer_blast_start(p, PEER_BLAST_SMALL);
+			break;
+		case 'b':
+			peer_blast_start(p, PEER_BLAST_LARGE);
+			break;
+		case 's':
+			p->blast_len = 0;
+			break;
+		case 'p':
+			peer_print_stats(p);
+			break;
+		default:
+			fprintf(stderr, "esppeer: control byte 0x%02x "
+			    "ignored\n", (unsigned char)cmd[i]);
+		}
+	}
 }
 
 static void
@@ -386,15 +570,18 @@ peer_print_stats(const struct peer *p)
 	const struct peer_stats *s = &p->st;
 
 	fprintf(stderr, "esppeer: rx_dgrams %llu rx_trunc %llu "
-	    "tun_writes %llu tun_write_err %llu tun_reads %llu "
+	    "tun_writes %llu tun_supers %llu tun_write_err %llu "
+	    "tun_reads %llu tun_bad %llu "
 	    "tx_dgrams %llu tx_noclient %llu send_err %llu magic %llu "
 	    "drop_short %llu drop_spi %llu drop_icv %llu drop_replay %llu "
-	    "drop_pad %llu drop_nexthdr %llu\n", s->rx_dgrams, s->rx_trunc,
-	    s->tun_writes, s->tun_write_err, s->tun_reads, s->tx_dgrams,
+	    "drop_pad %llu drop_nexthdr %llu sink %llu blast %llu\n",
+	    s->rx_dgrams, s->rx_trunc, s->tun_writes, s->tun_supers,
+	    s->tun_write_err, s->tun_reads, s->tun_bad, s->tx_dgrams,
 	    s->tx_noclient, s->send_err, s->magic,
 	    s->drops[ESP_DROP_SHORT], s->drops[ESP_DROP_SPI],
 	    s->drops[ESP_DROP_ICV], s->drops[ESP_DROP_REPLAY],
-	    s->drops[ESP_DROP_PAD], s->drops[ESP_DROP_NEXTHDR]);
+	    s->drops[ESP_DROP_PAD], s->drops[ESP_DROP_NEXTHDR], s->sink,
+	    s->blast);
 }
 
 static void
@@ -419,18 +606,21 @@ peer_batches_init(struct peer *p)
 static void
 peer_loop(struct peer *p)
 {
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 
 	pfd[0].fd = p->udp;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = p->tun;
 	pfd[1].events = POLLIN;
+	pfd[2].fd = p->ctl;
+	pfd[2].events = POLLIN;
 	while (!peer_stop) {
 		if (peer_dump) {
 			peer_dump = 0;
 			peer_print_stats(p);
 		}
-		if (poll(pfd, 2, PEER_POLL_MS) == -1) {
+		if (poll(pfd, p->ctl == -1 ? 2 : 3,
+		    p->blast_len ? 0 : PEER_POLL_MS) == -1) {
 			if (errno == EINTR)
 				continue;
 			peer_fatal("poll: %s", strerror(errno));
@@ -439,8 +629,12 @@ peer_loop(struct peer *p)
 			peer_udp_batch(p);
 		if (pfd[1].revents & POLLIN)
 			peer_tun_batch(p);
+		if (p->ctl != -1 && pfd[2].revents & POLLIN)
+			peer_ctl_read(p);
 		if ((pfd[0].revents | pfd[1].revents) & (POLLERR | POLLNVAL))
 			peer_fatal("poll: error on a descriptor");
+		if (p->blast_len)
+			peer_blast_batch(p);
 	}
 }
 
@@ -493,14 +687,22 @@ peer_selftest(struct peer *p)
 static void
 peer_usage(void)
 {
-	fputs("usage: esppeer -l ADDR -p PORT -i TUN -g GW-ADDRESS\n"
+	fputs("usage: esppeer -l ADDR -p PORT -i TUN -g GW-ADDRESS "
+	    "[-s BLAST-SRC] [-c FIFO]\n"
 	    "       esppeer now | selftest\n", stderr);
 	exit(64);
 }
 
 static void
+peer_addr(const char *opt, const char *s, uint8_t out[4])
+{
+	if (inet_pton(AF_INET, s, out) != 1)
+		peer_fatal("%s: `%s' is not IPv4", opt, s);
+}
+
+static void
 peer_parse(int argc, char **argv, struct sockaddr_in *sin, const char **tun,
-    uint8_t gw4[4])
+    const char **ctl, struct peer *p)
 {
 	char *end;
 	long port;
@@ -509,11 +711,11 @@ peer_parse(int argc, char **argv, struct sockaddr_in *sin, const char **tun,
 	memset(sin, 0, sizeof(*sin));
 	sin->sin_family = AF_INET;
 	*tun = NULL;
-	while ((ch = getopt(argc, argv, "l:p:i:g:")) != -1) {
+	*ctl = NULL;
+	while ((ch = getopt(argc, argv, "l:p:i:g:s:c:")) != -1) {
 		switch (ch) {
 		case 'l':
-			if (inet_pton(AF_INET, optarg, &sin->sin_addr) != 1)
-				peer_fatal("-l: `%s' is not IPv4", optarg);
+			peer_addr("-l", optarg, (uint8_t *)&sin->sin_addr);
 			break;
 		case 'p':
 			errno = 0;
@@ -527,8 +729,13 @@ peer_parse(int argc, char **argv, struct sockaddr_in *sin, const char **tun,
 			*tun = optarg;
 			break;
 		case 'g':
-			if (inet_pton(AF_INET, optarg, gw4) != 1)
-				peer_fatal("-g: `%s' is not IPv4", optarg);
+			peer_addr("-g", optarg, p->gw4);
+			break;
+		case 's':
+			peer_addr("-s", optarg, p->src4);
+			break;
+		case 'c':
+			*ctl = optarg;
 			break;
 		default:
 			peer_usage();
@@ -544,7 +751,7 @@ main(int argc, char **argv)
 	static struct peer p;	/* 256 KiB of batches: not on the stack */
 	struct sockaddr_in sin;
 	struct sigaction sa;
-	const char *tun;
+	const char *tun, *ctl;
 
 	if (argc == 2 && strcmp(argv[1], "now") == 0) {
 		printf("%lld\n", peer_now_ns());
@@ -552,7 +759,7 @@ main(int argc, char **argv)
 	}
 	if (argc == 2 && strcmp(argv[1], "selftest") == 0)
 		return peer_selftest(&p);
-	peer_parse(argc, argv, &sin, &tun, p.gw4);
+	peer_parse(argc, argv, &sin, &tun, &ctl, &p);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = peer_on_signal;
 	(void)sigaction(SIGTERM, &sa, NULL);
@@ -562,6 +769,11 @@ main(int argc, char **argv)
 	peer_sa_init(&p);
 	p.udp = peer_udp_open(&sin);
 	p.tun = peer_tun_open(tun);
+	p.ctl = -1;
+	/* Read-write: the FIFO never reports EOF between writers. */
+	if (ctl != NULL &&
+	    (p.ctl = open(ctl, O_RDWR | O_NONBLOCK | O_CLOEXEC)) == -1)
+		peer_fatal("%s: %s", ctl, strerror(errno));
 	peer_batches_init(&p);
 	printf("ready\n");
 	fflush(stdout);

@@ -56,15 +56,15 @@ def parse_records(path):
     return recs
 
 
-def iperf_value(path, test):
-    """Mbit/s received (TCP) or kpps received (UDP), or None."""
+def test_value(r):
+    """Mbit/s received (TCP, from iperf3's JSON) or kpps received (UDP,
+    counted by the receiving end: the peer or the client's tun)."""
     try:
-        doc = json.load(open(path, encoding="utf-8"))
-        end = doc["end"]
-        if test.startswith("tcp"):
-            return end["sum_received"]["bits_per_second"] / 1e6
-        s = end["sum"]
-        return (s["packets"] - s["lost_packets"]) / s["seconds"] / 1e3
+        if r["test"].startswith("pps"):
+            n = int(r["pkts_in"])
+            return n / float(r["secs"]) / 1e3 if n > 0 else None
+        doc = json.load(open(r["iperf"], encoding="utf-8"))
+        return doc["end"]["sum_received"]["bits_per_second"] / 1e6
     except (OSError, ValueError, KeyError, TypeError, ZeroDivisionError):
         return None
 
@@ -99,7 +99,7 @@ def test_row(r):
     secs = int(r["ns"]) / 1e9
     cli, pkts = int(r["cli_ticks"]), int(r["pkts"])
     return {
-        "value": iperf_value(r["iperf"], r["test"]),
+        "value": test_value(r),
         "ping": ping_median(r["ping"]),
         "rss": rss_of(r["rss"]),
         "cli_ticks": cli, "pkts": pkts,
@@ -308,11 +308,16 @@ def markdown(mach, out, rounds, per, common, errs, line):
           "", "## Machine", "", "| | |", "|---|---|"]
     md += ["| %s | %s |" % kv for kv in mach.items()]
     md += ["", "## Results", ""] + table(out)
-    md += ["", "Sizes are IP packet sizes in the tunnel (iperf3 -l 36 and "
-           "1372). cpu/pkt: utime+stime of every client process "
-           "(gp-auth, gp-tunnel [priv] and [net]; openconnect) over "
-           "the packets through its tun, both ways, pooled over all "
-           "tests.", "", "## What bounds each figure", ""]
+    md += ["", "tcp-*: iperf3 between the client namespace and the "
+           "gateway namespace (-O %s). pps*: UDP floods of 64- or "
+           "1400-byte IP packets as fast as the sender goes, counted "
+           "where they arrive: tx from bench/blast on the client CPU to "
+           "the peer, which counts and drops them; rx from the peer "
+           "itself to the client, counted at the client's tun. cpu/pkt: "
+           "utime+stime of every client process (gp-auth, gp-tunnel "
+           "[priv] and [net]; openconnect) over the packets through its "
+           "tun, both ways, pooled over all tests." % mach.get("omit"),
+           "", "## What bounds each figure", ""]
     md += bound_table(rounds)
     md += ["", "A CPU at >= %d%% over a test is taken as the bound. "
            "CPU0 carries the client and the client-side iperf3/ping, "
