@@ -1,10 +1,10 @@
 #!/bin/sh
 # bench_test.sh: the benchmark works (make bench-short, issue 11 item 1).
-# Builds bench/esppeer, checks it against the PROTOCOL.md §7.6 vector,
-# then runs bench/bench.sh with one round of 1 s tests (its own
-# namespaces) and checks that it exits 0, that every metric has a number
-# for both contenders, that it wrote markdown, a PNG and JSON, and that
-# its last line parses. It never judges a number: they mean nothing on a
+# Builds bench/esppeer, checks it against the PROTOCOL.md §7.6 vector
+# and its tun offloads (bench/tunoff_test), then runs bench/bench.sh with
+# one round of 1 s tests (its own namespaces) and checks that it exits 0,
+# that every metric has a number for both contenders, that it wrote
+# markdown, a PNG and JSON, and that its last line parses. It never judges a number: they mean nothing on a
 # busy CI machine. Needs root; TAP; bounded to 200 s.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -23,6 +23,12 @@ make -C "$REPO" --no-print-directory bench-peer >"$T/make.out" 2>&1 ||
     { sed 's/^/#   /' "$T/make.out" >&2; die "esppeer builds"; }
 check "esppeer: the §7.6 datagram decrypts to a magic ping, reply valid" \
     "$PEER" selftest
+# The peer's TSO splitting and TCP coalescing (bench/tunoff.c).
+"$REPO/build-bench/tunoff_test" >"$T/tunoff.out" 2>&1
+PASSES=$((PASSES + $(grep -c '^ok' "$T/tunoff.out")))
+FAILS=$((FAILS + $(grep -c '^not ok' "$T/tunoff.out")))
+grep -E '^(ok|not ok)' "$T/tunoff.out"
+grep -q '^ok' "$T/tunoff.out" || notok "tunoff_test ran"
 
 BENCH_SHORT=1 BENCH_RESULTS=$OUT B=$B timeout 150 \
     sh "$REPO/bench/bench.sh" >"$T/bench.out" 2>"$T/bench.err"
