@@ -4,8 +4,9 @@
 # and its tun offloads (bench/tunoff_test), then runs bench/bench.sh with
 # one round of 1 s tests (its own namespaces) and checks that it exits 0,
 # that every metric has a number for both contenders, that it wrote
-# markdown, a PNG and JSON, and that its last line parses. It never judges a number: they mean nothing on a
-# busy CI machine. Needs root; TAP; bounded to 200 s.
+# markdown, a PNG and JSON, and that its last line parses. It never
+# judges a number: they mean nothing on a busy CI machine. Needs root;
+# TAP; bounded to 200 s.
 set -u
 . "$(dirname "$0")/lib.sh"
 
