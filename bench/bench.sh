@@ -84,6 +84,23 @@ peer_tun_setup() {
 	ip -n "$NS_G" link set "$PEER_TUN" up
 }
 
+# Each side's receive work on its own CPU, as with a NIC whose interrupts
+# go there: without RPS a veth delivers on the sender's CPU, and the
+# client's CPU would do the peer's UDP input and the reverse.
+# The peer's flood (pps*-rx) is the exception: with RPS the client's CPU
+# would spend itself on input of the packets its full socket then drops,
+# and the figure would be the flood's rate, not the client's.
+client_rps() {
+	ip netns exec "$NS_C" sh -c "echo $1 \
+	    >/sys/class/net/c0/queues/rx-0/rps_cpus"
+}
+
+rps_setup() {
+	client_rps $((1 << CLIENT_CPU)) &&
+	ip netns exec "$NS_G" sh -c "echo $((1 << PEER_CPU)) \
+	    >/sys/class/net/g0/queues/rx-0/rps_cpus"
+}
+
 bench_gw_start() {
 	GW_LOG=$T/gw.log
 	: >"$GW_LOG"
@@ -223,8 +240,16 @@ rx_packets /sys/class/net/$C_TUN/statistics/tx_packets" 2>/dev/null |
 	    awk '{ v[NR] = $1 } END { print v[1] + 0, v[2] + 0 }'
 }
 
+# udp_drops NS: UDP datagrams dropped for a full receive buffer in NS.
+udp_drops() {
+	ip netns exec "$1" awk '$1 == "Udp:" { n++
+		if (n == 1) for (i = 2; i <= NF; i++) f[$i] = i
+		else print $f["RcvbufErrors"] }' /proc/net/snmp
+}
+
 # snap PREFIX: the counters that the interval's deltas come from.
 snap() {
+	eval "${1}_cdrop=\$(udp_drops $NS_C) ${1}_gdrop=\$(udp_drops $NS_G)"
 	eval "${1}_cli=\$(ticks_of $CPIDS)"
 	eval "${1}_peer=\$(ticks_of $PEER_PID)"
 	# shellcheck disable=SC2046
@@ -323,8 +348,8 @@ run_blast_tx() {
 	timeout $((DUR + 20)) taskset -c "$CLIENT_CPU" \
 	    ip netns exec "$NS_C" "$BLAST" "$TARGET" 9 "${1#pps}" "$DUR" \
 	    >/dev/null
-	sleep 0.2	# datagrams still queued in tun, socket and peer
 	snap b
+	sleep 0.2	# datagrams still queued in tun, socket and peer
 	s1=$(peer_sink)
 	VALUE=$((${s1:-0} - ${s0:-0}))
 }
@@ -332,16 +357,18 @@ run_blast_tx() {
 # run_blast_rx ppsSIZE: the peer floods the client's tunnel address from
 # the peer CPU; the value is what the client wrote to its tun.
 run_blast_rx() {
+	client_rps 0
 	snap a
 	case $1 in
 	pps64) peer_cmd a ;;
 	*) peer_cmd b ;;
 	esac
 	sleep "$DUR"
-	peer_cmd s
-	sleep 0.2
 	snap b
-	VALUE=$((b_rx - a_rx))
+	peer_cmd s
+	sleep 0.2	# what the client still had queued
+	VALUE=$(($(tun_packets | cut -d' ' -f1) - a_rx))
+	client_rps $((1 << CLIENT_CPU))
 }
 
 record() {
@@ -352,7 +379,8 @@ record() {
 	    "ns=$((b_ns - a_ns)) c0_busy=$(($7 - $5))" \
 	    "c0_total=$(($8 - $6)) c1_busy=$((${11} - $9))" \
 	    "c1_total=$((${12} - ${10})) pkts_in=$VALUE secs=$DUR" \
-	    >>"$RECORDS"
+	    "client_udp_drops=$((b_cdrop - a_cdrop))" \
+	    "peer_udp_drops=$((b_gdrop - a_gdrop))" >>"$RECORDS"
 }
 
 # session WHO ROUND: one contender's session and all its tests.
@@ -393,7 +421,8 @@ machine() {
 	    /proc/cpuinfo)"
 	echo "kernel $(uname -r)"
 	echo "openssl $(openssl version 2>/dev/null)"
-	echo "openconnect $(openconnect --version 2>/dev/null | head -n 1)"
+	echo "openconnect $(openconnect --version 2>/dev/null | head -n 2 |
+	    sed 's/\. Features.*//' | tr '\n' ' ')"
 	echo "iperf3 $(iperf3 --version 2>/dev/null | head -n 1)"
 	echo "gpvpn $(git -C "$REPO" describe --always --dirty 2>/dev/null)"
 	echo "loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -408,6 +437,7 @@ netns_setup
 make_certs
 make_password
 peer_tun_setup || die "the peer's tun $PEER_TUN in the gateway namespace"
+rps_setup || die "RPS on the veths: each side's receive work on its CPU"
 bench_gw_start
 client_sink_rule || die "nftables drop rule for the flood in $NS_C"
 note "bench: $ROUNDS round(s) of $DUR s tests; load average" \
@@ -421,6 +451,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 gw_stop
+echo "loadavg-end $(cut -d' ' -f1-3 /proc/loadavg)" >>"$T/machine"
 mkdir -p "$RESULTS"
 "$PY" "$REPORT" "$RECORDS" "$T/machine" "$RESULTS" || FAILS=$((FAILS + 1))
 [ "$FAILS" -eq 0 ]

@@ -69,6 +69,15 @@ def test_value(r):
         return None
 
 
+def retransmits(r):
+    """TCP segments the sender retransmitted (iperf3), or None."""
+    try:
+        doc = json.load(open(r["iperf"], encoding="utf-8"))
+        return doc["end"]["sum_sent"]["retransmits"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def ping_median(path):
     try:
         txt = open(path, encoding="utf-8", errors="replace").read()
@@ -100,6 +109,10 @@ def test_row(r):
     cli, pkts = int(r["cli_ticks"]), int(r["pkts"])
     return {
         "value": test_value(r),
+        "retransmits": retransmits(r) if r["test"].startswith("tcp")
+        else None,
+        "client_udp_drops": int(r["client_udp_drops"]),
+        "peer_udp_drops": int(r["peer_udp_drops"]),
         "ping": ping_median(r["ping"]),
         "rss": rss_of(r["rss"]),
         "cli_ticks": cli, "pkts": pkts,
@@ -194,6 +207,9 @@ def bound_of(rounds, test):
         cl = statistics.median(r["client_cpu"] or 0 for r in rows)
         pe = statistics.median(r["peer_cpu"] or 0 for r in rows)
         cpp = statistics.median(r["cpu_pkt_us"] or 0 for r in rows)
+        rt = [r["retransmits"] for r in rows if r["retransmits"] is not None]
+        cd = statistics.median(r["client_udp_drops"] for r in rows)
+        pd = statistics.median(r["peer_udp_drops"] for r in rows)
         if c0 >= BUSY * 100 and c1 >= BUSY * 100:
             b = "both CPUs"
         elif c0 >= BUSY * 100:
@@ -203,7 +219,8 @@ def bound_of(rounds, test):
         else:
             b = "no CPU (latency/window)"
         res[w] = dict(cpu0=c0, cpu1=c1, client=cl, peer=pe, cpp=cpp,
-                      bound=b)
+                      bound=b, retr=statistics.median(rt) if rt else None,
+                      cdrop=cd, pdrop=pd)
     return res
 
 
@@ -252,13 +269,18 @@ def table(out):
 
 def bound_table(rounds):
     lines = ["| test | who | CPU0 (client) % | CPU1 (peer) % | client "
-             "procs % | peer % | client us/pkt | bound by |",
-             "|---|---|---|---|---|---|---|---|"]
+             "procs % | peer % | client us/pkt | TCP retr | UDP drops "
+             "client/peer | bound by |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for t in TESTS:
         for w, b in bound_of(rounds, t).items():
-            lines.append("| %s | %s | %.0f | %.0f | %.0f | %.0f | %s | "
-                         "%s |" % (t, w, b["cpu0"], b["cpu1"], b["client"],
-                                   b["peer"], fmt(b["cpp"]), b["bound"]))
+            lines.append("| %s | %s | %.0f | %.0f | %.0f | %.0f | %s | %s "
+                         "| %.0f/%.0f | %s |" % (
+                             t, w, b["cpu0"], b["cpu1"], b["client"],
+                             b["peer"], fmt(b["cpp"]),
+                             "-" if b["retr"] is None else
+                             "%.0f" % b["retr"], b["cdrop"], b["pdrop"],
+                             b["bound"]))
     return lines
 
 
@@ -319,10 +341,15 @@ def markdown(mach, out, rounds, per, common, errs, line):
            "tun, both ways, pooled over all tests." % mach.get("omit"),
            "", "## What bounds each figure", ""]
     md += bound_table(rounds)
-    md += ["", "A CPU at >= %d%% over a test is taken as the bound. "
-           "CPU0 carries the client and the client-side iperf3/ping, "
-           "CPU1 the peer, the gateway-side iperf3 and the gateway's "
-           "kernel work." % (BUSY * 100), ""]
+    md += ["", "A CPU at >= %d%% over a test is taken as the bound; "
+           "with neither, loss (TCP retransmits, UDP datagrams dropped "
+           "for a full socket buffer at the client or the peer) or "
+           "latency is. CPU0 carries the client, the client-side "
+           "iperf3/ping/blast and, by RPS, the client namespace's "
+           "receive work (not for the peer's flood, pps*-rx, whose "
+           "input the peer's CPU does); CPU1 the peer, the gateway-side "
+           "iperf3 and the gateway's kernel work. Medians over rounds."
+           % (BUSY * 100), ""]
     notes = peer_bound_notes(rounds)
     if notes:
         md += ["Peer-bound figures:", ""] + ["- " + n for n in notes] + [""]
