@@ -130,8 +130,8 @@ BENCH_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(HARDEN) -I. $(PKG_CFLAGS) \
 	   -DGPVPN_VERSION='"$(VERSION)"'
 .PHONY: bench bench-short bench-peer
 
-$(BENCH_B)/esppeer: bench/esppeer.c bench/tunoff.c bench/tunoff.h \
-    tunnel/esp.c tunnel/esp.h $(IPC_SRC)
+$(BENCH_B)/esppeer: bench/esppeer.c bench/peerpkt.c bench/peerpkt.h \
+    bench/tunoff.c bench/tunoff.h tunnel/esp.c tunnel/esp.h $(IPC_SRC)
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)$(CC) $(BENCH_CFLAGS) -pie -Wl,-z,relro,-z,now \
 	    -o $@ $(filter %.c,$^) $(PKG_LIBS)

@@ -45,13 +45,35 @@ blast_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A UDP socket connected to ADDR:PORT. */
+static int
+blast_socket(const char *addr, const char *port)
+{
+	struct sockaddr_in sin;
+	int fd;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1) {
+		fprintf(stderr, "blast: `%s' is not IPv4\n", addr);
+		exit(64);
+	}
+	sin.sin_port = htons((uint16_t)blast_num("port", port, 1, 65535));
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd == -1 || connect(fd, (struct sockaddr *)&sin,
+	    sizeof(sin)) == -1) {
+		perror("blast: socket");
+		exit(1);
+	}
+	return fd;
+}
+
 int
 main(int argc, char **argv)
 {
 	static uint8_t payload[BLAST_MAX_BYTES];
 	struct mmsghdr msg[BLAST_BATCH];
 	struct iovec iov;
-	struct sockaddr_in sin;
 	unsigned long long sent = 0, errors = 0;
 	double end;
 	int fd, i, n;
@@ -60,23 +82,11 @@ main(int argc, char **argv)
 		fputs("usage: blast ADDR PORT SIZE SECONDS\n", stderr);
 		return 64;
 	}
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	if (inet_pton(AF_INET, argv[1], &sin.sin_addr) != 1) {
-		fprintf(stderr, "blast: `%s' is not IPv4\n", argv[1]);
-		return 64;
-	}
-	sin.sin_port = htons((uint16_t)blast_num("port", argv[2], 1, 65535));
+	fd = blast_socket(argv[1], argv[2]);
 	iov.iov_base = payload;
 	iov.iov_len = (size_t)blast_num("size", argv[3],
 	    BLAST_IP_UDP_BYTES + 1, BLAST_MAX_BYTES) - BLAST_IP_UDP_BYTES;
 	end = blast_now() + (double)blast_num("seconds", argv[4], 1, 3600);
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd == -1 || connect(fd, (struct sockaddr *)&sin,
-	    sizeof(sin)) == -1) {
-		perror("blast: socket");
-		return 1;
-	}
 	memset(msg, 0, sizeof(msg));
 	for (i = 0; i < BLAST_BATCH; i++) {
 		msg[i].msg_hdr.msg_iov = &iov;

@@ -44,18 +44,13 @@
 #include "ipc/config.h"
 #include "ipc/err.h"
 #include "tunnel/esp.h"
+#include "bench/peerpkt.h"
 #include "bench/tunoff.h"
 
 #define PEER_BATCH		64
 #define PEER_BUF_BYTES		2048
 #define PEER_SOCKBUF_BYTES	(8 * 1024 * 1024)
 #define PEER_POLL_MS		200
-#define PEER_ICMP_ECHO		8
-#define PEER_ICMP_REPLY		0
-#define PEER_IP_ICMP		1
-#define PEER_MAGIC_BYTES	16
-#define PEER_IP_UDP		17
-#define PEER_DISCARD_PORT	9
 #define PEER_BLAST_SMALL	64
 #define PEER_BLAST_LARGE	1400
 
@@ -78,7 +73,6 @@ static const uint8_t peer_akey_s2c[20] = {
 	0xde, 0xad, 0xbe, 0xef, 0xde, 0xad, 0xbe, 0xef, 0xde, 0xad,
 	0xbe, 0xef, 0xde, 0xad, 0xbe, 0xef, 0xde, 0xad, 0xbe, 0xe2,
 };
-static const uint8_t peer_magic[PEER_MAGIC_BYTES] = "monitor\0\0pan ha ";
 
 struct peer_stats {
 	unsigned long long	rx_dgrams;
@@ -227,104 +221,15 @@ peer_tun_open(const char *name)
 	return fd;
 }
 
-static uint16_t
-peer_csum(const uint8_t *p, size_t n)
-{
-	uint32_t s = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
-static void
-peer_put_csum(uint8_t *at, uint16_t v)
-{
-	at[0] = v >> 8;
-	at[1] = v & 0xff;
-}
-
-/* An IPv4 ICMP echo request to gw-address with the §7.7 payload? */
-static int
-peer_is_magic(const struct peer *p, const uint8_t *pkt, size_t len)
-{
-	size_t ihl;
-
-	if (len < 20 || pkt[0] >> 4 != 4)
-		return 0;
-	ihl = (size_t)(pkt[0] & 15) * 4;
-	if (ihl < 20 || len < ihl + 8 + PEER_MAGIC_BYTES ||
-	    pkt[9] != PEER_IP_ICMP || memcmp(pkt + 16, p->gw4, 4) != 0)
-		return 0;
-	return pkt[ihl] == PEER_ICMP_ECHO &&
-	    memcmp(pkt + ihl + 8, peer_magic, PEER_MAGIC_BYTES) == 0;
-}
-
-/* The echo reply into out (addresses swapped, checksums redone). */
-static size_t
-peer_magic_reply(const uint8_t *pkt, size_t len, uint8_t *out)
-{
-	size_t ihl = (size_t)(pkt[0] & 15) * 4;
-	size_t icmp = len - ihl;
-
-	memcpy(out, pkt, 20);
-	out[0] = 0x45;
-	out[2] = (uint8_t)((20 + icmp) >> 8);
-	out[3] = (uint8_t)(20 + icmp);
-	out[8] = 64;
-	memcpy(out + 12, pkt + 16, 4);
-	memcpy(out + 16, pkt + 12, 4);
-	peer_put_csum(out + 10, 0);
-	peer_put_csum(out + 10, peer_csum(out, 20));
-	memcpy(out + 20, pkt + ihl, icmp);
-	out[20] = PEER_ICMP_REPLY;
-	peer_put_csum(out + 22, 0);
-	peer_put_csum(out + 22, peer_csum(out + 20, icmp));
-	return 20 + icmp;
-}
-
-/* IPv4 UDP to the discard port: the packet-rate tests' load. */
-static int
-peer_is_discard(const uint8_t *pkt, size_t len)
-{
-	size_t ihl;
-
-	if (len < 20 || pkt[0] >> 4 != 4 || pkt[9] != PEER_IP_UDP)
-		return 0;
-	ihl = (size_t)(pkt[0] & 15) * 4;
-	return ihl >= 20 && len >= ihl + 8 && pkt[ihl + 2] == 0 &&
-	    pkt[ihl + 3] == PEER_DISCARD_PORT;
-}
-
-/* The flood packet: IPv4 UDP src4:9 -> client4:9, no UDP checksum. */
+/* The flood packet: IPv4 UDP to the client's tunnel address, port 9. */
 static void
 peer_blast_start(struct peer *p, size_t len)
 {
-	uint8_t *b = p->blast_pkt;
-
 	if (!p->have_client4) {
 		fputs("esppeer: no client address yet: no blast\n", stderr);
 		return;
 	}
-	memset(b, 0, len);
-	b[0] = 0x45;
-	b[2] = (uint8_t)(len >> 8);
-	b[3] = (uint8_t)len;
-	b[6] = 0x40;			/* DF */
-	b[8] = 64;
-	b[9] = PEER_IP_UDP;
-	memcpy(b + 12, p->src4, 4);
-	memcpy(b + 16, p->client4, 4);
-	peer_put_csum(b + 10, peer_csum(b, 20));
-	b[21] = PEER_DISCARD_PORT;
-	b[23] = PEER_DISCARD_PORT;
-	b[24] = (uint8_t)((len - 20) >> 8);
-	b[25] = (uint8_t)(len - 20);
+	peerpkt_discard(p->blast_pkt, len, p->src4, p->client4);
 	p->blast_len = len;
 }
 
@@ -435,15 +340,15 @@ peer_datagram(struct peer *p, unsigned i)
 	}
 	p->client = p->raddr[i];
 	p->have_client = 1;
-	if (peer_is_magic(p, d + off, len)) {
+	if (peerpkt_is_magic(d + off, len, p->gw4)) {
 		p->st.magic++;
 		if (p->nsend == PEER_BATCH)
 			peer_flush(p);
-		peer_queue(p, peer_magic_reply(d + off, len,
+		peer_queue(p, peerpkt_magic_reply(d + off, len,
 		    p->sbuf[p->nsend] + ESP_HEADROOM));
 		return;
 	}
-	if (peer_is_discard(d + off, len)) {
+	if (peerpkt_is_discard(d + off, len)) {
 		p->st.sink++;
 		return;
 	}
@@ -671,11 +576,12 @@ peer_selftest(struct peer *p)
 	memcpy(p->gw4, lo, sizeof(lo));
 	memcpy(d, peer_vector, sizeof(d));
 	ok = esp_decrypt(p->in, d, sizeof(d), &off, &len, &why) == 0 &&
-	    len == 44 && peer_is_magic(p, d + off, len);
+	    len == 44 && peerpkt_is_magic(d + off, len, lo);
 	if (ok) {
-		n = peer_magic_reply(d + off, len, rep);
-		ok = n == len && rep[20] == PEER_ICMP_REPLY &&
-		    peer_csum(rep, 20) == 0 && peer_csum(rep + 20, 24) == 0 &&
+		n = peerpkt_magic_reply(d + off, len, rep);
+		ok = n == len && rep[20] == 0 &&	/* echo reply */
+		    peerpkt_csum(rep, 20) == 0 &&
+		    peerpkt_csum(rep + 20, 24) == 0 &&
 		    memcmp(rep + 12, lo, 4) == 0;
 	}
 	printf("%s - esppeer: PROTOCOL.md 7.6 datagram decrypts to a magic "
