@@ -210,18 +210,32 @@ def bound_of(rounds, test):
         rt = [r["retransmits"] for r in rows if r["retransmits"] is not None]
         cd = statistics.median(r["client_udp_drops"] for r in rows)
         pd = statistics.median(r["peer_udp_drops"] for r in rows)
-        if c0 >= BUSY * 100 and c1 >= BUSY * 100:
-            b = "both CPUs"
-        elif c0 >= BUSY * 100:
-            b = "client CPU"
-        elif c1 >= BUSY * 100:
-            b = "PEER CPU"
-        else:
-            b = "no CPU (latency/window)"
         res[w] = dict(cpu0=c0, cpu1=c1, client=cl, peer=pe, cpp=cpp,
-                      bound=b, retr=statistics.median(rt) if rt else None,
+                      retr=statistics.median(rt) if rt else None,
                       cdrop=cd, pdrop=pd)
+        res[w]["bound"] = bound_label(test, res[w])
     return res
+
+
+def bound_label(test, b):
+    """What limited a test's figure. The floods saturate their sender's
+    CPU by design: there the receiver's socket drops tell."""
+    busy0, busy1 = b["cpu0"] >= BUSY * 100, b["cpu1"] >= BUSY * 100
+    if test.endswith("-tx") and test.startswith("pps"):
+        return "PEER (its socket dropped)" if b["pdrop"] > 0 else \
+            "client CPU (shared with blast)"
+    if test.startswith("pps"):
+        return "client (its socket dropped)" if b["cdrop"] > 0 else \
+            "PEER (flood slower than client)"
+    loss = ""
+    if b["cdrop"] > 0 or b["pdrop"] > 0:
+        loss = "; loss at the %s socket" % (
+            "client's" if b["cdrop"] >= b["pdrop"] else "PEER's")
+    if busy0 and busy1:
+        return "both CPUs" + loss
+    if busy0 or busy1:
+        return ("client CPU" if busy0 else "PEER CPU") + loss
+    return "loss/latency (no CPU saturated)" + loss
 
 
 def problems(rounds, common):
@@ -310,10 +324,10 @@ def peer_bound_notes(rounds):
     for t in TESTS:
         b = bound_of(rounds, t)
         for w, x in b.items():
-            if x["bound"] in ("PEER CPU", "both CPUs"):
-                notes.append("%s %s: the peer's CPU was %.0f%% busy: the "
+            if x["bound"].startswith(("PEER", "both")):
+                notes.append("%s %s: bound %s (peer CPU %.0f%%): the "
                              "figure may be the peer's, not the client's"
-                             % (t, w, x["cpu1"]))
+                             % (t, w, x["bound"], x["cpu1"]))
     return notes
 
 

@@ -96,10 +96,13 @@ files_ok() {
 check "results: markdown with machine, metrics and bounds; a PNG" \
     files_ok
 bounds_ok() {
-	b='client CPU|PEER CPU|both CPUs|no CPU \(latency/window\)'
-	for who in gpvpn openconnect; do
-		grep -Eq "^\| pps64-tx \| $who \|.*\| ($b) \|\$" \
-		    "$T/bench.out" || return 1
+	b='client|PEER|both CPUs|loss/latency'
+	for t in tcp-tx-1 tcp-tx-4 tcp-rx-1 tcp-rx-4 pps64-tx pps64-rx \
+	    pps1400-tx pps1400-rx; do
+		for who in gpvpn openconnect; do
+			grep -Eq "^\| $t \| $who \|.*\| ($b)[^|]* \|\$" \
+			    "$T/bench.out" || { echo "$t $who"; return 1; }
+		done
 	done
 }
 check "the table says what bounds each figure" bounds_ok
