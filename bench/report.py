@@ -270,14 +270,16 @@ def machine_of(path):
     return m
 
 
-def table(out):
-    lines = ["| metric | unit | gpvpn | OpenConnect | ratio | better |",
-             "|---|---|---|---|---|---|"]
-    for k, (unit, hib, _) in METRICS.items():
+def table(out, what=False):
+    lines = ["| metric | unit | gpvpn | OpenConnect | ratio | better |" +
+             (" what |" if what else ""),
+             "|---|---|---|---|---|---|" + ("---|" if what else "")]
+    for k, (unit, hib, desc) in METRICS.items():
         o = out[k]
         lines.append("| %s | %s | %s | %s | %s | %s |" % (
             k, unit, fmt_spread(o["gpvpn"]), fmt_spread(o["openconnect"]),
-            fmt_spread(o["ratio"]), "higher" if hib else "lower"))
+            fmt_spread(o["ratio"]), "higher" if hib else "lower") +
+            (" %s |" % desc if what else ""))
     return lines
 
 
@@ -343,7 +345,7 @@ def markdown(mach, out, rounds, per, common, errs, line):
              "unrepresentative)" if mach.get("short") == "1" else ""),
           "", "## Machine", "", "| | |", "|---|---|"]
     md += ["| %s | %s |" % kv for kv in mach.items()]
-    md += ["", "## Results", ""] + table(out)
+    md += ["", "## Results", ""] + table(out, what=True)
     md += ["", "tcp-*: iperf3 between the client namespace and the "
            "gateway namespace (-O %s). pps*: UDP floods of 64- or "
            "1400-byte IP packets as fast as the sender goes, counted "
