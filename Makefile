@@ -121,7 +121,40 @@ fuzz-long: fuzz
 	  mkdir -p fuzz/corpus/$$n; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/$$n || exit 1; done
 
+# make bench: gp-tunnel against OpenConnect through one fast C ESP peer
+# (how: bench/bench.sh's header); results in bench/results/. bench-short
+# is the check CI runs (tests/netns/bench_test.sh): every metric produced,
+# no number judged. The peer is always built plain -O2, whatever $(SAN).
+BENCH_B	:= build-bench
+BENCH_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(HARDEN) -I. $(PKG_CFLAGS) \
+	   -DGPVPN_VERSION='"$(VERSION)"'
+.PHONY: bench bench-short bench-peer
+
+$(BENCH_B)/esppeer: bench/esppeer.c bench/peerpkt.c bench/peerpkt.h \
+    bench/tunoff.c bench/tunoff.h tunnel/esp.c tunnel/esp.h $(IPC_SRC)
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(BENCH_CFLAGS) -pie -Wl,-z,relro,-z,now \
+	    -o $@ $(filter %.c,$^) $(PKG_LIBS)
+
+$(BENCH_B)/blast: bench/blast.c
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(BENCH_CFLAGS) -pie -Wl,-z,relro,-z,now \
+	    -o $@ $<
+
+$(BENCH_B)/tunoff_test: bench/tunoff_test.c bench/tunoff.c bench/tunoff.h
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(BENCH_CFLAGS) -pie -Wl,-z,relro,-z,now \
+	    -o $@ $(filter %.c,$^)
+
+bench-peer: $(BENCH_B)/esppeer $(BENCH_B)/blast $(BENCH_B)/tunoff_test
+
+bench bench-short: deps
+	$(Q)sh bench/deps.sh
+	$(Q)$(MAKE) --no-print-directory all bench-peer
+	$(Q)BENCH_SHORT=$(if $(filter bench-short,$@),1,0) B=$(B) \
+	    sh bench/bench.sh
+
 clean:
-	rm -rf build build-asan build-fuzz gp-auth gp-tunnel
+	rm -rf build build-asan build-fuzz build-bench gp-auth gp-tunnel
 
 -include $(shell find $(B) build-fuzz -name '*.d' 2>/dev/null)

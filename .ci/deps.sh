@@ -7,7 +7,7 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libcurl4-openssl-dev libssl-dev libxml2-dev libcap-ng-dev libseccomp-dev
 openssl ca-certificates iproute2 iputils-ping procps nftables
 python3 python3-cryptography openconnect vpnc-scripts tshark systemd
-util-linux sudo mandoc tinyproxy microsocks"
+util-linux sudo mandoc tinyproxy microsocks iperf3 python3-matplotlib"
 
 missing=""
 for p in $PKGS; do

@@ -20,7 +20,8 @@ getconfig. Fault switches: --udp-drop, --udp-drop-after (with
 --udp-drop-old-keys: only the keys issued before the silence go silent),
 --esp-replay, --esp-corrupt; rekey switches (second and later getconfig
 of a session): --rekey-new-ip, --rekey-extra-route, --rekey-exclude-route,
---rekey-dns, --rekey-reverse-routes.
+--rekey-dns, --rekey-reverse-routes. For make bench only,
+--esp-external leaves the ESP data path to bench/esppeer.
 
 HTTP as servers speak it (gphttp.py): --chunked, --gzip, --deflate (when
 the client's Accept-Encoding lists it), --connection-close, --http10 (no
@@ -1579,7 +1580,7 @@ def listen(addr):
 
 def udp_listen(opts):
     """The ESP socket, on the HTTPS address, unless --no-esp."""
-    if opts.no_esp:
+    if opts.no_esp or opts.esp_external:
         return None
     host = opts.gw_udp_host
     fam = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -1666,6 +1667,10 @@ def parse_args(argv):
     e.add_argument("--esp-hmac", default="sha1",
                    choices=sorted(gpesp.MAC_ALGS),
                    help="the gateway's HMAC (default %(default)s)")
+    e.add_argument("--esp-external", action="store_true",
+                   help="benchmark only (bench/): offer ESP but open no "
+                   "UDP socket; bench/esppeer owns --udp-port and knows "
+                   "the --fixed-esp-keys, which this requires")
     e.add_argument("--udp-drop", action="store_true",
                    help="issue ESP keys but ignore every datagram")
     e.add_argument("--udp-drop-after", type=float, metavar="SECONDS",
@@ -1702,6 +1707,8 @@ def parse_args(argv):
     if o.fixed_esp_keys and (gpesp.enc_canon(o.esp_enc) != "aes-128-cbc"
                              or o.esp_hmac != "sha1"):
         p.error("--fixed-esp-keys is for aes-128-cbc with sha1")
+    if o.esp_external and not o.fixed_esp_keys:
+        p.error("--esp-external needs --fixed-esp-keys (the peer's SA)")
     o.dns = o.dns or ["198.18.64.53"]
     o.dns_suffix = o.dns_suffix or ["gpvpn.test"]
     o.route = o.route or ["198.18.64.0/24"]
@@ -1748,6 +1755,7 @@ def main(argv):
                   "modes": [m for m in ("reject_cookie", "portal",
                                         "no_jar_check", "fixed_esp_keys",
                                         "coalesce_frames", "no_esp",
+                                        "esp_external",
                                         "udp_drop", "udp_drop_after",
                                         "udp_drop_old_keys",
                                         "rekey_new_ip", "rekey_extra_route",

@@ -1,0 +1,457 @@
+#!/bin/sh
+# bench.sh: `make bench` (issue 11 item 1). gp-auth | gp-tunnel and
+# OpenConnect (Debian's) take turns, each round one session of each,
+# through the same gateway: tests/gateway/gpgw.py for login and getconfig
+# (--esp-external --fixed-esp-keys) and bench/esppeer, a C ESP peer, for
+# the data path. The client and the client-side iperf3/ping run on CPU
+# $CLIENT_CPU, the peer and the gateway-side iperf3 on CPU $PEER_CPU.
+# Per session: TCP 1 and 4 streams each way, UDP packet rate at 64- and
+# 1400-byte IP packets each way (floods: bench/blast from the client
+# side, the peer itself from the gateway side), ping RTT under TCP load,
+# client CPU time per packet (utime+stime of every client process over
+# tun packets), RSS per client process, and start-to-first-ESP. Then
+# bench/report.py prints medians, spreads and ratios, writes markdown, a
+# PNG and the raw records to $BENCH_RESULTS, and a last line
+#   bench: tcp-tx R tcp-rx R pps64-tx R pps64-rx R cpu/pkt R first-esp R
+# Knobs: BENCH_ROUNDS (5), BENCH_SECONDS per test (5), BENCH_SHORT=1 (one
+# round of 1 s tests, results under build-bench/short: the CI check).
+# Needs root, iperf3, openconnect, python3-matplotlib (bench/deps.sh).
+set -u
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+. "$BENCH_DIR/../tests/netns/lib.sh"
+# lib.sh located itself from $0, which is this script: set it right.
+REPO=$(cd "$BENCH_DIR/.." && pwd)
+LIB_DIR=$REPO/tests/netns
+GW_PY=$REPO/tests/gateway/gpgw.py
+NSEXEC=$LIB_DIR/nsexec.sh
+case $B in
+/*) BIN=$B ;;
+*) BIN=$REPO/$B ;;
+esac
+GP_AUTH=$BIN/gp-auth
+GP_TUNNEL=$BIN/gp-tunnel
+PEER=$REPO/build-bench/esppeer
+BLAST=$REPO/build-bench/blast
+REPORT=$BENCH_DIR/report.py
+
+SHORT=${BENCH_SHORT:-0}
+if [ "$SHORT" = 1 ]; then
+	ROUNDS=${BENCH_ROUNDS:-1}
+	DUR=${BENCH_SECONDS:-1}
+	OMIT=0
+	RESULTS=${BENCH_RESULTS:-$REPO/build-bench/short}
+else
+	ROUNDS=${BENCH_ROUNDS:-5}
+	DUR=${BENCH_SECONDS:-5}
+	OMIT=1
+	RESULTS=${BENCH_RESULTS:-$REPO/bench/results}
+fi
+CLIENT_CPU=0
+PEER_CPU=1
+PEER_TUN=bpeer0
+IPERF_PORT=5201
+TARGET=$GW_LAN		# iperf3 server and ping target, through the tunnel
+CONTENDERS="gpvpn openconnect"
+TESTS="tcp-tx-1 tcp-tx-4 tcp-rx-1 tcp-rx-4 pps64-tx pps64-rx pps1400-tx
+pps1400-rx"
+
+[ "$(id -u)" -eq 0 ] || { echo "bench: needs root" >&2; exit 1; }
+for t in iperf3 openconnect taskset nft "$PEER" "$BLAST" "$GP_AUTH" \
+    "$GP_TUNNEL"; do
+	command -v "$t" >/dev/null 2>&1 ||
+	    { echo "bench: \`$t' is missing (make bench installs" \
+	    "and builds it)" >&2; exit 1; }
+done
+[ "$(nproc)" -ge 2 ] || echo "# bench: fewer than 2 CPUs: client" \
+    "and peer share one" >&2
+
+# Bounded: a session is about 8 tests of DUR + OMIT + 3 s, plus set-up.
+lib_start $((120 + ROUNDS * 2 * (30 + 8 * (DUR + OMIT + 6))))
+RECORDS=$T/records
+: >"$RECORDS"
+PEER_CTL=$T/peer.ctl
+mkfifo -m 600 "$PEER_CTL" || die "make the peer's control FIFO"
+
+# ---- gateway side -------------------------------------------------------
+
+# The peer's tun: persistent, so each fresh peer attaches to it; the pool
+# routes through it and 198.18.64.1 (g1) is local to the gateway.
+peer_tun_setup() {
+	ip -n "$NS_G" tuntap add dev "$PEER_TUN" mode tun &&
+	ip netns exec "$NS_G" sysctl -q -w \
+	    "net.ipv6.conf.$PEER_TUN.disable_ipv6=1" &&
+	ip -n "$NS_G" addr add "$GW_TUN_ADDR/24" dev "$PEER_TUN" &&
+	ip -n "$NS_G" link set "$PEER_TUN" up
+}
+
+# Each side's receive work on its own CPU, as with a NIC whose interrupts
+# go there: without RPS a veth delivers on the sender's CPU, and the
+# client's CPU would do the peer's UDP input and the reverse.
+# The peer's flood (pps*-rx) is the exception: with RPS the client's CPU
+# would spend itself on input of the packets its full socket then drops,
+# and the figure would be the flood's rate, not the client's.
+client_rps() {
+	ip netns exec "$NS_C" sh -c "echo $1 \
+	    >/sys/class/net/c0/queues/rx-0/rps_cpus"
+}
+
+rps_setup() {
+	client_rps $((1 << CLIENT_CPU)) &&
+	ip netns exec "$NS_G" sh -c "echo $((1 << PEER_CPU)) \
+	    >/sys/class/net/g0/queues/rx-0/rps_cpus"
+}
+
+bench_gw_start() {
+	GW_LOG=$T/gw.log
+	: >"$GW_LOG"
+	taskset -c "$PEER_CPU" ip netns exec "$NS_G" "$PY" "$GW_PY" \
+	    --listen "$GW_ADDR:443" \
+	    --cert "$T/pki/server.pem" --key "$T/pki/server.key" \
+	    --user "$TEST_USER" --password-file "$T/gw-password" \
+	    --pool "$POOL" --route "$LAN_NET" --log "$GW_LOG" \
+	    --secrets "$T/gw-secrets" --fixed-esp-keys --esp-external \
+	    >"$T/gw.out" 2>"$T/gw.err" &
+	GW_PID=$!
+	lib_track "$GW_PID"
+	wait_until 100 0.1 grep -q '"event": "ready"' "$GW_LOG" ||
+	    die "gateway starts (see $T/gw.err)"
+}
+
+# peer_start N: a fresh peer for session N (its SA state starts at 0).
+peer_start() {
+	PEER_OUT=$T/peer-$1.out
+	PEER_ERR=$T/peer-$1.err
+	taskset -c "$PEER_CPU" ip netns exec "$NS_G" "$PEER" -l "$GW_ADDR" \
+	    -p 4501 -i "$PEER_TUN" -g "$GW_ADDR" -s "$TARGET" \
+	    -c "$PEER_CTL" >"$PEER_OUT" 2>"$PEER_ERR" &
+	PEER_PID=$!
+	lib_track "$PEER_PID"
+	wait_until 50 0.1 grep -qx ready "$PEER_OUT" ||
+	    die "esppeer starts (see $PEER_ERR)"
+}
+
+peer_stop() {
+	stop_pid "$PEER_PID" TERM 5
+	wait "$PEER_PID" 2>/dev/null
+	return 0
+}
+
+# ---- the contenders -----------------------------------------------------
+
+# The peer's flood goes to the client's port 9: drop it as it enters,
+# so that the client's kernel sends no ICMP back for it.
+client_sink_rule() {
+	ip netns exec "$NS_C" nft -f - <<EOF
+table ip bench {
+	chain pre {
+		type filter hook prerouting priority -300; policy accept;
+		udp dport 9 drop
+	}
+}
+EOF
+}
+
+# client_start WHO N: WHO (gpvpn or openconnect) connects, pinned to the
+# client CPU, no debug logging; $STOP_PID is the process to SIGTERM.
+client_start() {
+	make_script "script-$2"
+	cp "$T/client-resolv.orig" "$T/client-resolv.conf"
+	case $1 in
+	gpvpn) gpvpn_launch "$2" ;;
+	openconnect) oc_launch "$2" ;;
+	esac
+}
+
+gpvpn_launch() {
+	# shellcheck disable=SC2046
+	( printf '%s\n' "$PASSWORD" |
+	  taskset -c "$CLIENT_CPU" ip netns exec "$NS_C" sh "$NSEXEC" \
+	    -p "$T/auth-$1.pid" -r "$T/auth-$1.rc" -- $(as_auth_user) \
+	    "$GP_AUTH" --cafile "$CA" -u "$TEST_USER" --passwd-on-stdin \
+	    "https://$GW_ADDR/" 2>"$T/auth-$1.err" |
+	  taskset -c "$CLIENT_CPU" ip netns exec "$NS_C" sh "$NSEXEC" \
+	    -p "$T/tun-$1.pid" -r "$T/tun-$1.rc" -n "$T/client-resolv.conf" \
+	    -- "$GP_TUNNEL" -i "$C_TUN" -s "$SCRIPT" 2>"$T/tun-$1.err" ) &
+	lib_track $!
+	wait_until 50 0.1 test -s "$T/tun-$1.pid"
+	STOP_PID=$(pidof_file "$T/tun-$1.pid")
+	CLIENT_LOGS="$T/auth-$1.err $T/tun-$1.err"
+}
+
+oc_launch() {
+	printf '%s\n' "$PASSWORD" |
+	    taskset -c "$CLIENT_CPU" ip netns exec "$NS_C" sh "$NSEXEC" \
+	    -p "$T/oc-$1.pid" -r "$T/oc-$1.rc" -n "$T/client-resolv.conf" -- \
+	    openconnect --protocol=gp --cafile "$CA" -u "$TEST_USER" \
+	    --passwd-on-stdin --non-inter -i "$C_TUN" -s "$SCRIPT" \
+	    "https://$GW_ADDR/" >"$T/oc-$1.out" 2>"$T/oc-$1.err" &
+	lib_track $!
+	wait_until 50 0.1 test -s "$T/oc-$1.pid"
+	STOP_PID=$(pidof_file "$T/oc-$1.pid")
+	CLIENT_LOGS="$T/oc-$1.out $T/oc-$1.err"
+}
+
+# client_up: tun configured, connect script done, and a ping through the
+# tunnel answered (so the route is in and ESP carries packets).
+client_up() {
+	wait_until 200 0.1 client_tun_up &&
+	    wait_until 100 0.1 script_ran connect &&
+	    wait_until 40 0.25 ip netns exec "$NS_C" ping -c 1 -W 1 "$TARGET"
+}
+
+client_stop() {
+	stop_pid "$STOP_PID" TERM 15
+	for p in $(client_pids); do
+		stop_pid "$p" TERM 5
+	done
+	wait_until 100 0.1 client_tun_gone
+}
+
+# The client's own processes in its namespace: gp-auth, gp-tunnel
+# [priv] and [net], or openconnect (not iperf3, ping or the scripts).
+client_pids() {
+	for p in $(ip netns pids "$NS_C" 2>/dev/null); do
+		case $(cat "/proc/$p/comm" 2>/dev/null) in
+		gp-auth* | gp-tunnel* | openconnect*) echo "$p" ;;
+		esac
+	done
+}
+
+# ---- measuring ----------------------------------------------------------
+
+# utime + stime, in clock ticks, of the processes given.
+ticks_of() {
+	for p in "$@"; do
+		sed 's/.*) //' "/proc/$p/stat" 2>/dev/null
+	done | awk '{ t += $12 + $13 } END { print t + 0 }'
+}
+
+# "busy total" jiffies of CPU $1 since boot.
+cpu_jiffies() {
+	awk -v c="cpu$1" '$1 == c {
+		t = 0; for (i = 2; i <= NF; i++) t += $i
+		print t - $5 - $6, t }' /proc/stat
+}
+
+# "rx tx" packets of the client's tun: rx is what the client wrote.
+tun_packets() {
+	ip netns exec "$NS_C" sh -c "cat /sys/class/net/$C_TUN/statistics/\
+rx_packets /sys/class/net/$C_TUN/statistics/tx_packets" 2>/dev/null |
+	    awk '{ v[NR] = $1 } END { print v[1] + 0, v[2] + 0 }'
+}
+
+# udp_drops NS: UDP datagrams dropped for a full receive buffer in NS.
+udp_drops() {
+	ip netns exec "$1" awk '$1 == "Udp:" { n++
+		if (n == 1) for (i = 2; i <= NF; i++) f[$i] = i
+		else print $f["RcvbufErrors"] }' /proc/net/snmp
+}
+
+# snap PREFIX: the counters that the interval's deltas come from.
+snap() {
+	eval "${1}_cdrop=\$(udp_drops $NS_C) ${1}_gdrop=\$(udp_drops $NS_G)"
+	eval "${1}_cli=\$(ticks_of $CPIDS)"
+	eval "${1}_peer=\$(ticks_of $PEER_PID)"
+	# shellcheck disable=SC2046
+	set -- "$1" $(tun_packets)
+	eval "${1}_rx=$2 ${1}_pkts=$(($2 + $3))"
+	eval "${1}_c0=\"\$(cpu_jiffies $CLIENT_CPU)\""
+	eval "${1}_c1=\"\$(cpu_jiffies $PEER_CPU)\""
+	eval "${1}_ns=\$(\"$PEER\" now)"
+}
+
+# rss_sample FILE: "name pid kB" for each client process, now.
+rss_sample() {
+	for p in $CPIDS; do
+		kb=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$p/status" \
+		    2>/dev/null)
+		[ -n "$kb" ] || continue
+		name=$(tr '\0' ' ' <"/proc/$p/cmdline" | awk '{
+			if ($2 ~ /^\[/) print $1 $2; else print $1 }')
+		echo "${name##*/} $p $kb"
+	done >"$1"
+}
+
+iperf_server() {
+	taskset -c "$PEER_CPU" ip netns exec "$NS_G" iperf3 -s -1 \
+	    -B "$TARGET" -p "$IPERF_PORT" >"$T/iperf-server.log" 2>&1 &
+	IPERF_PID=$!
+	lib_track "$IPERF_PID"
+	wait_until 50 0.1 eval "ip netns exec '$NS_G' ss -Hltn \
+	    'sport = :$IPERF_PORT' | grep -q ."
+}
+
+# peer_cmd BYTE: a command on the peer's control FIFO (see esppeer.c).
+peer_cmd() {
+	printf '%s' "$1" >"$PEER_CTL"
+}
+
+# peer_sink: the peer's count of discarded port-9 packets, from a fresh
+# counters line (asked for with 'p', answered within a poll interval).
+peer_sink() {
+	c=$(grep -c '^esppeer: rx_dgrams' "$PEER_ERR")
+	peer_cmd p
+	wait_until 50 0.02 eval \
+	    '[ "$(grep -c "^esppeer: rx_dgrams" "$PEER_ERR")" -gt "$c" ]'
+	grep '^esppeer: rx_dgrams' "$PEER_ERR" | tail -n 1 |
+	    sed -n 's/.* sink \([0-9]*\) .*/\1/p'
+}
+
+# run_test WHO ROUND TEST: one test with the CPU, packet, RSS and (for
+# the 1-stream TCP tests) ping samples around it; one record line.
+run_test() {
+	base=$T/$1-$2-$3
+	CPIDS=$(client_pids | tr "\n" " ")
+	: >"$base.ping"
+	( sleep "$(awk -v d="$DUR" -v o="$OMIT" 'BEGIN { print o + d / 2 }')"
+	  rss_sample "$base.rss" ) &
+	RSS_PID=$!
+	case $3 in
+	tcp-*) run_iperf "$3" "$base" ;;
+	pps*-tx) run_blast_tx "${3%-tx}" ;;
+	pps*-rx) run_blast_rx "${3%-rx}" ;;
+	esac
+	wait "$RSS_PID"
+	record "$1" "$2" "$3" "$base"
+}
+
+# run_iperf TEST BASE: TCP, tx (client sends) or rx (-R), 1 or 4 streams.
+run_iperf() {
+	rev=
+	case $1 in tcp-rx-*) rev=-R ;; esac
+	VALUE=0
+	iperf_server || { echo "# iperf3 server did not start" >&2; return; }
+	PING_PID=
+	if [ "${1##*-}" = 1 ]; then
+		taskset -c "$CLIENT_CPU" ip netns exec "$NS_C" ping -n \
+		    -i 0.1 -W 2 -w $((DUR + OMIT + 30)) "$TARGET" \
+		    >"$2.ping" 2>&1 &
+		PING_PID=$!
+	fi
+	snap a
+	timeout $((DUR + OMIT + 20)) taskset -c "$CLIENT_CPU" \
+	    ip netns exec "$NS_C" iperf3 -c "$TARGET" -p "$IPERF_PORT" \
+	    -t "$DUR" -O "$OMIT" -P "${1##*-}" $rev -J \
+	    >"$2.json" 2>"$2.err"
+	snap b
+	# Ping under load only: it stops with the load.
+	[ -z "$PING_PID" ] || stop_pid "$PING_PID" INT 2
+	wait_until 50 0.1 gone "$IPERF_PID" || stop_pid "$IPERF_PID" KILL 2
+	wait "$IPERF_PID" 2>/dev/null
+}
+
+# run_blast_tx ppsSIZE: bench/blast floods the peer's discard port from
+# the client CPU; the value is what the peer received and counted.
+run_blast_tx() {
+	s0=$(peer_sink)
+	snap a
+	timeout $((DUR + 20)) taskset -c "$CLIENT_CPU" \
+	    ip netns exec "$NS_C" "$BLAST" "$TARGET" 9 "${1#pps}" "$DUR" \
+	    >/dev/null
+	snap b
+	sleep 0.2	# datagrams still queued in tun, socket and peer
+	s1=$(peer_sink)
+	VALUE=$((${s1:-0} - ${s0:-0}))
+}
+
+# run_blast_rx ppsSIZE: the peer floods the client's tunnel address from
+# the peer CPU; the value is what the client wrote to its tun.
+run_blast_rx() {
+	client_rps 0
+	snap a
+	case $1 in
+	pps64) peer_cmd a ;;
+	*) peer_cmd b ;;
+	esac
+	sleep "$DUR"
+	snap b
+	peer_cmd s
+	sleep 0.2	# what the client still had queued
+	VALUE=$(($(tun_packets | cut -d' ' -f1) - a_rx))
+	client_rps $((1 << CLIENT_CPU))
+}
+
+record() {
+	set -- "$1" "$2" "$3" "$4" $a_c0 $b_c0 $a_c1 $b_c1
+	echo "who=$1 round=$2 test=$3 iperf=$4.json ping=$4.ping" \
+	    "rss=$4.rss cli_ticks=$((b_cli - a_cli))" \
+	    "peer_ticks=$((b_peer - a_peer)) pkts=$((b_pkts - a_pkts))" \
+	    "ns=$((b_ns - a_ns)) c0_busy=$(($7 - $5))" \
+	    "c0_total=$(($8 - $6)) c1_busy=$((${11} - $9))" \
+	    "c1_total=$((${12} - ${10})) pkts_in=$VALUE secs=$DUR" \
+	    "client_udp_drops=$((b_cdrop - a_cdrop))" \
+	    "peer_udp_drops=$((b_gdrop - a_gdrop))" >>"$RECORDS"
+}
+
+# session WHO ROUND: one contender's session and all its tests.
+session() {
+	n=$1-$2
+	peer_start "$n"
+	t0=$("$PEER" now)
+	https0=$(gwlog "r.get('path') == '/ssl-tunnel-connect.sslvpn'")
+	client_start "$1" "$n"
+	if ! client_up; then
+		echo "# $1 round $2: no tunnel; logs kept in $T" >&2
+		for f in $CLIENT_LOGS "$PEER_ERR"; do
+			tail -n 5 "$f" | sed "s|^|#   ${f##*/}: |" >&2
+		done
+		FAILS=$((FAILS + 1))
+		client_stop
+		peer_stop
+		return
+	fi
+	first=$(awk '$1 == "first_esp_ns" { print $2; exit }' "$PEER_OUT")
+	for t in $TESTS; do
+		run_test "$1" "$2" "$t"
+	done
+	client_stop
+	peer_stop
+	https=$(($(gwlog "r.get('path') == '/ssl-tunnel-connect.sslvpn'") -
+	    https0))
+	[ -n "$first" ] && first=$((first - t0))
+	echo "who=$1 round=$2 test=session first_esp_ns=${first:-none}" \
+	    "https_tunnels=$https peer=\"$(tail -n 1 "$PEER_ERR")\"" \
+	    >>"$RECORDS"
+}
+
+machine() {
+	echo "date $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+	echo "nproc $(nproc)"
+	echo "cpu $(awk -F': ' '/^model name/ { print $2; exit }' \
+	    /proc/cpuinfo)"
+	echo "kernel $(uname -r)"
+	echo "openssl $(openssl version 2>/dev/null)"
+	echo "openconnect $(openconnect --version 2>/dev/null | head -n 2 |
+	    sed 's/\. Features.*//' | tr '\n' ' ')"
+	echo "iperf3 $(iperf3 --version 2>/dev/null | head -n 1)"
+	echo "gpvpn $(git -C "$REPO" describe --always --dirty 2>/dev/null)"
+	echo "loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "rounds $ROUNDS"
+	echo "seconds $DUR"
+	echo "omit $OMIT"
+	echo "short $SHORT"
+}
+
+machine >"$T/machine"
+netns_setup
+make_certs
+make_password
+peer_tun_setup || die "the peer's tun $PEER_TUN in the gateway namespace"
+rps_setup || die "RPS on the veths: each side's receive work on its CPU"
+bench_gw_start
+client_sink_rule || die "nftables drop rule for the flood in $NS_C"
+note "bench: $ROUNDS round(s) of $DUR s tests; load average" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)"
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	for who in $CONTENDERS; do
+		note "round $r/$ROUNDS: $who"
+		session "$who" "$r"
+	done
+	r=$((r + 1))
+done
+gw_stop
+echo "loadavg-end $(cut -d' ' -f1-3 /proc/loadavg)" >>"$T/machine"
+mkdir -p "$RESULTS"
+"$PY" "$REPORT" "$RECORDS" "$T/machine" "$RESULTS" || FAILS=$((FAILS + 1))
+[ "$FAILS" -eq 0 ]

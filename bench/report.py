@@ -1,0 +1,445 @@
+#!/usr/bin/python3
+"""report.py: the numbers of `make bench` (bench/bench.sh).
+
+Usage: report.py RECORDS MACHINE OUTDIR. RECORDS holds one line of
+key=value pairs per test (iperf3 JSON, ping output and RSS sample paths,
+CPU tick and tun packet deltas) and per session (start-to-first-ESP,
+HTTPS tunnels opened, the peer's counters); MACHINE is "key value"
+lines. Prints a table (medians, min-max over rounds, ratio
+gpvpn/openconnect paired by round), writes OUTDIR/<stamp>.md, .png and
+.json, and ends with the one-line summary. Exits 1 if a metric is
+missing for a contender in a round, or a session did not run over ESP
+through the peer. It judges no number.
+"""
+
+import json
+import os
+import re
+import shlex
+import statistics
+import sys
+import time
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+WHO = ("gpvpn", "openconnect")
+BUSY = 0.90  # a CPU this busy over a test is what bounds it
+TESTS = ("tcp-tx-1", "tcp-tx-4", "tcp-rx-1", "tcp-rx-4", "pps64-tx",
+         "pps64-rx", "pps1400-tx", "pps1400-rx")
+# metric -> (unit, higher is better, description)
+METRICS = {
+    "tcp-tx-1": ("Mbit/s", True, "TCP client->gateway, 1 stream"),
+    "tcp-tx-4": ("Mbit/s", True, "TCP client->gateway, 4 streams"),
+    "tcp-rx-1": ("Mbit/s", True, "TCP gateway->client, 1 stream"),
+    "tcp-rx-4": ("Mbit/s", True, "TCP gateway->client, 4 streams"),
+    "pps64-tx": ("kpps", True, "UDP 64-byte packets received, c->g"),
+    "pps64-rx": ("kpps", True, "UDP 64-byte packets received, g->c"),
+    "pps1400-tx": ("kpps", True, "UDP 1400-byte packets received, c->g"),
+    "pps1400-rx": ("kpps", True, "UDP 1400-byte packets received, g->c"),
+    "ping-tx-load": ("ms", False, "median ping RTT during tcp-tx-1"),
+    "ping-rx-load": ("ms", False, "median ping RTT during tcp-rx-1"),
+    "cpu/pkt": ("us", False, "client CPU per tun packet, all tests"),
+    "first-esp": ("ms", False, "client start to first ESP at the peer"),
+    "rss-total": ("kB", False, "sum of client processes' RSS (max)"),
+}
+# The summary line: its name -> metric.
+LINE = (("tcp-tx", "tcp-tx-1"), ("tcp-rx", "tcp-rx-1"),
+        ("pps64-tx", "pps64-tx"), ("pps64-rx", "pps64-rx"),
+        ("cpu/pkt", "cpu/pkt"), ("first-esp", "first-esp"))
+
+
+def parse_records(path):
+    recs = []
+    for line in open(path, encoding="utf-8"):
+        if line.strip():
+            recs.append(dict(kv.split("=", 1)
+                             for kv in shlex.split(line)))
+    return recs
+
+
+def test_value(r):
+    """Mbit/s received (TCP, from iperf3's JSON) or kpps received (UDP,
+    counted by the receiving end: the peer or the client's tun)."""
+    try:
+        if r["test"].startswith("pps"):
+            n = int(r["pkts_in"])
+            return n / float(r["secs"]) / 1e3 if n > 0 else None
+        doc = json.load(open(r["iperf"], encoding="utf-8"))
+        return doc["end"]["sum_received"]["bits_per_second"] / 1e6
+    except (OSError, ValueError, KeyError, TypeError, ZeroDivisionError):
+        return None
+
+
+def retransmits(r):
+    """TCP segments the sender retransmitted (iperf3), or None."""
+    try:
+        doc = json.load(open(r["iperf"], encoding="utf-8"))
+        return doc["end"]["sum_sent"]["retransmits"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def ping_median(path):
+    try:
+        txt = open(path, encoding="utf-8", errors="replace").read()
+    except OSError:
+        return None
+    rtts = [float(m) for m in re.findall(r"time=([0-9.]+) ms", txt)]
+    return statistics.median(rtts) if rtts else None
+
+
+def rss_of(path):
+    """{process name: kB} from an RSS sample, or {}."""
+    out = {}
+    try:
+        for line in open(path, encoding="utf-8"):
+            name, _, kb = line.split()
+            out[name] = out.get(name, 0) + int(kb)
+    except (OSError, ValueError):
+        pass
+    return out
+
+
+def pct(busy, total):
+    return 100.0 * int(busy) / int(total) if int(total) else None
+
+
+def test_row(r):
+    """The derived numbers of one test record."""
+    secs = int(r["ns"]) / 1e9
+    cli, pkts = int(r["cli_ticks"]), int(r["pkts"])
+    return {
+        "value": test_value(r),
+        "retransmits": retransmits(r) if r["test"].startswith("tcp")
+        else None,
+        "client_udp_drops": int(r["client_udp_drops"]),
+        "peer_udp_drops": int(r["peer_udp_drops"]),
+        "ping": ping_median(r["ping"]),
+        "rss": rss_of(r["rss"]),
+        "cli_ticks": cli, "pkts": pkts,
+        "cpu_pkt_us": 1e6 * cli / CLK_TCK / pkts if pkts else None,
+        "cpu0": pct(r["c0_busy"], r["c0_total"]),
+        "cpu1": pct(r["c1_busy"], r["c1_total"]),
+        "client_cpu": 100.0 * cli / CLK_TCK / secs if secs else None,
+        "peer_cpu": 100.0 * int(r["peer_ticks"]) / CLK_TCK / secs
+        if secs else None,
+    }
+
+
+def collect(recs):
+    """rounds[who][round] = {"tests": {test: row}, "session": rec}."""
+    rounds = {w: {} for w in WHO}
+    for r in recs:
+        d = rounds.setdefault(r["who"], {}).setdefault(
+            int(r["round"]), {"tests": {}, "session": None})
+        if r["test"] == "session":
+            d["session"] = r
+        else:
+            d["tests"][r["test"]] = test_row(r)
+    return rounds
+
+
+def metrics_of(d):
+    """metric -> value for one contender's round (None if missing)."""
+    t = d["tests"]
+    m = {k: t[k]["value"] if k in t else None for k in TESTS}
+    m["ping-tx-load"] = t["tcp-tx-1"]["ping"] if "tcp-tx-1" in t else None
+    m["ping-rx-load"] = t["tcp-rx-1"]["ping"] if "tcp-rx-1" in t else None
+    ticks = sum(x["cli_ticks"] for x in t.values())
+    pkts = sum(x["pkts"] for x in t.values())
+    m["cpu/pkt"] = 1e6 * ticks / CLK_TCK / pkts if pkts and \
+        len(t) == len(TESTS) else None
+    s = d["session"] or {}
+    fe = s.get("first_esp_ns", "none")
+    m["first-esp"] = int(fe) / 1e6 if fe.lstrip("-").isdigit() else None
+    procs = {}
+    for x in t.values():
+        for name, kb in x["rss"].items():
+            procs[name] = max(procs.get(name, 0), kb)
+    m["rss-total"] = sum(procs.values()) if procs else None
+    m["rss"] = procs
+    return m
+
+
+def spread(vals):
+    vals = [v for v in vals if v is not None]
+    if not vals:
+        return None
+    return statistics.median(vals), min(vals), max(vals)
+
+
+def fmt(v, digits=3):
+    if v is None:
+        return "n/a"
+    return "%.*g" % (digits, v) if abs(v) < 10 ** digits else "%.0f" % v
+
+
+def fmt_spread(s):
+    if s is None:
+        return "n/a"
+    return "%s [%s-%s]" % (fmt(s[0]), fmt(s[1]), fmt(s[2]))
+
+
+def summarise(rounds):
+    per = {w: {n: metrics_of(d) for n, d in rounds[w].items()} for w in WHO}
+    common = sorted(set(per["gpvpn"]) & set(per["openconnect"]))
+    out = {}
+    for k in METRICS:
+        g = [per["gpvpn"][n][k] for n in common]
+        o = [per["openconnect"][n][k] for n in common]
+        ratios = [a / b for a, b in zip(g, o)
+                  if a is not None and b is not None and b != 0]
+        out[k] = {"gpvpn": spread(g), "openconnect": spread(o),
+                  "ratio": spread(ratios),
+                  "complete": bool(common) and None not in g + o}
+    return per, common, out
+
+
+def bound_of(rounds, test):
+    """Median CPU use per contender during a test and what bounds it."""
+    res = {}
+    for w in WHO:
+        rows = [d["tests"][test] for d in rounds[w].values()
+                if test in d["tests"]]
+        if not rows:
+            continue
+        c0 = statistics.median(r["cpu0"] or 0 for r in rows)
+        c1 = statistics.median(r["cpu1"] or 0 for r in rows)
+        cl = statistics.median(r["client_cpu"] or 0 for r in rows)
+        pe = statistics.median(r["peer_cpu"] or 0 for r in rows)
+        cpp = statistics.median(r["cpu_pkt_us"] or 0 for r in rows)
+        rt = [r["retransmits"] for r in rows if r["retransmits"] is not None]
+        cd = statistics.median(r["client_udp_drops"] for r in rows)
+        pd = statistics.median(r["peer_udp_drops"] for r in rows)
+        res[w] = dict(cpu0=c0, cpu1=c1, client=cl, peer=pe, cpp=cpp,
+                      retr=statistics.median(rt) if rt else None,
+                      cdrop=cd, pdrop=pd)
+        res[w]["bound"] = bound_label(test, res[w])
+    return res
+
+
+def bound_label(test, b):
+    """What limited a test's figure. The floods saturate their sender's
+    CPU by design: there the receiver's socket drops tell."""
+    busy0, busy1 = b["cpu0"] >= BUSY * 100, b["cpu1"] >= BUSY * 100
+    if test.endswith("-tx") and test.startswith("pps"):
+        return "PEER (its socket dropped)" if b["pdrop"] > 0 else \
+            "client CPU (shared with blast)"
+    if test.startswith("pps"):
+        return "client (its socket dropped)" if b["cdrop"] > 0 else \
+            "PEER (flood slower than client)"
+    loss = ""
+    if b["cdrop"] > 0 or b["pdrop"] > 0:
+        loss = "; loss at the %s socket" % (
+            "client's" if b["cdrop"] >= b["pdrop"] else "PEER's")
+    if busy0 and busy1:
+        return "both CPUs" + loss
+    if busy0 or busy1:
+        return ("client CPU" if busy0 else "PEER CPU") + loss
+    return "loss/latency (no CPU saturated)" + loss
+
+
+def problems(rounds, common):
+    errs = []
+    for w in WHO:
+        for n, d in sorted(rounds[w].items()):
+            s = d["session"]
+            if s is None:
+                errs.append("%s round %d: no session record" % (w, n))
+                continue
+            if s.get("https_tunnels") != "0":
+                errs.append("%s round %d: %s HTTPS tunnel(s): not ESP "
+                            "only" % (w, n, s.get("https_tunnels")))
+            peer = dict(re.findall(r"(\w+) (\d+)", s.get("peer", "")))
+            if int(peer.get("tun_writes", 0)) == 0:
+                errs.append("%s round %d: the peer moved no packet"
+                            % (w, n))
+            bad = {k: v for k, v in peer.items()
+                   if k.startswith("drop_") and v != "0"}
+            if bad:
+                errs.append("%s round %d: peer drops %s" % (w, n, bad))
+    if not common:
+        errs.append("no round with both contenders")
+    return errs
+
+
+def machine_of(path):
+    m = {}
+    for line in open(path, encoding="utf-8"):
+        k, _, v = line.rstrip("\n").partition(" ")
+        m[k] = v
+    return m
+
+
+def table(out, what=False):
+    lines = ["| metric | unit | gpvpn | OpenConnect | ratio | better |" +
+             (" what |" if what else ""),
+             "|---|---|---|---|---|---|" + ("---|" if what else "")]
+    for k, (unit, hib, desc) in METRICS.items():
+        o = out[k]
+        lines.append("| %s | %s | %s | %s | %s | %s |" % (
+            k, unit, fmt_spread(o["gpvpn"]), fmt_spread(o["openconnect"]),
+            fmt_spread(o["ratio"]), "higher" if hib else "lower") +
+            (" %s |" % desc if what else ""))
+    return lines
+
+
+def bound_table(rounds):
+    lines = ["| test | who | CPU0 (client) % | CPU1 (peer) % | client "
+             "procs % | peer % | client us/pkt | TCP retr | UDP drops "
+             "client/peer | bound by |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for t in TESTS:
+        for w, b in bound_of(rounds, t).items():
+            lines.append("| %s | %s | %.0f | %.0f | %.0f | %.0f | %s | %s "
+                         "| %.0f/%.0f | %s |" % (
+                             t, w, b["cpu0"], b["cpu1"], b["client"],
+                             b["peer"], fmt(b["cpp"]),
+                             "-" if b["retr"] is None else
+                             "%.0f" % b["retr"], b["cdrop"], b["pdrop"],
+                             b["bound"]))
+    return lines
+
+
+def rss_table(per, common):
+    lines = ["| who | process | RSS kB (median of per-round max) |",
+             "|---|---|---|"]
+    for w in WHO:
+        names = sorted({p for n in common for p in per[w][n]["rss"]})
+        for p in names:
+            v = [per[w][n]["rss"].get(p) for n in common]
+            s = spread(v)
+            lines.append("| %s | %s | %s |" % (w, p, fmt_spread(s)))
+    return lines
+
+
+def summary_line(out):
+    parts = []
+    for name, k in LINE:
+        r = out[k]["ratio"]
+        parts.append("%s %s" % (name, "nan" if r is None else
+                                "%.2f" % r[0]))
+    return "bench: " + " ".join(parts)
+
+
+def peer_bound_notes(rounds):
+    notes = []
+    for t in TESTS:
+        b = bound_of(rounds, t)
+        for w, x in b.items():
+            if x["bound"].startswith(("PEER", "both")):
+                notes.append("%s %s: bound %s (peer CPU %.0f%%): the "
+                             "figure may be the peer's, not the client's"
+                             % (t, w, x["bound"], x["cpu1"]))
+    return notes
+
+
+def markdown(mach, out, rounds, per, common, errs, line):
+    md = ["# gpvpn vs OpenConnect: make bench, %s" % mach.get("date", "?"),
+          "",
+          "Same gateway (gpgw.py for HTTPS, bench/esppeer for ESP, "
+          "AES-128-CBC + HMAC-SHA1-96), contenders alternating, %s "
+          "round(s), %s s per test%s. Values: median [min-max] over "
+          "rounds; ratio = gpvpn / OpenConnect, paired by round."
+          % (mach.get("rounds"), mach.get("seconds"),
+             " (SHORT: a check that the bench works, numbers "
+             "unrepresentative)" if mach.get("short") == "1" else ""),
+          "", "## Machine", "", "| | |", "|---|---|"]
+    md += ["| %s | %s |" % kv for kv in mach.items()]
+    md += ["", "## Results", ""] + table(out, what=True)
+    md += ["", "tcp-*: iperf3 between the client namespace and the "
+           "gateway namespace (-O %s). pps*: UDP floods of 64- or "
+           "1400-byte IP packets as fast as the sender goes, counted "
+           "where they arrive: tx from bench/blast on the client CPU to "
+           "the peer, which counts and drops them; rx from the peer "
+           "itself to the client, counted at the client's tun. cpu/pkt: "
+           "utime+stime of every client process (gp-auth, gp-tunnel "
+           "[priv] and [net]; openconnect) over the packets through its "
+           "tun, both ways, pooled over all tests." % mach.get("omit"),
+           "", "## What bounds each figure", ""]
+    md += bound_table(rounds)
+    md += ["", "A CPU at >= %d%% over a test is taken as the bound; "
+           "with neither, loss (TCP retransmits, UDP datagrams dropped "
+           "for a full socket buffer at the client or the peer) or "
+           "latency is. CPU0 carries the client, the client-side "
+           "iperf3/ping/blast and, by RPS, the client namespace's "
+           "receive work (not for the peer's flood, pps*-rx, whose "
+           "input the peer's CPU does); CPU1 the peer, the gateway-side "
+           "iperf3 and the gateway's kernel work. Medians over rounds."
+           % (BUSY * 100), ""]
+    notes = peer_bound_notes(rounds)
+    if notes:
+        md += ["Peer-bound figures:", ""] + ["- " + n for n in notes] + [""]
+    md += ["## RSS per client process", ""] + rss_table(per, common)
+    if errs:
+        md += ["", "## Problems", ""] + ["- " + e for e in errs]
+    md += ["", "```", line, "```", ""]
+    return "\n".join(md)
+
+
+def plot(out, path, title):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    keys = [k for k in METRICS if out[k]["ratio"] is not None]
+    med = [out[k]["ratio"][0] for k in keys]
+    lo = [out[k]["ratio"][0] - out[k]["ratio"][1] for k in keys]
+    hi = [out[k]["ratio"][2] - out[k]["ratio"][0] for k in keys]
+    colors = ["tab:green" if (m >= 1) == METRICS[k][1] else "tab:red"
+              for k, m in zip(keys, med)]
+    fig, ax = plt.subplots(figsize=(10, 5))
+    ax.bar(range(len(keys)), med, yerr=[lo, hi], color=colors, capsize=4)
+    ax.axhline(1.0, color="black", linewidth=0.8)
+    ax.axhline(2.0, color="gray", linewidth=0.8, linestyle="--")
+    ax.set_xticks(range(len(keys)))
+    ax.set_xticklabels(["%s\n(%s)" % (k, "higher" if METRICS[k][1]
+                                      else "lower") for k in keys],
+                       rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel("gpvpn / OpenConnect (median, min-max)")
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def main(argv):
+    if len(argv) != 4:
+        print(__doc__, file=sys.stderr)
+        return 64
+    recs = parse_records(argv[1])
+    mach = machine_of(argv[2])
+    rounds = collect(recs)
+    per, common, out = summarise(rounds)
+    errs = problems(rounds, common)
+    errs += ["%s: missing for a contender in some round" % k
+             for k, o in out.items() if not o["complete"]]
+    line = summary_line(out)
+    print("\n".join(table(out)))
+    print()
+    print("\n".join(bound_table(rounds)))
+    print()
+    print("\n".join(rss_table(per, common)))
+    for n in peer_bound_notes(rounds):
+        print("# note: " + n)
+    for e in errs:
+        print("# problem: " + e)
+    stamp = time.strftime("%Y-%m-%dT%H%MZ", time.gmtime())
+    if mach.get("short") == "1":
+        stamp += "-short"
+    base = os.path.join(argv[3], stamp)
+    with open(base + ".md", "w", encoding="utf-8") as fp:
+        fp.write(markdown(mach, out, rounds, per, common, errs, line))
+    with open(base + ".json", "w", encoding="utf-8") as fp:
+        json.dump({"machine": mach, "summary": out, "rounds": {
+            w: {str(n): {"metrics": per[w][n], "tests": d["tests"],
+                         "session": d["session"]}
+                for n, d in rounds[w].items()} for w in WHO}},
+            fp, indent=1, sort_keys=True)
+    plot(out, base + ".png", "make bench %s: %s" % (mach.get("date"),
+                                                   line))
+    print("# results: %s.{md,png,json}" % base)
+    print(line)
+    return 1 if errs else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
