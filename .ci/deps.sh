@@ -1,13 +1,15 @@
 #!/bin/sh
 # Installs the Debian 12 packages gpvpn needs to build and test, when run as
 # root; otherwise names exactly what is missing. Used by `make deps`,
-# `make check`, `make demo` and .ci/run.
+# `make check`, `make demo` and .ci/run; with package names as arguments,
+# only those (bench/deps.sh).
 set -u
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libcurl4-openssl-dev libssl-dev libxml2-dev libcap-ng-dev libseccomp-dev
 openssl ca-certificates iproute2 iputils-ping procps nftables
 python3 python3-cryptography openconnect vpnc-scripts tshark systemd
 util-linux sudo mandoc tinyproxy microsocks iperf3 python3-matplotlib"
+[ $# -gt 0 ] && PKGS="$*"
 
 missing=""
 for p in $PKGS; do
