@@ -219,14 +219,15 @@ static int
 fdio_wait_out(int fd, struct gp_err *e)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-	int rc;
+	int rc, err;
+
 
 	rc = poll(&pfd, 1, FDIO_WRITE_STALL_MS);
 	if (rc > 0 || (rc == -1 && errno == EINTR))
 		return 0;
+	err = rc == 0 ? ETIMEDOUT : errno;
 	err_set(e, "write stalled");
-	if (rc == 0)
-		errno = ETIMEDOUT;
+	errno = err;
 	return -1;
 }
 
