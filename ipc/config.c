@@ -260,7 +260,8 @@ addr6_problem(const uint8_t *b, int flags)
 
 	if (bytes_all_zero(b, 16))
 		return "is the unspecified address";
-	if (bytes_all_zero(b, 15) && b[15] == 1 && !(flags & ADDR_ALLOW_LOOPBACK))
+	if (bytes_all_zero(b, 15) && b[15] == 1 &&
+	    !(flags & ADDR_ALLOW_LOOPBACK))
 		return "is a loopback address";
 	if (b[0] == 0xff)
 		return "is a multicast address";
