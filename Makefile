@@ -75,6 +75,9 @@ $(B)/gp-tunnel: $(call obj,tunnel/gp_tunnel.c) $(TUNNEL_OBJ) $(SANDBOX_OBJ) \
     $(IPC_OBJ)
 	$(call say,LINK,$@)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# The two files that print the version are rebuilt when it changes.
+$(B)/auth/gp_auth.o $(B)/tunnel/gp_tunnel.o: VERSION
+
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) $(ALL_CFLAGS) -c -o $@ $<
