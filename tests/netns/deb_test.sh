@@ -49,8 +49,12 @@ check "lintian: every override is used" \
 mkdir -p "$T/x"
 dpkg-deb -x "$DEB" "$T/x"
 dpkg-deb -e "$DEB" "$T/x/DEBIAN"
+# PIE, stack protector, fortify, RELRO, BIND_NOW. Not control-flow
+# protection: bookworm's dpkg-buildflags has no such feature, and its
+# glibc start files lack the IBT/SHSTK note that -fcf-protection would
+# need for the binary to carry one.
 for b in usr/bin/gp-auth usr/sbin/gp-tunnel; do
-	check "hardening-check $b" hardening-check "$T/x/$b"
+	check "hardening-check $b" hardening-check --nocfprotection "$T/x/$b"
 done
 check "the unit runs /usr/sbin/gp-tunnel" \
     grep -qxF 'ExecStart=/usr/sbin/gp-tunnel --listen' \
