@@ -38,7 +38,7 @@ check "the .deb's version is VERSION" \
 check "the .deb depends on vpnc-scripts" \
     eval 'dpkg-deb -f "$DEB" Depends | grep -q "vpnc-scripts"'
 
-lintian --fail-on error,warning --info --display-info \
+lintian --fail-on error,warning --info --display-info --show-overrides \
     "$DEB" "$CHANGES" >"$T/lintian.out" 2>&1
 rc=$?
 sed 's/^/# lintian: /' "$T/lintian.out"
