@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "auth/htmltext.h"
-#include "auth/parse.h"
+#include "auth_logincase.h"
 #include "t.h"
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -195,13 +195,7 @@ static const struct {
 };
 
 /* Whole JS and HTML challenges through login_parse. */
-static const struct {
-	const char	*body;
-	int		 rc;
-	const char	*prompt;
-	const char	*input_str;
-	const char	*err;
-} parse_cases[] = {
+static const struct login_case parse_cases[] = {
 	{ "<html><script>var respStatus = \"Challenge\"; var resp"
 	    "Msg = \"PIN &amp; go\"; document.login.inputStr.value "
 	    "= \"abc\";</script></html>", 0, "PIN & go", "abc", "" },
@@ -264,26 +258,7 @@ js_table(void)
 static void
 parse_table(void)
 {
-	struct gp_cookie *c = cookie_new();
-	struct login_result r;
-	struct gp_err e;
-	size_t i;
-	int rc;
-
-	T_CHECK(c != NULL);
-	for (i = 0; c != NULL && i < NITEMS(parse_cases); i++) {
-		e.msg[0] = '\0';
-		rc = login_parse(parse_cases[i].body,
-		    strlen(parse_cases[i].body), &r, c, &e);
-		if (rc != parse_cases[i].rc)
-			fprintf(stderr, "  parse case %zu: %s\n", i, e.msg);
-		T_CHECK(rc == parse_cases[i].rc);
-		T_STREQ(r.prompt, parse_cases[i].prompt);
-		T_STREQ(r.input_str, parse_cases[i].input_str);
-		if (rc == -1)
-			T_STREQ(e.msg, parse_cases[i].err);
-	}
-	cookie_free(c);
+	login_cases_check(parse_cases, NITEMS(parse_cases));
 }
 
 /* The cursor forms: explicit lengths, NULs, and where the cursor stops. */
