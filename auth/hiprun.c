@@ -23,6 +23,7 @@
 #include "auth/hip.h"
 #include "auth/hipmsg.h"
 #include "ipc/clock.h"
+#include "ipc/fdio.h"
 #include "ipc/log.h"
 
 static int hiprun_fd = -1;
@@ -172,7 +173,7 @@ hiprun_child(const char *script, int sock)
 int
 hip_runner_start(const char *script, struct gp_err *e)
 {
-	int sv[2], fd;
+	int sv[2];
 	pid_t pid;
 
 	if (access(script, X_OK) == -1)
@@ -183,11 +184,8 @@ hip_runner_start(const char *script, struct gp_err *e)
 	if ((pid = fork()) == -1)
 		return err_set(e, "fork: %s", strerror(errno));
 	if (pid == 0) {
-		close(sv[0]);
-		for (fd = 3; fd < 1024; fd++) {
-			if (fd != sv[1])
-				(void)close(fd);
-		}
+		if (fdio_close_from(3, &sv[1], 1) == -1)
+			_exit(1);
 		hiprun_child(script, sv[1]);
 	}
 	close(sv[1]);

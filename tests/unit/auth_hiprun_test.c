@@ -1,10 +1,13 @@
 /*
  * End-to-end tests for the HIP runner (auth/hiprun.c): a real child, a
  * real --csd-wrapper script in a temporary directory, and its arguments,
- * report and failures as gp-auth sees them through hip_runner_run().
+ * report, failures and inherited descriptors as gp-auth sees them
+ * through hip_runner_run().
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +28,8 @@ static const char script_text[] =
     "fail) exit 3 ;;\n"
     "nul) printf 'a\\0b' ;;\n"
     "big) head -c 40000 /dev/zero | tr '\\0' x ;;\n"
+    "fds) for n in 9 1500; do [ -e /proc/$$/fd/$n ] && printf '%s ' $n\n"
+    "\tdone; printf 'checked' ;;\n"
     "*) printf '%s{%s}' \"$all\" \"$APP_VERSION\" ;;\n"
     "esac\n";
 
@@ -32,12 +37,39 @@ static char dir[] = "/tmp/gpvpn-hiprun.XXXXXX";
 static char script[64];
 static char out[HIPGEN_REPORT_MAX];
 
+/*
+ * Descriptors gp-auth has open when it starts the runner, one of them
+ * over 1023, must not reach the script.
+ */
+static int
+open_fds(void)
+{
+	struct rlimit rl;
+	int fd;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return -1;
+	if (rl.rlim_cur < 2048 && rl.rlim_max >= 2048) {
+		rl.rlim_cur = 2048;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			return -1;
+	}
+	if ((fd = open("/dev/null", O_RDONLY)) == -1 ||
+	    dup2(fd, 9) == -1 || dup2(fd, 1500) == -1)
+		return -1;
+	return fd == 9 || fd == 1500 ? 0 : close(fd);
+}
+
 static int
 setup(void)
 {
 	struct gp_err e;
 	FILE *fp;
 
+	if (open_fds() == -1) {
+		fprintf(stderr, "  cannot open fds 9 and 1500\n");
+		return -1;
+	}
 	if (mkdtemp(dir) == NULL)
 		return -1;
 	(void)snprintf(script, sizeof(script), "%s/csd.sh", dir);
@@ -96,6 +128,15 @@ runner_failures(void)
 }
 
 static void
+runner_closes_fds(void)
+{
+	struct gp_err e;
+
+	T_CHECK(run("fds", "", &e) == 0);
+	T_STREQ(out, "checked");
+}
+
+static void
 runner_too_long(void)
 {
 	static char big[HIP_RUN_REQ_MAX];
@@ -119,6 +160,7 @@ main(void)
 	}
 	T_RUN(runner_arguments);
 	T_RUN(runner_failures);
+	T_RUN(runner_closes_fds);
 	T_RUN(runner_too_long);
 	rc = T_DONE();
 	(void)unlink(script);
