@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ipc/cursor.h"
+#include "ipc/dynbuf.h"
 #include "loginfix.h"
 
 #define LOGINFIX_REF_MAX	12	/* '&' and name, ';' not counted */
@@ -52,41 +53,33 @@ loginfix_one(const struct cursor *c)
 	return NULL;
 }
 
-/* One pass: the fixed length, and the fixed text too when out is set. */
-static size_t
-loginfix_pass(const char *body, size_t len, char *out)
-{
-	struct cursor c;
-	const char *rep;
-	size_t o = 0, n;
-
-	cur_init(&c, body, len);
-	while (!cur_eof(&c)) {
-		rep = loginfix_one(&c);
-		n = rep != NULL ? strlen(rep) : 1;
-		if (out != NULL)
-			memcpy(out + o, rep != NULL ? rep : cur_ptr(&c), n);
-		o += n;
-		(void)cur_skip(&c, 1);
-	}
-	return o;
-}
-
 char *
 loginfix_body(const char *body, size_t len, size_t *outlen)
 {
-	size_t n;
+	struct dynbuf d;
+	struct cursor c;
+	const char *rep;
 	char *out;
+	int rc = 0;
 
 	*outlen = 0;
-	/* Each byte grows to five at most ("&amp;"). */
+	/* Each byte grows to five at most ("&amp;"), and the NUL. */
 	if (len > (SIZE_MAX - 1) / 5)
 		return NULL;
-	n = loginfix_pass(body, len, NULL);
-	if ((out = malloc(n + 1)) == NULL)
+	dynbuf_init(&d, 5 * len + 1);
+	cur_init(&c, body, len);
+	while (rc == 0 && !cur_eof(&c)) {
+		if ((rep = loginfix_one(&c)) != NULL)
+			rc = dynbuf_addstr(&d, rep);
+		else
+			rc = dynbuf_add(&d, cur_ptr(&c), 1);
+		(void)cur_skip(&c, 1);
+	}
+	*outlen = dynbuf_len(&d);
+	if (rc == -1 || (out = dynbuf_take(&d)) == NULL) {
+		dynbuf_free(&d);
+		*outlen = 0;
 		return NULL;
-	(void)loginfix_pass(body, len, out);
-	out[n] = '\0';
-	*outlen = n;
+	}
 	return out;
 }
