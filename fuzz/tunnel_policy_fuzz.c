@@ -12,6 +12,9 @@
 
 #include "ipc/config.h"
 #include "tunnel/policy.h"
+#include "tunnel/policy_check.h"
+#include "tunnel/policy_peer.h"
+#include "tunnel/policy_print.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

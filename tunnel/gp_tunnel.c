@@ -34,6 +34,7 @@
 #include "tunnel/https.h"
 #include "tunnel/listen.h"
 #include "tunnel/policy.h"
+#include "tunnel/policy_check.h"
 #include "tunnel/privsep.h"
 #include "tunnel/scriptcmd.h"
 #include "tunnel/tun.h"

@@ -29,6 +29,7 @@
 #include "ipc/log.h"
 #include "tunnel/listen.h"
 #include "tunnel/peer.h"
+#include "tunnel/policy_peer.h"
 #include "tunnel/privsep.h"
 
 struct listen {

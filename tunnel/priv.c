@@ -33,6 +33,7 @@
 #include "tunnel/mtu.h"
 #include "tunnel/needcfg.h"
 #include "tunnel/policy.h"
+#include "tunnel/policy_check.h"
 #include "tunnel/privsep.h"
 #include "tunnel/rekey.h"
 #include "tunnel/script.h"

@@ -17,6 +17,10 @@
 
 #include "ipc/config.h"
 #include "tunnel/policy.h"
+#include "tunnel/policy_allow.h"
+#include "tunnel/policy_check.h"
+#include "tunnel/policy_peer.h"
+#include "tunnel/policy_print.h"
 #include "t.h"
 
 #define DATA	"tests/data/policy"
