@@ -35,6 +35,7 @@
 #include "tunnel/listen.h"
 #include "tunnel/policy.h"
 #include "tunnel/policy_check.h"
+#include "tunnel/priv.h"
 #include "tunnel/privsep.h"
 #include "tunnel/scriptcmd.h"
 #include "tunnel/tun.h"

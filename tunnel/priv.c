@@ -34,6 +34,7 @@
 #include "tunnel/needcfg.h"
 #include "tunnel/policy.h"
 #include "tunnel/policy_check.h"
+#include "tunnel/priv.h"
 #include "tunnel/privlog.h"
 #include "tunnel/privsep.h"
 #include "tunnel/rekey.h"
