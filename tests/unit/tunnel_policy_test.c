@@ -1,5 +1,5 @@
 /*
- * Unit and golden tests for gp-tunnel's policy (tunnel/policy.c): each
+ * Unit and golden tests for gp-tunnel's policy (tunnel/policy*.c): each
  * tests/data/policy/NAME.conf parses to what NAME.ok says (the printed
  * policy, or the error); CONFIGs are allowed or refused with a reason,
  * by one policy or by the system one and --policy together; the loader
