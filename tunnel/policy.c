@@ -28,6 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ipc/fdio.h"
 #include "tunnel/policy.h"
 #include "tunnel/policy_allow.h"
 #include "tunnel/policy_line.h"
@@ -105,6 +106,7 @@ static int
 policy_read_fd(int fd, const char *path, char *text, size_t *len,
     struct gp_err *e)
 {
+	struct gp_err re = { "" };
 	struct stat st;
 	ssize_t n;
 
@@ -117,17 +119,15 @@ policy_read_fd(int fd, const char *path, char *text, size_t *len,
 		    "and not writable by group or others (owner %lu, mode "
 		    "%03o)", path, (unsigned long)st.st_uid,
 		    (unsigned)(st.st_mode & 0777));
-	*len = 0;
-	do {
-		n = read(fd, text + *len, POLICY_FILE_MAX_BYTES + 1 - *len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return err_set(e, "policy %s: %s", path,
-			    strerror(errno));
-		*len += (size_t)n;
-	} while (n > 0 && *len <= POLICY_FILE_MAX_BYTES);
-	return 0;
+	if ((n = fdio_read_all(fd, text, POLICY_FILE_MAX_BYTES, &re)) >= 0) {
+		*len = (size_t)n;
+		return 0;
+	}
+	if (errno == EMSGSIZE)	/* as policy_parse() says it */
+		return err_set(e, "policy: %zu bytes, more than %u",
+		    (size_t)POLICY_FILE_MAX_BYTES + 1,
+		    (unsigned)POLICY_FILE_MAX_BYTES);
+	return err_set(e, "policy %s: %s", path, strerror(errno));
 }
 
 int
