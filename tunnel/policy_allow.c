@@ -12,14 +12,12 @@
 
 #define POLICY_ALLOW_USER_MAX	32	/* allow-setuid: a login name */
 
-static const struct {
-	enum policy_allow_kind	 kind;
-	const char		*keyword;
-} policy_allow_keywords[] = {
-	{ POLICY_ALLOW_SCRIPT, "allow-script" },
-	{ POLICY_ALLOW_SETUID, "allow-setuid" },
-	{ POLICY_ALLOW_INTERFACE, "allow-interface" },
-	{ POLICY_ALLOW_POLICY, "allow-policy" },
+/* Indexed by enum policy_allow_kind; 0 is no kind. */
+static const char *const policy_allow_keywords[] = {
+	[POLICY_ALLOW_SCRIPT] = "allow-script",
+	[POLICY_ALLOW_SETUID] = "allow-setuid",
+	[POLICY_ALLOW_INTERFACE] = "allow-interface",
+	[POLICY_ALLOW_POLICY] = "allow-policy",
 };
 #define POLICY_ALLOW_KINDS \
 	(sizeof(policy_allow_keywords) / sizeof(policy_allow_keywords[0]))
@@ -181,23 +179,20 @@ int
 policy_allow_line(struct tunnel_policy *p, const struct policy_line *l,
     struct gp_err *e)
 {
-	size_t i;
+	size_t k;
 
-	for (i = 0; i < POLICY_ALLOW_KINDS; i++)
-		if (strcmp(l->tok[0], policy_allow_keywords[i].keyword) == 0)
-			return policy_allow_add(p, l,
-			    policy_allow_keywords[i].kind, e);
+	for (k = POLICY_ALLOW_SCRIPT; k < POLICY_ALLOW_KINDS; k++)
+		if (strcmp(l->tok[0], policy_allow_keywords[k]) == 0)
+			return policy_allow_add(p, l, (enum policy_allow_kind)k,
+			    e);
 	return policy_line_bad(e, l, "unknown keyword", l->tok[0]);
 }
 
 const char *
 policy_allow_keyword(enum policy_allow_kind k)
 {
-	size_t i;
-
-	for (i = 0; i < POLICY_ALLOW_KINDS; i++)
-		if (policy_allow_keywords[i].kind == k)
-			return policy_allow_keywords[i].keyword;
+	if ((size_t)k < POLICY_ALLOW_KINDS && policy_allow_keywords[k] != NULL)
+		return policy_allow_keywords[k];
 	return "allow-?";
 }
 
