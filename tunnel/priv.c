@@ -319,10 +319,14 @@ priv_rekey(struct priv *p, struct buf *body, struct gp_err *e)
 {
 	struct privsep_msg m;
 	struct gp_config *c;
-	size_t off = body->off;
+	struct buf whole;	/* the frame's body, for [net] */
 	int status = 1;
 
 	needcfg_answered(&p->need);
+	if (buf_view_rest(body, &whole) == -1) {
+		err_set(e, "rekey: inconsistent frame body");
+		return 1;
+	}
 	if ((c = config_new()) == NULL) {
 		err_set(e, "rekey: out of memory");
 		return 1;
@@ -336,7 +340,7 @@ priv_rekey(struct priv *p, struct buf *body, struct gp_err *e)
 	}
 	memset(&m, 0, sizeof(m));
 	m.type = PS_CONFIG;
-	buf_view(&m.body, body->data + off, body->len - off);
+	m.body = whole;
 	if (privsep_send(p->a->ps_fd, &m, e) == -1)
 		goto out_free;
 	log_info("rekey: new configuration (keys and timers) passed to [net]");
