@@ -183,7 +183,7 @@ net_reconnecting(void *arg)
 	    (left = end - clock_now_ms()) > 0) {
 		if (n->dump) {
 			n->dump = 0;
-			session_log_stats(&n->st);
+			session_stats_log(&n->st);
 		}
 		pfd.fd = n->a->ps_fd;
 		pfd.events = POLLIN;
@@ -221,7 +221,7 @@ net_wait_go(struct net *n)
 	while (n->state == PS_ST_STARTING && !n->stop) {
 		if (n->dump) {
 			n->dump = 0;
-			session_log_stats(&n->st);
+			session_stats_log(&n->st);
 		}
 		pfd.fd = n->a->ps_fd;
 		pfd.events = POLLIN;
@@ -300,7 +300,7 @@ net_run(struct net *n)
 		}
 	} else if (r == 1 || r == 2)
 		log_debug("[net]: no transport (status %d)", r);
-	session_log_stats(&n->st);
+	session_stats_log(&n->st);
 	session_free(s);
 	return r;
 }
