@@ -88,6 +88,29 @@ https_reply_error(const char *reply, size_t have, struct gp_err *e)
 	return HTTPS_OPEN_ERROR;
 }
 
+/* After have bytes of the answer (a buffer of cap): what next. */
+enum https_reply_next
+https_reply_next(const char *reply, size_t have, size_t cap)
+{
+	if (have <= HTTPS_START_LEN &&
+	    memcmp(reply, HTTPS_START_TUNNEL, have) == 0)
+		return have == HTTPS_START_LEN ? HTTPS_REPLY_START :
+		    HTTPS_REPLY_MORE_START;	/* split over records */
+	if (memchr(reply, '\n', have) != NULL || have == cap)
+		return HTTPS_REPLY_DONE;
+	return HTTPS_REPLY_MORE;
+}
+
+int
+https_reply_judge(const char *reply, size_t have, struct gp_err *e)
+{
+	if (have == 0) {
+		err_set(e, "https: gateway disconnected immediately");
+		return HTTPS_OPEN_ERROR;
+	}
+	return https_reply_error(reply, have, e);
+}
+
 /*
  * Exactly 12 bytes first, so that no byte of the framed stream behind
  * START_TUNNEL is taken here: it stays inside TLS for the packet loop,
@@ -109,19 +132,18 @@ https_reply_read(const struct https_ctx *x, struct https_tunnel *t,
 		if (n == 0)
 			break;
 		have += (size_t)n;
-		if (have <= HTTPS_START_LEN &&
-		    memcmp(reply, HTTPS_START_TUNNEL, have) == 0) {
-			if (have == HTTPS_START_LEN)
-				return HTTPS_OPEN_OK;
-			continue;	/* START_TUNNEL split over records */
-		}
-		if (memchr(reply, '\n', have) != NULL || have == sizeof(reply))
+		switch (https_reply_next(reply, have, sizeof(reply))) {
+		case HTTPS_REPLY_START:
+			return HTTPS_OPEN_OK;
+		case HTTPS_REPLY_MORE_START:
+			continue;
+		case HTTPS_REPLY_MORE:
+			want = sizeof(reply);
+			continue;
+		default:
 			break;
-		want = sizeof(reply);
+		}
+		break;
 	}
-	if (have == 0) {
-		err_set(e, "https: gateway disconnected immediately");
-		return HTTPS_OPEN_ERROR;
-	}
-	return https_reply_error(reply, have, e);
+	return https_reply_judge(reply, have, e);
 }
