@@ -59,8 +59,6 @@ bool	https_pending(const struct https_tunnel *t);
 /* Pure helpers, exposed for the tests. */
 #define HTTPS_START_TUNNEL	"START_TUNNEL"
 #define HTTPS_REPLY_MAX		1024	/* cap on a non-START_TUNNEL answer */
-/* Form encoding of PROTOCOL.md §2; returns the length or -1 (too long). */
-int	https_request_urlencode(char *out, size_t outsz, const char *in);
 /* The header-less GET of PROTOCOL.md §8.1; returns its length or -1. */
 int	https_request_build(char *out, size_t outsz, const char *path,
 	    const char *cookie, const char *user, struct gp_err *e);

@@ -2,25 +2,48 @@
  * The gateway's answer to the tunnel request (PROTOCOL.md §8.2): the 12
  * bytes START_TUNNEL, else an HTTP status line (502: the cookie was
  * rejected) or anything else, quoted in the error. Runs in [net]; the
- * answer is untrusted and read within HTTPS_REPLY_MAX bytes.
+ * answer is untrusted, read within HTTPS_REPLY_MAX bytes and parsed
+ * through the checked text cursor (ipc/cursor.h).
  */
 #include <stdbool.h>
 #include <string.h>
 
-#include "ipc/buf.h"
+#include "ipc/cursor.h"
 #include "tunnel/https_int.h"
 
 #define HTTPS_START_LEN	(sizeof(HTTPS_START_TUNNEL) - 1)
 #define HTTPS_STATUS_502	502
 
+/* One decimal digit into *v; -1 if the next byte is none. */
 static int
-https_digit(struct buf *b, int *v)
+https_reply_digit(struct cursor *c, int *v)
 {
-	uint8_t ch = 0;
+	int ch = cur_peek(c);
 
-	if (buf_get_u8(b, &ch) == -1 || ch < '0' || ch > '9')
+	if (!cur_is_digit(ch))
 		return -1;
+	(void)cur_next(c);
 	*v = *v * 10 + (ch - '0');
+	return 0;
+}
+
+/* "HTTP/1.0 " or "HTTP/1.1 ", three digits, then the end or a space. */
+static int
+https_reply_code(struct cursor *c, int *code)
+{
+	int minor;
+
+	if (cur_skip_lit(c, "HTTP/1.") != 1)
+		return -1;
+	minor = cur_next(c);
+	if ((minor != '0' && minor != '1') || cur_skip_char(c, ' ') != 1)
+		return -1;
+	if (https_reply_digit(c, code) == -1 ||
+	    https_reply_digit(c, code) == -1 ||
+	    https_reply_digit(c, code) == -1 || *code < 100)
+		return -1;
+	if (!cur_eof(c) && cur_peek(c) != ' ')
+		return -1;
 	return 0;
 }
 
@@ -28,20 +51,13 @@ int
 https_reply_status(const char *line, size_t len, int *status,
     struct gp_err *e)
 {
-	char q[ERR_QUOTE_MAX], proto[7];
-	struct buf b;
-	uint8_t minor = 0, sp = 0;
+	char q[ERR_QUOTE_MAX];
+	struct cursor c;
 	int code = 0;
 
 	*status = 0;
-	buf_view(&b, line, len);
-	if (buf_get_bytes(&b, proto, sizeof(proto)) == -1 ||
-	    memcmp(proto, "HTTP/1.", sizeof(proto)) != 0 ||
-	    buf_get_u8(&b, &minor) == -1 || (minor != '0' && minor != '1') ||
-	    buf_get_u8(&b, &sp) == -1 || sp != ' ' ||
-	    https_digit(&b, &code) == -1 || https_digit(&b, &code) == -1 ||
-	    https_digit(&b, &code) == -1 || code < 100 ||
-	    (buf_get_u8(&b, &sp) == 0 && sp != ' '))
+	cur_init(&c, line, len);
+	if (https_reply_code(&c, &code) == -1)
 		return err_set(e, "https: not an HTTP status line: `%s`",
 		    err_quote(q, line, len));
 	*status = code;
@@ -65,18 +81,24 @@ https_read_wait(const struct https_ctx *x, struct https_tunnel *t,
 	}
 }
 
+static int
+https_reply_not_eol(int ch)
+{
+	return ch != '\r' && ch != '\n';
+}
+
 /* Not START_TUNNEL: the first line should be an HTTP status line. */
 static int
 https_reply_error(const char *reply, size_t have, struct gp_err *e)
 {
 	char q[ERR_QUOTE_MAX];
-	size_t n;
+	struct cursor c, line;
 	int status;
 
-	for (n = 0; n < have; n++)
-		if (reply[n] == '\r' || reply[n] == '\n')
-			break;
-	if (https_reply_status(reply, n, &status, e) == -1)
+	cur_init(&c, reply, have);
+	(void)cur_take_while(&c, https_reply_not_eol, &line);
+	if (https_reply_status(cur_ptr(&line), cur_left(&line), &status,
+	    e) == -1)
 		return HTTPS_OPEN_ERROR;
 	if (status == HTTPS_STATUS_502) {
 		err_set(e, "https: gateway rejected the auth cookie "
@@ -84,19 +106,38 @@ https_reply_error(const char *reply, size_t have, struct gp_err *e)
 		return HTTPS_OPEN_COOKIE_REJECTED;
 	}
 	err_set(e, "https: gateway answered `%s` instead of START_TUNNEL",
-	    err_quote(q, reply, n));
+	    err_quote(q, cur_ptr(&line), cur_left(&line)));
 	return HTTPS_OPEN_ERROR;
+}
+
+/* All of c is the start of START_TUNNEL (or all of it). */
+static bool
+https_reply_is_start(struct cursor *c)
+{
+	const char *start = HTTPS_START_TUNNEL;
+	size_t i;
+	int ch;
+
+	if (cur_left(c) > HTTPS_START_LEN)
+		return false;
+	for (i = 0; (ch = cur_next(c)) != -1; i++)
+		if (ch != (unsigned char)start[i])
+			return false;
+	return true;
 }
 
 /* After have bytes of the answer (a buffer of cap): what next. */
 enum https_reply_next
 https_reply_next(const char *reply, size_t have, size_t cap)
 {
-	if (have <= HTTPS_START_LEN &&
-	    memcmp(reply, HTTPS_START_TUNNEL, have) == 0)
+	struct cursor c;
+
+	cur_init(&c, reply, have);
+	if (https_reply_is_start(&c))
 		return have == HTTPS_START_LEN ? HTTPS_REPLY_START :
 		    HTTPS_REPLY_MORE_START;	/* split over records */
-	if (memchr(reply, '\n', have) != NULL || have == cap)
+	cur_init(&c, reply, have);
+	if (cur_find(&c, "\n") == 0 || have == cap)
 		return HTTPS_REPLY_DONE;
 	return HTTPS_REPLY_MORE;
 }

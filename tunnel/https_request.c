@@ -7,62 +7,10 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "ipc/dynbuf.h"
 #include "ipc/secret.h"
+#include "ipc/textenc.h"
 #include "tunnel/https_int.h"
-
-/* Append n bytes, keeping room for the terminating NUL. */
-static int
-https_put(char *out, size_t outsz, size_t *o, const char *s, size_t n)
-{
-	if (outsz == 0 || n >= outsz - *o)
-		return -1;
-	memcpy(out + *o, s, n);
-	*o += n;
-	out[*o] = '\0';
-	return 0;
-}
-
-static bool
-https_unreserved(unsigned char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
-	    ch == '.' || ch == '~';
-}
-
-static int
-https_put_enc(char *out, size_t outsz, size_t *o, const char *in)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p;
-	char pct[3];
-
-	for (p = (const unsigned char *)in; *p != '\0'; p++) {
-		if (https_unreserved(*p)) {
-			if (https_put(out, outsz, o, (const char *)p, 1) == -1)
-				return -1;
-			continue;
-		}
-		pct[0] = '%';
-		pct[1] = hex[*p >> 4];
-		pct[2] = hex[*p & 0x0f];
-		if (https_put(out, outsz, o, pct, sizeof(pct)) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-int
-https_request_urlencode(char *out, size_t outsz, const char *in)
-{
-	size_t o = 0;
-
-	if (outsz > 0)
-		out[0] = '\0';
-	if (https_put_enc(out, outsz, &o, in) == -1)
-		return -1;
-	return (int)o;
-}
 
 /* An origin-form path: '/', then visible ASCII without '?' or '#'. */
 static bool
@@ -84,25 +32,24 @@ https_request_build(char *out, size_t outsz, const char *path,
 {
 	static const char tail[] = " HTTP/1.1\r\n\r\n";
 	char q[ERR_QUOTE_MAX];
-	size_t o = 0;
+	struct dynbuf d;
 
-	if (outsz > 0)
-		out[0] = '\0';
+	dynbuf_fixed(&d, out, outsz);
 	if (!https_path_ok(path))
 		return err_set(e, "https: tunnel path `%s` unusable",
 		    err_quote(q, path, strnlen(path, CFG_PATH_MAX + 1)));
-	if (https_put(out, outsz, &o, "GET ", 4) == -1 ||
-	    https_put(out, outsz, &o, path, strlen(path)) == -1 ||
-	    https_put(out, outsz, &o, "?authcookie=", 12) == -1 ||
-	    https_put_enc(out, outsz, &o, cookie) == -1 ||
-	    https_put(out, outsz, &o, "&user=", 6) == -1 ||
-	    https_put_enc(out, outsz, &o, user) == -1 ||
-	    https_put(out, outsz, &o, tail, sizeof(tail) - 1) == -1) {
+	if (dynbuf_addstr(&d, "GET ") == -1 ||
+	    dynbuf_addstr(&d, path) == -1 ||
+	    dynbuf_addstr(&d, "?authcookie=") == -1 ||
+	    pct_encode(&d, cookie, strlen(cookie)) == -1 ||
+	    dynbuf_addstr(&d, "&user=") == -1 ||
+	    pct_encode(&d, user, strlen(user)) == -1 ||
+	    dynbuf_addstr(&d, tail) == -1) {
 		secret_wipe(out, outsz);
 		return err_set(e, "https: tunnel request over %zu bytes",
 		    outsz);
 	}
-	return (int)o;
+	return (int)dynbuf_len(&d);
 }
 
 static int

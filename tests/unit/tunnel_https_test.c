@@ -275,10 +275,11 @@ pure_helpers(void)
 	struct gp_err e;
 	int st;
 
-	T_CHECK(https_request_urlencode(out, sizeof(out),
-	    "aZ09-_.~ ,:/+%\xff") == 8 + 7 * 3);
-	T_STREQ(out, "aZ09-_.~%20%2c%3a%2f%2b%25%ff");
-	T_CHECK(https_request_urlencode(tiny, sizeof(tiny), "a b c") == -1);
+	T_CHECK(https_request_build(out, sizeof(out), "/t",
+	    "aZ09-_.~ ,:/+%\xff", "u", &e) == 4 + 2 + 12 + 8 + 7 * 3 + 6 +
+	    1 + 13);
+	T_STREQ(out, "GET /t?authcookie=aZ09-_.~%20%2c%3a%2f%2b%25%ff&user=u "
+	    "HTTP/1.1\r\n\r\n");
 	T_CHECK(https_request_build(out, sizeof(out), "/t", "c&1", "u",
 	    &e) == 43);
 	T_STREQ(out, "GET /t?authcookie=c%261&user=u HTTP/1.1\r\n\r\n");
