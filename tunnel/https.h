@@ -65,18 +65,13 @@ int	https_request_build(char *out, size_t outsz, const char *path,
 /* "HTTP/1.x NNN[ reason]" (line without CRLF); 0 and *status, or -1. */
 int	https_reply_status(const char *line, size_t len, int *status,
 	    struct gp_err *e);
-/* The START_TUNNEL answer, read in pieces: after have bytes of it (in
- * a buffer of cap), what to do next. */
-enum https_reply_next {
-	HTTPS_REPLY_START = 0,	/* START_TUNNEL: the tunnel is open */
-	HTTPS_REPLY_MORE_START,	/* a prefix of it: read up to 12 bytes */
-	HTTPS_REPLY_MORE,	/* read on, up to cap */
-	HTTPS_REPLY_DONE	/* a whole line, or cap: judge it */
-};
-enum https_reply_next https_reply_next(const char *reply, size_t have,
-	    size_t cap);
-/* Not START_TUNNEL (or EOF after have bytes): HTTPS_OPEN_ERROR or
- * HTTPS_OPEN_COOKIE_REJECTED, with e saying why. */
-int	https_reply_judge(const char *reply, size_t have, struct gp_err *e);
+/*
+ * The answer to the request, read through rd (bytes, 0 at EOF, or -1
+ * with e set) in pieces of at most len: HTTPS_OPEN_OK after exactly the
+ * 12 bytes START_TUNNEL, else HTTPS_OPEN_ERROR or _COOKIE_REJECTED with
+ * e saying why. Never reads more than HTTPS_REPLY_MAX bytes.
+ */
+int	https_reply_collect(long (*rd)(void *arg, void *buf, size_t len,
+	    struct gp_err *e), void *arg, struct gp_err *e);
 
 #endif

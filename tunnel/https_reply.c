@@ -14,6 +14,14 @@
 #define HTTPS_START_LEN	(sizeof(HTTPS_START_TUNNEL) - 1)
 #define HTTPS_STATUS_502	502
 
+/* After have bytes of the START_TUNNEL answer: what next. */
+enum https_reply_next {
+	HTTPS_REPLY_START = 0,	/* START_TUNNEL: the tunnel is open */
+	HTTPS_REPLY_MORE_START,	/* a prefix of it: read up to 12 bytes */
+	HTTPS_REPLY_MORE,	/* read on, up to the buffer */
+	HTTPS_REPLY_DONE	/* a whole line, or a full buffer */
+};
+
 /* One decimal digit into *v; -1 if the next byte is none. */
 static int
 https_reply_digit(struct cursor *c, int *v)
@@ -64,23 +72,6 @@ https_reply_status(const char *line, size_t len, int *status,
 	return 0;
 }
 
-/* Read at most len bytes, waiting to the deadline; bytes, 0 on EOF, -1. */
-static long
-https_read_wait(const struct https_ctx *x, struct https_tunnel *t,
-    void *buf, size_t len, int64_t deadline, struct gp_err *e)
-{
-	long n;
-
-	for (;;) {
-		n = https_read(t, buf, len, e);
-		if (n >= 0)
-			return n;
-		if (https_conn_step(x, t, n, deadline,
-		    "waiting for START_TUNNEL", e) == -1)
-			return -1;
-	}
-}
-
 static int
 https_reply_not_eol(int ch)
 {
@@ -127,7 +118,7 @@ https_reply_is_start(struct cursor *c)
 }
 
 /* After have bytes of the answer (a buffer of cap): what next. */
-enum https_reply_next
+static enum https_reply_next
 https_reply_next(const char *reply, size_t have, size_t cap)
 {
 	struct cursor c;
@@ -142,7 +133,8 @@ https_reply_next(const char *reply, size_t have, size_t cap)
 	return HTTPS_REPLY_MORE;
 }
 
-int
+/* Not START_TUNNEL, after have bytes (0: EOF at once): why. */
+static int
 https_reply_judge(const char *reply, size_t have, struct gp_err *e)
 {
 	if (have == 0) {
@@ -158,16 +150,15 @@ https_reply_judge(const char *reply, size_t have, struct gp_err *e)
  * which asks https_pending() before it sleeps in poll().
  */
 int
-https_reply_read(const struct https_ctx *x, struct https_tunnel *t,
-    int64_t deadline, struct gp_err *e)
+https_reply_collect(long (*rd)(void *arg, void *buf, size_t len,
+    struct gp_err *e), void *arg, struct gp_err *e)
 {
 	char reply[HTTPS_REPLY_MAX];
 	size_t have = 0, want = HTTPS_START_LEN;
 	long n;
 
 	for (;;) {
-		n = https_read_wait(x, t, reply + have, want - have, deadline,
-		    e);
+		n = rd(arg, reply + have, want - have, e);
 		if (n == -1)
 			return HTTPS_OPEN_ERROR;
 		if (n == 0)
@@ -187,4 +178,36 @@ https_reply_read(const struct https_ctx *x, struct https_tunnel *t,
 		break;
 	}
 	return https_reply_judge(reply, have, e);
+}
+
+struct https_reply_src {
+	const struct https_ctx	*x;
+	struct https_tunnel	*t;
+	int64_t			 deadline;
+};
+
+/* Read at most len bytes, waiting to the deadline; bytes, 0 on EOF, -1. */
+static long
+https_reply_read_wait(void *arg, void *buf, size_t len, struct gp_err *e)
+{
+	struct https_reply_src *src = arg;
+	long n;
+
+	for (;;) {
+		n = https_read(src->t, buf, len, e);
+		if (n >= 0)
+			return n;
+		if (https_conn_step(src->x, src->t, n, src->deadline,
+		    "waiting for START_TUNNEL", e) == -1)
+			return -1;
+	}
+}
+
+int
+https_reply_read(const struct https_ctx *x, struct https_tunnel *t,
+    int64_t deadline, struct gp_err *e)
+{
+	struct https_reply_src src = { x, t, deadline };
+
+	return https_reply_collect(https_reply_read_wait, &src, e);
 }

@@ -1,8 +1,9 @@
 /*
  * The START_TUNNEL answer of the HTTPS tunnel (tunnel/https_reply.c),
- * driven the way https_reply_read drives it: read in pieces, then
- * judged. The expected results were recorded from the parser before it
- * moved onto the text cursor, so they pin its behaviour. Test code only.
+ * through the reader's own loop (https_reply_collect) on bytes from
+ * memory, handed out in pieces. The expected results were recorded from
+ * the parser before it moved onto the text cursor, so they pin its
+ * behaviour. Test code only.
  */
 #include <stdio.h>
 #include <string.h>
@@ -120,39 +121,37 @@ static const struct reply_case cases[] = {
 	    "https: not an HTTP status line: `STARTHTTP/1.1 502`" },
 };
 
-/* As https_reply_read: 12 bytes first, then up to the buffer. */
+/* The gateway's bytes, handed out at most chunk at a time. */
+struct src {
+	const char	*in;
+	size_t		 len, off, chunk;
+};
+
+static long
+src_read(void *arg, void *buf, size_t len, struct gp_err *e)
+{
+	struct src *s = arg;
+	size_t n = len < s->chunk ? len : s->chunk;
+
+	(void)e;
+	if (n > s->len - s->off)
+		n = s->len - s->off;
+	memcpy(buf, s->in + s->off, n);
+	s->off += n;
+	return (long)n;
+}
+
+/* As https_reply_read reads it, from memory. */
 static int
 drive(const char *in, size_t len, size_t chunk, size_t *used,
     struct gp_err *e)
 {
-	char reply[HTTPS_REPLY_MAX];
-	size_t have = 0, want = 12, off = 0, n;
+	struct src s = { in, len, 0, chunk };
+	int r;
 
-	for (;;) {
-		n = want - have;
-		n = n < chunk ? n : chunk;
-		n = n < len - off ? n : len - off;
-		if (n == 0)
-			break;
-		memcpy(reply + have, in + off, n);
-		off += n;
-		have += n;
-		*used = off;
-		switch (https_reply_next(reply, have, sizeof(reply))) {
-		case HTTPS_REPLY_START:
-			return HTTPS_OPEN_OK;
-		case HTTPS_REPLY_MORE_START:
-			continue;
-		case HTTPS_REPLY_MORE:
-			want = sizeof(reply);
-			continue;
-		default:
-			break;
-		}
-		break;
-	}
-	*used = off;
-	return https_reply_judge(reply, have, e);
+	r = https_reply_collect(src_read, &s, e);
+	*used = s.off;
+	return r;
 }
 
 static void
@@ -198,21 +197,38 @@ no_line_within_the_cap(void)
 	    41) == 0);
 }
 
-/* The next-step answer alone, at each length of START_TUNNEL. */
+/* START_TUNNEL in any pieces; not a byte of the stream behind it. */
 static void
-next_steps(void)
+start_in_pieces(void)
 {
-	size_t i;
+	static const char in[] = "START_TUNNEL\x01\x02\x03";
+	struct gp_err e;
+	size_t chunk, used;
 
-	for (i = 1; i < 12; i++)
-		T_CHECK(https_reply_next("START_TUNNEL", i, 1024) ==
-		    HTTPS_REPLY_MORE_START);
-	T_CHECK(https_reply_next("START_TUNNEL", 12, 1024) ==
-	    HTTPS_REPLY_START);
-	T_CHECK(https_reply_next("STARX", 5, 1024) == HTTPS_REPLY_MORE);
-	T_CHECK(https_reply_next("HTTP\n", 5, 1024) == HTTPS_REPLY_DONE);
-	T_CHECK(https_reply_next("HTTPS", 5, 5) == HTTPS_REPLY_DONE);
-	T_CHECK(https_reply_next("", 0, 1024) == HTTPS_REPLY_MORE_START);
+	for (chunk = 1; chunk <= sizeof(in); chunk++) {
+		T_CHECK(drive(in, sizeof(in) - 1, chunk, &used, &e) ==
+		    HTTPS_OPEN_OK);
+		T_CHECK(used == 12);
+	}
+}
+
+/* A read error ends it with the reader's own message. */
+static long
+fail_read(void *arg, void *buf, size_t len, struct gp_err *e)
+{
+	(void)arg;
+	(void)buf;
+	(void)len;
+	return err_set(e, "https: timed out while waiting for START_TUNNEL");
+}
+
+static void
+read_error(void)
+{
+	struct gp_err e;
+
+	T_CHECK(https_reply_collect(fail_read, NULL, &e) == HTTPS_OPEN_ERROR);
+	T_STREQ(e.msg, "https: timed out while waiting for START_TUNNEL");
 }
 
 int
@@ -220,6 +236,7 @@ main(void)
 {
 	T_RUN(recorded_answers);
 	T_RUN(no_line_within_the_cap);
-	T_RUN(next_steps);
+	T_RUN(start_in_pieces);
+	T_RUN(read_error);
 	return T_DONE();
 }
