@@ -8,7 +8,7 @@
 
 #include "ipc/secret.h"
 #include "form.h"
-#include "parse.h"
+#include "cookie.h"
 #include "xml.h"
 
 struct gp_cookie *

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "ipc/secret.h"
-#include "parse.h"
+#include "getconfig.h"
 #include "xml.h"
 
 #define GC_VAL_MAX	256	/* longest value we read, keys excluded */

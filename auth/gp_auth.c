@@ -23,7 +23,7 @@
 #include "auth/hip.h"
 #include "auth/pin.h"
 #include "auth/proxyconf.h"
-#include "auth/session.h"
+#include "auth/stay.h"
 #include "auth/tunnel_sock.h"
 #include "ipc/err.h"
 #include "ipc/log.h"
@@ -471,14 +471,14 @@ main(int argc, char **argv)
 	a.flow.logged_in = policy_auth_session_enter;	/* filter stage 2 */
 	if ((f = flow_new(&a.flow)) == NULL)
 		return FLOW_EXIT_ERR;
-	rc = flow_login(f);
+	rc = flow_run(f);
 	if (rc == FLOW_EXIT_OK && a.flow.authenticate) {
 		if (flow_print_authenticate(f, STDOUT_FILENO) == -1) {
 			log_err("cannot write the --authenticate lines");
 			rc = FLOW_EXIT_ERR;
 		}
 	} else if (rc == FLOW_EXIT_OK)
-		rc = session_stay(f, a.tunnel, a.tunnel_fd);
+		rc = stay_run(f, a.tunnel, a.tunnel_fd);
 	flow_free(f);
 	clientcert_free();
 	castore_free();

@@ -7,8 +7,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth/errors.h"
 #include "auth/form.h"
 #include "auth/hip.h"
+#include "auth/parselim.h"
 #include "ipc/secret.h"
 
 /* Append s (raw) at *o; false if it does not fit. */
@@ -80,7 +82,7 @@ hip_post_report(struct http *h, const struct hip_post *p, struct gp_err *e)
 	if (http_post(h, &q, &r, e) == -1)
 		goto out;
 	/* §11.1: any non-error XML reply counts as success. */
-	if (response_error_parse(r.body, r.len, text, sizeof(text), &cls))
+	if (errors_parse(r.body, r.len, text, sizeof(text), &cls))
 		err_set(e, "hipreport: the gateway says: %s", text);
 	else if (r.status != 200)
 		err_set(e, "hipreport: HTTP %ld", r.status);

@@ -1,10 +1,11 @@
 /*
  * SAML hand-over in gp-auth (see saml.h): decode the prelogin's
- * saml-request and tell the user how to come back with a cookie. The
- * request is untrusted; its URL is checked before it is printed.
+ * saml-request and build the text that tells the user how to come back
+ * with a cookie; the flow driver prints it. The request is untrusted;
+ * its URL is checked before it is put in the text. Pure: no I/O.
  */
 #define _GNU_SOURCE	/* strcasestr */
-#include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +13,8 @@
 
 #include <openssl/evp.h>
 
-#include "auth/flow_int.h"
 #include "auth/resolve.h"
 #include "auth/saml.h"
-#include "ipc/log.h"
 
 /* https://, then printable ASCII without space, quote or angle bracket */
 static int
@@ -106,52 +105,86 @@ out:
 	return rc;
 }
 
+/* Up to outsz, always terminated; -1 once it no longer fits. */
+static int
+saml_put(char *out, size_t outsz, size_t *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*o >= outsz)
+		return -1;
+	va_start(ap, fmt);
+	n = vsnprintf(out + *o, outsz - *o, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= outsz - *o)
+		return -1;
+	*o += (size_t)n;
+	return 0;
+}
+
+/* What the server asked for, and where to log in. */
+static int
+saml_what(const struct gw_target *t, const char *iface,
+    enum saml_kind kind, const char *url, char *out, size_t outsz,
+    size_t *o)
+{
+	if (saml_put(out, outsz, o, "gp-auth: the %s %s asks for SAML "
+	    "login (%s).\n", iface, t->host, kind == SAML_POST ? "POST" :
+	    "REDIRECT") == -1)
+		return -1;
+	if (kind == SAML_REDIRECT)
+		return saml_put(out, outsz, o, "  log in with a browser "
+		    "at:\n    %s\n", url);
+	if (url[0] != '\0')
+		return saml_put(out, outsz, o, "  the server sent an HTML "
+		    "form that posts to:\n    %s\n  (a browser must run it: "
+		    "use gp-saml-gui)\n", url);
+	return saml_put(out, outsz, o, "  the server sent an HTML form for "
+	    "a browser to run: use gp-saml-gui\n");
+}
+
 /* The command that brings the cookie back, as gp-saml-gui would run. */
-static void
-saml_command(const struct flow *f, const char *iface)
+static int
+saml_command(const struct gw_target *t, const char *iface,
+    const char *clientos, char *out, size_t outsz, size_t *o)
 {
 	char url[RESOLVE_ORIGIN_MAX + 2];
 
-	if (resolve_connect_url(&f->t, url, sizeof(url)) == -1)
+	if (resolve_connect_url(t, url, sizeof(url)) == -1)
 		url[0] = '\0';
-	fprintf(stderr,
+	return saml_put(out, outsz, o,
 	    "  then run, with the user name and the cookie it gave:\n"
 	    "    printf '%%s\\n' \"$COOKIE\" | gp-auth --os=%s "
 	    "-u \"$SAML_USER\" \\\n"
 	    "        --usergroup=%s:prelogin-cookie --passwd-on-stdin "
 	    "[options] %s\n"
 	    "  (use %s:portal-userauthcookie if that is the header the "
-	    "server sent)\n", strcmp(f->o->clientos, "Windows") == 0 ? "win" :
-	    strcmp(f->o->clientos, "Mac") == 0 ? "mac" : "linux", iface,
+	    "server sent)\n", strcmp(clientos, "Windows") == 0 ? "win" :
+	    strcmp(clientos, "Mac") == 0 ? "mac" : "linux", iface,
 	    url, iface);
 }
 
 int
-flow_saml_explain(struct flow *f, const char *iface)
+saml_text(const struct prelogin *p, const struct gw_target *t,
+    const char *iface, const char *clientos, char *out, size_t outsz,
+    struct gp_err *e)
 {
 	char url[SAML_URL_MAX];
 	enum saml_kind kind = SAML_REDIRECT;
-	struct gp_err e;
+	size_t o = 0;
 
-	if (saml_target(f->pre, &kind, url, sizeof(url), &e) == -1)
-		return flow_fail(f, FLOW_EXIT_ERR, "the %s asks for SAML "
-		    "login, but %s", iface, e.msg);
-	fprintf(stderr, "gp-auth: the %s %s asks for SAML login (%s).\n",
-	    iface, f->t.host, kind == SAML_POST ? "POST" : "REDIRECT");
-	if (kind == SAML_REDIRECT)
-		fprintf(stderr, "  log in with a browser at:\n    %s\n", url);
-	else if (url[0] != '\0')
-		fprintf(stderr, "  the server sent an HTML form that posts "
-		    "to:\n    %s\n  (a browser must run it: use "
-		    "gp-saml-gui)\n", url);
-	else
-		fprintf(stderr, "  the server sent an HTML form for a "
-		    "browser to run: use gp-saml-gui\n");
-	fprintf(stderr, "  or let gp-saml-gui do it: gp-saml-gui --%s "
-	    "--clientos=%s %s\n", iface, f->o->clientos, f->t.host);
-	fprintf(stderr, "  the last answer carries saml-username and a "
-	    "prelogin-cookie or\n  portal-userauthcookie header;\n");
-	saml_command(f, iface);
-	return flow_fail(f, FLOW_EXIT_SAML, "%s: SAML login needed (exit "
-	    "status %d)", iface, FLOW_EXIT_SAML);
+	if (saml_target(p, &kind, url, sizeof(url), e) == -1)
+		return -1;
+	if (saml_what(t, iface, kind, url, out, outsz, &o) == -1 ||
+	    saml_put(out, outsz, &o, "  or let gp-saml-gui do it: "
+	    "gp-saml-gui --%s --clientos=%s %s\n", iface, clientos,
+	    t->host) == -1 ||
+	    saml_put(out, outsz, &o, "  the last answer carries "
+	    "saml-username and a prelogin-cookie or\n  "
+	    "portal-userauthcookie header;\n") == -1 ||
+	    saml_command(t, iface, clientos, out, outsz, &o) == -1)
+		return err_set(e, "SAML: the hand-over text is over %zu "
+		    "bytes", outsz);
+	return 0;
 }

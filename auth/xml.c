@@ -10,7 +10,7 @@
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
 
-#include "parse.h"
+#include "ipc/limits.h"
 #include "xml.h"
 
 /* What the silent error handler saw while one document was parsed. */

@@ -1,0 +1,14 @@
+/*
+ * gp-auth's HIP step (PROTOCOL.md §11.1): ask hipreportcheck.esp whether
+ * the gateway wants a report, and send one (hip.c) if it does. Runs in
+ * gp-auth; the answers are untrusted, and every failure here is a
+ * warning: access may be restricted, the tunnel still comes up.
+ */
+#ifndef GPVPN_AUTH_FLOW_HIP_H
+#define GPVPN_AUTH_FLOW_HIP_H
+
+#include "auth/flow_int.h"
+
+void	flow_hip_run(struct flow *f);
+
+#endif
