@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "config.h"
 #include "secret.h"
 
@@ -229,17 +230,6 @@ addr_len(uint8_t family)
 }
 
 static bool
-bytes_zero(const uint8_t *p, size_t n)
-{
-	uint8_t d = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		d |= p[i];
-	return d == 0;
-}
-
-static bool
 addr_equal(const struct cfg_addr *a, const struct cfg_addr *b)
 {
 	return a->family == b->family &&
@@ -249,7 +239,7 @@ addr_equal(const struct cfg_addr *a, const struct cfg_addr *b)
 static const char *
 addr4_problem(const uint8_t *b, int flags)
 {
-	if (bytes_zero(b, 4))
+	if (bytes_all_zero(b, 4))
 		return "is the unspecified address";
 	if (b[0] == 0)
 		return "is in 0.0.0.0/8, not a host address";
@@ -268,9 +258,10 @@ addr6_problem(const uint8_t *b, int flags)
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	    0xff, 0xff };
 
-	if (bytes_zero(b, 16))
+	if (bytes_all_zero(b, 16))
 		return "is the unspecified address";
-	if (bytes_zero(b, 15) && b[15] == 1 && !(flags & ADDR_ALLOW_LOOPBACK))
+	if (bytes_all_zero(b, 15) && b[15] == 1 &&
+	    !(flags & ADDR_ALLOW_LOOPBACK))
 		return "is a loopback address";
 	if (b[0] == 0xff)
 		return "is a multicast address";
@@ -284,7 +275,7 @@ static const char *
 addr_problem(const struct cfg_addr *a, int flags)
 {
 	if (a->family == CFG_AF_INET) {
-		if (!bytes_zero(a->bytes + 4, 12))
+		if (!bytes_all_zero(a->bytes + 4, 12))
 			return "has stray bytes after the IPv4 address";
 		return addr4_problem(a->bytes, flags);
 	}
@@ -324,7 +315,7 @@ check_host(const char *field, const struct cfg_addr *a, uint8_t fam,
 static int
 check_absent(const char *field, const struct cfg_addr *a, struct gp_err *e)
 {
-	if (!bytes_zero(a->bytes, sizeof(a->bytes)))
+	if (!bytes_all_zero(a->bytes, sizeof(a->bytes)))
 		return err_set(e, "field `%s`: no family but non-zero bytes",
 		    field);
 	return 0;
@@ -486,7 +477,7 @@ prefix_canonical(const struct cfg_addr *a, unsigned plen)
 		if ((a->bytes[i] & (uint8_t)~mask) != 0)
 			return false;
 	}
-	return bytes_zero(a->bytes + n, sizeof(a->bytes) - n);
+	return bytes_all_zero(a->bytes + n, sizeof(a->bytes) - n);
 }
 
 static int
@@ -542,9 +533,9 @@ validate_timers(const struct gp_config *c, struct gp_err *e)
 static int
 check_key(const char *field, const uint8_t *k, size_t n, struct gp_err *e)
 {
-	if (bytes_zero(k, n))
+	if (bytes_all_zero(k, n))
 		return err_set(e, "field `%s`: all zero (missing key)", field);
-	if (!bytes_zero(k + n, CFG_KEY_MAX - n))
+	if (!bytes_all_zero(k + n, CFG_KEY_MAX - n))
 		return err_set(e, "field `%s`: longer than %zu bytes", field,
 		    n);
 	return 0;
@@ -594,13 +585,13 @@ esp_all_zero(const struct cfg_esp *s)
 {
 	return !s->present && s->enc == 0 && s->mac == 0 &&
 	    s->udp_port == 0 && s->spi_c2s == 0 && s->spi_s2c == 0 &&
-	    bytes_zero(s->ekey_c2s, CFG_KEY_MAX) &&
-	    bytes_zero(s->ekey_s2c, CFG_KEY_MAX) &&
-	    bytes_zero(s->akey_c2s, CFG_KEY_MAX) &&
-	    bytes_zero(s->akey_s2c, CFG_KEY_MAX) &&
+	    bytes_all_zero(s->ekey_c2s, CFG_KEY_MAX) &&
+	    bytes_all_zero(s->ekey_s2c, CFG_KEY_MAX) &&
+	    bytes_all_zero(s->akey_c2s, CFG_KEY_MAX) &&
+	    bytes_all_zero(s->akey_s2c, CFG_KEY_MAX) &&
 	    s->magic4.family == 0 && s->magic6.family == 0 &&
-	    bytes_zero(s->magic4.bytes, sizeof(s->magic4.bytes)) &&
-	    bytes_zero(s->magic6.bytes, sizeof(s->magic6.bytes));
+	    bytes_all_zero(s->magic4.bytes, sizeof(s->magic4.bytes)) &&
+	    bytes_all_zero(s->magic6.bytes, sizeof(s->magic6.bytes));
 }
 
 static int
