@@ -11,25 +11,21 @@
 
 #include "auth/cookie_io.h"
 #include "auth/pin.h"
+#include "ipc/dynbuf.h"
+#include "ipc/fdio.h"
 #include "ipc/secret.h"
 
 int
 cookie_io_read(int fd, char *buf, size_t bufsz, struct gp_err *e)
 {
-	size_t n = 0;
 	ssize_t r;
+	size_t n;
 
-	while (n < bufsz) {
-		r = read(fd, buf + n, bufsz - n);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			return err_set(e, "cookie from stdin: %s",
-			    strerror(errno));
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
+	/* Past bufsz bytes the rest is not looked at: a full buffer is
+	 * too long unless its last byte is the newline. */
+	if ((r = fdio_read_all(fd, buf, bufsz, e)) == -1 && errno != EMSGSIZE)
+		return err_set(e, "cookie from stdin: %s", strerror(errno));
+	n = r == -1 ? bufsz : (size_t)r;
 	if (n > 0 && buf[n - 1] == '\n')
 		n--;
 	if (n == bufsz || n == 0)
@@ -41,54 +37,41 @@ cookie_io_read(int fd, char *buf, size_t bufsz, struct gp_err *e)
 	return 0;
 }
 
+/* s quoted for sh onto d, each ' written as '\'' */
+static int
+cookie_io_quote(struct dynbuf *d, const char *s)
+{
+	if (dynbuf_addstr(d, "'") == -1)
+		return -1;
+	for (; *s != '\0'; s++)
+		if ((*s == '\'' ? dynbuf_addstr(d, "'\\''") :
+		    dynbuf_add(d, s, 1)) == -1)
+			return -1;
+	return dynbuf_addstr(d, "'");
+}
+
 int
 cookie_io_shell_quote(const char *s, char *out, size_t outsz)
 {
-	size_t o = 0;
+	struct dynbuf d;
 
-	if (outsz < 3)
+	if (outsz == 0)
 		return -1;
-	out[o++] = '\'';
-	for (; *s != '\0'; s++) {
-		if (*s == '\'') {
-			if (outsz - o < 5)
-				goto fail;
-			memcpy(out + o, "'\\''", 4);
-			o += 4;
-		} else {
-			if (outsz - o < 2)
-				goto fail;
-			out[o++] = *s;
-		}
-	}
-	if (outsz - o < 2)
-		goto fail;
-	out[o++] = '\'';
-	out[o] = '\0';
-	return 0;
-fail:
+	dynbuf_fixed(&d, out, outsz);
+	if (cookie_io_quote(&d, s) == 0)
+		return 0;
 	secret_wipe(out, outsz);
 	return -1;
 }
 
-/* NAME='value'\n appended at *o. */
+/* NAME='value'\n onto d. */
 static int
-cookie_io_shell_line(char *out, size_t outsz, size_t *o, const char *name,
-    const char *value)
+cookie_io_line(struct dynbuf *d, const char *name, const char *value)
 {
-	size_t n = strlen(name);
-
-	if (outsz - *o < n + 2)
+	if (dynbuf_addstr(d, name) == -1 || dynbuf_addstr(d, "=") == -1 ||
+	    cookie_io_quote(d, value) == -1)
 		return -1;
-	memcpy(out + *o, name, n);
-	out[*o + n] = '=';
-	*o += n + 1;
-	if (cookie_io_shell_quote(value, out + *o, outsz - *o - 1) == -1)
-		return -1;
-	*o += strlen(out + *o);
-	out[(*o)++] = '\n';
-	out[*o] = '\0';
-	return 0;
+	return dynbuf_addstr(d, "\n");
 }
 
 int
@@ -97,9 +80,9 @@ cookie_io_auth_text(const struct gw_target *t, const char *cookie,
 {
 	char url[RESOLVE_ORIGIN_MAX + 2], pin[PIN_STR_MAX];
 	char resolve[CFG_HOST_MAX + CFG_ADDR_STR_MAX + 2] = "";
-	size_t o = 0;
+	struct dynbuf d;
 
-	if (resolve_connect_url(t, url, sizeof(url)) == -1)
+	if (outsz == 0 || resolve_connect_url(t, url, sizeof(url)) == -1)
 		return -1;
 	pin_format(key, pin);
 	/* host:ip; an IPv6 literal host has nothing to resolve, and behind
@@ -108,21 +91,15 @@ cookie_io_auth_text(const struct gw_target *t, const char *cookie,
 	    t->addr_str[0] != '\0')
 		snprintf(resolve, sizeof(resolve), "%s:%s", t->host,
 		    t->addr_str);
-	if (cookie_io_shell_line(out, outsz, &o, "COOKIE", cookie) == -1 ||
-	    cookie_io_shell_line(out, outsz, &o, "HOST",
-	    t->addr_str[0] != '\0' ? t->addr_str : t->host) == -1 ||
-	    cookie_io_shell_line(out, outsz, &o, "CONNECT_URL", url) == -1 ||
-	    cookie_io_shell_line(out, outsz, &o, "FINGERPRINT", pin) == -1)
-		goto fail;
-	if (resolve[0] == '\0') {
-		if (outsz - o < sizeof("RESOLVE=\n"))
-			goto fail;
-		memcpy(out + o, "RESOLVE=\n", sizeof("RESOLVE=\n"));
-	} else if (cookie_io_shell_line(out, outsz, &o, "RESOLVE",
-	    resolve) == -1)
-		goto fail;
-	return 0;
-fail:
+	dynbuf_fixed(&d, out, outsz);
+	if (cookie_io_line(&d, "COOKIE", cookie) == 0 &&
+	    cookie_io_line(&d, "HOST", t->addr_str[0] != '\0' ?
+	    t->addr_str : t->host) == 0 &&
+	    cookie_io_line(&d, "CONNECT_URL", url) == 0 &&
+	    cookie_io_line(&d, "FINGERPRINT", pin) == 0 &&
+	    (resolve[0] == '\0' ? dynbuf_addstr(&d, "RESOLVE=\n") :
+	    cookie_io_line(&d, "RESOLVE", resolve)) == 0)
+		return 0;
 	secret_wipe(out, outsz);
 	return -1;
 }
@@ -132,25 +109,14 @@ cookie_io_print_auth(const struct gw_target *t, const char *cookie,
     const uint8_t key[CFG_PIN_BYTES], int fd)
 {
 	char *text;
-	size_t len, off = 0;
-	ssize_t w;
+	struct gp_err e;
 	int rc = -1;
 
 	if ((text = secret_alloc(COOKIE_IO_AUTH_TEXT_MAX)) == NULL)
 		return -1;
 	if (cookie_io_auth_text(t, cookie, key, text,
-	    COOKIE_IO_AUTH_TEXT_MAX) == 0) {
-		len = strlen(text);
-		while (off < len) {
-			w = write(fd, text + off, len - off);
-			if (w == -1 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				break;
-			off += (size_t)w;
-		}
-		rc = off == len ? 0 : -1;
-	}
+	    COOKIE_IO_AUTH_TEXT_MAX) == 0)
+		rc = fdio_write_all(fd, text, strlen(text), &e);
 	secret_free(text, COOKIE_IO_AUTH_TEXT_MAX);
 	return rc;
 }

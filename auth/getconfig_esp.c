@@ -7,6 +7,7 @@
 
 #include "auth/getconfig_esp.h"
 #include "ipc/secret.h"
+#include "ipc/textenc.h"
 
 #define GETCONFIG_ESP_VAL_MAX	256	/* an SPI's text */
 
@@ -20,18 +21,6 @@ static const char *const gi_names[GI_N] = {
 	"ekey-c2s", "ekey-s2c", "akey-c2s", "akey-s2c"
 };
 
-static int
-getconfig_esp_hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* c2s-spi / s2c-spi: 1-8 hex digits, optional 0x, never 0. */
 static int
 getconfig_esp_spi(const xmlNode *n, uint32_t *spi, struct gp_err *e)
@@ -44,9 +33,8 @@ getconfig_esp_spi(const xmlNode *n, uint32_t *spi, struct gp_err *e)
 		return -1;
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
 		p += 2;
-	for (i = 0; p[i] != '\0' && i < 8 &&
-	    getconfig_esp_hexval(p[i]) != -1; i++)
-		v = v << 4 | (uint32_t)getconfig_esp_hexval(p[i]);
+	for (i = 0; p[i] != '\0' && i < 8 && hex_val(p[i]) != -1; i++)
+		v = v << 4 | (uint32_t)hex_val(p[i]);
 	if (i == 0 || p[i] != '\0' || v == 0)
 		return err_set(e, "ipsec: %s `%s` is not a non-zero 32-bit "
 		    "hex SPI", n->name, err_quote(q, s, strlen(s)));
@@ -58,7 +46,7 @@ static int
 getconfig_esp_hex_key(const xmlNode *key, const char *hex,
     struct getconfig_esp_key *k, struct gp_err *e)
 {
-	size_t i, len = strlen(hex);
+	size_t len = strlen(hex);
 
 	if (len == 0 || len % 2 != 0)
 		return err_set(e, "ipsec: %s <val> has an odd number (%zu) of "
@@ -66,15 +54,9 @@ getconfig_esp_hex_key(const xmlNode *key, const char *hex,
 	if (len / 2 > CFG_KEY_MAX)
 		return err_set(e, "ipsec: %s <val> is longer than %d bytes",
 		    key->name, CFG_KEY_MAX);
-	for (i = 0; i < len; i += 2) {
-		if (getconfig_esp_hexval(hex[i]) == -1 ||
-		    getconfig_esp_hexval(hex[i + 1]) == -1) {
-			secret_wipe(k, sizeof(*k));
-			return err_set(e, "ipsec: %s <val> is not hex",
-			    key->name);
-		}
-		k->b[i / 2] = (uint8_t)(getconfig_esp_hexval(hex[i]) << 4 |
-		    getconfig_esp_hexval(hex[i + 1]));
+	if (hex_decode(hex, len, k->b, sizeof(k->b)) == -1) {
+		secret_wipe(k, sizeof(*k));
+		return err_set(e, "ipsec: %s <val> is not hex", key->name);
 	}
 	k->len = len / 2;
 	return 0;

@@ -4,7 +4,6 @@
  * socketpair are untrusted and only logged. Signals arrive through a
  * signalfd, so the logout runs in normal context, never in a handler.
  */
-#define _GNU_SOURCE	/* close_range */
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -22,6 +21,7 @@
 
 #include "auth/stay.h"
 #include "ipc/clock.h"
+#include "ipc/fdio.h"
 #include "ipc/frame.h"
 #include "ipc/log.h"
 
@@ -102,21 +102,6 @@ stay_block_signals(sigset_t *old)
 	return signalfd(-1, &set, SFD_CLOEXEC);
 }
 
-/* libcurl's sockets lack O_CLOEXEC: the tunnel inherits no such fd. */
-static void
-stay_close_from(int lowfd)
-{
-	long fd, max;
-
-	if (close_range((unsigned)lowfd, ~0U, 0) == 0)
-		return;
-	max = sysconf(_SC_OPEN_MAX);
-	if (max < 0 || max > 65536)
-		max = 65536;
-	for (fd = lowfd; fd < max; fd++)
-		(void)close((int)fd);
-}
-
 /* /bin/sh -c CMD with one end of a socketpair as its stdin and stdout. */
 static int
 stay_spawn(struct stay *s, const char *cmd, const sigset_t *old)
@@ -136,7 +121,10 @@ stay_spawn(struct stay *s, const char *cmd, const sigset_t *old)
 		if (dup2(sv[1], STDIN_FILENO) == -1 ||
 		    dup2(sv[1], STDOUT_FILENO) == -1)
 			_exit(127);
-		stay_close_from(STDERR_FILENO + 1);
+		/* libcurl's sockets lack O_CLOEXEC: the tunnel inherits
+		 * no such fd. */
+		if (fdio_close_from(STDERR_FILENO + 1, NULL, 0) == -1)
+			_exit(127);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
