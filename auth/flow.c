@@ -240,7 +240,7 @@ flow_run(struct flow *f)
 		return FLOW_EXIT_OK;
 	if (flow_getconfig_run(f) != FLOW_RES_OK)
 		return f->status;
-	flow_hip_run(f);
+	(void)flow_hip_run(f);
 	return FLOW_EXIT_OK;
 }
 
@@ -276,7 +276,7 @@ void
 flow_hip_recheck(struct flow *f)
 {
 	log_debug("HIP: periodic recheck");
-	flow_hip_run(f);
+	(void)flow_hip_run(f);
 }
 
 void

@@ -34,7 +34,7 @@ flow_hip_md5(const struct gp_cookie *c, char out[FLOW_HIP_MD5_HEX])
 }
 
 /* PROTOCOL.md §11.1 step 2: a failed report is a warning, not fatal. */
-static void
+static enum flow_hip_res
 flow_hip_send(struct flow *f, const char *md5)
 {
 	struct hip_ctx c;
@@ -46,14 +46,16 @@ flow_hip_send(struct flow *f, const char *md5)
 	c.md5 = md5;
 	c.client_os = f->o->clientos;
 	c.app_version = f->app_version;
-	if (hip_send(f->http, &c, &e) == -1)
+	if (hip_send(f->http, &c, &e) == -1) {
 		log_warn("%s; access may be restricted", e.msg);
-	else
-		log_info("hipreport: HIP report accepted");
+		return FLOW_HIP_FAILED;
+	}
+	log_info("hipreport: HIP report accepted");
+	return FLOW_HIP_SENT;
 }
 
 /* PROTOCOL.md §11.1 step 1: ask, and send a report when needed. */
-void
+enum flow_hip_res
 flow_hip_run(struct flow *f)
 {
 	char md5[FLOW_HIP_MD5_HEX], addr[CFG_ADDR_STR_MAX];
@@ -73,7 +75,7 @@ flow_hip_run(struct flow *f)
 	if (flow_hip_md5(f->cookie, md5) == -1) {
 		form_free(fm);
 		log_warn("hipreportcheck: cannot compute the md5; skipped");
-		return;
+		return FLOW_HIP_FAILED;
 	}
 	form_add(fm, "md5", md5);
 	rc = flow_http_post(f, "hipreportcheck",
@@ -83,10 +85,12 @@ flow_hip_run(struct flow *f)
 		rc = err_set(&e, "hipreportcheck: HTTP %ld", r.status);
 	if (rc == 0)
 		rc = hipcheck_parse(r.body, r.len, &needed, &e);
-	if (rc == -1)
+	if (rc == -1) {
 		log_warn("%s (continuing)", e.msg);
-	else if (needed)
-		flow_hip_send(f, md5);
-	else
-		log_debug("hipreportcheck: no HIP report needed");
+		return FLOW_HIP_FAILED;
+	}
+	if (needed)
+		return flow_hip_send(f, md5);
+	log_debug("hipreportcheck: no HIP report needed");
+	return FLOW_HIP_NOT_NEEDED;
 }

@@ -9,6 +9,12 @@
 
 #include "auth/flow_int.h"
 
-void	flow_hip_run(struct flow *f);
+enum flow_hip_res {
+	FLOW_HIP_NOT_NEEDED,	/* the gateway wants no report */
+	FLOW_HIP_SENT,		/* a report went and was accepted */
+	FLOW_HIP_FAILED		/* warned: access may be restricted */
+};
+
+enum flow_hip_res flow_hip_run(struct flow *f);
 
 #endif

@@ -139,6 +139,6 @@ flow_rekey_run(struct flow *f)
 	config_free(f->cfg);
 	f->cfg = nc;
 	log_info("rekey: new configuration from the gateway");
-	flow_hip_run(f);
+	(void)flow_hip_run(f);
 	return FLOW_REKEY_OK;
 }

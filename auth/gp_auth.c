@@ -1,7 +1,7 @@
 /*
  * gp-auth: logs in to a GlobalProtect gateway as the calling user, sends
  * the tunnel configuration to gp-tunnel as a CONFIG frame and stays to log
- * out. This main only parses options and sets up; flow.c and session.c do
+ * out. This main only parses options and sets up; flow.c and stay.c do
  * the work. Options are the user's own; servers are untrusted.
  */
 #include <errno.h>
