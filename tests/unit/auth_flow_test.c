@@ -1,7 +1,8 @@
 /*
  * Unit tests for the network-free parts of gp-auth's flow: URL parsing
- * (ports, IPv6 literals, interfaces) and the shell quoting of the
- * --authenticate lines. The --servercert pins: auth_pin_test.c.
+ * (ports, IPv6 literals, interfaces; flow.c) and the shell quoting of the
+ * --authenticate lines (cookie_io.c). The --servercert pins:
+ * auth_pin_test.c.
  */
 #include <stdint.h>
 #include <string.h>
