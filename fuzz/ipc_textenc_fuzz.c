@@ -1,13 +1,17 @@
 /*
  * libFuzzer target for the text decoders (ipc/textenc.c): arbitrary
  * bytes as hex, base64 and percent-escaped text, as servers and files
- * send them. Whatever decodes must re-encode to an accepted text that
- * decodes to the same bytes; a failure must leave the output wiped.
+ * send them. Hex and base64 that decode must re-encode to the input (they
+ * are strict); escaped text must re-encode to a text that decodes to the
+ * same bytes; a failure must leave the output wiped.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <openssl/evp.h>
 
 #include "ipc/bytes.h"
 #include "ipc/textenc.h"
@@ -31,21 +35,33 @@ check_hex(const char *s, size_t n)
 	}
 	for (i = 0; i < r; i++)
 		snprintf(enc + 2 * i, 3, "%02x", out[i]);
-	if (hex_decode(enc, (size_t)r * 2, again, sizeof(again)) != r ||
+	if (strncasecmp(enc, s, n) != 0 ||
+	    hex_decode(enc, (size_t)r * 2, again, sizeof(again)) != r ||
 	    memcmp(out, again, (size_t)r) != 0)
 		abort();
 }
 
+/* Strict means canonical: what decodes re-encodes to the same text. */
 static void
 check_b64(const char *s, size_t n)
 {
 	uint8_t out[OUT_MAX];
+	char enc[OUT_MAX / 3 * 4 + 5];
+	size_t bare = n, elen;
 	int r;
 
 	r = b64_decode(s, n, out, sizeof(out));
-	if (r == -1 && !bytes_all_zero(out, sizeof(out)))
-		abort();
-	if (r != -1 && (size_t)r > n * 3 / 4)
+	if (r == -1) {
+		if (!bytes_all_zero(out, sizeof(out)))
+			abort();
+		return;
+	}
+	while (bare > 0 && s[bare - 1] == '=')
+		bare--;
+	elen = (size_t)EVP_EncodeBlock((unsigned char *)enc, out, r);
+	while (elen > 0 && enc[elen - 1] == '=')
+		elen--;
+	if (elen != bare || memcmp(enc, s, bare) != 0)
 		abort();
 }
 

@@ -149,16 +149,21 @@ hostname_labels_ok(const char *s, size_t len)
 	return label > 0 && s[len - 1] != '-' && !digits;
 }
 
+/* A C string of 1..max bytes; *len is its length (0 for NULL). */
+static bool
+str_len_ok(const char *s, size_t max, size_t *len)
+{
+	*len = s != NULL ? strnlen(s, max + 1) : 0;
+	return *len != 0 && *len <= max;
+}
+
 bool
 config_hostname_ok(const char *s)
 {
 	struct cfg_addr a;
 	size_t len;
 
-	if (s == NULL)
-		return false;
-	len = strnlen(s, CFG_HOST_MAX + 1);
-	if (len == 0 || len > CFG_HOST_MAX)
+	if (!str_len_ok(s, CFG_HOST_MAX, &len))
 		return false;
 	if (config_addr_parse(s, &a) == 0)
 		return true;
@@ -170,10 +175,7 @@ config_cookie_ok(const char *s)
 {
 	size_t i, len;
 
-	if (s == NULL)
-		return false;
-	len = strnlen(s, CFG_AUTHCOOKIE_MAX + 1);
-	if (len == 0 || len > CFG_AUTHCOOKIE_MAX)
+	if (!str_len_ok(s, CFG_AUTHCOOKIE_MAX, &len))
 		return false;
 	for (i = 0; i < len; i++) {
 		if (!is_alnum(s[i]) && strchr("+/=_-", s[i]) == NULL)
@@ -187,10 +189,7 @@ config_user_ok(const char *s)
 {
 	size_t i, len;
 
-	if (s == NULL)
-		return false;
-	len = strnlen(s, CFG_USER_MAX + 1);
-	if (len == 0 || len > CFG_USER_MAX)
+	if (!str_len_ok(s, CFG_USER_MAX, &len))
 		return false;
 	for (i = 0; i < len; i++) {
 		if (s[i] < 0x20 || s[i] > 0x7e)
@@ -205,10 +204,7 @@ config_path_ok(const char *s)
 {
 	size_t i, len;
 
-	if (s == NULL)
-		return false;
-	len = strnlen(s, CFG_PATH_MAX + 1);
-	if (len == 0 || len > CFG_PATH_MAX || s[0] != '/')
+	if (!str_len_ok(s, CFG_PATH_MAX, &len) || s[0] != '/')
 		return false;
 	if (strstr(s, "..") != NULL || strncmp(s, "//", 2) == 0)
 		return false;
@@ -219,8 +215,8 @@ config_path_ok(const char *s)
 	return true;
 }
 
-static size_t
-addr_len(uint8_t family)
+size_t
+config_addr_len(uint8_t family)
 {
 	if (family == CFG_AF_INET)
 		return 4;
@@ -467,7 +463,7 @@ validate_suffixes(const struct gp_config *c, struct gp_err *e)
 static bool
 prefix_canonical(const struct cfg_addr *a, unsigned plen)
 {
-	size_t i, n = addr_len(a->family);
+	size_t i, n = config_addr_len(a->family);
 	unsigned bits;
 	uint8_t mask;
 
@@ -484,7 +480,7 @@ static int
 validate_route(const struct cfg_route *r, struct gp_err *e)
 {
 	char s[CFG_ADDR_STR_MAX];
-	size_t n = addr_len(r->addr.family);
+	size_t n = config_addr_len(r->addr.family);
 
 	if (n == 0)
 		return err_set(e, "field `route`: family `%u` is not 4 or 6",

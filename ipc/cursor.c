@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cursor.h"
+#include "textenc.h"
 
 void
 cur_init(struct cursor *c, const char *p, size_t len)
@@ -191,18 +192,12 @@ cur_find(struct cursor *c, const char *needle)
 	return 0;
 }
 
-/* The value of ch as a digit in base, or -1. */
+/* The value of ch as a digit in base (10 or 16), or -1. */
 static int
 cur_digit(int ch, int base)
 {
-	int d = -1;
+	int d = hex_val(ch);
 
-	if (ch >= '0' && ch <= '9')
-		d = ch - '0';
-	else if (ch >= 'a' && ch <= 'f')
-		d = ch - 'a' + 10;
-	else if (ch >= 'A' && ch <= 'F')
-		d = ch - 'A' + 10;
 	return d < base ? d : -1;
 }
 

@@ -315,16 +315,6 @@ field_ccount(const struct frame_field *f, const struct gp_config *c)
 	return n;
 }
 
-static size_t
-addr_bytes(uint8_t family)
-{
-	if (family == CFG_AF_INET)
-		return 4;
-	if (family == CFG_AF_INET6)
-		return 16;
-	return 0;
-}
-
 /* The bytes after the address: prefixlen, then the route flag. */
 static size_t
 addr_extra(enum fkind kind)
@@ -345,7 +335,7 @@ get_addr(const struct frame_field *f, struct buf *v, uint8_t *dst,
 	size_t n, want;
 	uint8_t fam, plen, flag;
 
-	if (buf_get_u8(v, &fam) == -1 || (n = addr_bytes(fam)) == 0)
+	if (buf_get_u8(v, &fam) == -1 || (n = config_addr_len(fam)) == 0)
 		return err_set(e, "field `%s`: family `%u` is not 4 or 6",
 		    f->name, fam);
 	if (f->family != 0 && fam != f->family)
@@ -632,7 +622,7 @@ put_addr(const struct frame_field *f, const uint8_t *src,
 {
 	const struct cfg_addr *a = (const struct cfg_addr *)(const void *)src;
 	const struct cfg_route *r;
-	size_t n = addr_bytes(a->family);
+	size_t n = config_addr_len(a->family);
 
 	if (n == 0)
 		return err_set(e, "field `%s`: family `%u` is not 4 or 6",
