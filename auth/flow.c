@@ -176,36 +176,19 @@ flow_cookie_stdin(struct flow *f)
 	return res;
 }
 
-/* The URL named a portal: the portal, else (not a portal) the gateway. */
+/* f->t's interface's login: the portal's, or the gateway's. */
 static enum flow_res
-flow_from_portal(struct flow *f)
+flow_iface_login(struct flow *f)
 {
-	enum flow_res res;
-
-	if ((res = flow_portal_run(f)) != FLOW_RES_NOT_IFACE)
-		return res;
-	log_info("not a portal: trying %s as a gateway", f->t.host);
-	f->t.iface = IFACE_GATEWAY;
-	if ((res = flow_login_gateway(f)) == FLOW_RES_NOT_IFACE)
-		return flow_fail(f, FLOW_EXIT_ERR, "%s is neither a portal "
-		    "nor a gateway", f->t.host);
-	return res;
+	if (f->t.iface == IFACE_PORTAL)
+		return flow_portal_run(f);
+	return flow_login_gateway(f);
 }
 
-/* The URL named a gateway: the gateway, else (not one) the portal. */
-static enum flow_res
-flow_from_gateway(struct flow *f)
+static const char *
+flow_iface_name(enum gw_iface iface)
 {
-	enum flow_res res;
-
-	if ((res = flow_login_gateway(f)) != FLOW_RES_NOT_IFACE)
-		return res;
-	log_info("not a gateway: trying %s as a portal", f->t.host);
-	f->t.iface = IFACE_PORTAL;
-	if ((res = flow_portal_run(f)) == FLOW_RES_NOT_IFACE)
-		return flow_fail(f, FLOW_EXIT_ERR, "%s is neither a portal "
-		    "nor a gateway", f->t.host);
-	return res;
+	return iface == IFACE_PORTAL ? "portal" : "gateway";
 }
 
 /* Portal or gateway as the URL says, the other one on "does not exist"
@@ -213,11 +196,21 @@ flow_from_gateway(struct flow *f)
 static enum flow_res
 flow_login_any(struct flow *f)
 {
+	enum gw_iface other;
+	enum flow_res res;
+
 	if (f->o->cookie_on_stdin)
 		return flow_cookie_stdin(f);
-	if (f->t.iface == IFACE_PORTAL)
-		return flow_from_portal(f);
-	return flow_from_gateway(f);
+	if ((res = flow_iface_login(f)) != FLOW_RES_NOT_IFACE)
+		return res;
+	other = f->t.iface == IFACE_PORTAL ? IFACE_GATEWAY : IFACE_PORTAL;
+	log_info("not a %s: trying %s as a %s", flow_iface_name(f->t.iface),
+	    f->t.host, flow_iface_name(other));
+	f->t.iface = other;
+	if ((res = flow_iface_login(f)) == FLOW_RES_NOT_IFACE)
+		return flow_fail(f, FLOW_EXIT_ERR, "%s is neither a portal "
+		    "nor a gateway", f->t.host);
+	return res;
 }
 
 int
