@@ -12,7 +12,7 @@
 
 #include "auth/hipgen.h"
 #include "auth/http.h"
-#include "auth/parse.h"
+#include "auth/cookie.h"
 
 /* One report percent-encoded (3 bytes each at worst), plus the rest. */
 #define HIP_BODY_MAX	(3 * HIPGEN_REPORT_MAX + COOKIE_STR_MAX + 256)
