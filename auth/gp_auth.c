@@ -20,7 +20,7 @@
 #include "auth/clientcert.h"
 #include "auth/creds.h"
 #include "auth/flow.h"
-#include "auth/hip.h"
+#include "auth/hiprun.h"
 #include "auth/pin.h"
 #include "auth/proxyconf.h"
 #include "auth/stay.h"
@@ -447,7 +447,7 @@ gp_auth_hip_runner(struct gp_auth_args *a)
 
 	if (a->csd_wrapper == NULL)
 		return;
-	if ((a->hip_fd = hip_runner_start(a->csd_wrapper, &e)) == -1)
+	if ((a->hip_fd = hiprun_start(a->csd_wrapper, &e)) == -1)
 		fatalx("%s", e.msg);
 }
 

@@ -9,6 +9,7 @@
 
 #include "auth/errors.h"
 #include "auth/hip.h"
+#include "auth/hiprun.h"
 #include "auth/parselim.h"
 #include "ipc/dynbuf.h"
 #include "ipc/secret.h"
@@ -119,7 +120,7 @@ hip_script(const struct hip_ctx *c, const char *ip4, const char *ip6,
 	q.md5 = c->md5;
 	q.client_os = c->client_os;
 	q.app_version = c->app_version;
-	return hip_runner_run(&q, out, HIPGEN_REPORT_MAX, e);
+	return hiprun_run(&q, out, HIPGEN_REPORT_MAX, e);
 }
 
 int
@@ -136,7 +137,7 @@ hip_send(struct http *h, const struct hip_ctx *c, struct gp_err *e)
 		(void)config_addr_str(&c->cfg->ip6, ip6);
 	if ((report = calloc(1, HIPGEN_REPORT_MAX)) == NULL)
 		return err_set(e, "hip: out of memory");
-	if (hip_runner_active())
+	if (hiprun_active())
 		rc = hip_script(c, ip4, ip6, report, e);
 	else
 		rc = hip_builtin(c, ip4, ip6, report, e);
