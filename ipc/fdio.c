@@ -12,7 +12,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "fdio.h"
+#include "ipc/clock.h"
+#include "ipc/fdio.h"
 
 #define FDIO_LOOP_MAX	65536	/* the one-by-one fallback stops here */
 #define FDIO_CHUNK	4096
@@ -258,4 +259,28 @@ fdio_write_all(int fd, const void *p, size_t n, struct gp_err *e)
 		return -1;
 	}
 	return 0;
+}
+
+int
+fdio_wait(int fd, short events, int64_t deadline,
+    volatile sig_atomic_t *cancel, const char *who, const char *what,
+    struct gp_err *e)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+	int64_t left;
+	int n;
+
+	for (;;) {
+		if (cancel != NULL && *cancel != 0)
+			return err_set(e, "%s: interrupted while %s", who, what);
+		left = deadline - clock_now_ms();
+		if (left <= 0)
+			return err_set(e, "%s: timed out while %s", who, what);
+		n = poll(&pfd, 1, left > INT32_MAX ? INT32_MAX : (int)left);
+		if (n > 0)
+			return 0;
+		if (n == -1 && errno != EINTR)
+			return err_set(e, "%s: poll while %s: %s", who, what,
+			    strerror(errno));
+	}
 }

@@ -6,7 +6,9 @@
 #ifndef GPVPN_FDIO_H
 #define GPVPN_FDIO_H
 
+#include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "ipc/dynbuf.h"
@@ -34,5 +36,15 @@ int	fdio_read_dyn(int fd, struct dynbuf *d, struct gp_err *e);
  * polled for FDIO_WRITE_STALL_MS at most. 0, or -1 with e and errno.
  */
 int	fdio_write_all(int fd, const void *p, size_t n, struct gp_err *e);
+
+/*
+ * Wait for events on fd until the absolute deadline (clock_now_ms), or
+ * until *cancel (may be NULL) turns non-zero; EINTR is retried. 0 when
+ * fd is ready, else -1 with e set to "<who>: interrupted while <what>",
+ * "<who>: timed out while <what>" or the poll error.
+ */
+int	fdio_wait(int fd, short events, int64_t deadline,
+	    volatile sig_atomic_t *cancel, const char *who, const char *what,
+	    struct gp_err *e);
 
 #endif

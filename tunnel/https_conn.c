@@ -19,6 +19,7 @@
 #include <openssl/err.h>
 
 #include "ipc/clock.h"
+#include "ipc/fdio.h"
 #include "tunnel/peeraddr.h"
 #include "tunnel/https_int.h"
 #include "tunnel/proxy.h"
@@ -28,23 +29,7 @@ int
 https_conn_wait(const struct https_ctx *x, int fd, short events,
     int64_t deadline, const char *what, struct gp_err *e)
 {
-	struct pollfd pfd = { .fd = fd, .events = events };
-	int64_t left;
-	int n;
-
-	for (;;) {
-		if (x->cancel != NULL && *x->cancel != 0)
-			return err_set(e, "https: interrupted while %s", what);
-		left = deadline - clock_now_ms();
-		if (left <= 0)
-			return err_set(e, "https: timed out while %s", what);
-		n = poll(&pfd, 1, (int)left);
-		if (n > 0)
-			return 0;
-		if (n == -1 && errno != EINTR)
-			return err_set(e, "https: poll while %s: %s", what,
-			    strerror(errno));
-	}
+	return fdio_wait(fd, events, deadline, x->cancel, "https", what, e);
 }
 
 /* The gateway, or the proxy on the way to it. */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ipc/clock.h"
+#include "ipc/fdio.h"
 #include "tunnel/proxy.h"
 
 struct proxy_conn {
@@ -25,23 +26,8 @@ static int
 proxy_wait(const struct proxy_conn *pc, short events, const char *what,
     struct gp_err *e)
 {
-	struct pollfd pfd = { .fd = pc->fd, .events = events };
-	int64_t left;
-	int n;
-
-	for (;;) {
-		if (pc->cancel != NULL && *pc->cancel != 0)
-			return err_set(e, "proxy: interrupted while %s", what);
-		left = pc->deadline - clock_now_ms();
-		if (left <= 0)
-			return err_set(e, "proxy: timed out while %s", what);
-		n = poll(&pfd, 1, (int)left);
-		if (n > 0)
-			return 0;
-		if (n == -1 && errno != EINTR)
-			return err_set(e, "proxy: poll while %s: %s", what,
-			    strerror(errno));
-	}
+	return fdio_wait(pc->fd, events, pc->deadline, pc->cancel, "proxy",
+	    what, e);
 }
 
 static bool

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -15,6 +16,7 @@
 
 #include <seccomp.h>
 
+#include "ipc/clock.h"
 #include "ipc/fdio.h"
 #include "t.h"
 
@@ -280,6 +282,32 @@ write_all_nonblocking_full(void)
 	T_CHECK(WEXITSTATUS(st) == 0);
 }
 
+/* Ready, timed out, cancelled: each with its own message. */
+static void
+wait_ready_timeout_cancel(void)
+{
+	struct gp_err e = { "" };
+	volatile sig_atomic_t stop = 0;
+	int64_t t0;
+	int p[2];
+
+	T_CHECK(pipe(p) == 0);
+	t0 = clock_now_ms();
+	T_CHECK(fdio_wait(p[0], POLLIN, t0 + 50, &stop, "x", "reading",
+	    &e) == -1);
+	T_STREQ(e.msg, "x: timed out while reading");
+	T_CHECK(clock_now_ms() - t0 >= 50);
+	T_CHECK(write(p[1], "a", 1) == 1);
+	T_CHECK(fdio_wait(p[0], POLLIN, clock_now_ms() + 1000, NULL, "x",
+	    "reading", &e) == 0);
+	stop = 1;
+	T_CHECK(fdio_wait(p[0], POLLIN, clock_now_ms() + 1000, &stop, "y",
+	    "sending", &e) == -1);
+	T_STREQ(e.msg, "y: interrupted while sending");
+	close(p[0]);
+	close(p[1]);
+}
+
 int
 main(void)
 {
@@ -294,5 +322,6 @@ main(void)
 	T_RUN(write_all_plain);
 	T_RUN(write_all_closed_reader);
 	T_RUN(write_all_nonblocking_full);
+	T_RUN(wait_ready_timeout_cancel);
 	return T_DONE();
 }
