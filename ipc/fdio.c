@@ -272,7 +272,8 @@ fdio_wait(int fd, short events, int64_t deadline,
 
 	for (;;) {
 		if (cancel != NULL && *cancel != 0)
-			return err_set(e, "%s: interrupted while %s", who, what);
+			return err_set(e, "%s: interrupted while %s", who,
+			    what);
 		left = deadline - clock_now_ms();
 		if (left <= 0)
 			return err_set(e, "%s: timed out while %s", who, what);
