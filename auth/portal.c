@@ -131,6 +131,9 @@ portal_rules(const xmlNode *n, struct portal_gw *g, struct gp_err *e)
 	return 0;
 }
 
+_Static_assert(PORTAL_DESC_MAX >= PORTAL_NAME_MAX,
+    "a gateway's name fits where its description goes");
+
 static int
 portal_entry(const xmlNode *n, struct portal_policy *p, struct gp_err *e)
 {

@@ -18,7 +18,8 @@
 #define PORTAL_GW_MAX		64	/* more gateways are rejected */
 #define PORTAL_RULES_MAX	32	/* priority-rule entries per gateway */
 #define PORTAL_NAME_MAX		(CFG_HOST_MAX + 9)	/* "[v6]:65535" */
-#define PORTAL_DESC_MAX		128
+/* A gateway with no description is shown by its name: room for one. */
+#define PORTAL_DESC_MAX		PORTAL_NAME_MAX
 #define PORTAL_VERSION_MAX	64
 #define PORTAL_COOKIE_MAX	1024
 #define PORTAL_IGNORED_MAX	256
