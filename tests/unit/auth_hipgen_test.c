@@ -60,7 +60,7 @@ test_golden(void)
 	FILE *fp;
 
 	fill(&in);
-	T_CHECK(hipgen_report(&in, out, sizeof(out), &e) == 0);
+	T_EQ_INT(hipgen_report(&in, out, sizeof(out), &e), 0);
 	if (getenv("GOLDEN_UPDATE") != NULL &&
 	    (fp = fopen(GOLDEN, "w")) != NULL) {
 		fputs(out, fp);
@@ -80,7 +80,7 @@ test_escape(void)
 	fill(&in);
 	in.user = "a<b>&\"c'\n";
 	in.domain = "</domain><injected/>";
-	T_CHECK(hipgen_report(&in, out, sizeof(out), &e) == 0);
+	T_EQ_INT(hipgen_report(&in, out, sizeof(out), &e), 0);
 	T_CHECK(strstr(out, "<user-name>a&lt;b&gt;&amp;&quot;c&apos;?"
 	    "</user-name>") != NULL);
 	T_CHECK(strstr(out, "<injected/>") == NULL);
@@ -95,8 +95,8 @@ test_too_small(void)
 	struct gp_err e;
 
 	fill(&in);
-	T_CHECK(hipgen_report(&in, out, sizeof(out), &e) == -1);
-	T_CHECK(out[0] == '\0');
+	T_EQ_INT(hipgen_report(&in, out, sizeof(out), &e), -1);
+	T_EQ_INT(out[0], '\0');
 	T_CHECK(strstr(e.msg, "larger than") != NULL);
 }
 
@@ -120,7 +120,8 @@ test_os_release(void)
 	remove(path);
 	hipgen_host(&in, "/nonexistent/os-release", os, sizeof(os));
 	T_STREQ(os, "Linux");
-	T_CHECK(in.nifs >= 0 && in.nifs <= HIPGEN_IFACES_MAX);
+	T_CHECK(in.nifs >= 0);
+	T_CHECK(in.nifs <= HIPGEN_IFACES_MAX);
 }
 
 int

@@ -46,7 +46,7 @@ small_text_buffer(void)
 	char text[8];
 
 	T_CHECK(response_error_parse(b, strlen(b), text, sizeof(text), &cls));
-	T_CHECK(cls == GP_ERRCLASS_COOKIE_REJECTED);
+	T_EQ_INT(cls, GP_ERRCLASS_COOKIE_REJECTED);
 	T_STREQ(text, "Invalid");
 	T_CHECK(response_error_parse(b, strlen(b), text, 0, &cls));
 }

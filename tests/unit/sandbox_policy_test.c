@@ -114,7 +114,7 @@ check_golden(const struct sandbox_filter *f)
 	if (got == NULL)
 		return;
 	if (up != NULL && strcmp(up, "1") == 0)
-		T_CHECK(golden_write(path, got) == 0);
+		T_EQ_INT(golden_write(path, got), 0);
 	want = golden_read(path);
 	T_CHECK(want != NULL);
 	if (want != NULL && strcmp(got, want) != 0) {
@@ -315,8 +315,11 @@ net_status_nobody_no_bounding_set(void)
 
 	T_STREQ(status_field("CapBnd", v, sizeof(v)), "0000000000000000");
 	status_field("Uid", v, sizeof(v));
-	T_CHECK(sscanf(v, "%lu %lu %lu %lu", &r, &e, &s, &f) == 4);
-	T_CHECK(r != 0 && e != 0 && s != 0 && f != 0);
+	T_EQ_INT(sscanf(v, "%lu %lu %lu %lu", &r, &e, &s, &f), 4);
+	T_CHECK(r != 0);
+	T_CHECK(e != 0);
+	T_CHECK(s != 0);
+	T_CHECK(f != 0);
 	status_field("Groups", v, sizeof(v));
 	T_STREQ(v, "");
 }
@@ -336,7 +339,7 @@ priv_keeps_net_admin_only(void)
 	char v[128], want[32];
 
 	snprintf(want, sizeof(want), "%016llx", 1ULL << CAP_NET_ADMIN);
-	T_CHECK(status_fetch(&p) == 0);
+	T_EQ_INT(status_fetch(&p), 0);
 	T_STREQ(status_field("CapEff", v, sizeof(v)), want);
 	T_STREQ(status_field("CapPrm", v, sizeof(v)), want);
 	T_STREQ(status_field("CapBnd", v, sizeof(v)), want);

@@ -160,7 +160,7 @@ golden(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		T_CHECK(golden_one(cases[i].name, cases[i].route) == 0);
+		T_EQ_INT(golden_one(cases[i].name, cases[i].route), 0);
 }
 
 /* What the verdicts say, in words a user can act on. */
@@ -200,18 +200,20 @@ line_bound(void)
 	    45 + strlen(TUN));
 	ip6check_init(&k, c, TUN);
 	line[IP6CHECK_LINE_MAX - 1] = '\n';
-	T_CHECK(ip6check_feed(&k, IP6CHECK_ADDRS, line, IP6CHECK_LINE_MAX,
-	    false, &used, &e) == 0 && used == IP6CHECK_LINE_MAX);
+	T_EQ_INT(ip6check_feed(&k, IP6CHECK_ADDRS, line, IP6CHECK_LINE_MAX,
+	    false, &used, &e), 0);
+	T_EQ_INT(used, IP6CHECK_LINE_MAX);
 	T_CHECK(k.addr_found);
 	line[IP6CHECK_LINE_MAX - 1] = ' ';
-	T_CHECK(ip6check_feed(&k, IP6CHECK_ADDRS, line, IP6CHECK_LINE_MAX - 1,
-	    false, &used, &e) == 0 && used == 0);
-	T_CHECK(ip6check_feed(&k, IP6CHECK_ADDRS, line, IP6CHECK_LINE_MAX,
-	    false, &used, &e) == -1);
+	T_EQ_INT(ip6check_feed(&k, IP6CHECK_ADDRS, line, IP6CHECK_LINE_MAX - 1,
+	    false, &used, &e), 0);
+	T_EQ_INT(used, 0);
+	T_EQ_INT(ip6check_feed(&k, IP6CHECK_ADDRS, line, IP6CHECK_LINE_MAX,
+	    false, &used, &e), -1);
 	T_CHECK(strstr(e.msg, "longer than 255 bytes") != NULL);
 	line[IP6CHECK_LINE_MAX] = '\n';
-	T_CHECK(ip6check_feed(&k, IP6CHECK_ADDRS, line, IP6CHECK_LINE_MAX + 1,
-	    true, &used, &e) == -1);
+	T_EQ_INT(ip6check_feed(&k, IP6CHECK_ADDRS, line, IP6CHECK_LINE_MAX + 1,
+	    true, &used, &e), -1);
 	config_free(c);
 }
 
@@ -227,12 +229,13 @@ long_ifname(void)
 	size_t used;
 
 	ip6check_init(&k, c, "abcdefghijklmnop");
-	T_CHECK(ip6check_feed(&k, IP6CHECK_ADDRS, l, sizeof(l) - 1, true,
-	    &used, &e) == 0);
-	T_CHECK(!k.addr_found && ip6check_verdict(&k, &e) == -1);
+	T_EQ_INT(ip6check_feed(&k, IP6CHECK_ADDRS, l, sizeof(l) - 1, true,
+	    &used, &e), 0);
+	T_CHECK(!k.addr_found);
+	T_EQ_INT(ip6check_verdict(&k, &e), -1);
 	ip6check_init(&k, c, "abcdefghijklmno");
-	T_CHECK(ip6check_feed(&k, IP6CHECK_ADDRS, l, sizeof(l) - 1, true,
-	    &used, &e) == 0);
+	T_EQ_INT(ip6check_feed(&k, IP6CHECK_ADDRS, l, sizeof(l) - 1, true,
+	    &used, &e), 0);
 	T_CHECK(k.addr_found);
 	config_free(c);
 }
@@ -244,7 +247,7 @@ run_reads_proc(void)
 	struct gp_config *c = config(false);
 	struct gp_err e = { "" };
 
-	T_CHECK(ip6check_run(c, "gpvpn-none0", &e) == -1);
+	T_EQ_INT(ip6check_run(c, "gpvpn-none0", &e), -1);
 	T_CHECK(strstr(e.msg, "is not on gpvpn-none0") != NULL ||
 	    strstr(e.msg, "/proc/self/net/") != NULL);
 	config_free(c);

@@ -395,7 +395,7 @@ rekey_keys_only(void)
 	T_CHECK(run_until(&r, 'C', true, 5000));
 	put_shutdown(r.ctl[1]);
 	run_end(&r, true);
-	T_CHECK(r.status == 0);
+	T_EQ_INT(r.status, 0);
 	T_STREQ(r.seen, "GCS");
 	T_STREQ(ran(), "pre-init " APPLIED "|connect " APPLIED
 	    "|disconnect " APPLIED);
@@ -420,7 +420,7 @@ rekey_host_change_refused(void)
 	c->routes[1].exclude = true;
 	put_config(r.ctl[1], c);
 	run_end(&r, true);
-	T_CHECK(r.status == REKEY_EXIT_REFUSED);
+	T_EQ_INT(r.status, REKEY_EXIT_REFUSED);
 	T_STREQ(r.seen, "GS");		/* no CONFIG reached [net] */
 	T_STREQ(ran(), "pre-init " APPLIED "|connect " APPLIED
 	    "|disconnect " APPLIED);
@@ -439,8 +439,8 @@ need_config_burst(void)
 	run_poll(&r, true, 500);
 	kill(r.priv, SIGTERM);
 	run_end(&r, true);
-	T_CHECK(r.status == 0);
-	T_CHECK(r.need == 1);
+	T_EQ_INT(r.status, 0);
+	T_EQ_INT(r.need, 1);
 	if (r.need != 1)
 		fprintf(stderr, "  %u NEED_CONFIG frames\n", r.need);
 }
@@ -468,7 +468,7 @@ need_config_peer_stuck(void)
 	T_CHECK(run_until(&r, 'S', false, 3000));
 	T_CHECK(clock_now_ms() - t < 3000);
 	run_end(&r, false);
-	T_CHECK(r.status == 0);
+	T_EQ_INT(r.status, 0);
 	T_STREQ(ran(), "pre-init " APPLIED "|connect " APPLIED
 	    "|disconnect " APPLIED);
 }
@@ -495,11 +495,11 @@ half_frame(void)
 	T_CHECK(run_until(&r, 'T', true, 2000));
 	while (r.need < FRAME_HDR_BYTES && clock_now_ms() - t < 3000)
 		run_poll(&r, true, 50);
-	T_CHECK(r.need == FRAME_HDR_BYTES);
+	T_EQ_INT(r.need, FRAME_HDR_BYTES);
 	T_CHECK(run_until(&r, 'S', true, FRAME_READ_TIMEOUT_MS + 3000));
 	T_CHECK(clock_now_ms() - t >= FRAME_READ_TIMEOUT_MS - 100);
 	run_end(&r, true);
-	T_CHECK(r.status == 1);
+	T_EQ_INT(r.status, 1);
 	T_STREQ(ran(), "pre-init " APPLIED "|connect " APPLIED
 	    "|disconnect " APPLIED);
 }

@@ -86,7 +86,7 @@ proxy_refused(void)
 	char msg[GP_ERR_MAX];
 
 	c->proxy.type = CFG_PROXY_SOCKS5;
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	T_CHECK(strstr(msg, "the proxy") != NULL);
 	config_free(c);
 }
@@ -97,7 +97,7 @@ same_passes(void)
 	struct gp_config *c = base();
 	char msg[GP_ERR_MAX];
 
-	T_CHECK(verdict(c, msg, sizeof(msg)) == 0);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), 0);
 	config_free(c);
 }
 
@@ -119,9 +119,9 @@ keys_timers_cookie_pass(void)
 	snprintf(c->authcookie, sizeof(c->authcookie), "beef");
 	snprintf(c->user, sizeof(c->user), "bob");
 	snprintf(c->tunnel_path, sizeof(c->tunnel_path), "/other");
-	T_CHECK(verdict(c, msg, sizeof(msg)) == 0);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), 0);
 	c->esp.present = false;
-	T_CHECK(verdict(c, msg, sizeof(msg)) == 0);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), 0);
 	config_free(c);
 }
 
@@ -138,7 +138,7 @@ routes_as_a_set(void)
 	route(c, "198.18.65.9", 24, false);
 	route(c, "198.18.64.0", 24, false);
 	route(c, "198.18.64.0", 24, false);
-	T_CHECK(verdict(c, msg, sizeof(msg)) == 0);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), 0);
 	config_free(c);
 }
 
@@ -149,7 +149,7 @@ route_added_refused(void)
 	char msg[GP_ERR_MAX];
 
 	route(c, "198.18.99.1", 32, true);
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	T_STREQ(msg, "rekey refused: it changes the routes (first: "
 	    "split-exclude route 198.18.99.1/32 added)");
 	config_free(c);
@@ -162,18 +162,18 @@ route_removed_or_flipped_refused(void)
 	char msg[GP_ERR_MAX];
 
 	c->n_routes = 3;		/* fd00:1::/64 gone */
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	T_CHECK(strstr(msg, "split-include route fd00:1::/64 removed") !=
 	    NULL);
 	config_free(c);
 	c = base();
 	c->routes[2].exclude = false;	/* exclude becomes include */
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	T_CHECK(strstr(msg, "the routes") != NULL);
 	config_free(c);
 	c = base();
 	c->routes[0].prefixlen = 23;
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	config_free(c);
 }
 
@@ -186,11 +186,11 @@ dns_refused(void)
 
 	c->dns[0] = c->dns[1];
 	addr(&c->dns[1], "198.18.64.53");
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	T_STREQ(msg, "rekey refused: it changes the DNS servers (first: "
 	    "DNS server 1: 198.18.64.53 -> 198.18.64.54)");
 	c->n_dns = 0;
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	T_CHECK(strstr(msg, "198.18.64.53 -> none") != NULL);
 	config_free(c);
 }
@@ -202,18 +202,18 @@ wins_and_suffix_refused(void)
 	char msg[GP_ERR_MAX];
 
 	c->n_nbns = 0;
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	T_CHECK(strstr(msg, "the WINS servers") != NULL);
 	config_free(c);
 	c = base();
 	snprintf(c->suffix[1], sizeof(c->suffix[1]), "evil.example");
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	T_CHECK(strstr(msg, "search domain 2: example -> evil.example") !=
 	    NULL);
 	config_free(c);
 	c = base();
 	snprintf(c->suffix[0], sizeof(c->suffix[0]), "Corp.EXAMPLE");
-	T_CHECK(verdict(c, msg, sizeof(msg)) == 0);	/* names ignore case */
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), 0);	/* names ignore case */
 	config_free(c);
 }
 
@@ -240,7 +240,7 @@ addresses_mtu_gateway_refused(void)
 			c->gw_port = 8443;
 		else
 			snprintf(c->gw_host, sizeof(c->gw_host), "gw2");
-		T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+		T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 		T_CHECK(strncmp(msg, "rekey refused: it changes the ", 30) ==
 		    0);
 		config_free(c);
@@ -257,7 +257,7 @@ several_named(void)
 	route(c, "198.18.99.0", 24, false);
 	c->n_dns = 1;
 	c->mtu = 1400;
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	T_STREQ(msg, "rekey refused: it changes the MTU, the routes, the "
 	    "DNS servers (first: MTU 0 -> 1400)");
 	config_free(c);

@@ -156,7 +156,7 @@ check_expected(const struct script_env *env, const char *const *want)
 			T_STREQ(env->vars[i], want[i]);
 	}
 	T_CHECK(want[i] == NULL);
-	T_CHECK(i == env->n);
+	T_EQ_INT(i, env->n);
 	T_CHECK(env->vars[env->n] == NULL);
 }
 
@@ -181,12 +181,13 @@ env_full(void)
 	struct script_env env;
 	struct gp_err e = { "" };
 
-	T_CHECK(config_validate(c, &e) == 0);
-	T_CHECK(script_env_build(&env, "connect", c, "tun7", 1361, &e) == 0);
+	T_EQ_INT(config_validate(c, &e), 0);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun7", 1361, &e), 0);
 	check_expected(&env, full_expected);
 	check_safe(&env);
 	script_env_free(&env);
-	T_CHECK(env.n == 0 && env.vars[0] == NULL);
+	T_EQ_INT(env.n, 0);
+	T_CHECK(env.vars[0] == NULL);
 	config_free(c);
 }
 
@@ -210,8 +211,8 @@ env_minimal(void)
 	struct script_env env;
 	struct gp_err e = { "" };
 
-	T_CHECK(config_validate(c, &e) == 0);
-	T_CHECK(script_env_build(&env, "disconnect", c, "gp0", 0, &e) == 0);
+	T_EQ_INT(config_validate(c, &e), 0);
+	T_EQ_INT(script_env_build(&env, "disconnect", c, "gp0", 0, &e), 0);
 	check_expected(&env, minimal_expected);
 	check_safe(&env);
 	script_env_free(&env);
@@ -232,8 +233,8 @@ env_proxy_gateway(void)
 	addr(&c->proxy.addr, "198.18.10.1");
 	c->proxy.port = 8888;
 	snprintf(c->proxy.target, sizeof(c->proxy.target), "%s", c->gw_host);
-	T_CHECK(config_validate(c, &e) == 0);
-	T_CHECK(script_env_build(&env, "connect", c, "tun0", 1341, &e) == 0);
+	T_EQ_INT(config_validate(c, &e), 0);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun0", 1341, &e), 0);
 	T_STREQ(env.vars[2], "VPNGATEWAY=198.18.10.1");
 	script_env_free(&env);
 	config_free(c);
@@ -253,8 +254,8 @@ env_v6_only(void)
 	addr(&c->ip6, "2001:db8::5");
 	c->ip6_prefixlen = 128;
 	addr(&c->gw_addr, "2001:db8::1");
-	T_CHECK(config_validate(c, &e) == 0);
-	T_CHECK(script_env_build(&env, "connect", c, "tun0", 1341, &e) == 0);
+	T_EQ_INT(config_validate(c, &e), 0);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun0", 1341, &e), 0);
 	for (i = 0; i < env.n; i++) {
 		T_CHECK(strncmp(env.vars[i], "INTERNAL_IP4_ADDRESS=", 21) != 0);
 		if (strcmp(env.vars[i], "INTERNAL_IP6_NETMASK=2001:db8::5/128")
@@ -327,18 +328,18 @@ env_ipv4_only(void)
 
 	c->n_nbns = 2;
 	addr(&c->nbns[1], "fd00::54");
-	T_CHECK(config_validate(c, &e) == 0);
-	T_CHECK(script_env_build_ipv4(&env, "connect", c, "tun7", 1200, &e)
-	    == 0);
+	T_EQ_INT(config_validate(c, &e), 0);
+	T_EQ_INT(script_env_build_ipv4(&env, "connect", c,
+	    "tun7", 1200, &e), 0);
 	check_expected(&env, ipv4_expected);
 	check_safe(&env);
 	script_env_free(&env);
 	/* Only IPv6 DNS servers: no INTERNAL_IP4_DNS at all. */
 	c->n_dns = 1;
 	addr(&c->dns[0], "fd00::53");
-	T_CHECK(script_env_build_ipv4(&env, "disconnect", c, "tun7", 0, &e)
-	    == 0);
-	T_CHECK(env.n == ipv4_expected_n() - 2);
+	T_EQ_INT(script_env_build_ipv4(&env, "disconnect", c,
+	    "tun7", 0, &e), 0);
+	T_EQ_INT(env.n, ipv4_expected_n() - 2);
 	script_env_free(&env);
 	config_free(c);
 }
@@ -357,9 +358,10 @@ env_many_routes(void)
 		snprintf(s, sizeof(s), "10.%u.%u.0", i / 256, i % 256);
 		route(c, s, 24, i % 2 == 1);
 	}
-	T_CHECK(config_validate(c, &e) == 0);
-	T_CHECK(script_env_build(&env, "connect", c, "tun0", 1361, &e) == 0);
-	T_CHECK(env.n > 6 * CFG_ROUTES_MAX && env.n <= SCRIPT_ENV_MAX);
+	T_EQ_INT(config_validate(c, &e), 0);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun0", 1361, &e), 0);
+	T_CHECK(env.n > 6 * CFG_ROUTES_MAX);
+	T_CHECK(env.n <= SCRIPT_ENV_MAX);
 	T_STREQ(env.vars[env.n - 1], "CISCO_SPLIT_EXC=512");
 	script_env_free(&env);
 	config_free(c);
@@ -373,21 +375,22 @@ env_rejects(void)
 	struct script_env env;
 	struct gp_err e = { "" };
 
-	T_CHECK(script_env_build(&env, "connect; reboot", c, "tun0", 0,
-	    &e) == -1);
-	T_CHECK(script_env_build(&env, "connect", c, "tun 0", 0, &e) == -1);
-	T_CHECK(script_env_build(&env, "connect", c, "", 0, &e) == -1);
+	T_EQ_INT(script_env_build(&env, "connect; reboot", c, "tun0", 0,
+	    &e), -1);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun 0", 0, &e), -1);
+	T_EQ_INT(script_env_build(&env, "connect", c, "", 0, &e), -1);
 	snprintf(c->suffix[1], sizeof(c->suffix[1]), "x$(reboot)");
-	T_CHECK(script_env_build(&env, "connect", c, "tun0", 0, &e) == -1);
-	T_CHECK(env.n == 0 && env.vars[0] == NULL);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun0", 0, &e), -1);
+	T_EQ_INT(env.n, 0);
+	T_CHECK(env.vars[0] == NULL);
 	snprintf(c->suffix[1], sizeof(c->suffix[1]), "a\nb");
-	T_CHECK(script_env_build(&env, "connect", c, "tun0", 0, &e) == -1);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun0", 0, &e), -1);
 	snprintf(c->suffix[1], sizeof(c->suffix[1]), "a;b");
-	T_CHECK(script_env_build(&env, "connect", c, "tun0", 0, &e) == -1);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun0", 0, &e), -1);
 	snprintf(c->suffix[1], sizeof(c->suffix[1]), "a`b`");
-	T_CHECK(script_env_build(&env, "connect", c, "tun0", 0, &e) == -1);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun0", 0, &e), -1);
 	snprintf(c->suffix[1], sizeof(c->suffix[1]), "a'b\"");
-	T_CHECK(script_env_build(&env, "connect", c, "tun0", 0, &e) == -1);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun0", 0, &e), -1);
 	T_CHECK(strstr(e.msg, "unsafe") != NULL);
 	config_free(c);
 }
@@ -481,9 +484,10 @@ run_clean_env(void)
 	write_script(tmp_path("rec.sh"), body);
 	setenv("GPVPN_SHOULD_NOT_LEAK", "1", 1);
 	fd = open("/dev/null", O_RDONLY);	/* no O_CLOEXEC on purpose */
-	T_CHECK(fd != -1 && dup2(fd, 9) == 9);
-	T_CHECK(script_env_build(&env, "connect", c, "tun7", 1361, &e) == 0);
-	T_CHECK(run_redirected(tmp_path("rec.sh"), &env, &e) == 0);
+	T_CHECK(fd != -1);
+	T_EQ_INT(dup2(fd, 9), 9);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun7", 1361, &e), 0);
+	T_EQ_INT(run_redirected(tmp_path("rec.sh"), &env, &e), 0);
 	/* Our stdout may be the frame socket: the script's goes to stderr. */
 	T_CHECK(file_has(tmp_path("stderr.out"), "to-stdout"));
 	T_CHECK(!file_has(tmp_path("stdout.out"), "to-stdout"));
@@ -508,12 +512,12 @@ run_status(void)
 	struct gp_err e = { "" };
 
 	write_script(tmp_path("fail.sh"), "exit 3");
-	T_CHECK(script_run(tmp_path("fail.sh"), &env, &e) == -1);
+	T_EQ_INT(script_run(tmp_path("fail.sh"), &env, &e), -1);
 	T_CHECK(strstr(e.msg, "exit status 3") != NULL);
-	T_CHECK(script_run(tmp_path("missing.sh"), &env, &e) == -1);
+	T_EQ_INT(script_run(tmp_path("missing.sh"), &env, &e), -1);
 	T_CHECK(strstr(e.msg, "127") != NULL);
 	write_script(tmp_path("kill.sh"), "kill -TERM $$");
-	T_CHECK(script_run(tmp_path("kill.sh"), &env, &e) == -1);
+	T_EQ_INT(script_run(tmp_path("kill.sh"), &env, &e), -1);
 	T_CHECK(strstr(e.msg, "signal 15") != NULL);
 }
 
@@ -532,15 +536,16 @@ run_timeout(void)
 	    tmp_path("orphan.out"));
 	write_script(tmp_path("hang.sh"), body);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	T_CHECK(script_run_ms(tmp_path("hang.sh"), &env, 200, &e) == -1);
+	T_EQ_INT(script_run_ms(tmp_path("hang.sh"), &env, 200, &e), -1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
 	    (t1.tv_nsec - t0.tv_nsec) / 1000000;
-	T_CHECK(ms >= 150 && ms < 2000);
+	T_CHECK(ms >= 150);
+	T_CHECK(ms < 2000);
 	T_CHECK(strstr(e.msg, "killed after 200 ms") != NULL);
 	nanosleep(&pause, NULL);
 	/* The background child was in the script's group: gone too. */
-	T_CHECK(access(tmp_path("orphan.out"), F_OK) == -1);
+	T_EQ_INT(access(tmp_path("orphan.out"), F_OK), -1);
 }
 
 static void
