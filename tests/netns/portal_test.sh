@@ -138,8 +138,8 @@ err_has p6 "portal getconfig: invalid username or password (HTTP 512)"
 if command -v script >/dev/null 2>&1; then
 	# On a terminal the user picks; Enter would take "Earth" (first
 	# by priority).
-	( sleep 1.5; printf '%s\n' "$PASSWORD"; sleep 1.5; echo 'earth b'
-	  sleep 3 ) | ip netns exec "$NS_C" timeout 20 script -qec \
+	tty_type "$CA -u alice --authenticate $URL" "$PASSWORD" 'earth b' |
+	    ip netns exec "$NS_C" timeout 20 script -qec \
 	    "$GP_AUTH --cafile $CA -u alice --authenticate $URL" \
 	    /dev/null >"$T/p7.tty" 2>&1
 	echo $? >"$T/p7.rc"
@@ -174,9 +174,10 @@ check "b1: blind retry 512, then prelogin and login 200 (§4.4)" \
     '/ssl-vpn/login.esp' and r['status'] == 200\""
 if command -v script >/dev/null 2>&1; then
 	# A terminal (script(1)'s pty): HTTP 512 asks again (§2). The
-	# lines are typed slowly: turning echo off flushes typed-ahead input.
-	( sleep 1.5; echo wrong; sleep 1.5; printf '%s\n' "$PASSWORD"
-	  sleep 3 ) | ip netns exec "$NS_C" timeout 20 script -qec \
+	# lines are typed when it reads: turning echo off flushes typed-ahead
+	# input (tty_type).
+	tty_type "$CA -u alice --authenticate $URL/gateway" wrong \
+	    "$PASSWORD" | ip netns exec "$NS_C" timeout 20 script -qec \
 	    "$GP_AUTH --cafile $CA -u alice --authenticate $URL/gateway" \
 	    /dev/null >"$T/b2.tty" 2>&1
 	echo $? >"$T/b2.rc"
@@ -222,8 +223,8 @@ check "f2: blind retry with the portal cookie, no gateway prelogin" \
     [ \$(gwlog \"r.get('path') == '/ssl-vpn/prelogin.esp'\") -eq 0 ]"
 if command -v script >/dev/null 2>&1; then
 	# On a terminal: the portal's prompts are shown, one answer each.
-	( sleep 1.5; printf '%s\n' "$PASSWORD"; sleep 1.5; echo otp-1
-	  sleep 1.5; echo otp-2; sleep 3 ) | ip netns exec "$NS_C" \
+	tty_type "$CA -u alice --authenticate $URL" "$PASSWORD" otp-1 \
+	    otp-2 | ip netns exec "$NS_C" \
 	    timeout 20 script -qec \
 	    "$GP_AUTH --cafile $CA -u alice --authenticate $URL" \
 	    /dev/null >"$T/f3.tty" 2>&1
@@ -360,7 +361,7 @@ if command -v openconnect >/dev/null 2>&1; then
 	TUN_PID=$(pidof_file "$T/c3.pid")
 	tunnel_check c3
 else
-	echo "ok - # SKIP openconnect is not installed (cookie interop)"
+	skip "cookie interop with openconnect" "openconnect is not installed"
 fi
 
 gw_stop

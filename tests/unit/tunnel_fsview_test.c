@@ -312,7 +312,7 @@ main(void)
 {
 	log_init("tunnel_fsview_test", 0);
 	if (geteuid() != 0) {
-		printf("# SKIP tunnel_fsview_test: needs root (a mount "
+		printf("ok - tunnel_fsview_test # SKIP needs root (a mount "
 		    "namespace, root-owned files)\n");
 		return 0;
 	}
@@ -327,8 +327,8 @@ main(void)
 		T_RUN(view_remount_walk);
 		break;
 	case SKIP_STATUS:
-		printf("# SKIP tunnel_fsview_test: no right to make a mount "
-		    "namespace, or no /etc/resolv.conf\n");
+		printf("ok - tunnel_fsview_test # SKIP no right to make a "
+		    "mount namespace, or no /etc/resolv.conf\n");
 		break;
 	default:
 		printf("not ok - the test child isolates itself (private "

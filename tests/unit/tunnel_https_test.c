@@ -514,7 +514,7 @@ ipv6_gateway(void)
 	struct gp_err e;
 
 	if (v6_port == 0) {
-		printf("ok - ipv6_gateway # SKIP no ::1 here\n");
+		T_SKIP("no ::1 here");
 		free(c);
 		return;
 	}

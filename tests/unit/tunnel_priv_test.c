@@ -174,7 +174,7 @@ run6(const struct privsep_msg *msgs, size_t n, const char *m)
 	if (pid == -1 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
 		return -1;
 	if (WEXITSTATUS(st) == SKIPPED)
-		printf("# skipped: needs root and /dev/net/tun\n");
+		T_SKIP("needs root and /dev/net/tun");
 	return WEXITSTATUS(st);
 }
 

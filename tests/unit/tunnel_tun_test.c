@@ -78,7 +78,7 @@ open_as_root(void)
 	T_EQ_INT(waitpid(pid, &status, 0), pid);
 	T_CHECK(WIFEXITED(status));
 	if (WEXITSTATUS(status) == 77)
-		printf("# tun_open skipped: needs root and /dev/net/tun\n");
+		T_SKIP("needs root and /dev/net/tun");
 	else
 		T_EQ_INT(WEXITSTATUS(status), 0);
 }
