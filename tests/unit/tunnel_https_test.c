@@ -768,11 +768,14 @@ session_keepalive_echoed(void)
 {
 	struct tunnel_stats st;
 	struct child ch;
+	unsigned n0 = log_count("KEEPALIVE-ECHO");
 
 	child_ka_ms = 150;
 	child_dead_ms = 600;
 	T_EQ_INT(child_start(&ch, "/ok"), 0);
-	sleep_ms(1200);
+	/* Three keepalives echoed; the packet after them, once echoed,
+	 * means the client has read those echoes (one TLS stream). */
+	T_EQ_INT(log_wait("KEEPALIVE-ECHO", n0 + 3), 0);
 	T_EQ_INT(echo_packets(&ch, 1), 0);
 	kill(ch.pid, SIGTERM);
 	T_EQ_INT(child_end(&ch, &st), 0);

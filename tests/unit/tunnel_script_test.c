@@ -521,19 +521,56 @@ run_status(void)
 	T_CHECK(strstr(e.msg, "signal 15") != NULL);
 }
 
+/* 0 once pid has exited (a zombie counts), -1 if it runs for ms more. */
+static int
+wait_gone(long pid, int ms)
+{
+	struct timespec tick = { 0, 10 * 1000000L };
+	char path[64], buf[512], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	for (; ms > 0; ms -= 10) {
+		if ((f = fopen(path, "r")) == NULL)
+			return 0;
+		p = fgets(buf, sizeof(buf), f) != NULL ?
+		    strrchr(buf, ')') : NULL;
+		fclose(f);
+		if (p == NULL || p[1] == '\0' || p[2] == 'Z')
+			return 0;
+		nanosleep(&tick, NULL);
+	}
+	return -1;
+}
+
+/* The pid a script wrote into path, or -1. */
+static long
+pid_in(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long pid = -1;
+
+	if (f == NULL)
+		return -1;
+	if (fscanf(f, "%ld", &pid) != 1 || pid <= 1)
+		pid = -1;
+	fclose(f);
+	return pid;
+}
+
 /* A hung script and what it started are killed at the bound. */
 static void
 run_timeout(void)
 {
 	struct script_env env = { 0, { NULL } };
 	struct gp_err e = { "" };
-	struct timespec t0, t1, pause = { 1, 300 * 1000000L };
+	struct timespec t0, t1;
 	char body[512];
-	long ms;
+	long ms, orphan;
 
 	snprintf(body, sizeof(body),
-	    "(sleep 1; echo survived > %s) &\nsleep 10",
-	    tmp_path("orphan.out"));
+	    "(sleep 1; echo survived > %s) &\necho $! > %s\nsleep 10",
+	    tmp_path("orphan.out"), tmp_path("orphan.pid"));
 	write_script(tmp_path("hang.sh"), body);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	T_EQ_INT(script_run_ms(tmp_path("hang.sh"), &env, 200, &e), -1);
@@ -543,8 +580,11 @@ run_timeout(void)
 	T_CHECK(ms >= 150);
 	T_CHECK(ms < 2000);
 	T_CHECK(strstr(e.msg, "killed after 200 ms") != NULL);
-	nanosleep(&pause, NULL);
-	/* The background child was in the script's group: gone too. */
+	/* The background child was in the script's group: gone too, and
+	 * before it could write (it would exit after writing otherwise). */
+	orphan = pid_in(tmp_path("orphan.pid"));
+	T_REQUIRE(orphan != -1);
+	T_EQ_INT(wait_gone(orphan, 5000), 0);
 	T_EQ_INT(access(tmp_path("orphan.out"), F_OK), -1);
 }
 
