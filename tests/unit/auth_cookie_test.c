@@ -8,7 +8,7 @@
 
 #include "auth/form.h"
 #include "auth/parse.h"
-#include "auth_golden.h"
+#include "golden.h"
 #include "t.h"
 
 static void

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "auth/parse.h"
-#include "auth_golden.h"
+#include "golden.h"
 #include "t.h"
 
 static void

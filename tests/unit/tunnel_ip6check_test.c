@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tunnel/ip6check.h"
+#include "golden.h"
 #include "t.h"
 
 #define DATA		"tests/data/ip6check"
@@ -119,12 +120,11 @@ verdict(const struct gp_config *c, const char *addrs, size_t alen,
 static int
 golden_one(const char *name, bool route)
 {
-	static char addrs[TEXT_MAX], routes[TEXT_MAX], want[TEXT_MAX];
+	static char addrs[TEXT_MAX], routes[TEXT_MAX];
 	static const size_t chunks[] = { TEXT_MAX, 1, 7, 100, 4096 };
 	char got[GP_ERR_MAX + 16], other[GP_ERR_MAX + 16], path[256];
 	struct gp_config *c = config(route);
-	size_t alen, rlen, wlen, i;
-	FILE *f;
+	size_t alen, rlen, i;
 	int bad = 0;
 
 	alen = slurp(name, "if_inet6", addrs);
@@ -141,16 +141,8 @@ golden_one(const char *name, bool route)
 	}
 	config_free(c);
 	snprintf(path, sizeof(path), DATA "/%s.ok", name);
-	if (getenv("GOLDEN_UPDATE") != NULL && (f = fopen(path, "w"))) {
-		fputs(got, f);
-		fclose(f);
-	}
-	wlen = slurp(name, "ok", want);
-	want[wlen] = '\0';
-	if (strcmp(got, want) != 0) {
-		fprintf(stderr, "  %s: got %s  want %s", name, got, want);
+	if (golden_check(path, got, strlen(got)) != 0)
 		bad = 1;
-	}
 	return bad;
 }
 

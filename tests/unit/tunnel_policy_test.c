@@ -17,6 +17,7 @@
 
 #include "ipc/config.h"
 #include "tunnel/policy.h"
+#include "golden.h"
 #include "t.h"
 
 #define DATA	"tests/data/policy"
@@ -38,12 +39,12 @@ slurp(const char *path, size_t *len)
 
 /* NAME.conf -> the printed policy or "error: ...", as NAME.ok holds. */
 static int
-golden_one(const char *name, int update)
+golden_one(const char *name)
 {
 	static struct tunnel_policy p;
-	char path[512], got[8192], *want, *text;
+	char path[512], got[8192], *text;
 	struct gp_err e = { "" };
-	size_t len, wlen;
+	size_t len;
 	FILE *m;
 
 	snprintf(path, sizeof(path), DATA "/%s.conf", name);
@@ -56,20 +57,8 @@ golden_one(const char *name, int update)
 		policy_print(m, &p);
 	fclose(m);
 	snprintf(path, sizeof(path), DATA "/%s.ok", name);
-	if (update) {
-		m = fopen(path, "w");
-		fputs(got, m);
-		fclose(m);
-		return 0;
-	}
-	if ((want = slurp(path, &wlen)) == NULL || strcmp(want, got) != 0) {
-		fprintf(stderr, "  %s: got:\n%s", name, got);
-		return -1;
-	}
-	return 0;
+	return golden_check(path, got, strlen(got));
 }
-
-static int golden_update;
 
 static void
 test_golden(void)
@@ -90,7 +79,7 @@ test_golden(void)
 			continue;
 		memcpy(name, de->d_name, l - 5);
 		name[l - 5] = '\0';
-		T_EQ_INT(golden_one(name, golden_update), 0);
+		T_EQ_INT(golden_one(name), 0);
 		n++;
 	}
 	closedir(d);
@@ -658,9 +647,8 @@ test_allow_limits(void)
 }
 
 int
-main(int argc, char **argv)
+main(void)
 {
-	golden_update = argc > 1 && strcmp(argv[1], "--update") == 0;
 	T_RUN(test_golden);
 	T_RUN(test_check_allowed);
 	T_RUN(test_check_gateway);
