@@ -14,36 +14,20 @@
 #include "ipc/frame.h"
 #include "ipc/log.h"
 #include "tunnel/ctl.h"
+#include "fixture_config.h"
 #include "t.h"
 
 #define COOKIE	"c0ffee0123456789abcdef0123456789"
 
-static void
-addr(struct cfg_addr *a, const char *s)
-{
-	if (config_addr_parse(s, a) == -1)
-		exit(2);
-}
-
 static struct gp_config *
 test_config(void)
 {
-	struct gp_config *c = config_new();
+	struct gp_config *c = fx_config(COOKIE, "198.18.10.5");
 
-	snprintf(c->gw_host, sizeof(c->gw_host), "gw.example.com");
-	addr(&c->gw_addr, "198.18.0.1");
-	c->gw_port = 443;
-	memset(c->gw_pin, 0xab, sizeof(c->gw_pin));
-	snprintf(c->tunnel_path, sizeof(c->tunnel_path),
-	    "/ssl-tunnel-connect.sslvpn");
-	snprintf(c->authcookie, sizeof(c->authcookie), COOKIE);
-	snprintf(c->user, sizeof(c->user), "alice");
-	addr(&c->ip4, "198.18.10.5");
-	c->ip4_prefixlen = 32;
-	addr(&c->ip6, "fd00::c6a0");
+	fx_addr(&c->ip6, "fd00::c6a0");
 	c->ip6_prefixlen = 64;
 	c->n_dns = 1;
-	addr(&c->dns[0], "198.18.0.53");
+	fx_addr(&c->dns[0], "198.18.0.53");
 	c->timeout_s = 3600;
 	return c;
 }

@@ -17,6 +17,7 @@
 
 #include "ipc/config.h"
 #include "tunnel/policy.h"
+#include "fixture_config.h"
 #include "golden.h"
 #include "t.h"
 
@@ -86,37 +87,14 @@ test_golden(void)
 	T_CHECK(n >= 15);
 }
 
-static void
-addr(struct cfg_addr *a, const char *s)
-{
-	if (config_addr_parse(s, a) == -1)
-		exit(2);
-}
-
-static void
-route(struct gp_config *c, const char *a, unsigned len, bool exclude)
-{
-	struct cfg_route *r = &c->routes[c->n_routes++];
-
-	addr(&r->addr, a);
-	r->prefixlen = (uint8_t)len;
-	r->exclude = exclude;
-}
-
 static struct gp_config *
 test_config(void)
 {
-	struct gp_config *c = config_new();
+	struct gp_config *c = fx_config("", "198.18.128.10");
 
-	snprintf(c->gw_host, sizeof(c->gw_host), "gw.example.com");
-	addr(&c->gw_addr, "198.18.0.1");
-	c->gw_port = 443;
-	memset(c->gw_pin, 0xab, sizeof(c->gw_pin));
-	addr(&c->ip4, "198.18.128.10");
-	c->ip4_prefixlen = 32;
-	route(c, "198.18.64.0", 24, false);
-	route(c, "10.1.0.0", 16, false);
-	route(c, "10.1.2.0", 24, true);
+	fx_route(c, "198.18.64.0", 24, false);
+	fx_route(c, "10.1.0.0", 16, false);
+	fx_route(c, "10.1.2.0", 24, true);
 	return c;
 }
 
@@ -180,7 +158,7 @@ proxy_config(void)
 
 	memset(&c->gw_addr, 0, sizeof(c->gw_addr));
 	c->proxy.type = CFG_PROXY_HTTP;
-	addr(&c->proxy.addr, "198.18.10.1");
+	fx_addr(&c->proxy.addr, "198.18.10.1");
 	c->proxy.port = 8888;
 	snprintf(c->proxy.target, sizeof(c->proxy.target), "%s", c->gw_host);
 	return c;
@@ -240,7 +218,7 @@ test_check_routes(void)
 	struct gp_config *c = test_config();
 	char why[256];
 
-	route(c, "203.0.113.0", 24, false);
+	fx_route(c, "203.0.113.0", 24, false);
 	T_EQ_INT(check(ALLOW_ALL, c, why, sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the split-include route "
 	    "203.0.113.0/24: outside every allowed route prefix");
@@ -250,10 +228,10 @@ test_check_routes(void)
 	    "203.0.113.0/24: outside every allowed route prefix");
 	c->n_routes--;
 	/* Wider than the allowed prefix, though it starts inside. */
-	route(c, "10.0.0.0", 7, false);
+	fx_route(c, "10.0.0.0", 7, false);
 	T_EQ_INT(check(ALLOW_ALL, c, why, sizeof(why)), -1);
 	c->n_routes--;
-	addr(&c->ip4, "192.0.2.10");
+	fx_addr(&c->ip4, "192.0.2.10");
 	T_EQ_INT(check(ALLOW_ALL, c, why, sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the tunnel address 192.0.2.10/32: "
 	    "outside every allowed route prefix");
@@ -281,7 +259,7 @@ test_check_dns(void)
 	char why[256];
 
 	c->n_dns = 1;
-	addr(&c->dns[0], "198.18.64.53");
+	fx_addr(&c->dns[0], "198.18.64.53");
 	T_EQ_INT(check("dns yes\n", c, why, sizeof(why)), 0);
 	T_EQ_INT(check("dns no\n", c, why, sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the DNS settings (1 servers, 0 search "
@@ -299,7 +277,7 @@ test_check_default_by_include(void)
 	char why[256];
 
 	/* vpnc-script makes any 0.0.0.0/N split-include the default. */
-	route(c, "0.0.0.0", 8, false);
+	fx_route(c, "0.0.0.0", 8, false);
 	T_EQ_INT(check("route 0.0.0.0/8\n" ALLOW_ALL, c, why,
 	    sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the default route (split-include "
@@ -309,10 +287,10 @@ test_check_default_by_include(void)
 	T_EQ_INT(check("route 0.0.0.0/8\n" ALLOW_ALL, c, why,
 	    sizeof(why)), 0);
 	c->n_routes--;
-	addr(&c->ip6, "fd00::10");
+	fx_addr(&c->ip6, "fd00::10");
 	c->ip6_prefixlen = 128;
-	route(c, "fd00::", 8, false);
-	route(c, "::", 1, false);
+	fx_route(c, "fd00::", 8, false);
+	fx_route(c, "::", 1, false);
 	T_EQ_INT(check("route ::/1\nroute fd00::/8\n" ALLOW_ALL, c, why,
 	    sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the default route (split-include "
@@ -353,8 +331,8 @@ test_check_dns_servers(void)
 	char why[256];
 
 	c->n_dns = 2;
-	addr(&c->dns[0], "198.18.64.53");
-	addr(&c->dns[1], "fd00::53");
+	fx_addr(&c->dns[0], "198.18.64.53");
+	fx_addr(&c->dns[1], "fd00::53");
 	T_EQ_INT(check("dns-server 198.18.64.0/24\ndns-server fd00::/64\n",
 	    c, why, sizeof(why)), 0);
 	T_EQ_INT(check("dns-server 198.18.64.53/32\n"
@@ -363,7 +341,7 @@ test_check_dns_servers(void)
 	    sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the DNS server fd00::53: outside every "
 	    "dns-server prefix");
-	addr(&c->dns[0], "8.8.8.8");
+	fx_addr(&c->dns[0], "8.8.8.8");
 	T_EQ_INT(check("dns-server 198.18.64.0/24\ndns-server fd00::/64\n",
 	    c, why, sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the DNS server 8.8.8.8: outside every "
@@ -371,7 +349,7 @@ test_check_dns_servers(void)
 	T_EQ_INT(check("dns yes\n", c, why, sizeof(why)), 0);
 	c->n_dns = 0;
 	c->n_nbns = 1;
-	addr(&c->nbns[0], "203.0.113.1");
+	fx_addr(&c->nbns[0], "203.0.113.1");
 	T_EQ_INT(check("dns-server 198.18.64.0/24\n", c, why,
 	    sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the WINS server 203.0.113.1: outside "
@@ -379,7 +357,7 @@ test_check_dns_servers(void)
 	/* dns no still refuses everything. */
 	c->n_nbns = 0;
 	c->n_dns = 1;
-	addr(&c->dns[0], "198.18.64.53");
+	fx_addr(&c->dns[0], "198.18.64.53");
 	T_EQ_INT(check("dns no\ndns-server 198.18.64.0/24\n", c, why,
 	    sizeof(why)), -1);
 	config_free(c);
@@ -451,7 +429,7 @@ test_check_extra(void)
 	    " outside every allowed route prefix (/etc/gpvpn/x.conf)");
 	/* A wider --policy does not widen the system one. */
 	parse("route 0.0.0.0/0\n", &extra);
-	route(c, "203.0.113.0", 24, false);
+	fx_route(c, "203.0.113.0", 24, false);
 	T_EQ_INT(policy_check(&sys, c, &e), -1);
 	T_CHECK(strstr(e.msg, "203.0.113.0/24") != NULL);
 	c->n_routes--;
@@ -460,7 +438,7 @@ test_check_extra(void)
 	none.extra = &extra;
 	parse("dns no\n", &extra);
 	c->n_dns = 1;
-	addr(&c->dns[0], "198.18.64.53");
+	fx_addr(&c->dns[0], "198.18.64.53");
 	T_EQ_INT(policy_check(&none, c, &e), -1);
 	T_CHECK(strstr(e.msg, "dns no") != NULL);
 	config_free(c);

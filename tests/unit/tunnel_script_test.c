@@ -16,46 +16,16 @@
 #include "ipc/config.h"
 #include "ipc/log.h"
 #include "tunnel/script.h"
+#include "fixture_config.h"
 #include "t.h"
 
 #define COOKIE	"c0ffee0123456789abcdef0123456789"
-
-static void
-addr(struct cfg_addr *a, const char *s)
-{
-	if (config_addr_parse(s, a) == -1) {
-		fprintf(stderr, "bad test address %s\n", s);
-		exit(2);
-	}
-}
-
-static void
-route(struct gp_config *c, const char *s, unsigned plen, bool exclude)
-{
-	struct cfg_route *r = &c->routes[c->n_routes++];
-
-	addr(&r->addr, s);
-	r->prefixlen = (uint8_t)plen;
-	r->exclude = exclude;
-}
 
 /* Only the fields every config has. */
 static struct gp_config *
 minimal_config(void)
 {
-	struct gp_config *c = config_new();
-
-	snprintf(c->gw_host, sizeof(c->gw_host), "gw.example.com");
-	addr(&c->gw_addr, "198.18.0.1");
-	c->gw_port = 443;
-	memset(c->gw_pin, 0xab, sizeof(c->gw_pin));
-	snprintf(c->tunnel_path, sizeof(c->tunnel_path),
-	    "/ssl-tunnel-connect.sslvpn");
-	snprintf(c->authcookie, sizeof(c->authcookie), COOKIE);
-	snprintf(c->user, sizeof(c->user), "alice");
-	addr(&c->ip4, "198.18.10.5");
-	c->ip4_prefixlen = 32;
-	return c;
+	return fx_config(COOKIE, "198.18.10.5");
 }
 
 static struct gp_config *
@@ -64,21 +34,21 @@ full_config(void)
 	struct gp_config *c = minimal_config();
 
 	c->ip4_prefixlen = 24;
-	addr(&c->ip6, "fd00::c6a0");
+	fx_addr(&c->ip6, "fd00::c6a0");
 	c->ip6_prefixlen = 64;
 	c->n_dns = 2;
-	addr(&c->dns[0], "198.18.0.53");
-	addr(&c->dns[1], "fd00::53");
+	fx_addr(&c->dns[0], "198.18.0.53");
+	fx_addr(&c->dns[1], "fd00::53");
 	c->n_nbns = 1;
-	addr(&c->nbns[0], "198.18.0.54");
+	fx_addr(&c->nbns[0], "198.18.0.54");
 	c->n_suffix = 2;
 	snprintf(c->suffix[0], sizeof(c->suffix[0]), "example.com");
 	snprintf(c->suffix[1], sizeof(c->suffix[1]), "corp.example.com");
-	route(c, "198.18.20.0", 24, false);
-	route(c, "198.19.0.0", 16, false);
-	route(c, "198.18.40.0", 24, true);
-	route(c, "fd00:1::", 48, false);
-	route(c, "fd00:2::", 64, true);
+	fx_route(c, "198.18.20.0", 24, false);
+	fx_route(c, "198.19.0.0", 16, false);
+	fx_route(c, "198.18.40.0", 24, true);
+	fx_route(c, "fd00:1::", 48, false);
+	fx_route(c, "fd00:2::", 64, true);
 	c->idle_timeout_s = 3600;
 	c->timeout_s = 7200;
 	c->esp.present = true;
@@ -91,7 +61,7 @@ full_config(void)
 	memset(c->esp.ekey_s2c, 0x5e, 16);
 	memset(c->esp.akey_c2s, 0x5e, 20);
 	memset(c->esp.akey_s2c, 0x5e, 20);
-	addr(&c->esp.magic4, "198.18.0.1");
+	fx_addr(&c->esp.magic4, "198.18.0.1");
 	return c;
 }
 
@@ -230,7 +200,7 @@ env_proxy_gateway(void)
 
 	memset(&c->gw_addr, 0, sizeof(c->gw_addr));
 	c->proxy.type = CFG_PROXY_HTTP;
-	addr(&c->proxy.addr, "198.18.10.1");
+	fx_addr(&c->proxy.addr, "198.18.10.1");
 	c->proxy.port = 8888;
 	snprintf(c->proxy.target, sizeof(c->proxy.target), "%s", c->gw_host);
 	T_EQ_INT(config_validate(c, &e), 0);
@@ -251,9 +221,9 @@ env_v6_only(void)
 
 	memset(&c->ip4, 0, sizeof(c->ip4));
 	c->ip4_prefixlen = 0;
-	addr(&c->ip6, "2001:db8::5");
+	fx_addr(&c->ip6, "2001:db8::5");
 	c->ip6_prefixlen = 128;
-	addr(&c->gw_addr, "2001:db8::1");
+	fx_addr(&c->gw_addr, "2001:db8::1");
 	T_EQ_INT(config_validate(c, &e), 0);
 	T_EQ_INT(script_env_build(&env, "connect", c, "tun0", 1341, &e), 0);
 	for (i = 0; i < env.n; i++) {
@@ -327,7 +297,7 @@ env_ipv4_only(void)
 	struct gp_err e = { "" };
 
 	c->n_nbns = 2;
-	addr(&c->nbns[1], "fd00::54");
+	fx_addr(&c->nbns[1], "fd00::54");
 	T_EQ_INT(config_validate(c, &e), 0);
 	T_EQ_INT(script_env_build_ipv4(&env, "connect", c,
 	    "tun7", 1200, &e), 0);
@@ -336,7 +306,7 @@ env_ipv4_only(void)
 	script_env_free(&env);
 	/* Only IPv6 DNS servers: no INTERNAL_IP4_DNS at all. */
 	c->n_dns = 1;
-	addr(&c->dns[0], "fd00::53");
+	fx_addr(&c->dns[0], "fd00::53");
 	T_EQ_INT(script_env_build_ipv4(&env, "disconnect", c,
 	    "tun7", 0, &e), 0);
 	T_EQ_INT(env.n, ipv4_expected_n() - 2);
@@ -356,7 +326,7 @@ env_many_routes(void)
 
 	for (i = 0; i < CFG_ROUTES_MAX; i++) {
 		snprintf(s, sizeof(s), "10.%u.%u.0", i / 256, i % 256);
-		route(c, s, 24, i % 2 == 1);
+		fx_route(c, s, 24, i % 2 == 1);
 	}
 	T_EQ_INT(config_validate(c, &e), 0);
 	T_EQ_INT(script_env_build(&env, "connect", c, "tun0", 1361, &e), 0);
