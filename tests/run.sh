@@ -76,13 +76,19 @@ leftovers() {
 import os, sys
 me, run_id, nsfile = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 mark = ("GPVPN_RUN_ID=" + run_id).encode()
+# A namespace is this run's while its name still has the inode it had:
+# a deleted one's inode may be reused by a namespace of someone else's.
 inodes, names = set(), []
 if os.path.exists(nsfile):
     for line in open(nsfile):
         f = line.split()
-        names.append(f[0])
-        if len(f) > 1:
-            inodes.add(f[1])
+        try:
+            ino = os.stat("/run/netns/" + f[0]).st_ino
+        except (OSError, IndexError):
+            continue
+        if len(f) > 1 and str(ino) == f[1]:
+            inodes.add(ino)
+            names.append(f[0])
 def ppid(p):
     try:
         with open("/proc/%s/stat" % p) as f:
@@ -102,13 +108,12 @@ for p in sorted(int(d) for d in os.listdir("/proc") if d.isdigit()):
         cmd = open("/proc/%d/cmdline" % p, "rb").read()
     except OSError:
         continue
-    if (mark not in env and str(ns) not in inodes) or ours_now(p):
+    if (mark not in env and ns not in inodes) or ours_now(p):
         continue
     cmd = cmd.replace(b"\0", b" ").decode(errors="replace").strip()
     print("process %d: %s" % (p, cmd[:120]))
 for n in names:
-    if os.path.exists("/run/netns/" + n):
-        print("namespace " + n)
+    print("namespace " + n)
 EOF
 }
 
