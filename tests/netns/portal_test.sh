@@ -148,6 +148,8 @@ if command -v script >/dev/null 2>&1; then
 	    grep -qF "Gateway [Earth]: " "$T/p7.tty"
 	check "p7: the typed label chose the gateway" \
 	    grep -qF "gateway Earth Backup chosen" "$T/p7.tty"
+else
+	skip "p7: the gateway asked on a terminal" "no script(1)"
 fi
 
 tunnel t1 "$PASSWORD\n" --cafile "$CA" -u alice --passwd-on-stdin \
@@ -188,6 +190,8 @@ if command -v script >/dev/null 2>&1; then
 	check "b2: the gateway saw the wrong password (a second 512)" \
 	    eval "[ \$(gwlog \"r.get('path') == '/ssl-vpn/login.esp' and
 	    r['status'] == 512\") -eq 2 ]"
+else
+	skip "b2: HTTP 512 asks again on a terminal" "no script(1)"
 fi
 
 # ---- 2b: 2FA at the portal (§4.1, §5.5) and the §4.4 blind retry -------
@@ -232,6 +236,8 @@ if command -v script >/dev/null 2>&1; then
 	rc_is f3 0
 	check "f3: the portal's second prompt was shown on the terminal" \
 	    grep -qF "Enter OTP #2 & press <Enter>, 'now'" "$T/f3.tty"
+else
+	skip "f3: the portal's prompts on a terminal" "no script(1)"
 fi
 
 # ---- 3: SAML at the gateway (gp-saml-gui's hand-over) -----------------

@@ -373,6 +373,8 @@ if command -v openconnect >/dev/null 2>&1; then
 	kill -TERM "$OC_PID" 2>/dev/null
 	check "(g) openconnect exits after SIGTERM" \
 	    wait_until 150 0.1 gone "$OC_PID"
+else
+	skip "(g) openconnect through tinyproxy" "openconnect is not installed"
 fi
 
 check "password and authcookies absent from client stderr at -v -v" \
