@@ -183,7 +183,14 @@ lib_track() {
 lib_cleanup() {
 	rc=$?
 	trap - EXIT INT TERM HUP
-	[ -z "$WATCHDOG" ] || kill "$WATCHDOG" 2>/dev/null
+	# The watchdog, then its sleep (which would outlive it by the whole
+	# limit): KILL, as the subshell may hold TERM until the sleep ends.
+	if [ -n "$WATCHDOG" ]; then
+		wd_kids=$(pgrep -P "$WATCHDOG")
+		kill -KILL "$WATCHDOG" 2>/dev/null
+		# shellcheck disable=SC2086
+		[ -z "$wd_kids" ] || kill $wd_kids 2>/dev/null
+	fi
 	if [ -e "$T/watchdog-fired" ]; then
 		notok "test finished within its time limit"
 		rc=1
