@@ -15,17 +15,25 @@ Q	:=
 say	=
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# CPPFLAGS, CFLAGS, LDFLAGS and PKG_CONFIG come from the environment or
+# the command line (dpkg-buildflags sets them); WERROR=0 drops -Werror
+# for distribution builds, whose compilers may warn about more.
+PKG_CONFIG ?= pkg-config
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
-WARN	:= -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
-	   -Wmissing-prototypes -Wvla
-HARDEN	:= -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE \
-	   -fstack-clash-protection
-VERSION	:= 0.1.0
+WERROR	?= 1
+WARN	:= -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -Wformat=2 \
+	   -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
+# Our _FORTIFY_SOURCE level wins over one in $(CPPFLAGS).
+HARDEN	:= -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3 -fstack-protector-strong \
+	   -fPIE -fstack-clash-protection
+# The one version: VERSION, which --version, NEWS and debian/changelog
+# repeat (tests/netns/version_test.sh checks they agree).
+VERSION	:= $(strip $(file <VERSION))
 CFLAGS	?= -O2 -g
-ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARN) $(HARDEN) -I. $(PKG_CFLAGS) \
-	   -MMD -MP -DGPVPN_VERSION='"$(VERSION)"'
+ALL_CFLAGS := -std=gnu11 $(CPPFLAGS) $(CFLAGS) $(WARN) $(HARDEN) -I. \
+	   $(PKG_CFLAGS) -MMD -MP -DGPVPN_VERSION='"$(VERSION)"'
 ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now,-z,noexecstack $(LDFLAGS)
 
 ifeq ($(SAN),1)
@@ -51,7 +59,8 @@ room_objs = $(IPC_OBJ) $(SANDBOX_OBJ) $(if $(filter auth_%,$(1)),$(AUTH_OBJ)) \
 	    $(if $(filter tunnel_%,$(1)),$(TUNNEL_OBJ))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps check asan demo lint fuzz fuzz-long clean units
+.PHONY: all deps check asan demo lint fuzz fuzz-long clean units \
+	install uninstall FORCE
 .SUFFIXES:
 
 all: gp-auth gp-tunnel
@@ -65,6 +74,9 @@ $(B)/gp-auth: $(call obj,auth/gp_auth.c) $(AUTH_OBJ) $(SANDBOX_OBJ) $(IPC_OBJ)
 $(B)/gp-tunnel: $(call obj,tunnel/gp_tunnel.c) $(TUNNEL_OBJ) $(SANDBOX_OBJ) \
     $(IPC_OBJ)
 	$(call say,LINK,$@)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The two files that print the version are rebuilt when it changes.
+$(B)/auth/gp_auth.o $(B)/tunnel/gp_tunnel.o: VERSION
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -158,6 +170,63 @@ bench bench-short: deps
 	$(Q)$(MAKE) --no-print-directory all bench-peer
 	$(Q)BENCH_SHORT=$(if $(filter bench-short,$@),1,0) B=$(B) \
 	    sh bench/bench.sh
+
+# make install / make uninstall. gp-tunnel reads its policy from
+# /etc/gpvpn/gp-tunnel.conf whatever the prefix (a path compiled in), so
+# SYSCONFDIR is /etc by default: install makes the empty root-owned
+# directory $(SYSCONFDIR)/gpvpn for it and installs no policy (the sample
+# goes to DOCDIR/examples). The service unit runs $(SBINDIR)/gp-tunnel.
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+SBINDIR	?= $(PREFIX)/sbin
+DATADIR	?= $(PREFIX)/share
+MANDIR	?= $(DATADIR)/man
+DOCDIR	?= $(DATADIR)/doc/gpvpn
+SYSCONFDIR ?= /etc
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+INSTALL	?= install
+D	:= $(DESTDIR)
+
+$(B)/gp-tunnel.service: systemd/gp-tunnel.service FORCE
+	@mkdir -p $(dir $@)
+	$(Q)sed 's|/usr/sbin/gp-tunnel|$(SBINDIR)/gp-tunnel|' $< >$@
+
+install: all $(B)/gp-tunnel.service
+	$(INSTALL) -d $(D)$(BINDIR) $(D)$(SBINDIR) $(D)$(MANDIR)/man1 \
+	    $(D)$(MANDIR)/man5 $(D)$(MANDIR)/man8 $(D)$(DOCDIR)/examples \
+	    $(D)$(SYSTEMDUNITDIR) $(D)$(SYSUSERSDIR) $(D)$(BASHCOMPDIR)
+	$(INSTALL) -d -m 755 $(D)$(SYSCONFDIR)/gpvpn
+	$(INSTALL) -m 755 gp-auth $(D)$(BINDIR)/gp-auth
+	$(INSTALL) -m 755 gp-tunnel $(D)$(SBINDIR)/gp-tunnel
+	$(INSTALL) -m 644 man/gp-auth.1 $(D)$(MANDIR)/man1/gp-auth.1
+	$(INSTALL) -m 644 man/gp-tunnel.conf.5 \
+	    $(D)$(MANDIR)/man5/gp-tunnel.conf.5
+	$(INSTALL) -m 644 man/gp-tunnel.8 $(D)$(MANDIR)/man8/gp-tunnel.8
+	$(INSTALL) -m 644 examples/gp-tunnel.conf \
+	    $(D)$(DOCDIR)/examples/gp-tunnel.conf
+	$(INSTALL) -m 644 $(B)/gp-tunnel.service systemd/gp-tunnel.socket \
+	    $(D)$(SYSTEMDUNITDIR)/
+	$(INSTALL) -m 644 systemd/gpvpn.sysusers $(D)$(SYSUSERSDIR)/gpvpn.conf
+	$(INSTALL) -m 644 completions/gp-auth completions/gp-tunnel \
+	    $(D)$(BASHCOMPDIR)/
+
+# Removes what install put there, and the directories of gpvpn's own
+# when they are left empty (never a policy an admin wrote).
+uninstall:
+	rm -f $(D)$(BINDIR)/gp-auth $(D)$(SBINDIR)/gp-tunnel \
+	    $(D)$(MANDIR)/man1/gp-auth.1 $(D)$(MANDIR)/man5/gp-tunnel.conf.5 \
+	    $(D)$(MANDIR)/man8/gp-tunnel.8 \
+	    $(D)$(DOCDIR)/examples/gp-tunnel.conf \
+	    $(D)$(SYSTEMDUNITDIR)/gp-tunnel.service \
+	    $(D)$(SYSTEMDUNITDIR)/gp-tunnel.socket \
+	    $(D)$(SYSUSERSDIR)/gpvpn.conf \
+	    $(D)$(BASHCOMPDIR)/gp-auth $(D)$(BASHCOMPDIR)/gp-tunnel
+	for d in $(D)$(DOCDIR)/examples $(D)$(DOCDIR) $(D)$(SYSCONFDIR)/gpvpn; \
+	    do rmdir "$$d" 2>/dev/null || :; done
+
+FORCE:
 
 clean:
 	rm -rf build build-asan build-fuzz build-bench gp-auth gp-tunnel

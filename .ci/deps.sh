@@ -8,7 +8,8 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libcurl4-openssl-dev libssl-dev libxml2-dev libcap-ng-dev libseccomp-dev
 openssl ca-certificates iproute2 iputils-ping procps nftables
 python3 python3-cryptography openconnect vpnc-scripts tshark systemd
-util-linux sudo mandoc tinyproxy microsocks iperf3 python3-matplotlib"
+util-linux sudo mandoc tinyproxy microsocks iperf3 python3-matplotlib
+debhelper devscripts lintian fakeroot"
 [ $# -gt 0 ] && PKGS="$*"
 
 missing=""

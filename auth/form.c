@@ -5,18 +5,10 @@
  */
 #include <string.h>
 
+#include "ipc/dynbuf.h"
 #include "ipc/secret.h"
+#include "ipc/textenc.h"
 #include "form.h"
-
-static const char form_hex[] = "0123456789abcdef";
-
-static int
-form_literal(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-	    c == '~';
-}
 
 struct form *
 form_new(void)
@@ -30,78 +22,66 @@ form_free(struct form *f)
 	secret_free(f, sizeof(*f));
 }
 
-/* Append n bytes; data stays NUL-terminated, so len < FORM_MAX. */
-static int
-form_put(struct form *f, const char *p, size_t n)
+/*
+ * An add writes to a dynbuf over the form's free tail (the NUL kept, so
+ * len < FORM_MAX), then keeps it; or wipes it and flags the form, which
+ * is then as it was before the add.
+ */
+static void
+form_tail(struct form *f, struct dynbuf *d)
 {
-	if (n >= FORM_MAX - f->len)
-		return -1;
-	memcpy(f->data + f->len, p, n);
-	f->len += n;
-	f->data[f->len] = '\0';
-	return 0;
+	dynbuf_fixed(d, f->data + f->len, FORM_MAX - f->len);
 }
 
-static int
-form_put_enc(struct form *f, const char *s)
+static void
+form_commit(struct form *f, const struct dynbuf *d, int rc)
 {
-	unsigned char c;
-	char esc[3];
-
-	for (; *s != '\0'; s++) {
-		c = (unsigned char)*s;
-		if (form_literal(c)) {
-			if (form_put(f, s, 1) == -1)
-				return -1;
-			continue;
-		}
-		esc[0] = '%';
-		esc[1] = form_hex[c >> 4];
-		esc[2] = form_hex[c & 0xf];
-		if (form_put(f, esc, 3) == -1)
-			return -1;
+	if (rc == 0) {
+		f->len += dynbuf_len(d);
+		return;
 	}
-	return 0;
+	secret_wipe(f->data + f->len, FORM_MAX - f->len);
+	f->overflow = 1;
 }
 
 /* '&' between fields, unless the text brings its own or one is there. */
 static int
-form_sep(struct form *f, const char *next)
+form_sep(const struct form *f, const char *next, struct dynbuf *d)
 {
 	if (f->len == 0 || f->data[f->len - 1] == '&' || next[0] == '&')
 		return 0;
-	return form_put(f, "&", 1);
+	return dynbuf_add(d, "&", 1);
 }
 
-/* On overflow the form is left as it was before the call, flagged. */
 void
 form_add(struct form *f, const char *key, const char *value)
 {
-	size_t old = f->len;
+	struct dynbuf d;
+	int rc = -1;
 
 	if (f->overflow)
 		return;
-	if (form_sep(f, "") == -1 || form_put_enc(f, key) == -1 ||
-	    form_put(f, "=", 1) == -1 || form_put_enc(f, value) == -1) {
-		secret_wipe(f->data + old, FORM_MAX - old);
-		f->len = old;
-		f->overflow = 1;
-	}
+	form_tail(f, &d);
+	if (form_sep(f, "", &d) == 0 &&
+	    pct_encode(&d, key, strlen(key)) == 0 &&
+	    dynbuf_add(&d, "=", 1) == 0 &&
+	    pct_encode(&d, value, strlen(value)) == 0)
+		rc = 0;
+	form_commit(f, &d, rc);
 }
 
 void
 form_add_raw(struct form *f, const char *text)
 {
-	size_t old = f->len;
+	struct dynbuf d;
+	int rc = -1;
 
 	if (f->overflow || text[0] == '\0')
 		return;
-	if (form_sep(f, text) == -1 ||
-	    form_put(f, text, strlen(text)) == -1) {
-		secret_wipe(f->data + old, FORM_MAX - old);
-		f->len = old;
-		f->overflow = 1;
-	}
+	form_tail(f, &d);
+	if (form_sep(f, text, &d) == 0 && dynbuf_addstr(&d, text) == 0)
+		rc = 0;
+	form_commit(f, &d, rc);
 }
 
 int
@@ -113,84 +93,27 @@ form_ok(const struct form *f)
 int
 form_encode(const char *src, char *out, size_t outsz)
 {
-	size_t o = 0;
-	unsigned char c;
+	struct dynbuf d;
 
 	if (outsz == 0)
 		return -1;
-	for (; *src != '\0'; src++) {
-		c = (unsigned char)*src;
-		if (o + (form_literal(c) ? 1 : 3) >= outsz) {
-			secret_wipe(out, outsz);
-			return -1;
-		}
-		if (form_literal(c)) {
-			out[o++] = (char)c;
-			continue;
-		}
-		out[o++] = '%';
-		out[o++] = form_hex[c >> 4];
-		out[o++] = form_hex[c & 0xf];
+	dynbuf_fixed(&d, out, outsz);
+	if (pct_encode(&d, src, strlen(src)) == -1) {
+		secret_wipe(out, outsz);
+		return -1;
 	}
-	out[o] = '\0';
 	return 0;
-}
-
-static int
-form_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* '+' stays literal: our encoder never emits it for a space. */
 int
 form_decode(const char *src, char *out, size_t outsz)
 {
-	size_t o = 0;
-	int hi, lo;
-
-	if (outsz == 0)
-		return -1;
-	for (; *src != '\0'; src++) {
-		if (o + 1 >= outsz)
-			goto fail;
-		if (*src != '%') {
-			out[o++] = *src;
-			continue;
-		}
-		if ((hi = form_hexval(src[1])) == -1 ||
-		    (lo = form_hexval(src[2])) == -1 || (hi | lo) == 0)
-			goto fail;
-		out[o++] = (char)(hi << 4 | lo);
-		src += 2;
-	}
-	out[o] = '\0';
-	return 0;
-fail:
-	secret_wipe(out, outsz);
-	return -1;
+	return pct_decode(src, strlen(src), out, outsz, 0) == -1 ? -1 : 0;
 }
 
 int
 form_decoded_len(const char *src, size_t *len)
 {
-	size_t n = 0;
-
-	*len = 0;
-	for (; *src != '\0'; src++, n++) {
-		if (*src != '%')
-			continue;
-		if (form_hexval(src[1]) == -1 || form_hexval(src[2]) == -1 ||
-		    (form_hexval(src[1]) | form_hexval(src[2])) == 0)
-			return -1;
-		src += 2;
-	}
-	*len = n;
-	return 0;
+	return pct_decoded_len(src, strlen(src), len);
 }

@@ -2,8 +2,8 @@
  * The HIP runner of gp-auth: a small child forked before the seccomp
  * filter (which kills execve) and before any secret is in memory. It waits
  * on a socketpair for the non-secret arguments of PROTOCOL.md §11.3, runs
- * the --csd-wrapper script and sends back its stdout; script output is
- * untrusted and capped in size and time.
+ * the --csd-wrapper script and sends back its stdout (hipmsg.h has the
+ * messages); script output is untrusted and capped in size and time.
  */
 #define _GNU_SOURCE	/* pipe2() */
 #include <sys/socket.h>
@@ -21,24 +21,22 @@
 #include <unistd.h>
 
 #include "auth/hip.h"
+#include "auth/hipmsg.h"
 #include "ipc/clock.h"
+#include "ipc/fdio.h"
 #include "ipc/log.h"
-
-#define HIPRUN_ARGS		6	/* cookie ip4 ip6 md5 os app-version */
-#define HIPRUN_REPLY_MAX	(1 + HIPGEN_REPORT_MAX)
-
-enum { HIPRUN_OK = 0, HIPRUN_FAILED, HIPRUN_TIMEOUT, HIPRUN_TOO_LARGE,
-	HIPRUN_EXEC };
 
 static int hiprun_fd = -1;
 
 /* In the script's child: argv of §11.3, APP_VERSION, then exec. */
 static void __attribute__((noreturn))
-hiprun_exec(const char *script, char *const a[HIPRUN_ARGS], int out)
+hiprun_exec(const char *script, const struct hipmsg_args *q, int out)
 {
-	char *argv[12];
-	int n = 0, null;
+	char *a[HIPMSG_ARGS], *argv[12];
+	int i, n = 0, null;
 
+	for (i = 0; i < HIPMSG_ARGS; i++)
+		a[i] = (char *)q->a[i];
 	argv[n++] = (char *)script;
 	argv[n++] = "--cookie";
 	argv[n++] = a[0];
@@ -76,84 +74,88 @@ hiprun_collect(int fd, char *buf, size_t max, size_t *len)
 	*len = 0;
 	for (;;) {
 		if ((left = end - clock_now_ms()) <= 0)
-			return HIPRUN_TIMEOUT;
+			return HIPMSG_TIMEOUT;
 		if (poll(&p, 1, (int)left) == -1 && errno != EINTR)
-			return HIPRUN_FAILED;
+			return HIPMSG_FAILED;
 		r = read(fd, buf + *len, max - *len);
 		if (r == -1 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (r <= 0)
-			return r == 0 ? HIPRUN_OK : HIPRUN_FAILED;
+			return r == 0 ? HIPMSG_OK : HIPMSG_FAILED;
 		*len += (size_t)r;
 		if (*len == max)
-			return HIPRUN_TOO_LARGE;
+			return HIPMSG_TOO_LARGE;
 	}
 }
 
-/* Run the script once; the reply is status byte + report. */
-static size_t
-hiprun_once(const char *script, char *const a[HIPRUN_ARGS], char *reply)
+/* Run the script once: its status, and its stdout in report. */
+static uint8_t
+hiprun_once(const char *script, const struct hipmsg_args *q, char *report,
+    size_t *len)
 {
 	int pfd[2], st = 0, rc;
-	size_t len = 0;
 	pid_t pid;
 
-	if (pipe2(pfd, O_CLOEXEC) == -1) {
-		reply[0] = HIPRUN_EXEC;
-		return 1;
-	}
+	*len = 0;
+	if (pipe2(pfd, O_CLOEXEC) == -1)
+		return HIPMSG_EXEC;
 	if ((pid = fork()) == 0) {
 		close(pfd[0]);
-		hiprun_exec(script, a, pfd[1]);
+		hiprun_exec(script, q, pfd[1]);
 	}
 	close(pfd[1]);
-	rc = pid == -1 ? HIPRUN_EXEC : hiprun_collect(pfd[0], reply + 1,
-	    HIPRUN_REPLY_MAX - 1, &len);
+	rc = pid == -1 ? HIPMSG_EXEC : hiprun_collect(pfd[0], report,
+	    HIPGEN_REPORT_MAX, len);
 	close(pfd[0]);
 	if (pid != -1) {
-		if (rc != HIPRUN_OK)
+		if (rc != HIPMSG_OK)
 			(void)kill(pid, SIGKILL);
 		while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
 			;
-		if (rc == HIPRUN_OK && (!WIFEXITED(st) ||
+		if (rc == HIPMSG_OK && (!WIFEXITED(st) ||
 		    WEXITSTATUS(st) != 0))
 			rc = WIFEXITED(st) && WEXITSTATUS(st) == 127 ?
-			    HIPRUN_EXEC : HIPRUN_FAILED;
+			    HIPMSG_EXEC : HIPMSG_FAILED;
 	}
-	reply[0] = (char)rc;
-	return rc == HIPRUN_OK ? 1 + len : 1;
+	if (rc != HIPMSG_OK)
+		*len = 0;
+	return (uint8_t)rc;
 }
 
-/* Split a request into its NUL-terminated strings; -1 if malformed. */
+/* One request in, one reply out; -1 when the request is malformed. */
 static int
-hiprun_split(char *req, size_t len, char *a[HIPRUN_ARGS])
+hiprun_answer(const char *script, const char *req, size_t n,
+    struct buf *reply)
 {
-	size_t off = 0;
-	int i;
+	static struct hipmsg_args q;
+	static char report[HIPGEN_REPORT_MAX];
+	struct gp_err e;
+	uint8_t st;
+	size_t len;
 
-	for (i = 0; i < HIPRUN_ARGS; i++) {
-		char *nul = memchr(req + off, '\0', len - off);
-
-		if (off >= len || nul == NULL)
-			return -1;
-		a[i] = req + off;
-		off = (size_t)(nul - req) + 1;
-	}
-	return off == len ? 0 : -1;
+	if (hipmsg_decode_req(req, n, &q, &e) == -1)
+		return -1;
+	st = hiprun_once(script, &q, report, &len);
+	buf_reset(reply);
+	if (hipmsg_encode_reply(st, report, len, reply, &e) == -1)
+		return -1;
+	return 0;
 }
 
 static void __attribute__((noreturn))
 hiprun_child(const char *script, int sock)
 {
-	static char req[HIP_RUN_REQ_MAX], reply[HIPRUN_REPLY_MAX];
-	char *a[HIPRUN_ARGS];
+	/* One byte more than a request, to see one that is too long. */
+	static char req[HIPMSG_REQ_MAX + 1];
+	struct buf reply;
 	ssize_t n;
-	size_t len;
 	int null;
 
 	/* Not the frame stream's writer, nor the password's reader. */
 	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1 ||
-	    dup2(null, STDIN_FILENO) == -1 || dup2(null, STDOUT_FILENO) == -1)
+	    dup2(null, STDIN_FILENO) == -1 ||
+	    dup2(null, STDOUT_FILENO) == -1 ||
+	    buf_init(&reply, HIPMSG_REPLY_MAX) == -1)
 		_exit(1);
 	for (;;) {
 		n = recv(sock, req, sizeof(req), 0);
@@ -161,10 +163,9 @@ hiprun_child(const char *script, int sock)
 			continue;
 		if (n <= 0)
 			_exit(0);	/* gp-auth is gone */
-		if (hiprun_split(req, (size_t)n, a) == -1)
+		if (hiprun_answer(script, req, (size_t)n, &reply) == -1)
 			_exit(1);
-		len = hiprun_once(script, a, reply);
-		if (send(sock, reply, len, MSG_NOSIGNAL) == -1)
+		if (send(sock, reply.data, reply.len, MSG_NOSIGNAL) == -1)
 			_exit(0);
 	}
 }
@@ -172,7 +173,7 @@ hiprun_child(const char *script, int sock)
 int
 hip_runner_start(const char *script, struct gp_err *e)
 {
-	int sv[2], fd;
+	int sv[2];
 	pid_t pid;
 
 	if (access(script, X_OK) == -1)
@@ -183,11 +184,8 @@ hip_runner_start(const char *script, struct gp_err *e)
 	if ((pid = fork()) == -1)
 		return err_set(e, "fork: %s", strerror(errno));
 	if (pid == 0) {
-		close(sv[0]);
-		for (fd = 3; fd < 1024; fd++) {
-			if (fd != sv[1])
-				(void)close(fd);
-		}
+		if (fdio_close_from(3, &sv[1], 1) == -1)
+			_exit(1);
 		hiprun_child(script, sv[1]);
 	}
 	close(sv[1]);
@@ -205,46 +203,53 @@ static const char *
 hiprun_status_text(int st)
 {
 	switch (st) {
-	case HIPRUN_FAILED: return "failed (non-zero exit or crash)";
-	case HIPRUN_TIMEOUT: return "took too long";
-	case HIPRUN_TOO_LARGE: return "wrote too much";
-	case HIPRUN_EXEC: return "could not be run";
+	case HIPMSG_FAILED: return "failed (non-zero exit or crash)";
+	case HIPMSG_TIMEOUT: return "took too long";
+	case HIPMSG_TOO_LARGE: return "wrote too much";
+	case HIPMSG_EXEC: return "could not be run";
 	default: return "sent a bad reply";
 	}
+}
+
+static int
+hiprun_send(const struct hip_run_req *q, struct gp_err *e)
+{
+	struct buf req;
+	int rc = -1;
+
+	if (buf_init(&req, HIPMSG_REQ_MAX) == -1)
+		return err_set(e, "hip: out of memory");
+	if (hipmsg_encode_req(q, &req, e) == -1)
+		goto out;
+	if (send(hiprun_fd, req.data, req.len, MSG_NOSIGNAL) !=
+	    (ssize_t)req.len)
+		err_set(e, "hip: the runner is gone");
+	else
+		rc = 0;
+out:
+	buf_free(&req);
+	return rc;
 }
 
 int
 hip_runner_run(const struct hip_run_req *q, char *out, size_t outsz,
     struct gp_err *e)
 {
-	static char buf[HIPRUN_REPLY_MAX];
-	const char *a[HIPRUN_ARGS] = { q->cookie, q->ip4, q->ip6, q->md5,
-	    q->client_os, q->app_version };
-	char req[HIP_RUN_REQ_MAX];
+	/* One byte more than a reply, to see one that is too long. */
+	static char buf[HIPMSG_REPLY_MAX + 1];
 	struct pollfd p = { hiprun_fd, POLLIN, 0 };
-	size_t off = 0, n;
+	uint8_t st;
 	ssize_t r;
-	int i;
 
-	for (i = 0; i < HIPRUN_ARGS; i++) {
-		n = strlen(a[i]) + 1;
-		if (n > sizeof(req) - off)
-			return err_set(e, "hip: script arguments too long");
-		memcpy(req + off, a[i], n);
-		off += n;
-	}
-	if (send(hiprun_fd, req, off, MSG_NOSIGNAL) != (ssize_t)off)
-		return err_set(e, "hip: the runner is gone");
+	if (hiprun_send(q, e) == -1)
+		return -1;
 	if (poll(&p, 1, HIP_SCRIPT_TIMEOUT_MS + 5000) != 1 ||
 	    (r = recv(hiprun_fd, buf, sizeof(buf), 0)) < 1)
 		return err_set(e, "hip: no answer from the runner");
-	if (buf[0] != HIPRUN_OK)
+	if (hipmsg_decode_reply(buf, (size_t)r, &st, out, outsz, e) == -1)
+		return -1;
+	if (st != HIPMSG_OK)
 		return err_set(e, "hip: the --csd-wrapper script %s",
-		    hiprun_status_text(buf[0]));
-	if ((size_t)r - 1 >= outsz || memchr(buf + 1, '\0', (size_t)r - 1))
-		return err_set(e, "hip: the script's report is too large or "
-		    "has a NUL byte");
-	memcpy(out, buf + 1, (size_t)r - 1);
-	out[r - 1] = '\0';
+		    hiprun_status_text(st));
 	return 0;
 }

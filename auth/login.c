@@ -3,12 +3,14 @@
  * JNLP argument list that makes the cookie, or a 2FA challenge in one of
  * three syntaxes. The body is untrusted and the authcookie is secret.
  */
-#define _GNU_SOURCE	/* memmem */
 #include <stdlib.h>
 #include <string.h>
 
+#include "ipc/cursor.h"
 #include "ipc/secret.h"
 #include "form.h"
+#include "htmltext.h"
+#include "loginfix.h"
 #include "parse.h"
 #include "xml.h"
 
@@ -308,70 +310,21 @@ login_xml_challenge(const xmlNode *root, struct login_result *r,
 }
 
 static bool
-login_alnum(char c)
+login_has(const char *body, size_t len, const char *needle)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9');
+	struct cursor c;
+
+	cur_init(&c, body, len);
+	return cur_find(&c, needle) == 0;
 }
 
-/* p[0] is '&': does a reference like &amp; or &#x27; follow? */
 static bool
-login_is_ref(const char *p, const char *end)
+login_has_nul(const char *body, size_t len)
 {
-	size_t i;
+	struct cursor c, before;
 
-	for (i = 1; i < 12 && p + i < end; i++) {
-		if (p[i] == ';')
-			return i > 1;
-		if (!login_alnum(p[i]) && !(p[i] == '#' && i == 1))
-			return false;
-	}
-	return false;
-}
-
-/* A '<' that cannot open markup: "a < b", "<5", "<=" or at the end. */
-static bool
-login_lone_lt(const char *p, const char *end)
-{
-	return p + 1 == end || p[1] == ' ' || p[1] == '=' ||
-	    (p[1] >= '0' && p[1] <= '9');
-}
-
-/* The replacement for a stray '&' or '<', or NULL to copy it as is. */
-static const char *
-login_fix_one(const char *p, const char *end)
-{
-	if (*p == '&' && !login_is_ref(p, end))
-		return "&amp;";
-	if (*p == '<' && login_lone_lt(p, end))
-		return "&lt;";
-	return NULL;
-}
-
-/* §2: servers send a lone '&' (and '<') in <respmsg>; escape them. */
-static char *
-login_amp_fix(const char *body, size_t len, size_t *outlen)
-{
-	const char *end = body + len, *rep;
-	size_t i, o = 0, extra = 0;
-	char *out;
-
-	for (i = 0; i < len; i++)
-		if ((rep = login_fix_one(body + i, end)) != NULL)
-			extra += strlen(rep) - 1;
-	if ((out = malloc(len + extra + 1)) == NULL)
-		return NULL;
-	for (i = 0; i < len; i++) {
-		if ((rep = login_fix_one(body + i, end)) == NULL)
-			out[o++] = body[i];
-		else {
-			memcpy(out + o, rep, strlen(rep));
-			o += strlen(rep);
-		}
-	}
-	out[o] = '\0';
-	*outlen = o;
-	return out;
+	cur_init(&c, body, len);
+	return cur_take_until(&c, '\0', &before) == 0;
 }
 
 /* A broken challenge document gets a second, forgiving parse. */
@@ -383,10 +336,9 @@ login_read(const char *body, size_t len, struct gp_err *e)
 	size_t flen;
 
 	if ((d = xml_read(body, len, XML_MODE_STRICT, "login", e)) != NULL ||
-	    len > PARSE_BODY_MAX ||
-	    memmem(body, len, "<challenge", 10) == NULL)
+	    len > PARSE_BODY_MAX || !login_has(body, len, "<challenge"))
 		return d;
-	if ((fixed = login_amp_fix(body, len, &flen)) == NULL) {
+	if ((fixed = loginfix_body(body, len, &flen)) == NULL) {
 		err_set(e, "login: out of memory");
 		return NULL;
 	}
@@ -420,158 +372,44 @@ login_xml(const char *body, size_t len, struct login_result *r,
 	return rc;
 }
 
-/* Named and numeric HTML entities; bytes used at p, or 0. */
-static size_t
-login_entity(const char *p, unsigned *cp)
-{
-	static const struct { const char *name; unsigned cp; } names[] = {
-		{ "&quot;", '"' }, { "&amp;", '&' }, { "&lt;", '<' },
-		{ "&gt;", '>' }, { "&apos;", '\'' }, { "&nbsp;", ' ' }
-	};
-	unsigned long v;
-	size_t i;
-	char *end;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strncmp(p, names[i].name, strlen(names[i].name)) == 0) {
-			*cp = names[i].cp;
-			return strlen(names[i].name);
-		}
-	if (p[1] != '#')
-		return 0;
-	i = (p[2] == 'x' || p[2] == 'X') ? 3 : 2;
-	if (!login_alnum(p[i]))
-		return 0;
-	v = strtoul(p + i, &end, i == 3 ? 16 : 10);
-	if (*end != ';' || end - p > 12 || v == 0 || v > 0x10ffff ||
-	    (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = (unsigned)v;
-	return (size_t)(end - p) + 1;
-}
-
-static size_t
-login_utf8_put(char *w, unsigned cp)
-{
-	if (cp < 0x80) {
-		w[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		w[0] = (char)(0xc0 | cp >> 6);
-		w[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		w[0] = (char)(0xe0 | cp >> 12);
-		w[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		w[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	w[0] = (char)(0xf0 | cp >> 18);
-	w[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	w[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	w[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
-/* In place: every entity is longer than its UTF-8. */
-static void
-login_html_decode(char *s)
-{
-	char *r = s, *w = s;
-	unsigned cp;
-	size_t n;
-
-	while (*r != '\0') {
-		if (*r == '&' && (n = login_entity(r, &cp)) != 0) {
-			w += login_utf8_put(w, cp);
-			r += n;
-		} else
-			*w++ = *r++;
-	}
-	*w = '\0';
-}
-
-/* A JS string literal at *pp (after the quote); escapes \n \t \r \x. */
-static int
-login_js_unescape(const char **pp, char quote, char *out, size_t outsz)
-{
-	const char *p = *pp;
-	size_t o = 0;
-	char ch;
-
-	while (*p != quote) {
-		if (*p == '\0')
-			return -1;
-		if ((ch = *p++) == '\\') {
-			if (*p == '\0')
-				return -1;
-			ch = *p == 'n' ? '\n' : *p == 't' ? '\t' :
-			    *p == 'r' ? '\r' : *p;
-			p++;
-		}
-		if (o + 1 >= outsz)
-			return -1;
-		out[o++] = ch;
-	}
-	out[o] = '\0';
-	*pp = p + 1;
-	return 0;
-}
-
-static const char *
-login_skip_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-		p++;
-	return p;
-}
-
 /*
- * Finds `name = "..."` with name a whole word, and decodes the string.
+ * Finds `name = "..."` (htmltext.h) and decodes the string.
  * 1 if found, 0 if not, -1 (e set) if it is malformed or too long.
  */
 static int
-login_js_assign(const char *text, const char *name, char *out, size_t outsz,
-    struct gp_err *e)
+login_js_assign(const char *text, size_t len, const char *name, char *out,
+    size_t outsz, struct gp_err *e)
 {
-	const char *p = text, *v;
-	size_t n = strlen(name);
-
-	while ((p = strstr(p, name)) != NULL) {
-		v = login_skip_ws(p + n);
-		if ((p != text && (login_alnum(p[-1]) || p[-1] == '_')) ||
-		    *v != '=' || v[1] == '=') {
-			p += n;
-			continue;
-		}
-		v = login_skip_ws(v + 1);
-		if (*v != '"' && *v != '\'')
-			return err_set(e, "login: %s is not a string", name);
-		v++;
-		if (login_js_unescape(&v, v[-1], out, outsz) == -1)
-			return err_set(e, "login: %s is unterminated or longer "
-			    "than %zu bytes", name, outsz - 1);
+	switch (htmltext_js_assign(text, len, name, out, outsz)) {
+	case HTMLTEXT_JS_FOUND:
 		return 1;
+	case HTMLTEXT_JS_ABSENT:
+		return 0;
+	case HTMLTEXT_JS_NOT_STRING:
+		return err_set(e, "login: %s is not a string", name);
+	default:
+		return err_set(e, "login: %s is unterminated or longer "
+		    "than %zu bytes", name, outsz - 1);
 	}
-	return 0;
 }
 
-/* §5.5 syntaxes 2 and 3; text is a private, NUL-terminated copy. */
+/* §5.5 syntaxes 2 and 3; text is a private copy, len + 1 bytes. */
 static int
-login_js(char *text, struct login_result *r, struct gp_err *e)
+login_js(char *text, size_t len, struct login_result *r, struct gp_err *e)
 {
 	char status[32], q[ERR_QUOTE_MAX];
+	struct cursor c;
 	int rc, have_input;
 
-	if (*login_skip_ws(text) == '<')
-		login_html_decode(text);
-	if ((rc = login_js_assign(text, "respStatus", status, sizeof(status),
-	    e)) != 1)
+	cur_init(&c, text, len);
+	(void)cur_skip_ws(&c);
+	if (cur_peek(&c) == '<')
+		len = htmltext_entities(text, len);
+	if ((rc = login_js_assign(text, len, "respStatus", status,
+	    sizeof(status), e)) != 1)
 		return rc == 0 ? err_set(e, "login: no respStatus") : -1;
-	if (login_js_assign(text, "respMsg", r->prompt, sizeof(r->prompt),
-	    e) == -1)
+	if (login_js_assign(text, len, "respMsg", r->prompt,
+	    sizeof(r->prompt), e) == -1)
 		return -1;
 	if (strcmp(status, "Error") == 0) {
 		xml_str_sanitize(r->prompt, false);
@@ -581,7 +419,7 @@ login_js(char *text, struct login_result *r, struct gp_err *e)
 	if (strcmp(status, "Challenge") != 0)
 		return err_set(e, "login: respStatus `%s` is not Challenge",
 		    err_quote(q, status, strlen(status)));
-	if ((have_input = login_js_assign(text, "inputStr.value",
+	if ((have_input = login_js_assign(text, len, "inputStr.value",
 	    r->input_str, sizeof(r->input_str), e)) == -1)
 		return -1;
 	return login_challenge_done(r, have_input == 1, e);
@@ -599,16 +437,16 @@ login_parse(const char *body, size_t len, struct login_result *r,
 	if (len > PARSE_BODY_MAX)
 		return err_set(e, "login: body of %zu bytes is over the "
 		    "%d-byte limit", len, PARSE_BODY_MAX);
-	if (len == 0 || memmem(body, len, "respStatus", 10) == NULL)
+	if (len == 0 || !login_has(body, len, "respStatus"))
 		rc = login_xml(body, len, r, cookie, e);
-	else if (memchr(body, '\0', len) != NULL)
+	else if (login_has_nul(body, len))
 		rc = err_set(e, "login: body contains a NUL byte");
 	else if ((text = malloc(len + 1)) == NULL)
 		rc = err_set(e, "login: out of memory");
 	else {
 		memcpy(text, body, len);
 		text[len] = '\0';
-		rc = login_js(text, r, e);
+		rc = login_js(text, len, r, e);
 		free(text);
 	}
 	if (rc == -1) {

@@ -125,6 +125,17 @@ buf_get_view(struct buf *b, struct buf *sub, size_t n)
 }
 
 int
+buf_view_rest(const struct buf *b, struct buf *rest)
+{
+	buf_view(rest, NULL, 0);
+	if (b->off > b->len)
+		return -1;
+	if (b->len > b->off)
+		buf_view(rest, b->data + b->off, b->len - b->off);
+	return 0;
+}
+
+int
 buf_get_str(struct buf *b, size_t n, char *out, size_t outsz)
 {
 	if (outsz > 0)

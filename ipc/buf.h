@@ -35,6 +35,11 @@ int	buf_get_bytes(struct buf *b, void *out, size_t n);
 /* Take the next n bytes as a view of their own. */
 int	buf_get_view(struct buf *b, struct buf *sub, size_t n);
 /*
+ * A view on the bytes not yet read, b left as it is: for a decoder that
+ * hands the rest on. -1 (and an empty view) only if b is inconsistent.
+ */
+int	buf_view_rest(const struct buf *b, struct buf *rest);
+/*
  * Take the next n bytes as a C string: no NUL inside, n < outsz.
  * out is NUL-terminated on success and all zero on failure.
  */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "config.h"
 #include "secret.h"
 
@@ -148,16 +149,21 @@ hostname_labels_ok(const char *s, size_t len)
 	return label > 0 && s[len - 1] != '-' && !digits;
 }
 
+/* A C string of 1..max bytes; *len is its length (0 for NULL). */
+static bool
+str_len_ok(const char *s, size_t max, size_t *len)
+{
+	*len = s != NULL ? strnlen(s, max + 1) : 0;
+	return *len != 0 && *len <= max;
+}
+
 bool
 config_hostname_ok(const char *s)
 {
 	struct cfg_addr a;
 	size_t len;
 
-	if (s == NULL)
-		return false;
-	len = strnlen(s, CFG_HOST_MAX + 1);
-	if (len == 0 || len > CFG_HOST_MAX)
+	if (!str_len_ok(s, CFG_HOST_MAX, &len))
 		return false;
 	if (config_addr_parse(s, &a) == 0)
 		return true;
@@ -169,10 +175,7 @@ config_cookie_ok(const char *s)
 {
 	size_t i, len;
 
-	if (s == NULL)
-		return false;
-	len = strnlen(s, CFG_AUTHCOOKIE_MAX + 1);
-	if (len == 0 || len > CFG_AUTHCOOKIE_MAX)
+	if (!str_len_ok(s, CFG_AUTHCOOKIE_MAX, &len))
 		return false;
 	for (i = 0; i < len; i++) {
 		if (!is_alnum(s[i]) && strchr("+/=_-", s[i]) == NULL)
@@ -186,10 +189,7 @@ config_user_ok(const char *s)
 {
 	size_t i, len;
 
-	if (s == NULL)
-		return false;
-	len = strnlen(s, CFG_USER_MAX + 1);
-	if (len == 0 || len > CFG_USER_MAX)
+	if (!str_len_ok(s, CFG_USER_MAX, &len))
 		return false;
 	for (i = 0; i < len; i++) {
 		if (s[i] < 0x20 || s[i] > 0x7e)
@@ -204,10 +204,7 @@ config_path_ok(const char *s)
 {
 	size_t i, len;
 
-	if (s == NULL)
-		return false;
-	len = strnlen(s, CFG_PATH_MAX + 1);
-	if (len == 0 || len > CFG_PATH_MAX || s[0] != '/')
+	if (!str_len_ok(s, CFG_PATH_MAX, &len) || s[0] != '/')
 		return false;
 	if (strstr(s, "..") != NULL || strncmp(s, "//", 2) == 0)
 		return false;
@@ -218,25 +215,14 @@ config_path_ok(const char *s)
 	return true;
 }
 
-static size_t
-addr_len(uint8_t family)
+size_t
+config_addr_len(uint8_t family)
 {
 	if (family == CFG_AF_INET)
 		return 4;
 	if (family == CFG_AF_INET6)
 		return 16;
 	return 0;
-}
-
-static bool
-bytes_zero(const uint8_t *p, size_t n)
-{
-	uint8_t d = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		d |= p[i];
-	return d == 0;
 }
 
 static bool
@@ -249,7 +235,7 @@ addr_equal(const struct cfg_addr *a, const struct cfg_addr *b)
 static const char *
 addr4_problem(const uint8_t *b, int flags)
 {
-	if (bytes_zero(b, 4))
+	if (bytes_all_zero(b, 4))
 		return "is the unspecified address";
 	if (b[0] == 0)
 		return "is in 0.0.0.0/8, not a host address";
@@ -268,9 +254,10 @@ addr6_problem(const uint8_t *b, int flags)
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	    0xff, 0xff };
 
-	if (bytes_zero(b, 16))
+	if (bytes_all_zero(b, 16))
 		return "is the unspecified address";
-	if (bytes_zero(b, 15) && b[15] == 1 && !(flags & ADDR_ALLOW_LOOPBACK))
+	if (bytes_all_zero(b, 15) && b[15] == 1 &&
+	    !(flags & ADDR_ALLOW_LOOPBACK))
 		return "is a loopback address";
 	if (b[0] == 0xff)
 		return "is a multicast address";
@@ -284,7 +271,7 @@ static const char *
 addr_problem(const struct cfg_addr *a, int flags)
 {
 	if (a->family == CFG_AF_INET) {
-		if (!bytes_zero(a->bytes + 4, 12))
+		if (!bytes_all_zero(a->bytes + 4, 12))
 			return "has stray bytes after the IPv4 address";
 		return addr4_problem(a->bytes, flags);
 	}
@@ -324,7 +311,7 @@ check_host(const char *field, const struct cfg_addr *a, uint8_t fam,
 static int
 check_absent(const char *field, const struct cfg_addr *a, struct gp_err *e)
 {
-	if (!bytes_zero(a->bytes, sizeof(a->bytes)))
+	if (!bytes_all_zero(a->bytes, sizeof(a->bytes)))
 		return err_set(e, "field `%s`: no family but non-zero bytes",
 		    field);
 	return 0;
@@ -476,7 +463,7 @@ validate_suffixes(const struct gp_config *c, struct gp_err *e)
 static bool
 prefix_canonical(const struct cfg_addr *a, unsigned plen)
 {
-	size_t i, n = addr_len(a->family);
+	size_t i, n = config_addr_len(a->family);
 	unsigned bits;
 	uint8_t mask;
 
@@ -486,14 +473,14 @@ prefix_canonical(const struct cfg_addr *a, unsigned plen)
 		if ((a->bytes[i] & (uint8_t)~mask) != 0)
 			return false;
 	}
-	return bytes_zero(a->bytes + n, sizeof(a->bytes) - n);
+	return bytes_all_zero(a->bytes + n, sizeof(a->bytes) - n);
 }
 
 static int
 validate_route(const struct cfg_route *r, struct gp_err *e)
 {
 	char s[CFG_ADDR_STR_MAX];
-	size_t n = addr_len(r->addr.family);
+	size_t n = config_addr_len(r->addr.family);
 
 	if (n == 0)
 		return err_set(e, "field `route`: family `%u` is not 4 or 6",
@@ -542,9 +529,9 @@ validate_timers(const struct gp_config *c, struct gp_err *e)
 static int
 check_key(const char *field, const uint8_t *k, size_t n, struct gp_err *e)
 {
-	if (bytes_zero(k, n))
+	if (bytes_all_zero(k, n))
 		return err_set(e, "field `%s`: all zero (missing key)", field);
-	if (!bytes_zero(k + n, CFG_KEY_MAX - n))
+	if (!bytes_all_zero(k + n, CFG_KEY_MAX - n))
 		return err_set(e, "field `%s`: longer than %zu bytes", field,
 		    n);
 	return 0;
@@ -594,13 +581,13 @@ esp_all_zero(const struct cfg_esp *s)
 {
 	return !s->present && s->enc == 0 && s->mac == 0 &&
 	    s->udp_port == 0 && s->spi_c2s == 0 && s->spi_s2c == 0 &&
-	    bytes_zero(s->ekey_c2s, CFG_KEY_MAX) &&
-	    bytes_zero(s->ekey_s2c, CFG_KEY_MAX) &&
-	    bytes_zero(s->akey_c2s, CFG_KEY_MAX) &&
-	    bytes_zero(s->akey_s2c, CFG_KEY_MAX) &&
+	    bytes_all_zero(s->ekey_c2s, CFG_KEY_MAX) &&
+	    bytes_all_zero(s->ekey_s2c, CFG_KEY_MAX) &&
+	    bytes_all_zero(s->akey_c2s, CFG_KEY_MAX) &&
+	    bytes_all_zero(s->akey_s2c, CFG_KEY_MAX) &&
 	    s->magic4.family == 0 && s->magic6.family == 0 &&
-	    bytes_zero(s->magic4.bytes, sizeof(s->magic4.bytes)) &&
-	    bytes_zero(s->magic6.bytes, sizeof(s->magic6.bytes));
+	    bytes_all_zero(s->magic4.bytes, sizeof(s->magic4.bytes)) &&
+	    bytes_all_zero(s->magic6.bytes, sizeof(s->magic6.bytes));
 }
 
 static int

@@ -150,6 +150,8 @@ bool	config_proxy_same(const struct gp_config *a,
 /* Text form of an address ("198.18.0.1", "fd00::1"); out >= 46 bytes. */
 #define CFG_ADDR_STR_MAX	46
 const char *config_addr_str(const struct cfg_addr *a, char *out);
+/* The address bytes a family uses: 4, 16, or 0 if unknown. */
+size_t	config_addr_len(uint8_t family);
 /* Parse a literal IPv4/IPv6 address; 0 or -1. */
 int	config_addr_parse(const char *s, struct cfg_addr *a);
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dynbuf.h"
 #include "err.h"
 
 int
@@ -24,22 +25,20 @@ err_set(struct gp_err *e, const char *fmt, ...)
 const char *
 err_quote(char *out, const char *val, size_t len)
 {
-	size_t i, o = 0;
+	struct dynbuf d;
+	size_t i;
 	unsigned char c;
 
+	/* ERR_QUOTE_MAX holds 64 escaped bytes, "..." and the NUL. */
+	dynbuf_fixed(&d, out, ERR_QUOTE_MAX);
 	for (i = 0; i < len && i < 64; i++) {
 		c = (unsigned char)val[i];
 		if (c >= 0x20 && c < 0x7f && c != '`' && c != '\\')
-			out[o++] = (char)c;
-		else {
-			snprintf(out + o, 5, "\\x%02x", c);
-			o += 4;
-		}
+			(void)dynbuf_add(&d, &c, 1);
+		else
+			(void)dynbuf_addf(&d, "\\x%02x", c);
 	}
-	if (i < len) {
-		memcpy(out + o, "...", 3);
-		o += 3;
-	}
-	out[o] = '\0';
+	if (i < len)
+		(void)dynbuf_addstr(&d, "...");
 	return out;
 }

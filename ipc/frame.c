@@ -14,12 +14,17 @@
 #include <unistd.h>
 
 #include "frame.h"
+#include "ipc/bytes.h"
+#include "ipc/fdio.h"
 
 /* A CONFIG with every field at its maximum is one frame. */
 _Static_assert(FRAME_CONFIG_MAX_BYTES <= FRAME_MAX_BODY_BYTES,
     "a maximal CONFIG does not fit a frame");
 /* The table keeps FK_STR maxima in 16 bits, as the wire keeps lengths. */
 _Static_assert(CFG_AUTHCOOKIE_MAX <= UINT16_MAX, "authcookie limit");
+/* A stalled reader gets as long on a full pipe as a started frame. */
+_Static_assert(FDIO_WRITE_STALL_MS == FRAME_READ_TIMEOUT_MS,
+    "write stall limit");
 
 /* The kinds of value a CONFIG field may hold; all integers big-endian. */
 enum fkind {
@@ -66,58 +71,95 @@ struct frame_field {
  * insists on the same order, so each config has exactly one encoding.
  * ESP keys come after esp_enc/esp_mac, and their lengths are checked
  * against the algorithms once the whole body is read.
+ * Each row is written once: FRAME_FIELDS(X) expands below into the table
+ * and into one _Static_assert per row that ties the row's kind (and an
+ * FK_STR's max) to the size of the member the row names.
  */
+#define FRAME_FIELDS(X)							\
+	X(1, "gw_host", FK_STR, CFG_HOST_MAX, 0, 0, F_REQ, M(gw_host), 0) \
+	/* Absent only behind a proxy that resolves gw_host (config.c). */ \
+	X(2, "gw_addr", FK_ADDR, 0, 0, 0, 0, M(gw_addr), 0)		\
+	X(3, "gw_port", FK_U16, 0, 0, 0, F_REQ, M(gw_port), 0)		\
+	X(4, "gw_pin", FK_PIN, 0, 0, 0, F_REQ, M(gw_pin), 0)		\
+	X(5, "tunnel_path", FK_STR, CFG_PATH_MAX, 0, 0, F_REQ,		\
+	    M(tunnel_path), 0)						\
+	X(6, "authcookie", FK_STR, CFG_AUTHCOOKIE_MAX, 0, 0, F_REQ,	\
+	    M(authcookie), 0)						\
+	X(7, "user", FK_STR, CFG_USER_MAX, 0, 0, F_REQ, M(user), 0)	\
+	X(8, "ip4", FK_PREFIX, 0, 0, CFG_AF_INET, 0, M(ip4),		\
+	    A(ip4_prefixlen))						\
+	X(9, "ip6", FK_PREFIX, 0, 0, CFG_AF_INET6, 0, M(ip6),		\
+	    A(ip6_prefixlen))						\
+	X(10, "mtu", FK_U16, 0, 0, 0, 0, M(mtu), 0)			\
+	X(11, "dns", FK_ADDR, 0, CFG_DNS_MAX, 0, 0, E(dns), A(n_dns))	\
+	X(12, "nbns", FK_ADDR, 0, CFG_NBNS_MAX, 0, 0, E(nbns), A(n_nbns)) \
+	X(13, "suffix", FK_STR, CFG_HOST_MAX, CFG_SUFFIX_MAX, 0, 0,	\
+	    E(suffix), A(n_suffix))					\
+	X(14, "route", FK_ROUTE, 0, CFG_ROUTES_MAX, 0, 0, E(routes),	\
+	    A(n_routes))						\
+	X(15, "timeout_s", FK_U32, 0, 0, 0, 0, M(timeout_s), 0)		\
+	X(16, "lifetime_s", FK_U32, 0, 0, 0, 0, M(lifetime_s), 0)	\
+	X(17, "idle_timeout_s", FK_U32, 0, 0, 0, 0, M(idle_timeout_s), 0) \
+	X(18, "esp_enc", FK_U8, 0, 0, 0, F_ESP | F_ESP_REQ, M(esp.enc), 0) \
+	X(19, "esp_mac", FK_U8, 0, 0, 0, F_ESP | F_ESP_REQ, M(esp.mac), 0) \
+	X(20, "esp_udp_port", FK_U16, 0, 0, 0, F_ESP | F_ESP_REQ,	\
+	    M(esp.udp_port), 0)						\
+	X(21, "esp_spi_c2s", FK_U32, 0, 0, 0, F_ESP | F_ESP_REQ,	\
+	    M(esp.spi_c2s), 0)						\
+	X(22, "esp_spi_s2c", FK_U32, 0, 0, 0, F_ESP | F_ESP_REQ,	\
+	    M(esp.spi_s2c), 0)						\
+	X(23, "esp_ekey_c2s", FK_KEY, 0, 0, 0,				\
+	    F_ESP | F_ESP_REQ | F_EKEY, M(esp.ekey_c2s), 0)		\
+	X(24, "esp_ekey_s2c", FK_KEY, 0, 0, 0,				\
+	    F_ESP | F_ESP_REQ | F_EKEY, M(esp.ekey_s2c), 0)		\
+	X(25, "esp_akey_c2s", FK_KEY, 0, 0, 0,				\
+	    F_ESP | F_ESP_REQ | F_AKEY, M(esp.akey_c2s), 0)		\
+	X(26, "esp_akey_s2c", FK_KEY, 0, 0, 0,				\
+	    F_ESP | F_ESP_REQ | F_AKEY, M(esp.akey_s2c), 0)		\
+	X(27, "esp_magic4", FK_ADDR, 0, 0, CFG_AF_INET, F_ESP,		\
+	    M(esp.magic4), 0)						\
+	X(28, "esp_magic6", FK_ADDR, 0, 0, CFG_AF_INET6, F_ESP,		\
+	    M(esp.magic6), 0)						\
+	X(29, "proxy_type", FK_U8, 0, 0, 0, F_PROXY, M(proxy.type), 0)	\
+	X(30, "proxy_addr", FK_ADDR, 0, 0, 0, F_PROXY, M(proxy.addr), 0) \
+	X(31, "proxy_port", FK_U16, 0, 0, 0, F_PROXY, M(proxy.port), 0)	\
+	X(32, "proxy_target", FK_STR, CFG_HOST_MAX, 0, 0, F_PROXY,	\
+	    M(proxy.target), 0)						\
+	/* end of FRAME_FIELDS */
+
+/*
+ * The member size a kind needs: an FK_STR holds max bytes and the NUL,
+ * only an FK_STR has a max, and a number is exactly as wide as on the
+ * wire (the codec memcpy's it), so a wrong kind or member fails here.
+ */
+#define FKIND_SIZE_OK(kind, max, size)					\
+	(((kind) == FK_STR) == ((max) != 0) &&				\
+	((kind) == FK_STR ? (size) == (size_t)(max) + 1 :		\
+	(kind) == FK_PIN ? (size) == CFG_PIN_BYTES :			\
+	(kind) == FK_KEY ? (size) == CFG_KEY_MAX :			\
+	(kind) == FK_U8 ? (size) == 1 :					\
+	(kind) == FK_U16 ? (size) == 2 :				\
+	(kind) == FK_U32 ? (size) == 4 :				\
+	(kind) == FK_ROUTE ? (size) == sizeof(struct cfg_route) :	\
+	(size) == sizeof(struct cfg_addr)))
+
+/* The ROW and CHECK indirection expands M() and E() into off, size. */
+#define FIELD_ROW(tag, name, kind, max, cap, fam, flags, off, size, aux) \
+	{ tag, name, kind, max, cap, fam, flags, off, size, aux },
+#define FIELD_CHECK(tag, name, kind, max, cap, fam, flags, off, size, aux) \
+	_Static_assert(FKIND_SIZE_OK(kind, max, size), "frame field `"	\
+	    name "`: its kind does not fit the size of its member");
+#define ROW(...)	FIELD_ROW(__VA_ARGS__)
+#define CHECK(...)	FIELD_CHECK(__VA_ARGS__)
+
+FRAME_FIELDS(CHECK)
+
 static const struct frame_field frame_fields[] = {
-	{ 1, "gw_host", FK_STR, CFG_HOST_MAX, 0, 0, F_REQ, M(gw_host), 0 },
-	/* Absent only behind a proxy that resolves gw_host (config.c). */
-	{ 2, "gw_addr", FK_ADDR, 0, 0, 0, 0, M(gw_addr), 0 },
-	{ 3, "gw_port", FK_U16, 0, 0, 0, F_REQ, M(gw_port), 0 },
-	{ 4, "gw_pin", FK_PIN, 0, 0, 0, F_REQ, M(gw_pin), 0 },
-	{ 5, "tunnel_path", FK_STR, CFG_PATH_MAX, 0, 0, F_REQ,
-	    M(tunnel_path), 0 },
-	{ 6, "authcookie", FK_STR, CFG_AUTHCOOKIE_MAX, 0, 0, F_REQ,
-	    M(authcookie), 0 },
-	{ 7, "user", FK_STR, CFG_USER_MAX, 0, 0, F_REQ, M(user), 0 },
-	{ 8, "ip4", FK_PREFIX, 0, 0, CFG_AF_INET, 0, M(ip4),
-	    A(ip4_prefixlen) },
-	{ 9, "ip6", FK_PREFIX, 0, 0, CFG_AF_INET6, 0, M(ip6),
-	    A(ip6_prefixlen) },
-	{ 10, "mtu", FK_U16, 0, 0, 0, 0, M(mtu), 0 },
-	{ 11, "dns", FK_ADDR, 0, CFG_DNS_MAX, 0, 0, E(dns), A(n_dns) },
-	{ 12, "nbns", FK_ADDR, 0, CFG_NBNS_MAX, 0, 0, E(nbns), A(n_nbns) },
-	{ 13, "suffix", FK_STR, CFG_HOST_MAX, CFG_SUFFIX_MAX, 0, 0,
-	    E(suffix), A(n_suffix) },
-	{ 14, "route", FK_ROUTE, 0, CFG_ROUTES_MAX, 0, 0, E(routes),
-	    A(n_routes) },
-	{ 15, "timeout_s", FK_U32, 0, 0, 0, 0, M(timeout_s), 0 },
-	{ 16, "lifetime_s", FK_U32, 0, 0, 0, 0, M(lifetime_s), 0 },
-	{ 17, "idle_timeout_s", FK_U32, 0, 0, 0, 0, M(idle_timeout_s), 0 },
-	{ 18, "esp_enc", FK_U8, 0, 0, 0, F_ESP | F_ESP_REQ, M(esp.enc), 0 },
-	{ 19, "esp_mac", FK_U8, 0, 0, 0, F_ESP | F_ESP_REQ, M(esp.mac), 0 },
-	{ 20, "esp_udp_port", FK_U16, 0, 0, 0, F_ESP | F_ESP_REQ,
-	    M(esp.udp_port), 0 },
-	{ 21, "esp_spi_c2s", FK_U32, 0, 0, 0, F_ESP | F_ESP_REQ,
-	    M(esp.spi_c2s), 0 },
-	{ 22, "esp_spi_s2c", FK_U32, 0, 0, 0, F_ESP | F_ESP_REQ,
-	    M(esp.spi_s2c), 0 },
-	{ 23, "esp_ekey_c2s", FK_KEY, 0, 0, 0,
-	    F_ESP | F_ESP_REQ | F_EKEY, M(esp.ekey_c2s), 0 },
-	{ 24, "esp_ekey_s2c", FK_KEY, 0, 0, 0,
-	    F_ESP | F_ESP_REQ | F_EKEY, M(esp.ekey_s2c), 0 },
-	{ 25, "esp_akey_c2s", FK_KEY, 0, 0, 0,
-	    F_ESP | F_ESP_REQ | F_AKEY, M(esp.akey_c2s), 0 },
-	{ 26, "esp_akey_s2c", FK_KEY, 0, 0, 0,
-	    F_ESP | F_ESP_REQ | F_AKEY, M(esp.akey_s2c), 0 },
-	{ 27, "esp_magic4", FK_ADDR, 0, 0, CFG_AF_INET, F_ESP,
-	    M(esp.magic4), 0 },
-	{ 28, "esp_magic6", FK_ADDR, 0, 0, CFG_AF_INET6, F_ESP,
-	    M(esp.magic6), 0 },
-	{ 29, "proxy_type", FK_U8, 0, 0, 0, F_PROXY, M(proxy.type), 0 },
-	{ 30, "proxy_addr", FK_ADDR, 0, 0, 0, F_PROXY, M(proxy.addr), 0 },
-	{ 31, "proxy_port", FK_U16, 0, 0, 0, F_PROXY, M(proxy.port), 0 },
-	{ 32, "proxy_target", FK_STR, CFG_HOST_MAX, 0, 0, F_PROXY,
-	    M(proxy.target), 0 },
+	FRAME_FIELDS(ROW)
 };
+
+#undef CHECK
+#undef ROW
 
 #define N_FIELDS	(sizeof(frame_fields) / sizeof(frame_fields[0]))
 
@@ -127,17 +169,6 @@ struct frame_dec {
 	uint16_t	len[N_FIELDS];	/* last value length (keys) */
 	size_t		last;		/* index of the previous field */
 };
-
-static bool
-bytes_zero(const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (p[i] != 0)
-			return false;
-	return true;
-}
 
 const char *
 frame_type_name(uint8_t type)
@@ -284,16 +315,6 @@ field_ccount(const struct frame_field *f, const struct gp_config *c)
 	return n;
 }
 
-static size_t
-addr_bytes(uint8_t family)
-{
-	if (family == CFG_AF_INET)
-		return 4;
-	if (family == CFG_AF_INET6)
-		return 16;
-	return 0;
-}
-
 /* The bytes after the address: prefixlen, then the route flag. */
 static size_t
 addr_extra(enum fkind kind)
@@ -314,7 +335,7 @@ get_addr(const struct frame_field *f, struct buf *v, uint8_t *dst,
 	size_t n, want;
 	uint8_t fam, plen, flag;
 
-	if (buf_get_u8(v, &fam) == -1 || (n = addr_bytes(fam)) == 0)
+	if (buf_get_u8(v, &fam) == -1 || (n = config_addr_len(fam)) == 0)
 		return err_set(e, "field `%s`: family `%u` is not 4 or 6",
 		    f->name, fam);
 	if (f->family != 0 && fam != f->family)
@@ -524,7 +545,7 @@ decode_finish(const struct frame_dec *d, struct gp_config *c,
 			return err_set(e, "field `%s`: missing", f->name);
 	}
 	/* gp-tunnel pins its TLS to this key: a frame must carry one. */
-	if (bytes_zero(c->gw_pin, sizeof(c->gw_pin)))
+	if (bytes_all_zero(c->gw_pin, sizeof(c->gw_pin)))
 		return err_set(e, "field `gw_pin`: all zero (no pin)");
 	c->esp.present = esp;
 	return esp ? decode_esp_keys(d, c, e) : 0;
@@ -592,7 +613,7 @@ field_wanted(const struct frame_field *f, const struct gp_config *c,
 		return true;
 	if (f->kind == FK_STR)
 		return src[0] != '\0';
-	return !bytes_zero(src, f->size);
+	return !bytes_all_zero(src, f->size);
 }
 
 static int
@@ -601,7 +622,7 @@ put_addr(const struct frame_field *f, const uint8_t *src,
 {
 	const struct cfg_addr *a = (const struct cfg_addr *)(const void *)src;
 	const struct cfg_route *r;
-	size_t n = addr_bytes(a->family);
+	size_t n = config_addr_len(a->family);
 
 	if (n == 0)
 		return err_set(e, "field `%s`: family `%u` is not 4 or 6",
@@ -858,38 +879,19 @@ frame_read(int fd, struct frame_hdr *h, struct buf *body, struct gp_err *e)
 	return frame_read_deadline(fd, h, body, FRAME_READ_TIMEOUT_MS, e);
 }
 
-/* A stalled reader gets FRAME_READ_TIMEOUT_MS per poll on a full pipe. */
+/* fdio_write_all, its message prefixed; errno kept. */
 static int
 write_all(int fd, const uint8_t *p, size_t n, struct gp_err *e)
 {
-	struct pollfd pfd;
-	ssize_t k;
-	int err, rc;
+	char why[GP_ERR_MAX];
+	int err;
 
-	while (n > 0) {
-		k = write(fd, p, n);
-		if (k > 0) {
-			p += k;
-			n -= (size_t)k;
-			continue;
-		}
-		if (k == -1 && errno == EINTR)
-			continue;
-		if (k == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			pfd.fd = fd;
-			pfd.events = POLLOUT;
-			pfd.revents = 0;
-			rc = poll(&pfd, 1, FRAME_READ_TIMEOUT_MS);
-			if (rc > 0 || (rc == -1 && errno == EINTR))
-				continue;
-			err_set(e, "frame: write stalled");
-			return fail_errno(rc == 0 ? ETIMEDOUT : errno, -1);
-		}
-		err = k == 0 ? EIO : errno;
-		err_set(e, "frame: write: %s", strerror(err));
-		return fail_errno(err, -1);
-	}
-	return 0;
+	if (fdio_write_all(fd, p, n, e) == 0)
+		return 0;
+	err = errno;
+	memcpy(why, e->msg, sizeof(why));
+	err_set(e, "frame: %s", why);
+	return fail_errno(err, -1);
 }
 
 /*

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dynbuf.h"
 #include "log.h"
 
 #define LOG_LINE_MAX	1024
@@ -32,18 +33,18 @@ static void
 log_emit(const char *line)
 {
 	char out[LOG_LINE_MAX * 4 + 1];
-	size_t o = 0;
 	const unsigned char *p;
+	struct dynbuf d;
 
+	/* Room for every byte escaped: no append below can fail. */
+	dynbuf_fixed(&d, out, sizeof(out));
 	for (p = (const unsigned char *)line; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f) {
-			snprintf(out + o, sizeof(out) - o, "\\x%02x", *p);
-			o += 4;
-		} else
-			out[o++] = (char)*p;
+		if (*p < 0x20 || *p == 0x7f)
+			(void)dynbuf_addf(&d, "\\x%02x", *p);
+		else
+			(void)dynbuf_add(&d, p, 1);
 	}
-	out[o] = '\0';
-	fprintf(stderr, "%s: %s\n", log_prog, out);
+	fprintf(stderr, "%s: %s\n", log_prog, dynbuf_str(&d));
 }
 
 void

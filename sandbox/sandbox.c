@@ -9,7 +9,6 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +24,7 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
+#include "ipc/fdio.h"
 #include "ipc/log.h"
 #include "sandbox/sandbox.h"
 
@@ -101,54 +101,18 @@ fail:
 	return NULL;
 }
 
-static int
-sandbox_fd_cmp(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Close [lo, hi]: close_range, or one by one on an older kernel. */
-static void
-sandbox_close_span(unsigned lo, unsigned hi)
-{
-	long fd, max;
-
-	if (lo > hi)
-		return;
-	if (syscall(SYS_close_range, lo, hi, 0) == 0)
-		return;
-	if (errno != ENOSYS)
-		fatal("close_range(%u, %u)", lo, hi);
-	max = sysconf(_SC_OPEN_MAX);
-	if (max < 0 || max > 65536)
-		max = 65536;
-	for (fd = lo; fd < max && fd <= (long)hi; fd++)
-		(void)close((int)fd);
-}
-
 /* Every descriptor that the keep-list does not name is closed. */
 static void
 sandbox_close_fds(const struct sandbox_policy *p)
 {
-	int keep[SANDBOX_KEEP_MAX];
-	unsigned lo = 0;
-	size_t i, n = 0;
+	size_t n;
 
-	for (i = 0; i < SANDBOX_KEEP_MAX && p->keep_fds[i] != -1; i++) {
-		if (p->keep_fds[i] < 0)
+	for (n = 0; n < SANDBOX_KEEP_MAX && p->keep_fds[n] != -1; n++)
+		if (p->keep_fds[n] < 0)
 			fatalx("sandbox: bad descriptor %d in the keep-list",
-			    p->keep_fds[i]);
-		keep[n++] = p->keep_fds[i];
-	}
-	qsort(keep, n, sizeof(keep[0]), sandbox_fd_cmp);
-	for (i = 0; i < n; i++) {
-		if ((unsigned)keep[i] > lo)
-			sandbox_close_span(lo, (unsigned)keep[i] - 1);
-		lo = (unsigned)keep[i] + 1;
-	}
-	sandbox_close_span(lo, ~0U);
+			    p->keep_fds[n]);
+	if (fdio_close_from(0, p->keep_fds, n) == -1)
+		fatal("sandbox: closing the descriptors not kept");
 }
 
 static bool

@@ -89,6 +89,50 @@ views(void)
 	T_EQ_INT(buf_skip(&b, 1), -1);
 }
 
+/* The unread rest as a view: b does not move, the view is read-only. */
+static void
+view_rest(void)
+{
+	const uint8_t in[] = { 1, 2, 3, 4, 5 };
+	struct buf b, rest, bad;
+	uint8_t u8;
+
+	buf_view(&b, in, sizeof(in));
+	T_CHECK(buf_skip(&b, 2) == 0);
+	T_CHECK(buf_view_rest(&b, &rest) == 0);
+	T_CHECK(buf_avail(&rest) == 3);
+	T_CHECK(buf_ptr(&rest) == in + 2);
+	T_CHECK(buf_avail(&b) == 3);
+	T_CHECK(buf_get_u8(&rest, &u8) == 0);
+	T_CHECK(u8 == 3);
+	T_CHECK(buf_avail(&b) == 3);
+	T_CHECK(buf_put_u8(&rest, 9) == -1);
+	T_CHECK(buf_skip(&b, 3) == 0);
+	T_CHECK(buf_view_rest(&b, &rest) == 0);
+	T_CHECK(buf_avail(&rest) == 0);
+	T_CHECK(buf_get_u8(&rest, &u8) == -1);
+	bad = b;
+	bad.off = bad.len + 1;
+	T_CHECK(buf_view_rest(&bad, &rest) == -1);
+	T_CHECK(buf_avail(&rest) == 0);
+}
+
+static void
+writer_rest(void)
+{
+	struct buf b, rest;
+	uint16_t u16;
+
+	T_CHECK(buf_init(&b, 8) == 0);
+	T_CHECK(buf_put_u32(&b, 0x01020304) == 0);
+	T_CHECK(buf_skip(&b, 2) == 0);
+	T_CHECK(buf_view_rest(&b, &rest) == 0);
+	T_CHECK(buf_get_u16(&rest, &u16) == 0);
+	T_CHECK(u16 == 0x0304);
+	T_CHECK(rest.mem == NULL);
+	buf_free(&b);
+}
+
 static void
 writer_ceiling(void)
 {
@@ -129,6 +173,8 @@ main(void)
 	T_RUN(short_reads_do_not_advance);
 	T_RUN(strings);
 	T_RUN(views);
+	T_RUN(view_rest);
+	T_RUN(writer_rest);
 	T_RUN(writer_ceiling);
 	T_RUN(view_is_read_only);
 	return T_DONE();

@@ -216,6 +216,19 @@ cookies_users_paths(void)
 	T_CHECK(!config_path_ok(s));
 }
 
+/* NULL is refused by every string check; families give their sizes. */
+static void
+null_strings_and_addr_lens(void)
+{
+	T_CHECK(!config_cookie_ok(NULL));
+	T_CHECK(!config_user_ok(NULL));
+	T_CHECK(!config_path_ok(NULL));
+	T_CHECK(config_addr_len(CFG_AF_INET) == 4);
+	T_CHECK(config_addr_len(CFG_AF_INET6) == 16);
+	T_CHECK(config_addr_len(CFG_AF_NONE) == 0);
+	T_CHECK(config_addr_len(5) == 0);
+}
+
 static void
 valid_configs(void)
 {
@@ -596,6 +609,7 @@ main(void)
 	T_RUN(key_lengths);
 	T_RUN(hostnames);
 	T_RUN(cookies_users_paths);
+	T_RUN(null_strings_and_addr_lens);
 	T_RUN(valid_configs);
 	T_RUN(gateway_rules);
 	T_RUN(tunnel_address_rules);

@@ -956,6 +956,39 @@ net_refuses_log_file(void)
 	close(fd);
 }
 
+/* Two descriptors of ours: entry must close the first, keep the second. */
+static int fd_dropped = -1, fd_kept = -1;
+
+static void
+check_fds_closed(void)
+{
+	if (fcntl(fd_dropped, F_GETFD) != -1 || errno != EBADF)
+		_exit(1);
+	if (fcntl(fd_kept, F_GETFD) == -1)
+		_exit(2);
+	if (fcntl(STDERR_FILENO, F_GETFD) == -1)
+		_exit(3);
+}
+
+/* Entry closes every descriptor the keep-list does not name. */
+static void
+closes_unkept_fds(void)
+{
+	struct sandbox_policy p = auth_policy();
+	int st;
+
+	if ((fd_dropped = open("/dev/null", O_RDONLY)) == -1 ||
+	    (fd_kept = open("/dev/null", O_RDONLY)) == -1)
+		fatal("open /dev/null");
+	p.keep_fds[3] = fd_kept;
+	p.keep_fds[4] = -1;
+	st = run_child(&p, check_fds_closed);
+	report(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "auth",
+	    "entry closes the descriptors the keep-list does not name", st);
+	close(fd_dropped);
+	close(fd_kept);
+}
+
 /* [priv] runs vpnc-script: fork, exec and wait must work. */
 static void
 priv_allowed(void)
@@ -1155,6 +1188,7 @@ main(void)
 	expect_exit0(&net, as_root ? "allowed calls work as nobody" :
 	    "allowed calls work", net_allowed);
 	net_refuses_log_file();
+	closes_unkept_fds();
 	auth_tests(&auth);
 	expect_all_sigsys(&priv, priv_forbidden, NELEM(priv_forbidden));
 	expect_exit0(&priv, "vpnc-script's fork, exec, wait, rtnetlink work",
