@@ -98,23 +98,23 @@ view_rest(void)
 	uint8_t u8;
 
 	buf_view(&b, in, sizeof(in));
-	T_CHECK(buf_skip(&b, 2) == 0);
-	T_CHECK(buf_view_rest(&b, &rest) == 0);
-	T_CHECK(buf_avail(&rest) == 3);
+	T_EQ_INT(buf_skip(&b, 2), 0);
+	T_EQ_INT(buf_view_rest(&b, &rest), 0);
+	T_EQ_INT(buf_avail(&rest), 3);
 	T_CHECK(buf_ptr(&rest) == in + 2);
-	T_CHECK(buf_avail(&b) == 3);
-	T_CHECK(buf_get_u8(&rest, &u8) == 0);
-	T_CHECK(u8 == 3);
-	T_CHECK(buf_avail(&b) == 3);
-	T_CHECK(buf_put_u8(&rest, 9) == -1);
-	T_CHECK(buf_skip(&b, 3) == 0);
-	T_CHECK(buf_view_rest(&b, &rest) == 0);
-	T_CHECK(buf_avail(&rest) == 0);
-	T_CHECK(buf_get_u8(&rest, &u8) == -1);
+	T_EQ_INT(buf_avail(&b), 3);
+	T_EQ_INT(buf_get_u8(&rest, &u8), 0);
+	T_EQ_INT(u8, 3);
+	T_EQ_INT(buf_avail(&b), 3);
+	T_EQ_INT(buf_put_u8(&rest, 9), -1);
+	T_EQ_INT(buf_skip(&b, 3), 0);
+	T_EQ_INT(buf_view_rest(&b, &rest), 0);
+	T_EQ_INT(buf_avail(&rest), 0);
+	T_EQ_INT(buf_get_u8(&rest, &u8), -1);
 	bad = b;
 	bad.off = bad.len + 1;
-	T_CHECK(buf_view_rest(&bad, &rest) == -1);
-	T_CHECK(buf_avail(&rest) == 0);
+	T_EQ_INT(buf_view_rest(&bad, &rest), -1);
+	T_EQ_INT(buf_avail(&rest), 0);
 }
 
 static void
@@ -123,12 +123,12 @@ writer_rest(void)
 	struct buf b, rest;
 	uint16_t u16;
 
-	T_CHECK(buf_init(&b, 8) == 0);
-	T_CHECK(buf_put_u32(&b, 0x01020304) == 0);
-	T_CHECK(buf_skip(&b, 2) == 0);
-	T_CHECK(buf_view_rest(&b, &rest) == 0);
-	T_CHECK(buf_get_u16(&rest, &u16) == 0);
-	T_CHECK(u16 == 0x0304);
+	T_EQ_INT(buf_init(&b, 8), 0);
+	T_EQ_INT(buf_put_u32(&b, 0x01020304), 0);
+	T_EQ_INT(buf_skip(&b, 2), 0);
+	T_EQ_INT(buf_view_rest(&b, &rest), 0);
+	T_EQ_INT(buf_get_u16(&rest, &u16), 0);
+	T_EQ_UINT(u16, 0x0304);
 	T_CHECK(rest.mem == NULL);
 	buf_free(&b);
 }

@@ -223,10 +223,10 @@ null_strings_and_addr_lens(void)
 	T_CHECK(!config_cookie_ok(NULL));
 	T_CHECK(!config_user_ok(NULL));
 	T_CHECK(!config_path_ok(NULL));
-	T_CHECK(config_addr_len(CFG_AF_INET) == 4);
-	T_CHECK(config_addr_len(CFG_AF_INET6) == 16);
-	T_CHECK(config_addr_len(CFG_AF_NONE) == 0);
-	T_CHECK(config_addr_len(5) == 0);
+	T_EQ_INT(config_addr_len(CFG_AF_INET), 4);
+	T_EQ_INT(config_addr_len(CFG_AF_INET6), 16);
+	T_EQ_INT(config_addr_len(CFG_AF_NONE), 0);
+	T_EQ_INT(config_addr_len(5), 0);
 }
 
 static void
