@@ -1,6 +1,6 @@
 /*
  * libFuzzer target for gp-tunnel's policy file parser and checker
- * (tunnel/policy.c). The input is an untrusted policy text; a parsed
+ * (tunnel/policy*.c). The input is an untrusted policy text; a parsed
  * policy is also printed, re-parsed (it must say the same) and checked
  * against a fixed CONFIG, direct and behind a proxy, alone and as the
  * --policy on top of itself, and its allow lines against a fixed peer.
@@ -12,6 +12,9 @@
 
 #include "ipc/config.h"
 #include "tunnel/policy.h"
+#include "tunnel/policy_check.h"
+#include "tunnel/policy_peer.h"
+#include "tunnel/policy_print.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,7 +1,7 @@
 /*
  * libFuzzer target for the parser of an HTTP proxy's answer to CONNECT
  * (tunnel/proxy.c), untrusted bytes gp-tunnel [net] reads before TLS.
- * The input is fed as proxy_io.c feeds it, a line at a time, and the
+ * The input is fed as proxy_handshake.c feeds it, a line at a time, and the
  * verdict must match one parse of the whole input; an answer must end in
  * its empty line, inside the input and the cap.
  */

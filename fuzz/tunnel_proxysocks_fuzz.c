@@ -1,7 +1,7 @@
 /*
  * libFuzzer target for the SOCKS5 parsers of gp-tunnel [net]
  * (tunnel/proxy.c): the method choice and the CONNECT reply, untrusted
- * bytes from a proxy, read as proxy_io.c reads them (exactly as many as
+ * bytes from a proxy, read as proxy_handshake.c reads them (exactly as many as
  * the parser says it needs); and the request built for a target taken
  * from the input, which must have the length the target gives it.
  */

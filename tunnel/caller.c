@@ -16,6 +16,7 @@
 #include "ipc/log.h"
 #include "sandbox/sandbox.h"
 #include "tunnel/caller.h"
+#include "tunnel/policy_allow.h"
 #include "tunnel/safepath.h"
 #include "tunnel/scriptcmd.h"
 

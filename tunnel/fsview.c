@@ -28,6 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ipc/fdio.h"
 #include "ipc/log.h"
 #include "tunnel/fsview.h"
 #include "tunnel/mountinfo.h"
@@ -88,8 +89,9 @@ fsview_st_flags(unsigned long f)
 static char *
 fsview_read_mountinfo(size_t *len, struct gp_err *e)
 {
+	struct gp_err re = { "" };
 	char *text;
-	size_t n = 0;
+	size_t n;
 	ssize_t r;
 	int fd;
 
@@ -102,15 +104,16 @@ fsview_read_mountinfo(size_t *len, struct gp_err *e)
 		err_set(e, "%s: out of memory", FSVIEW_MOUNTINFO);
 		return NULL;
 	}
-	while ((r = read(fd, text + n, MOUNTINFO_FILE_MAX - n)) > 0)
-		n += (size_t)r;
+	/* A full buffer is too long: one byte less than it, at most. */
+	r = fdio_read_all(fd, text, MOUNTINFO_FILE_MAX - 1, &re);
 	close(fd);
-	if (r == -1 || n == MOUNTINFO_FILE_MAX) {
-		err_set(e, "read %s: %s", FSVIEW_MOUNTINFO, r == -1 ?
-		    strerror(errno) : "too long");
+	if (r == -1) {
+		err_set(e, "read %s: %s", FSVIEW_MOUNTINFO, errno == EMSGSIZE ?
+		    "too long" : strerror(errno));
 		free(text);
 		return NULL;
 	}
+	n = (size_t)r;
 	*len = n;
 	return text;
 }

@@ -34,8 +34,11 @@
 #include "tunnel/https.h"
 #include "tunnel/listen.h"
 #include "tunnel/policy.h"
+#include "tunnel/policy_check.h"
+#include "tunnel/priv.h"
 #include "tunnel/privsep.h"
 #include "tunnel/scriptcmd.h"
+#include "tunnel/stopsig.h"
 #include "tunnel/tun.h"
 
 #ifndef GPVPN_VERSION
@@ -184,38 +187,6 @@ opts_parse(int argc, char **argv, struct opts *o)
 	    (o->user = strdup(o->user)) == NULL ||
 	    (o->policy != NULL && (o->policy = strdup(o->policy)) == NULL))
 		fatal("strdup");
-}
-
-static void
-on_stop(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
-
-static void
-on_usr1(int sig)
-{
-	(void)sig;
-	dump_stats_flag = 1;
-}
-
-/* No SA_RESTART: a blocking call returns EINTR and the loop sees stop. */
-static void
-signals_install(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_stop;
-	if (sigaction(SIGINT, &sa, NULL) == -1 ||
-	    sigaction(SIGTERM, &sa, NULL) == -1 ||
-	    sigaction(SIGHUP, &sa, NULL) == -1)
-		fatal("sigaction");
-	sa.sa_handler = on_usr1;
-	if (sigaction(SIGUSR1, &sa, NULL) == -1)
-		fatal("sigaction(SIGUSR1)");
 }
 
 static int
@@ -433,7 +404,7 @@ tunnel_session(const struct opts *o, const struct tunnel_policy *pol)
 		config_free(cfg);
 		fatalx("%s; nothing applied", e.msg);
 	}
-	signals_install();
+	stopsig_install(&stop_flag, &dump_stats_flag);
 	return tunnel_main(o, cfg, pol);
 }
 

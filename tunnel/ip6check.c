@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ipc/textenc.h"
 #include "tunnel/ip6check.h"
 
 #define IP6CHECK_FIELDS_MAX	10
@@ -54,18 +55,6 @@ ip6check_split(const char *s, size_t len, struct ip6check_field *f,
 	return n;
 }
 
-static int
-ip6check_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* 1..8 hex digits, at most max. */
 static bool
 ip6check_hex(const struct ip6check_field *f, uint32_t max, uint32_t *v)
@@ -77,7 +66,7 @@ ip6check_hex(const struct ip6check_field *f, uint32_t max, uint32_t *v)
 	if (f->n == 0 || f->n > 8)
 		return false;
 	for (i = 0; i < f->n; i++) {
-		if ((d = ip6check_nibble(f->p[i])) == -1)
+		if ((d = hex_val((unsigned char)f->p[i])) == -1)
 			return false;
 		*v = *v << 4 | (uint32_t)d;
 	}
@@ -88,19 +77,9 @@ ip6check_hex(const struct ip6check_field *f, uint32_t max, uint32_t *v)
 static bool
 ip6check_addr(const struct ip6check_field *f, uint8_t a[16])
 {
-	int hi, lo;
-	size_t i;
-
 	memset(a, 0, 16);
-	if (f->n != IP6CHECK_ADDR_HEX)
-		return false;
-	for (i = 0; i < 16; i++) {
-		if ((hi = ip6check_nibble(f->p[2 * i])) == -1 ||
-		    (lo = ip6check_nibble(f->p[2 * i + 1])) == -1)
-			return false;
-		a[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return true;
+	return f->n == IP6CHECK_ADDR_HEX &&
+	    hex_decode(f->p, IP6CHECK_ADDR_HEX, a, 16) == 16;
 }
 
 static bool

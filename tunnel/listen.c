@@ -29,7 +29,9 @@
 #include "ipc/log.h"
 #include "tunnel/listen.h"
 #include "tunnel/peer.h"
+#include "tunnel/policy_peer.h"
 #include "tunnel/privsep.h"
+#include "tunnel/stopsig.h"
 
 struct listen {
 	const struct listen_conf *c;
@@ -134,38 +136,6 @@ listen_describe(int fd)
 	    (unsigned)(st.st_mode & 0777));
 }
 
-static void
-listen_on_stop(int sig)
-{
-	(void)sig;
-	listen_stop_flag = 1;
-}
-
-static void
-listen_on_usr1(int sig)
-{
-	(void)sig;
-	listen_usr1_flag = 1;
-}
-
-/* No SA_RESTART: poll returns EINTR and the loop sees the flag. */
-static void
-listen_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = listen_on_stop;
-	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
-	    sigaction(SIGINT, &sa, NULL) == -1 ||
-	    sigaction(SIGHUP, &sa, NULL) == -1)
-		fatal("sigaction");
-	sa.sa_handler = listen_on_usr1;
-	if (sigaction(SIGUSR1, &sa, NULL) == -1)
-		fatal("sigaction(SIGUSR1)");
-}
-
 /* Read afresh for every connection: an edit applies to the next peer. */
 static int
 listen_policy(struct listen *l, struct gp_err *e)
@@ -215,20 +185,6 @@ listen_admit(struct listen *l, const struct policy_peer *peer)
 	return 0;
 }
 
-static void
-listen_child_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = SIG_DFL;
-	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
-	    sigaction(SIGINT, &sa, NULL) == -1 ||
-	    sigaction(SIGHUP, &sa, NULL) == -1)
-		fatal("sigaction");
-}
-
 /*
  * The session's child: the connection becomes stdin, which is what the
  * rest of gp-tunnel reads (and answers on, ctl.c). It says "accepted"
@@ -243,7 +199,7 @@ listen_child(struct listen *l, int conn, const struct policy_peer *peer)
 	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 	int r;
 
-	listen_child_signals();
+	stopsig_default();
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) == -1 ||
 	    getppid() != l->self)
 		_exit(1);
@@ -409,7 +365,7 @@ listen_main(const struct listen_conf *c)
 	if (listen_policy(&l, &e) == -1)
 		fatalx("%s", e.msg);
 	listen_log_policy(&l);
-	listen_signals();
+	stopsig_install(&listen_stop_flag, &listen_usr1_flag);
 	privsep_set_title("gp-tunnel [listen]");
 	listen_describe(l.fd);
 	listen_loop(&l);

@@ -4,7 +4,8 @@
  * settings a CONFIG frame may ask for, and (the system file only) which
  * option values a user on whose behalf gp-tunnel runs may choose. The
  * file is trusted only once its owner and mode are checked; the frames
- * it is applied to are untrusted.
+ * it is applied to are untrusted. What applies it: policy_check.h,
+ * policy_peer.h, policy_allow.h; policy_print.h prints it.
  */
 #ifndef GPVPN_TUNNEL_POLICY_H
 #define GPVPN_TUNNEL_POLICY_H
@@ -138,32 +139,6 @@ struct tunnel_policy {
  * the value. p is reset first. */
 int	policy_parse(const char *text, size_t len, struct tunnel_policy *p,
 	    struct gp_err *e);
-/* One line per rule, in a fixed order (golden tests, -vv). */
-void	policy_print(FILE *fp, const struct tunnel_policy *p);
-
-/*
- * May the frame's config be applied? Both p and p->extra (if any) must
- * allow it. 0, or -1 with e saying what the frame asked for and which
- * rule refuses it. Pure.
- */
-int	policy_check(const struct tunnel_policy *p, const struct gp_config *c,
-	    struct gp_err *e);
-
-/* Does an allow-* line of kind k list exactly value? */
-bool	policy_allows(const struct tunnel_policy *p,
-	    enum policy_allow_kind k, const char *value);
-/* "allow-script" and so on. */
-const char *policy_allow_keyword(enum policy_allow_kind k);
-
-/*
- * May peer bring a tunnel up through gp-tunnel --listen? uid 0 always;
- * else an allow-user line with its uid, or an allow-group line with its
- * gid or one of its supplementary groups (names resolved beforehand).
- * 0, or -1 with e saying why not. Pure.
- */
-int	policy_peer_check(const struct tunnel_policy *p,
-	    const struct policy_peer *peer, struct gp_err *e);
-
 /*
  * Read and parse path. The file must be a regular file owned by root and
  * not writable by group or others, else it is refused. With optional, a

@@ -2,8 +2,8 @@
  * gp-tunnel [priv]: root with CAP_NET_ADMIN only. It reads and checks the
  * frames from gp-auth (untrusted), runs vpnc-script (pre-init, connect,
  * attempt-reconnect, reconnect, disconnect) with a path from its own
- * command line, sets the tun MTU, relays [net]'s
- * log lines, and obeys a fixed table of typed messages from [net], which
+ * command line, sets the tun MTU, relays [net]'s log lines (privlog.c),
+ * and obeys a fixed table of typed messages from [net], which
  * it does not trust either: anything out of place stops the tunnel. Both
  * peers may stall: [priv] never blocks on either.
  */
@@ -33,12 +33,14 @@
 #include "tunnel/mtu.h"
 #include "tunnel/needcfg.h"
 #include "tunnel/policy.h"
+#include "tunnel/policy_check.h"
+#include "tunnel/priv.h"
+#include "tunnel/privlog.h"
 #include "tunnel/privsep.h"
 #include "tunnel/rekey.h"
 #include "tunnel/script.h"
 
 #define PRIV_TICK_MS		500
-#define PRIV_LOG_LINE_BYTES	4096
 
 struct priv {
 	struct privsep_priv	*a;
@@ -56,8 +58,7 @@ struct priv {
 	unsigned		 mtu;
 	int64_t			 stop_deadline;
 	uint8_t			*rbuf;	/* PRIVSEP_MAX_BYTES + 1, secret */
-	char			 line[PRIV_LOG_LINE_BYTES];
-	size_t			 line_len;
+	struct privlog		 log;	/* [net]'s log lines */
 };
 
 static int
@@ -104,6 +105,26 @@ priv_stop(struct priv *p)
 	p->stop_deadline = clock_now_ms() + PRIVSEP_STOP_WAIT_MS;
 	if (privsep_send_type(p->a->ps_fd, PS_STOP, &e) == -1)
 		log_debug("%s", e.msg);
+}
+
+/* A failure: exit status 1, and stop. */
+static void
+priv_abort(struct priv *p)
+{
+	priv_fail(p, 1);
+	priv_stop(p);
+}
+
+/* A message to [net] that must get there, or the session stops. */
+static void
+priv_send(struct priv *p, uint8_t type)
+{
+	struct gp_err e = { "" };
+
+	if (privsep_send_type(p->a->ps_fd, type, &e) == -1) {
+		log_err("%s", e.msg);
+		priv_abort(p);
+	}
 }
 
 /* [net]'s MTU (the codec checked 576..9000), raised to 1280 while the
@@ -167,8 +188,6 @@ priv_check_ipv6(const struct priv *p)
 static void
 priv_transport_up(struct priv *p, unsigned mtu)
 {
-	struct gp_err e = { "" };
-
 	p->mtu = priv_mtu(p, "TRANSPORT_UP", mtu);
 	log_info("tun device %s, MTU %u", p->a->ifname, p->mtu);
 	/* As OpenConnect: before the tun device is configured, and its
@@ -178,17 +197,12 @@ priv_transport_up(struct priv *p, unsigned mtu)
 	/* Even a failed connect may have applied part of its work. */
 	p->connect_ran = true;
 	if (priv_script(p, "connect") == -1 || priv_check_ipv6(p) == -1) {
-		priv_fail(p, 1);
-		priv_stop(p);
+		priv_abort(p);
 		return;
 	}
 	log_info("connected: %s up", p->a->ifname);
 	p->state = PS_ST_RUNNING;
-	if (privsep_send_type(p->a->ps_fd, PS_GO, &e) == -1) {
-		log_err("%s", e.msg);
-		priv_fail(p, 1);
-		priv_stop(p);
-	}
+	priv_send(p, PS_GO);
 }
 
 /*
@@ -201,7 +215,6 @@ priv_transport_up(struct priv *p, unsigned mtu)
 static void
 priv_reconnecting(struct priv *p)
 {
-	struct gp_err e = { "" };
 	int64_t now = clock_now_ms();
 
 	if (p->state == PS_ST_STOPPING)
@@ -218,11 +231,7 @@ priv_reconnecting(struct priv *p)
 	} else
 		log_warn("[net] asks to reconnect again too soon: "
 		    "attempt-reconnect not run");
-	if (privsep_send_type(p->a->ps_fd, PS_RETRY, &e) == -1) {
-		log_err("%s", e.msg);
-		priv_fail(p, 1);
-		priv_stop(p);
-	}
+	priv_send(p, PS_RETRY);
 }
 
 /* The transport is back: reconnect, after an attempt-reconnect. */
@@ -298,54 +307,6 @@ priv_on_net(struct priv *p)
 	return r;
 }
 
-/* [net]'s log lines, which it may have forged: control characters are
- * escaped again, and a line too long is cut into pieces. */
-static void
-priv_log_flush(struct priv *p)
-{
-	char out[PRIV_LOG_LINE_BYTES * 4 + 2];
-	size_t i, o = 0;
-
-	for (i = 0; i < p->line_len; i++) {
-		unsigned char c = (unsigned char)p->line[i];
-
-		if (c < 0x20 || c == 0x7f) {
-			snprintf(out + o, sizeof(out) - o, "\\x%02x", c);
-			o += 4;
-		} else
-			out[o++] = (char)c;
-	}
-	out[o++] = '\n';
-	(void)fwrite(out, 1, o, stderr);
-	p->line_len = 0;
-}
-
-static int
-priv_on_log(struct priv *p)
-{
-	char buf[PRIV_LOG_LINE_BYTES];
-	ssize_t n, i;
-
-	n = read(p->a->log_fd, buf, sizeof(buf));
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
-		return 0;
-	if (n <= 0) {
-		if (p->line_len > 0)
-			priv_log_flush(p);
-		return -1;		/* closed: stop polling it */
-	}
-	for (i = 0; i < n; i++) {
-		if (buf[i] == '\n') {
-			priv_log_flush(p);
-			continue;
-		}
-		if (p->line_len == sizeof(p->line))
-			priv_log_flush(p);
-		p->line[p->line_len++] = buf[i];
-	}
-	return 0;
-}
-
 /*
  * A rekey: validated, allowed by the policy, and the same as what the
  * connect script applied in everything that touched the host (rekey.h);
@@ -358,10 +319,14 @@ priv_rekey(struct priv *p, struct buf *body, struct gp_err *e)
 {
 	struct privsep_msg m;
 	struct gp_config *c;
-	size_t off = body->off;
+	struct buf whole;	/* the frame's body, for [net] */
 	int status = 1;
 
 	needcfg_answered(&p->need);
+	if (buf_view_rest(body, &whole) == -1) {
+		err_set(e, "rekey: inconsistent frame body");
+		return 1;
+	}
 	if ((c = config_new()) == NULL) {
 		err_set(e, "rekey: out of memory");
 		return 1;
@@ -375,7 +340,7 @@ priv_rekey(struct priv *p, struct buf *body, struct gp_err *e)
 	}
 	memset(&m, 0, sizeof(m));
 	m.type = PS_CONFIG;
-	buf_view(&m.body, body->data + off, body->len - off);
+	m.body = whole;
 	if (privsep_send(p->a->ps_fd, &m, e) == -1)
 		goto out_free;
 	log_info("rekey: new configuration (keys and timers) passed to [net]");
@@ -463,8 +428,7 @@ priv_ctl_deadline(struct priv *p)
 		return;
 	log_err("control stream: %s: stopping", e.msg);
 	p->ctl_open = false;
-	priv_fail(p, 1);
-	priv_stop(p);
+	priv_abort(p);
 }
 
 static void
@@ -516,7 +480,7 @@ priv_loop(struct priv *p)
 			return;
 		}
 		pfd[0].fd = p->a->ps_fd;
-		pfd[1].fd = log_open ? p->a->log_fd : -1;
+		pfd[1].fd = log_open ? p->log.fd : -1;
 		pfd[0].events = pfd[1].events = POLLIN;
 		pfd[2].events = priv_ctl_events(p);
 		pfd[2].fd = pfd[2].events != 0 ? p->a->ctl_fd : -1;
@@ -526,7 +490,7 @@ priv_loop(struct priv *p)
 				continue;
 			fatal("[priv]: poll");
 		}
-		if (pfd[1].revents != 0 && priv_on_log(p) == -1)
+		if (pfd[1].revents != 0 && privlog_read(&p->log) == -1)
 			log_open = false;
 		if (pfd[0].revents != 0 && priv_on_net(p) == -1) {
 			priv_fail(p, 1);
@@ -536,24 +500,6 @@ priv_loop(struct priv *p)
 			needcfg_flush(&p->need);
 		if ((pfd[2].revents & ~POLLOUT) != 0)
 			priv_on_ctl(p);
-	}
-}
-
-/* What [net] still writes until it exits; bounded. */
-static void
-priv_drain_log(struct priv *p)
-{
-	struct pollfd pfd;
-	int64_t end = clock_now_ms() + 1000;
-
-	pfd.fd = p->a->log_fd;
-	pfd.events = POLLIN;
-	while (clock_now_ms() < end) {
-		pfd.revents = 0;
-		if (poll(&pfd, 1, 100) <= 0)
-			continue;
-		if (priv_on_log(p) == -1)
-			break;
 	}
 }
 
@@ -602,6 +548,7 @@ priv_main(struct privsep_priv *a)
 	a->enter(a);
 	memset(&p, 0, sizeof(p));
 	p.a = a;
+	p.log.fd = a->log_fd;
 	priv_forget_secrets(a->cfg);
 	p.status = -1;
 	p.state = PS_ST_STARTING;
@@ -611,7 +558,7 @@ priv_main(struct privsep_priv *a)
 		fatalx("[priv]: out of memory");
 	priv_loop(&p);
 	if (p.net_exited)
-		priv_drain_log(&p);
+		privlog_drain(&p.log);
 	close(a->ps_fd);
 	priv_reap(&p);
 	status = p.status > 0 ? p.status : p.net_exited ? p.net_status : 1;

@@ -126,8 +126,6 @@ struct privsep_priv {
 
 /* tunnel/net.c: sandbox, transport, packets; never returns. */
 void	net_main(struct privsep_net *n) __attribute__((noreturn));
-/* tunnel/priv.c: sandbox, scripts, MTU, frames; an exit status. */
-int	priv_main(struct privsep_priv *p);
 /* "gp-tunnel [net]": the thread name and, when main() gave it, the
  * argv area that ps shows. */
 void	privsep_title_init(int argc, char **argv);

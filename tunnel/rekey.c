@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ipc/dynbuf.h"
 #include "ipc/secret.h"
 #include "tunnel/rekey.h"
 
@@ -15,21 +16,22 @@
 
 /* What differs: the classes by name, and the first difference. */
 struct rekey_diff {
-	char	what[GP_ERR_MAX / 2];	/* "the routes, the DNS servers" */
-	char	first[REKEY_DETAIL_MAX];
-	size_t	len;
+	char		what_mem[GP_ERR_MAX / 2];
+	struct dynbuf	what;	/* "the routes, the DNS servers" */
+	char		first[REKEY_DETAIL_MAX];
 };
 
+/* The list is cut where it fills what_mem; nothing is added after. */
 static void
 diff_add(struct rekey_diff *d, const char *name, const char *detail)
 {
-	int n;
+	const char *sep = dynbuf_len(&d->what) == 0 ? "" : ", ";
+	char item[sizeof(d->what_mem)];
+	size_t room = sizeof(d->what_mem) - 1 - dynbuf_len(&d->what);
 
-	if (d->len >= sizeof(d->what))
-		return;
-	n = snprintf(d->what + d->len, sizeof(d->what) - d->len, "%s%s",
-	    d->len == 0 ? "" : ", ", name);
-	d->len = n < 0 ? sizeof(d->what) : d->len + (size_t)n;
+	snprintf(item, sizeof(item), "%s%s", sep, name);
+	(void)dynbuf_add(&d->what, item, strlen(item) < room ?
+	    strlen(item) : room);
 	if (d->first[0] == '\0')
 		snprintf(d->first, sizeof(d->first), "%s", detail);
 }
@@ -254,6 +256,7 @@ rekey_check(const struct gp_config *applied, const struct gp_config *next,
 	char detail[REKEY_DETAIL_MAX];
 
 	memset(&d, 0, sizeof(d));
+	dynbuf_fixed(&d.what, d.what_mem, sizeof(d.what_mem));
 	check_gateway(&d, applied, next);
 	check_tunnel_addr(&d, "the tunnel IPv4 address", "IPv4 address",
 	    &applied->ip4, applied->ip4_prefixlen, &next->ip4,
@@ -272,8 +275,8 @@ rekey_check(const struct gp_config *applied, const struct gp_config *next,
 	check_addr_list(&d, "the WINS servers", "WINS server", applied->nbns,
 	    applied->n_nbns, next->nbns, next->n_nbns, CFG_NBNS_MAX);
 	check_suffixes(&d, applied, next);
-	if (d.len == 0)
+	if (dynbuf_len(&d.what) == 0)
 		return 0;
-	return err_set(e, "rekey refused: it changes %s (first: %s)", d.what,
-	    d.first);
+	return err_set(e, "rekey refused: it changes %s (first: %s)",
+	    dynbuf_str(&d.what), d.first);
 }

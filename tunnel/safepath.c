@@ -43,41 +43,29 @@ safepath_mode_ok(const char *name, const struct stat *st, uid_t owner,
 	return true;
 }
 
-/* lstat: realpath() left no link, so one now means a change under us. */
+/*
+ * One component: a directory (type S_IFDIR) or the file (S_IFREG, and
+ * executable with SAFEPATH_EXEC). lstat: realpath() left no link, so
+ * one now means a change under us.
+ */
 static enum safepath_result
-safepath_dir(const char *dir, uid_t owner, bool *unsafe, struct gp_err *e)
+safepath_node(const char *path, mode_t type, unsigned flags, uid_t owner,
+    bool *unsafe, struct gp_err *e)
 {
 	char q[ERR_QUOTE_MAX];
 	struct stat st;
 
-	if (lstat(dir, &st) == -1)
-		return err_set(e, "`%s`: %s", safepath_quote(q, dir),
+	if (lstat(path, &st) == -1)
+		return err_set(e, "`%s`: %s", safepath_quote(q, path),
 		    strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return err_set(e, "`%s` is no longer a directory",
-		    safepath_quote(q, dir));
-	if (!*unsafe && !safepath_mode_ok(dir, &st, owner, e))
-		*unsafe = true;
-	return SAFEPATH_OK;
-}
-
-static enum safepath_result
-safepath_file(const char *file, uid_t owner, unsigned flags, bool *unsafe,
-    struct gp_err *e)
-{
-	char q[ERR_QUOTE_MAX];
-	struct stat st;
-
-	if (lstat(file, &st) == -1)
-		return err_set(e, "`%s`: %s", safepath_quote(q, file),
-		    strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return err_set(e, "`%s` is not a regular file",
-		    safepath_quote(q, file));
+	if ((st.st_mode & S_IFMT) != type)
+		return err_set(e, "`%s` %s", safepath_quote(q, path),
+		    type == S_IFDIR ? "is no longer a directory" :
+		    "is not a regular file");
 	if ((flags & SAFEPATH_EXEC) != 0 && (st.st_mode & 0111) == 0)
 		return err_set(e, "`%s` is not executable",
-		    safepath_quote(q, file));
-	if (!*unsafe && !safepath_mode_ok(file, &st, owner, e))
+		    safepath_quote(q, path));
+	if (!*unsafe && !safepath_mode_ok(path, &st, owner, e))
 		*unsafe = true;
 	return SAFEPATH_OK;
 }
@@ -89,19 +77,21 @@ safepath_walk(char *real, uid_t owner, unsigned flags, struct gp_err *e)
 	bool unsafe = false;
 	size_t i;
 
-	if (safepath_dir("/", owner, &unsafe, e) == SAFEPATH_BAD)
+	if (safepath_node("/", S_IFDIR, 0, owner, &unsafe, e) == SAFEPATH_BAD)
 		return SAFEPATH_BAD;
 	for (i = 1; real[i] != '\0'; i++) {
 		if (real[i] != '/')
 			continue;
 		real[i] = '\0';
-		if (safepath_dir(real, owner, &unsafe, e) == SAFEPATH_BAD) {
+		if (safepath_node(real, S_IFDIR, 0, owner, &unsafe, e) ==
+		    SAFEPATH_BAD) {
 			real[i] = '/';
 			return SAFEPATH_BAD;
 		}
 		real[i] = '/';
 	}
-	if (safepath_file(real, owner, flags, &unsafe, e) == SAFEPATH_BAD)
+	if (safepath_node(real, S_IFREG, flags, owner, &unsafe, e) ==
+	    SAFEPATH_BAD)
 		return SAFEPATH_BAD;
 	return unsafe ? SAFEPATH_UNSAFE : SAFEPATH_OK;
 }

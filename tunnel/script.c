@@ -4,8 +4,6 @@
  * every value is printed here by our own code and checked again against
  * a small character set, so a frame cannot inject into the shell script.
  */
-#define _GNU_SOURCE	/* close_range */
-
 #include <sys/wait.h>
 
 #include <arpa/inet.h>
@@ -21,6 +19,8 @@
 #include <unistd.h>
 
 #include "ipc/clock.h"
+#include "ipc/dynbuf.h"
+#include "ipc/fdio.h"
 #include "ipc/log.h"
 #include "tunnel/script.h"
 #include "tunnel/scriptcmd.h"
@@ -209,21 +209,18 @@ env_addr_list(struct script_env *env, const char *name,
     const struct cfg_addr *list, unsigned n, bool ipv6, struct gp_err *e)
 {
 	char line[SCRIPT_LINE_MAX], a[CFG_ADDR_STR_MAX];
-	size_t off = 0;
+	struct dynbuf d;
 	unsigned i;
-	int w;
 
-	line[0] = '\0';
+	dynbuf_fixed(&d, line, sizeof(line));
 	for (i = 0; i < n; i++) {
 		if (!ipv6 && list[i].family != CFG_AF_INET)
 			continue;
-		w = snprintf(line + off, sizeof(line) - off, "%s%s",
-		    off == 0 ? "" : " ", addr_str(&list[i], a));
-		if (w < 0 || (size_t)w >= sizeof(line) - off)
+		if (dynbuf_addf(&d, "%s%s", dynbuf_len(&d) == 0 ? "" : " ",
+		    addr_str(&list[i], a)) == -1)
 			return err_set(e, "script: %s too long", name);
-		off += (size_t)w;
 	}
-	if (off == 0)
+	if (dynbuf_len(&d) == 0)
 		return 0;
 	return env_add(env, e, "%s=%s", name, line);
 }
@@ -233,19 +230,16 @@ env_suffixes(struct script_env *env, const struct gp_config *c,
     struct gp_err *e)
 {
 	char line[SCRIPT_LINE_MAX];
-	size_t off = 0;
+	struct dynbuf d;
 	unsigned i;
-	int w;
 
 	if (c->n_suffix == 0)
 		return 0;
-	for (i = 0; i < c->n_suffix && i < CFG_SUFFIX_MAX; i++) {
-		w = snprintf(line + off, sizeof(line) - off, "%s%s",
-		    i == 0 ? "" : " ", c->suffix[i]);
-		if (w < 0 || (size_t)w >= sizeof(line) - off)
+	dynbuf_fixed(&d, line, sizeof(line));
+	for (i = 0; i < c->n_suffix && i < CFG_SUFFIX_MAX; i++)
+		if (dynbuf_addf(&d, "%s%s", i == 0 ? "" : " ",
+		    c->suffix[i]) == -1)
 			return err_set(e, "script: CISCO_DEF_DOMAIN too long");
-		off += (size_t)w;
-	}
 	return env_add(env, e, "CISCO_DEF_DOMAIN=%s", line);
 }
 
@@ -393,7 +387,8 @@ script_child(const char *path, const struct script_env *env)
 	fd = open("/dev/null", O_RDONLY);
 	if (fd == -1 || dup2(fd, 0) == -1 || dup2(2, 1) == -1)
 		_exit(127);
-	(void)close_range(3, ~0U, 0);
+	if (fdio_close_from(3, NULL, 0) == -1)
+		_exit(127);
 	execve(plain ? path : SCRIPTCMD_SHELL, plain ? argv : sh_argv,
 	    env->vars);
 	_exit(127);

@@ -19,6 +19,7 @@
 #include "ipc/log.h"
 #include "tunnel/listen.h"
 #include "tunnel/peer.h"
+#include "tunnel/policy_peer.h"
 #include "t.h"
 
 /* Put fd on descriptor 3 (LISTEN_FD) and set the variables. */

@@ -1,5 +1,5 @@
 /*
- * Unit and golden tests for gp-tunnel's policy (tunnel/policy.c): each
+ * Unit and golden tests for gp-tunnel's policy (tunnel/policy*.c): each
  * tests/data/policy/NAME.conf parses to what NAME.ok says (the printed
  * policy, or the error); CONFIGs are allowed or refused with a reason,
  * by one policy or by the system one and --policy together; the loader
@@ -17,6 +17,10 @@
 
 #include "ipc/config.h"
 #include "tunnel/policy.h"
+#include "tunnel/policy_allow.h"
+#include "tunnel/policy_check.h"
+#include "tunnel/policy_peer.h"
+#include "tunnel/policy_print.h"
 #include "fixture_config.h"
 #include "golden.h"
 #include "t.h"

@@ -30,6 +30,7 @@
 #include "ipc/log.h"
 #include "tunnel/backoff.h"
 #include "tunnel/policy.h"
+#include "tunnel/priv.h"
 #include "tunnel/privsep.h"
 #include "tunnel/tun.h"
 #include "t.h"

@@ -27,6 +27,7 @@
 #include "ipc/frame.h"
 #include "ipc/log.h"
 #include "tunnel/policy.h"
+#include "tunnel/priv.h"
 #include "tunnel/privsep.h"
 #include "tunnel/rekey.h"
 #include "fixture_config.h"

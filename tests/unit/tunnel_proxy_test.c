@@ -1,6 +1,6 @@
 /*
  * Unit tests for gp-tunnel's proxy handshakes (tunnel/proxy.c and
- * proxy_io.c): the requests byte for byte, the parsers against good and
+ * proxy_handshake.c): the requests byte for byte, the parsers against good and
  * hostile answers, and the exchange over a socketpair whose far end plays
  * the proxy. Test code only.
  */
