@@ -107,11 +107,12 @@ check "p1: portal getconfig got the §4.1 body, --os win, identity" \
     r['fields'].get('clientgpversion') == '6.3.3-650' and
     r['fields'].get('ipv6-support') == 'no' and
     r['fields'].get('jnlpReady') == 'jnlpReady'"
-check "p1: blind retry: login.esp with the portal cookie, no prelogin" \
-    eval "gwlog_has \"r.get('path') == '/ssl-vpn/login.esp' and
+check "p1: blind retry: login.esp with the portal cookie" \
+    gwlog_has "r.get('path') == '/ssl-vpn/login.esp' and
     r['status'] == 200 and 'portal-userauthcookie' in r['fields'] and
-    r['fields'].get('clientos') == 'Windows'\" &&
-    [ \$(gwlog \"r.get('path') == '/ssl-vpn/prelogin.esp'\") -eq 0 ]"
+    r['fields'].get('clientos') == 'Windows'"
+check "p1: blind retry: no prelogin" \
+    test "$(gwlog "r.get('path') == '/ssl-vpn/prelogin.esp'")" -eq 0
 check "p1: --useragent on every request" \
     eval "[ \$(gwlog \"r.get('event') == 'request' and
     r['headers'].get('user-agent') != 'gpvpn-test/1'\") -eq 0 ]"
@@ -169,11 +170,12 @@ px b1 "$PASSWORD\n$PASSWORD\n" -u alice --passwd-on-stdin --authenticate \
     "$URL"
 rc_is b1 0
 err_has b1 "the gateway wants its own login"
-check "b1: blind retry 512, then prelogin and login 200 (§4.4)" \
-    eval "[ \$(gwlog \"r.get('path') == '/ssl-vpn/login.esp' and
-    r['status'] == 512\") -eq 1 ] && gwlog_has \"r.get('path') ==
-    '/ssl-vpn/prelogin.esp'\" && gwlog_has \"r.get('path') ==
-    '/ssl-vpn/login.esp' and r['status'] == 200\""
+check "b1: blind retry 512 (§4.4)" \
+    test "$(gwlog "r.get('path') == '/ssl-vpn/login.esp' and
+    r['status'] == 512")" -eq 1
+check "b1: then prelogin" gwlog_has "r.get('path') == '/ssl-vpn/prelogin.esp'"
+check "b1: then login 200" \
+    gwlog_has "r.get('path') == '/ssl-vpn/login.esp' and r['status'] == 200"
 if command -v script >/dev/null 2>&1; then
 	# A terminal (script(1)'s pty): HTTP 512 asks again (§2). The
 	# lines are typed when it reads: turning echo off flushes typed-ahead
@@ -208,11 +210,13 @@ err_has f1 "portal getconfig: the server asks: Enter OTP #2 & press"
 check "f1: the portal saw both rounds, then gave its policy" \
     gwlog_has "r.get('event') == '2fa_done' and r['rounds'] == 2 and
     r['at'] == 'portal'"
-check "f1: no blind retry: gateway prelogin, then one login (§4.4)" \
-    eval "[ \$(gwlog \"r.get('path') == '/ssl-vpn/login.esp'\") -eq 1 ] &&
-    gwlog_has \"r.get('path') == '/ssl-vpn/prelogin.esp'\" &&
-    gwlog_has \"r.get('path') == '/ssl-vpn/login.esp' and
-    r['status'] == 200 and 'inputStr' not in r['fields']\""
+check "f1: no blind retry: one login (§4.4)" \
+    test "$(gwlog "r.get('path') == '/ssl-vpn/login.esp'")" -eq 1
+check "f1: gateway prelogin" \
+    gwlog_has "r.get('path') == '/ssl-vpn/prelogin.esp'"
+check "f1: the login is 200, no challenge answer in it" \
+    gwlog_has "r.get('path') == '/ssl-vpn/login.esp' and
+    r['status'] == 200 and 'inputStr' not in r['fields']"
 # The same with a portal cookie, JavaScript challenges: the blind retry
 # happens and no second password is read (stdin has none).
 gw_stop
@@ -221,10 +225,11 @@ gw_start --portal --2fa js --2fa-at portal --2fa-rounds 2 --portal-cookie \
 px f2 "$PASSWORD\notp-1\notp-2\n" -u alice --passwd-on-stdin \
     --authenticate "$URL"
 rc_is f2 0
-check "f2: blind retry with the portal cookie, no gateway prelogin" \
-    eval "gwlog_has \"r.get('path') == '/ssl-vpn/login.esp' and
-    r['status'] == 200 and 'portal-userauthcookie' in r['fields']\" &&
-    [ \$(gwlog \"r.get('path') == '/ssl-vpn/prelogin.esp'\") -eq 0 ]"
+check "f2: blind retry with the portal cookie" \
+    gwlog_has "r.get('path') == '/ssl-vpn/login.esp' and
+    r['status'] == 200 and 'portal-userauthcookie' in r['fields']"
+check "f2: no gateway prelogin" \
+    test "$(gwlog "r.get('path') == '/ssl-vpn/prelogin.esp'")" -eq 0
 if command -v script >/dev/null 2>&1; then
 	# On a terminal: the portal's prompts are shown, one answer each.
 	tty_type "$CA -u alice --authenticate $URL" "$PASSWORD" otp-1 \
@@ -271,11 +276,12 @@ gw_start --portal --saml portal-userauthcookie --saml-at portal \
 px s4 "$SAML_COOKIE\n" -u alice --passwd-on-stdin --authenticate \
     --usergroup portal:portal-userauthcookie "$URL"
 rc_is s4 0
-check "s4: portal took the SAML cookie; gateway took the portal's" \
-    eval "gwlog_has \"r.get('path') == '/global-protect/getconfig.esp' and
-    r['status'] == 200 and 'portal-userauthcookie' in r['fields']\" &&
-    gwlog_has \"r.get('path') == '/ssl-vpn/login.esp' and
-    r['status'] == 200 and 'portal-userauthcookie' in r['fields']\""
+check "s4: portal took the SAML cookie" \
+    gwlog_has "r.get('path') == '/global-protect/getconfig.esp' and
+    r['status'] == 200 and 'portal-userauthcookie' in r['fields']"
+check "s4: gateway took the portal's" \
+    gwlog_has "r.get('path') == '/ssl-vpn/login.esp' and
+    r['status'] == 200 and 'portal-userauthcookie' in r['fields']"
 px s5 "" -u alice --authenticate "$URL/portal"
 rc_is s5 3
 err_has s5 "--usergroup=portal:prelogin-cookie"
