@@ -20,6 +20,7 @@
 
 #include "auth/clientcert.h"
 #include "auth/creds.h"
+#include "ipc/fdio.h"
 #include "ipc/secret.h"
 
 static X509		*cc_cert;
@@ -45,21 +46,14 @@ struct cc_pass {
 static int
 cc_read_fd(int fd, char *buf, size_t max, size_t *len, struct gp_err *e)
 {
-	ssize_t r;
+	ssize_t n;
 
 	*len = 0;
-	for (;;) {
-		r = read(fd, buf + *len, max + 1 - *len);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			return err_set(e, "read: %s", strerror(errno));
-		if (r == 0)
-			return 0;
-		*len += (size_t)r;
-		if (*len > max)
-			return err_set(e, "larger than %zu bytes", max);
-	}
+	if ((n = fdio_read_all(fd, buf, max, e)) == -1)
+		return errno == EMSGSIZE ? err_set(e, "larger than %zu bytes",
+		    max) : -1;
+	*len = (size_t)n;
+	return 0;
 }
 
 static int

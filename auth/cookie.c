@@ -6,9 +6,10 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "ipc/dynbuf.h"
 #include "ipc/secret.h"
-#include "form.h"
-#include "parse.h"
+#include "ipc/textenc.h"
+#include "cookie.h"
 #include "xml.h"
 
 struct gp_cookie *
@@ -53,26 +54,14 @@ static const struct cookie_key {
 
 /* Append "key=value", with '&' before it unless first; -1 if too long. */
 static int
-cookie_append(char *out, size_t outsz, size_t *o, const char *key,
-    const char *val)
+cookie_append(struct dynbuf *d, const char *key, const char *val)
 {
-	size_t klen = strlen(key);
-
 	if (val[0] == '\0')
 		return 0;
-	if (*o != 0) {
-		if (*o + 1 >= outsz)
-			return -1;
-		out[(*o)++] = '&';
-	}
-	if (klen + 1 >= outsz - *o)
+	if ((dynbuf_len(d) != 0 && dynbuf_addstr(d, "&") == -1) ||
+	    dynbuf_addstr(d, key) == -1 || dynbuf_addstr(d, "=") == -1 ||
+	    pct_encode(d, val, strlen(val)) == -1)
 		return -1;
-	memcpy(out + *o, key, klen);
-	*o += klen;
-	out[(*o)++] = '=';
-	if (form_encode(val, out + *o, outsz - *o) == -1)
-		return -1;
-	*o += strlen(out + *o);
 	return 0;
 }
 
@@ -82,15 +71,16 @@ cookie_build(const struct gp_cookie *c, unsigned mask, char *out,
     size_t outsz)
 {
 	const char *base = (const char *)c;
-	size_t o = 0, k;
+	struct dynbuf d;
+	size_t k;
 
 	if (outsz == 0)
 		return -1;
-	out[0] = '\0';
+	dynbuf_fixed(&d, out, outsz);
 	for (k = 0; k < CK_N; k++) {
 		if ((mask & (1U << k)) == 0)
 			continue;
-		if (cookie_append(out, outsz, &o, cookie_keys[k].key,
+		if (cookie_append(&d, cookie_keys[k].key,
 		    base + cookie_keys[k].off) == -1) {
 			secret_wipe(out, outsz);
 			return -1;
@@ -136,14 +126,16 @@ cookie_decode(const char *key, size_t klen, const char *val, char *dst,
 	char q[ERR_QUOTE_MAX];
 	size_t n;
 
-	if (form_decoded_len(val, &n) == -1)
+	if (pct_decoded_len(val, strlen(val), &n) == -1)
 		return err_set(e, "cookie: `%s` is badly %%-encoded",
 		    err_quote(q, key, klen));
 	if (n >= dsz)
 		return err_set(e, "cookie: `%s` is %zu bytes, over its limit "
 		    "of %zu", err_quote(q, key, klen), n, dsz - 1);
-	return form_decode(val, dst, dsz) == -1 ? err_set(e, "cookie: `%s` "
-	    "is badly %%-encoded", err_quote(q, key, klen)) : 0;
+	if (pct_decode(val, strlen(val), dst, dsz, 0) == -1)
+		return err_set(e, "cookie: `%s` is badly %%-encoded",
+		    err_quote(q, key, klen));
+	return 0;
 }
 
 /* One "key=value" segment of len bytes at seg. */

@@ -10,6 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "ipc/fdio.h"
 #include "ipc/secret.h"
 #include "creds.h"
 
@@ -138,19 +139,11 @@ static void
 creds_write_tty(const char *s)
 {
 	char buf[CREDS_PROMPT_MAX];
-	size_t len, off = 0;
-	ssize_t w;
+	struct gp_err e;
 
 	creds_sanitize(s, buf, sizeof(buf));
-	len = strlen(buf);
-	while (off < len) {
-		w = write(creds_tty, buf + off, len - off);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		off += (size_t)w;
-	}
+	/* A terminal that takes no prompt: the read after it tells. */
+	(void)fdio_write_all(creds_tty, buf, strlen(buf), &e);
 }
 
 static int

@@ -8,7 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "parse.h"
+#include "errors.h"
+#include "parselim.h"
 #include "xml.h"
 
 /* §6.2: a plain-text getconfig answer meaning the cookie is bad. */
@@ -102,7 +103,7 @@ errors_prelogin(const xmlNode *root, char *msg, size_t msgsz)
 }
 
 bool
-response_error_parse(const char *body, size_t len, char *text,
+errors_parse(const char *body, size_t len, char *text,
     size_t textsz, enum gp_error_class *cls)
 {
 	char msg[PARSE_TEXT_MAX] = "";

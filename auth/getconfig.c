@@ -1,12 +1,14 @@
 /*
  * getconfig.esp response parser (PROTOCOL.md §6.2) for gp-auth: tunnel
- * addresses, DNS, routes, timers and the ESP keys. The body comes from an
- * untrusted server; every value used is checked, keys are wiped after use.
+ * addresses, DNS, routes and timers; the <ipsec> block is
+ * getconfig_esp.c's. The body comes from an untrusted server; every value
+ * used is checked, keys are wiped after use.
  */
 #include <string.h>
 
 #include "ipc/secret.h"
-#include "parse.h"
+#include "getconfig.h"
+#include "getconfig_esp.h"
 #include "xml.h"
 
 #define GC_VAL_MAX	256	/* longest value we read, keys excluded */
@@ -25,43 +27,6 @@ static const char *const gc_names[GC_N] = {
 	"disconnect-on-idle", "ipsec"
 };
 
-/* <ipsec> children; each may appear once. */
-enum gc_ipsec_elem {
-	GI_PORT, GI_ENC, GI_MAC, GI_SPI_C2S, GI_SPI_S2C, GI_EKEY_C2S,
-	GI_EKEY_S2C, GI_AKEY_C2S, GI_AKEY_S2C, GI_N
-};
-static const char *const gi_names[GI_N] = {
-	"udp-port", "enc-algo", "hmac-algo", "c2s-spi", "s2c-spi",
-	"ekey-c2s", "ekey-s2c", "akey-c2s", "akey-s2c"
-};
-
-struct gc_key {
-	size_t	len;			/* bytes */
-	uint8_t	b[CFG_KEY_MAX];
-};
-
-/* ESP parameters as read, before we know whether ESP is usable. */
-struct gc_ipsec {
-	unsigned	seen;		/* bit per gc_ipsec_elem */
-	uint16_t	port;
-	uint8_t		enc;
-	uint8_t		mac;
-	uint32_t	spi_c2s;
-	uint32_t	spi_s2c;
-	struct gc_key	key[4];		/* GI_EKEY_C2S.. order */
-};
-
-static int
-gc_find(const char *const *names, int n, const xmlNode *node)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (xml_is(node, names[i]))
-			return i;
-	return -1;
-}
-
 /* Printable or rejected; the field name is the element's. */
 static int
 gc_text(const xmlNode *n, char *out, size_t outsz, struct gp_err *e)
@@ -76,20 +41,11 @@ gc_text(const xmlNode *n, char *out, size_t outsz, struct gp_err *e)
 	return 0;
 }
 
+/* A number in 0..max, named as getconfig's in errors. */
 static int
 gc_u32(const xmlNode *n, uint32_t max, uint32_t *v, struct gp_err *e)
 {
-	char s[GC_VAL_MAX], q[ERR_QUOTE_MAX];
-
-	*v = 0;
-	if (xml_text(n, s, sizeof(s), e) == -1)
-		return -1;
-	if (s[0] == '\0')
-		return 0;	/* empty: not given */
-	if (xml_str_u32(s, max, v) == -1)
-		return err_set(e, "getconfig: %s `%s` is not a number in "
-		    "0..%u", n->name, err_quote(q, s, strlen(s)), max);
-	return 0;
+	return xml_u32(n, "getconfig", max, v, e);
 }
 
 /* Not unspecified, multicast, broadcast or v4-mapped. */
@@ -346,237 +302,14 @@ gc_url(struct gp_config *c, const xmlNode *n, const char *s,
 	return 0;
 }
 
-static int
-gc_hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* c2s-spi / s2c-spi: 1-8 hex digits, optional 0x, never 0. */
-static int
-gc_spi(const xmlNode *n, uint32_t *spi, struct gp_err *e)
-{
-	char s[GC_VAL_MAX], q[ERR_QUOTE_MAX], *p = s;
-	uint32_t v = 0;
-	size_t i;
-
-	if (xml_text(n, s, sizeof(s), e) == -1)
-		return -1;
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-		p += 2;
-	for (i = 0; p[i] != '\0' && i < 8 && gc_hexval(p[i]) != -1; i++)
-		v = v << 4 | (uint32_t)gc_hexval(p[i]);
-	if (i == 0 || p[i] != '\0' || v == 0)
-		return err_set(e, "ipsec: %s `%s` is not a non-zero 32-bit "
-		    "hex SPI", n->name, err_quote(q, s, strlen(s)));
-	*spi = v;
-	return 0;
-}
-
-static int
-gc_hex_key(const xmlNode *key, const char *hex, struct gc_key *k,
-    struct gp_err *e)
-{
-	size_t i, len = strlen(hex);
-
-	if (len == 0 || len % 2 != 0)
-		return err_set(e, "ipsec: %s <val> has an odd number (%zu) of "
-		    "hex digits", key->name, len);
-	if (len / 2 > CFG_KEY_MAX)
-		return err_set(e, "ipsec: %s <val> is longer than %d bytes",
-		    key->name, CFG_KEY_MAX);
-	for (i = 0; i < len; i += 2) {
-		if (gc_hexval(hex[i]) == -1 || gc_hexval(hex[i + 1]) == -1) {
-			secret_wipe(k, sizeof(*k));
-			return err_set(e, "ipsec: %s <val> is not hex",
-			    key->name);
-		}
-		k->b[i / 2] = (uint8_t)(gc_hexval(hex[i]) << 4 |
-		    gc_hexval(hex[i + 1]));
-	}
-	k->len = len / 2;
-	return 0;
-}
-
-/* <ekey-c2s><bits>N</bits><val>HEX</val></ekey-c2s>: N/8 == bytes. */
-static int
-gc_key(const xmlNode *key, struct gc_key *k, struct gp_err *e)
-{
-	char hex[CFG_KEY_MAX * 2 + 1];
-	const xmlNode *n;
-	uint32_t bits = 0;
-	int have = 0, rc = -1;
-
-	for (n = xml_child(key); n != NULL; n = xml_next(n)) {
-		if (xml_is(n, "bits") && !(have & 1)) {
-			have |= 1;
-			if (gc_u32(n, CFG_KEY_MAX * 8, &bits, e) == -1)
-				goto out;
-		} else if (xml_is(n, "val") && !(have & 2)) {
-			have |= 2;
-			if (xml_text(n, hex, sizeof(hex), e) == -1) {
-				err_set(e, "ipsec: %s <val> is longer than %d "
-				    "hex digits", key->name, CFG_KEY_MAX * 2);
-				goto out;
-			}
-			if (gc_hex_key(key, hex, k, e) == -1)
-				goto out;
-		} else if (xml_is(n, "bits") || xml_is(n, "val")) {
-			err_set(e, "ipsec: %s has <%s> twice", key->name,
-			    n->name);
-			goto out;
-		}
-	}
-	if (have != 3)
-		err_set(e, "ipsec: %s needs <bits> and <val>", key->name);
-	else if (bits == 0 || bits % 8 != 0 || bits / 8 != k->len)
-		err_set(e, "ipsec: %s is %zu bytes but <bits> says %u",
-		    key->name, k->len, bits);
-	else
-		rc = 0;
-out:
-	secret_wipe(hex, sizeof(hex));
-	if (rc == -1)
-		secret_wipe(k, sizeof(*k));
-	return rc;
-}
-
-static int
-gc_algo(const xmlNode *n, enum gc_ipsec_elem which, struct gc_ipsec *ip,
-    struct gp_err *e)
-{
-	char s[32], q[ERR_QUOTE_MAX];
-
-	if (xml_text(n, s, sizeof(s), e) == -1)
-		return -1;
-	if (which == GI_ENC && (strcmp(s, "aes-128-cbc") == 0 ||
-	    strcmp(s, "aes128") == 0))
-		ip->enc = CFG_ENC_AES128_CBC;
-	else if (which == GI_ENC && strcmp(s, "aes-256-cbc") == 0)
-		ip->enc = CFG_ENC_AES256_CBC;
-	else if (which == GI_MAC && strcmp(s, "md5") == 0)
-		ip->mac = CFG_MAC_MD5_96;
-	else if (which == GI_MAC && strcmp(s, "sha1") == 0)
-		ip->mac = CFG_MAC_SHA1_96;
-	else if (which == GI_MAC && strcmp(s, "sha256") == 0)
-		ip->mac = CFG_MAC_SHA256_128;
-	else
-		return err_set(e, "ipsec: %s `%s` is not one we offered",
-		    n->name, err_quote(q, s, strlen(s)));
-	return 0;
-}
-
-static int
-gc_ipsec_elem(const xmlNode *n, enum gc_ipsec_elem which,
-    struct gc_ipsec *ip, struct gp_err *e)
-{
-	uint32_t port;
-
-	switch (which) {
-	case GI_PORT:
-		if (gc_u32(n, 65535, &port, e) == -1)
-			return -1;
-		if (port == 0)
-			return err_set(e, "ipsec: udp-port 0 is not a port");
-		ip->port = (uint16_t)port;
-		return 0;
-	case GI_ENC:
-	case GI_MAC:
-		return gc_algo(n, which, ip, e);
-	case GI_SPI_C2S:
-		return gc_spi(n, &ip->spi_c2s, e);
-	case GI_SPI_S2C:
-		return gc_spi(n, &ip->spi_s2c, e);
-	default:
-		return gc_key(n, &ip->key[which - GI_EKEY_C2S], e);
-	}
-}
-
-static int
-gc_ipsec(const xmlNode *block, struct gc_ipsec *ip, struct gp_err *e)
-{
-	const xmlNode *n;
-	int which;
-
-	for (n = xml_child(block); n != NULL; n = xml_next(n)) {
-		if ((which = gc_find(gi_names, GI_N, n)) == -1)
-			continue;	/* ipsec-mode and newer extras */
-		if (ip->seen & (1U << which))
-			return err_set(e, "ipsec: %s given twice", n->name);
-		ip->seen |= 1U << which;
-		if (gc_ipsec_elem(n, which, ip, e) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-/* Key lengths must match the algorithms the server chose. */
-static int
-gc_esp_keys(const struct gc_ipsec *ip, struct gp_err *e)
-{
-	size_t want;
-	int k;
-
-	for (k = 0; k < 4; k++) {
-		want = k < 2 ? config_enc_key_len(ip->enc) :
-		    config_mac_key_len(ip->mac);
-		if (ip->key[k].len != want)
-			return err_set(e, "ipsec: %s is %zu bytes, its "
-			    "algorithm needs %zu", gi_names[GI_EKEY_C2S + k],
-			    ip->key[k].len, want);
-	}
-	return 0;
-}
-
-/*
- * ESP only if everything it needs came (§6.2), else all ESP bytes zero
- * and the tunnel is HTTPS only. Present but malformed values were
- * already rejected; key lengths are checked once the algorithms are known.
- */
-static int
-gc_esp(struct gp_config *c, const struct gc_ipsec *ip, struct gp_err *e)
-{
-	const unsigned all = (1U << GI_N) - 1;
-	struct cfg_esp *esp = &c->esp;
-	int k;
-
-	if ((ip->seen & all) == all && gc_esp_keys(ip, e) == -1)
-		return -1;
-	if ((ip->seen & all) != all ||
-	    !((esp->magic6.family == CFG_AF_INET6 &&
-	    c->ip6.family == CFG_AF_INET6) ||
-	    (esp->magic4.family == CFG_AF_INET &&
-	    c->ip4.family == CFG_AF_INET))) {
-		secret_wipe(esp, sizeof(*esp));
-		return 0;
-	}
-	esp->present = true;
-	esp->enc = ip->enc;
-	esp->mac = ip->mac;
-	esp->udp_port = ip->port;
-	esp->spi_c2s = ip->spi_c2s;
-	esp->spi_s2c = ip->spi_s2c;
-	for (k = 0; k < 4; k++)
-		memcpy(k == 0 ? esp->ekey_c2s : k == 1 ? esp->ekey_s2c :
-		    k == 2 ? esp->akey_c2s : esp->akey_s2c, ip->key[k].b,
-		    ip->key[k].len);
-	return 0;
-}
-
 /* Elements whose value is not a single address or path. */
 static int
-gc_elem_other(struct gp_config *c, struct gc_ipsec *ip, const xmlNode *n,
+gc_elem_other(struct gp_config *c, struct getconfig_esp *ip, const xmlNode *n,
     enum gc_elem which, struct gp_err *e)
 {
 	switch (which) {
 	case GC_IPSEC:
-		return gc_ipsec(n, ip, e);
+		return getconfig_esp_read(n, ip, e);
 	case GC_MTU:
 		return gc_mtu(c, n, e);
 	case GC_TIMEOUT:
@@ -591,7 +324,7 @@ gc_elem_other(struct gp_config *c, struct gc_ipsec *ip, const xmlNode *n,
 }
 
 static int
-gc_elem(struct gp_config *c, struct gc_ipsec *ip, const xmlNode *n,
+gc_elem(struct gp_config *c, struct getconfig_esp *ip, const xmlNode *n,
     enum gc_elem which, struct gp_err *e)
 {
 	char s[GC_VAL_MAX];
@@ -641,7 +374,7 @@ gc_reset(struct gp_config *c)
 }
 
 static int
-gc_root(const xmlNode *root, struct gp_config *c, struct gc_ipsec *ip,
+gc_root(const xmlNode *root, struct gp_config *c, struct getconfig_esp *ip,
     struct gp_err *e)
 {
 	char status[16];
@@ -654,7 +387,7 @@ gc_root(const xmlNode *root, struct gp_config *c, struct gc_ipsec *ip,
 		return err_set(e, "getconfig: the server answered with an "
 		    "error");
 	for (n = xml_child(root); n != NULL; n = xml_next(n)) {
-		if ((which = gc_find(gc_names, GC_N, n)) == -1)
+		if ((which = xml_find(n, gc_names, GC_N)) == -1)
 			continue;	/* unknown elements are ignored */
 		if (seen & (1U << which))
 			return err_set(e, "getconfig: <%s> given twice",
@@ -668,14 +401,14 @@ gc_root(const xmlNode *root, struct gp_config *c, struct gc_ipsec *ip,
 	if (c->ip4.family == CFG_AF_NONE && c->ip6.family == CFG_AF_NONE)
 		return err_set(e, "getconfig: no ip-address or "
 		    "ip-address-v6");
-	return gc_esp(c, ip, e);
+	return getconfig_esp_apply(c, ip, e);
 }
 
 int
 getconfig_parse(const char *body, size_t len, struct gp_config *c,
     struct gp_err *e)
 {
-	struct gc_ipsec ip;
+	struct getconfig_esp ip;
 	xmlDoc *d;
 	xmlNode *root;
 	int rc = -1;

@@ -1,7 +1,7 @@
 /*
  * gp-auth: logs in to a GlobalProtect gateway as the calling user, sends
  * the tunnel configuration to gp-tunnel as a CONFIG frame and stays to log
- * out. This main only parses options and sets up; flow.c and session.c do
+ * out. This main only parses options and sets up; flow.c and stay.c do
  * the work. Options are the user's own; servers are untrusted.
  */
 #include <errno.h>
@@ -20,10 +20,10 @@
 #include "auth/clientcert.h"
 #include "auth/creds.h"
 #include "auth/flow.h"
-#include "auth/hip.h"
+#include "auth/hiprun.h"
 #include "auth/pin.h"
 #include "auth/proxyconf.h"
-#include "auth/session.h"
+#include "auth/stay.h"
 #include "auth/tunnel_sock.h"
 #include "ipc/err.h"
 #include "ipc/log.h"
@@ -47,7 +47,7 @@ enum {
 	OPT_VERSION
 };
 
-/* Portal, SAML and identity options (flow_portal.c, cookie_io.c). */
+/* Portal, SAML and identity options (flow_portal.c, flow.c). */
 enum {
 	OPT_AUTHGROUP = 512,
 	OPT_NO_GATEWAY_PROBE,
@@ -176,53 +176,10 @@ gp_auth_fd(const char *s)
 	return (int)n;
 }
 
-/* The portal, SAML and identity options; false if c is not one. */
+/* Who logs in, and how the servers are checked; false if c is not one
+ * of these options. */
 static bool
-gp_auth_option_x2(struct gp_auth_args *a, int c)
-{
-	switch (c) {
-	case OPT_AUTHGROUP:
-		a->flow.authgroup = optarg;
-		break;
-	case OPT_NO_GATEWAY_PROBE:
-		a->flow.no_gateway_probe = true;
-		break;
-	case OPT_USERGROUP:
-		a->flow.usergroup = optarg;
-		break;
-	case OPT_USERAGENT:
-		a->flow.useragent = optarg;
-		break;
-	case OPT_CLIENT_VERSION:
-		a->flow.client_version = optarg;
-		break;
-	case OPT_DISABLE_IPV6:
-		a->flow.disable_ipv6 = true;
-		break;
-	case OPT_COOKIE_STDIN:
-		a->flow.cookie_on_stdin = true;
-		break;
-	case OPT_RESOLVE:
-		a->flow.resolve = optarg;
-		break;
-	case OPT_PROTOCOL:	/* OpenConnect's, as gp-saml-gui passes it */
-		if (strcmp(optarg, "gp") != 0)
-			fatalx("--protocol: only gp is spoken here");
-		break;
-	case OPT_PROXY:
-		a->proxy_url = optarg;
-		break;
-	case OPT_PROXY_FROM_ENV:
-		a->proxy_env = true;
-		break;
-	default:
-		return false;
-	}
-	return true;
-}
-
-static void
-gp_auth_option(struct gp_auth_args *a, int c)
+gp_auth_opt_login(struct gp_auth_args *a, int c)
 {
 	struct gp_err e;
 
@@ -255,11 +212,68 @@ gp_auth_option(struct gp_auth_args *a, int c)
 	case OPT_AUTHENTICATE:
 		a->flow.authenticate = true;
 		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* The portal, SAML and identity options; false if c is not one. */
+static bool
+gp_auth_opt_portal(struct gp_auth_args *a, int c)
+{
+	switch (c) {
+	case OPT_AUTHGROUP:
+		a->flow.authgroup = optarg;
+		break;
+	case OPT_NO_GATEWAY_PROBE:
+		a->flow.no_gateway_probe = true;
+		break;
+	case OPT_USERGROUP:
+		a->flow.usergroup = optarg;
+		break;
+	case OPT_USERAGENT:
+		a->flow.useragent = optarg;
+		break;
+	case OPT_CLIENT_VERSION:
+		a->flow.client_version = optarg;
+		break;
+	case OPT_DISABLE_IPV6:
+		a->flow.disable_ipv6 = true;
+		break;
+	case OPT_COOKIE_STDIN:
+		a->flow.cookie_on_stdin = true;
+		break;
+	case OPT_RESOLVE:
+		a->flow.resolve = optarg;
+		break;
+	case OPT_PROTOCOL:	/* OpenConnect's, as gp-saml-gui passes it */
+		if (strcmp(optarg, "gp") != 0)
+			fatalx("--protocol: only gp is spoken here");
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* Where the frames go, the way out (proxy) and what the client shows
+ * of itself (certificate, HIP wrapper); false if c is not one. */
+static bool
+gp_auth_opt_path(struct gp_auth_args *a, int c)
+{
+	switch (c) {
 	case OPT_TUNNEL:
 		a->tunnel = optarg;
 		break;
 	case OPT_TUNNEL_SOCKET:
 		a->tunnel_socket = optarg;
+		break;
+	case OPT_PROXY:
+		a->proxy_url = optarg;
+		break;
+	case OPT_PROXY_FROM_ENV:
+		a->proxy_env = true;
 		break;
 	case 'c':
 		a->cc.cert = optarg;
@@ -273,6 +287,17 @@ gp_auth_option(struct gp_auth_args *a, int c)
 	case OPT_CSD_WRAPPER:
 		a->csd_wrapper = optarg;
 		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* Verbosity, --version and --help; false if c is not one. */
+static bool
+gp_auth_opt_meta(struct gp_auth_args *a, int c)
+{
+	switch (c) {
 	case 'v':
 		a->verbosity = a->verbosity < 0 ? 1 : a->verbosity + 1;
 		break;
@@ -285,9 +310,18 @@ gp_auth_option(struct gp_auth_args *a, int c)
 	case 'h':
 		usage(0);
 	default:
-		if (!gp_auth_option_x2(a, c))
-			usage(1);
+		return false;
 	}
+	return true;
+}
+
+/* One option, by its group; anything else is a usage error. */
+static void
+gp_auth_option(struct gp_auth_args *a, int c)
+{
+	if (!gp_auth_opt_login(a, c) && !gp_auth_opt_portal(a, c) &&
+	    !gp_auth_opt_path(a, c) && !gp_auth_opt_meta(a, c))
+		usage(1);
 }
 
 /*
@@ -413,7 +447,7 @@ gp_auth_hip_runner(struct gp_auth_args *a)
 
 	if (a->csd_wrapper == NULL)
 		return;
-	if ((a->hip_fd = hip_runner_start(a->csd_wrapper, &e)) == -1)
+	if ((a->hip_fd = hiprun_start(a->csd_wrapper, &e)) == -1)
 		fatalx("%s", e.msg);
 }
 
@@ -471,14 +505,14 @@ main(int argc, char **argv)
 	a.flow.logged_in = policy_auth_session_enter;	/* filter stage 2 */
 	if ((f = flow_new(&a.flow)) == NULL)
 		return FLOW_EXIT_ERR;
-	rc = flow_login(f);
+	rc = flow_run(f);
 	if (rc == FLOW_EXIT_OK && a.flow.authenticate) {
 		if (flow_print_authenticate(f, STDOUT_FILENO) == -1) {
 			log_err("cannot write the --authenticate lines");
 			rc = FLOW_EXIT_ERR;
 		}
 	} else if (rc == FLOW_EXIT_OK)
-		rc = session_stay(f, a.tunnel, a.tunnel_fd);
+		rc = stay_run(f, a.tunnel, a.tunnel_fd);
 	flow_free(f);
 	clientcert_free();
 	castore_free();

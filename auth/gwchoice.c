@@ -31,7 +31,7 @@ gwchoice_prio(const struct portal_gw *g, const char *region)
 
 /* Insertion sort: stable, and the list is short (PORTAL_GW_MAX). */
 void
-portal_sort(struct portal_policy *p, const char *region)
+gwchoice_sort(struct portal_policy *p, const char *region)
 {
 	struct portal_gw tmp;
 	size_t i, j;
@@ -64,7 +64,7 @@ gwchoice_list(const struct portal_policy *p, char *out, size_t outsz)
 }
 
 int
-portal_match(const struct portal_policy *p, const char *label,
+gwchoice_match(const struct portal_policy *p, const char *label,
     size_t *idx, struct gp_err *e)
 {
 	char list[GP_ERR_MAX];

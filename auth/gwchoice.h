@@ -11,7 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "auth/parse.h"
+#include "auth/errors.h"
+#include "auth/parselim.h"
 #include "auth/portal.h"
 
 /* Probe answers within this much of the fastest are ties: the portal's
@@ -38,6 +39,20 @@ struct gw_fail {
 };
 
 /*
+ * §4.3: each gateway's priority is the lowest of its priority-rule
+ * entries named region or "Any" (PORTAL_PRIO_NONE if none); the list is
+ * then sorted by it, stably. region may be "" (only "Any" counts).
+ */
+void	gwchoice_sort(struct portal_policy *p, const char *region);
+/*
+ * --authgroup: the gateway whose description equals label (ignoring
+ * case), else the only one it is a case-insensitive prefix of. -1 with
+ * the choices listed in e when none or several match.
+ */
+int	gwchoice_match(const struct portal_policy *p, const char *label,
+	    size_t *idx, struct gp_err *e);
+
+/*
  * True when the next gateway may be tried after g: the gateway did not
  * answer, or answered in a way that is about itself (HTTP 5xx, a broken
  * answer, a refusal that is not about the user). False, with the reason
@@ -47,7 +62,7 @@ struct gw_fail {
  */
 bool	gwchoice_failover(const struct gw_fail *g, const char **why_not);
 /* How many gateways from the first share its priority (after
- * portal_sort): the ones the probe may reorder. */
+ * gwchoice_sort): the ones the probe may reorder. */
 size_t	gwchoice_ties(const struct portal_policy *p);
 /*
  * The order of n tied gateways from their probe times ms[] (whole ms or

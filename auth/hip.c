@@ -7,52 +7,40 @@
 #include <string.h>
 #include <time.h>
 
-#include "auth/form.h"
+#include "auth/errors.h"
 #include "auth/hip.h"
+#include "auth/hiprun.h"
+#include "auth/parselim.h"
+#include "ipc/dynbuf.h"
 #include "ipc/secret.h"
+#include "ipc/textenc.h"
 
-/* Append s (raw) at *o; false if it does not fit. */
-static bool
-hip_cat(char *b, size_t *o, const char *s)
+/* &name=encoded(value) onto d; -1 if it does not fit. */
+static int
+hip_field(struct dynbuf *d, const char *name, const char *value)
 {
-	size_t n = strlen(s);
-
-	if (n >= HIP_BODY_MAX - *o)
-		return false;
-	memcpy(b + *o, s, n + 1);
-	*o += n;
-	return true;
-}
-
-/* name=encoded(value), '&'-prefixed. */
-static bool
-hip_field(char *b, size_t *o, const char *name, const char *value)
-{
-	if (!hip_cat(b, o, "&") || !hip_cat(b, o, name) ||
-	    !hip_cat(b, o, "="))
-		return false;
-	if (form_encode(value, b + *o, HIP_BODY_MAX - *o) == -1)
-		return false;
-	*o += strlen(b + *o);
-	return true;
+	if (dynbuf_addstr(d, "&") == -1 || dynbuf_addstr(d, name) == -1 ||
+	    dynbuf_addstr(d, "=") == -1)
+		return -1;
+	return pct_encode(d, value, strlen(value));
 }
 
 static bool
 hip_body(char *b, const struct hip_post *p, size_t *len)
 {
-	size_t o = 0;
+	struct dynbuf d;
 
-	*b = '\0';
-	if (!hip_cat(b, &o, "client-role=global-protect-full&") ||
-	    !hip_cat(b, &o, p->cookie_str))
+	dynbuf_fixed(&d, b, HIP_BODY_MAX);
+	if (dynbuf_addstr(&d, "client-role=global-protect-full&") == -1 ||
+	    dynbuf_addstr(&d, p->cookie_str) == -1)
 		return false;
-	if (p->ip4[0] != '\0' && !hip_field(b, &o, "client-ip", p->ip4))
+	if (p->ip4[0] != '\0' && hip_field(&d, "client-ip", p->ip4) == -1)
 		return false;
-	if (p->ip6[0] != '\0' && !hip_field(b, &o, "client-ipv6", p->ip6))
+	if (p->ip6[0] != '\0' && hip_field(&d, "client-ipv6", p->ip6) == -1)
 		return false;
-	if (!hip_field(b, &o, "report", p->report))
+	if (hip_field(&d, "report", p->report) == -1)
 		return false;
-	*len = o;
+	*len = dynbuf_len(&d);
 	return true;
 }
 
@@ -80,7 +68,7 @@ hip_post_report(struct http *h, const struct hip_post *p, struct gp_err *e)
 	if (http_post(h, &q, &r, e) == -1)
 		goto out;
 	/* §11.1: any non-error XML reply counts as success. */
-	if (response_error_parse(r.body, r.len, text, sizeof(text), &cls))
+	if (errors_parse(r.body, r.len, text, sizeof(text), &cls))
 		err_set(e, "hipreport: the gateway says: %s", text);
 	else if (r.status != 200)
 		err_set(e, "hipreport: HTTP %ld", r.status);
@@ -132,7 +120,7 @@ hip_script(const struct hip_ctx *c, const char *ip4, const char *ip6,
 	q.md5 = c->md5;
 	q.client_os = c->client_os;
 	q.app_version = c->app_version;
-	return hip_runner_run(&q, out, HIPGEN_REPORT_MAX, e);
+	return hiprun_run(&q, out, HIPGEN_REPORT_MAX, e);
 }
 
 int
@@ -149,7 +137,7 @@ hip_send(struct http *h, const struct hip_ctx *c, struct gp_err *e)
 		(void)config_addr_str(&c->cfg->ip6, ip6);
 	if ((report = calloc(1, HIPGEN_REPORT_MAX)) == NULL)
 		return err_set(e, "hip: out of memory");
-	if (hip_runner_active())
+	if (hiprun_active())
 		rc = hip_script(c, ip4, ip6, report, e);
 	else
 		rc = hip_builtin(c, ip4, ip6, report, e);

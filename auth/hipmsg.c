@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "ipc/secret.h"
-#include "hipmsg.h"
+#include "auth/hipmsg.h"
 
 _Static_assert(HIP_RUN_REQ_MAX <= UINT16_MAX, "a request string fits u16");
 

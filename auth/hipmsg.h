@@ -9,9 +9,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "auth/hip.h"
+#include "auth/cookie.h"
+#include "auth/hipgen.h"
 #include "ipc/buf.h"
 #include "ipc/err.h"
+
+/* What crosses to the runner: non-secret values only (hiprun.h). */
+#define HIP_RUN_REQ_MAX		(COOKIE_STR_MAX + 256)
+
+struct hip_run_req {
+	const char	*cookie;	/* cookie_format_hip() */
+	const char	*ip4, *ip6;	/* "" if none */
+	const char	*md5;
+	const char	*client_os;
+	const char	*app_version;
+};
 
 /*
  * In the frame style: fields in network order, each with its maximum,

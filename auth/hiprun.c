@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "auth/hip.h"
+#include "auth/hiprun.h"
 #include "auth/hipmsg.h"
 #include "ipc/clock.h"
 #include "ipc/fdio.h"
@@ -171,7 +171,7 @@ hiprun_child(const char *script, int sock)
 }
 
 int
-hip_runner_start(const char *script, struct gp_err *e)
+hiprun_start(const char *script, struct gp_err *e)
 {
 	int sv[2];
 	pid_t pid;
@@ -194,7 +194,7 @@ hip_runner_start(const char *script, struct gp_err *e)
 }
 
 bool
-hip_runner_active(void)
+hiprun_active(void)
 {
 	return hiprun_fd != -1;
 }
@@ -232,7 +232,7 @@ out:
 }
 
 int
-hip_runner_run(const struct hip_run_req *q, char *out, size_t outsz,
+hiprun_run(const struct hip_run_req *q, char *out, size_t outsz,
     struct gp_err *e)
 {
 	/* One byte more than a reply, to see one that is too long. */

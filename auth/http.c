@@ -17,7 +17,7 @@
 #include "auth/castore.h"
 #include "auth/clientcert.h"
 #include "auth/http.h"
-#include "auth/parse.h"
+#include "ipc/limits.h"
 #include "auth/pin.h"
 #include "ipc/log.h"
 #include "ipc/secret.h"

@@ -11,7 +11,7 @@
 #include "form.h"
 #include "htmltext.h"
 #include "loginfix.h"
-#include "parse.h"
+#include "auth/login.h"
 #include "xml.h"
 
 #define LOGIN_ARGS_MIN		15	/* up to clientVer (index 14) */

@@ -9,37 +9,14 @@
 #include <openssl/x509.h>
 
 #include "ipc/secret.h"
+#include "ipc/textenc.h"
 #include "pin.h"
 
 #define PIN_B64_BARE	(PIN_B64_LEN - 1)	/* without the '=' */
 
-static int
-pin_b64_val(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-static int
-pin_hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+/* The standard base64 alphabet, to name the first character it lacks. */
+static const char pin_b64_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 static int
 pin_bad_char(const char *s, size_t i, const char *what, struct gp_err *e)
@@ -54,31 +31,22 @@ pin_bad_char(const char *s, size_t i, const char *what, struct gp_err *e)
 static int
 pin_from_b64(const char *s, uint8_t out[CFG_PIN_BYTES], struct gp_err *e)
 {
-	size_t i, o = 0, len = strlen(s);
-	uint32_t acc = 0;
-	int v, bits = 0;
+	size_t i, len = strlen(s);
 
 	if (len != PIN_B64_LEN && len != PIN_B64_BARE)
 		return err_set(e, "--servercert: pin-sha256: takes the whole "
 		    "pin, %d base64 characters (%d without the final `=`), "
 		    "not %zu", PIN_B64_LEN, PIN_B64_BARE, len);
-	for (i = 0; i < PIN_B64_BARE; i++) {
-		if ((v = pin_b64_val(s[i])) == -1)
-			return pin_bad_char(s, i, "base64", e);
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (uint8_t)(acc >> bits);
-		}
-	}
+	if (b64_decode(s, len, out, CFG_PIN_BYTES) == CFG_PIN_BYTES)
+		return 0;
+	/* Why not, in the order a reader checks it. */
+	if ((i = strspn(s, pin_b64_alphabet)) < PIN_B64_BARE)
+		return pin_bad_char(s, i, "base64", e);
 	if (len == PIN_B64_LEN && s[PIN_B64_BARE] != '=')
 		return pin_bad_char(s, PIN_B64_BARE, "the padding `=`", e);
 	/* 43 * 6 = 258 bits: 256 used, the last 2 must be zero. */
-	if (o != CFG_PIN_BYTES || (acc & ((1U << bits) - 1)) != 0)
-		return pin_bad_char(s, PIN_B64_BARE - 1, "the last character "
-		    "of a 32-byte value", e);
-	return 0;
+	return pin_bad_char(s, PIN_B64_BARE - 1, "the last character of a "
+	    "32-byte value", e);
 }
 
 /* OpenConnect's sha256: form: the same hash as 64 hex digits. */
@@ -86,19 +54,15 @@ static int
 pin_from_hex(const char *s, uint8_t out[CFG_PIN_BYTES], struct gp_err *e)
 {
 	size_t i, len = strlen(s);
-	int hi, lo;
 
 	if (len != PIN_HEX_LEN)
 		return err_set(e, "--servercert: sha256: takes the whole hash, "
 		    "%d hex digits, not %zu", PIN_HEX_LEN, len);
-	for (i = 0; i < CFG_PIN_BYTES; i++) {
-		if ((hi = pin_hex_val(s[2 * i])) == -1)
-			return pin_bad_char(s, 2 * i, "a hex digit", e);
-		if ((lo = pin_hex_val(s[2 * i + 1])) == -1)
-			return pin_bad_char(s, 2 * i + 1, "a hex digit", e);
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
+	if (hex_decode(s, len, out, CFG_PIN_BYTES) == CFG_PIN_BYTES)
+		return 0;
+	for (i = 0; i < len && hex_val((unsigned char)s[i]) != -1; i++)
+		;
+	return pin_bad_char(s, i, "a hex digit", e);
 }
 
 static bool

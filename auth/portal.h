@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "auth/parse.h"
+#include "auth/parselim.h"
 #include "ipc/config.h"
 #include "ipc/err.h"
 
@@ -28,7 +28,7 @@
 struct portal_gw {
 	char		name[PORTAL_NAME_MAX];	/* HOST[:PORT] to connect to */
 	char		desc[PORTAL_DESC_MAX];	/* the label shown, matched */
-	uint32_t	prio;			/* set by portal_sort */
+	uint32_t	prio;			/* set by gwchoice_sort */
 	size_t		nrules;
 	struct {
 		char		region[PARSE_NAME_MAX];
@@ -58,19 +58,5 @@ void	portal_free(struct portal_policy *p);
 /* <policy> into p; -1 with e on malformed input or no external gateway. */
 int	portal_parse(const char *body, size_t len, struct portal_policy *p,
 	    struct gp_err *e);
-
-/*
- * §4.3: each gateway's priority is the lowest of its priority-rule
- * entries named region or "Any" (PORTAL_PRIO_NONE if none); the list is
- * then sorted by it, stably. region may be "" (only "Any" counts).
- */
-void	portal_sort(struct portal_policy *p, const char *region);
-/*
- * --authgroup: the gateway whose description equals label (ignoring
- * case), else the only one it is a case-insensitive prefix of. -1 with
- * the choices listed in e when none or several match.
- */
-int	portal_match(const struct portal_policy *p, const char *label,
-	    size_t *idx, struct gp_err *e);
 
 #endif

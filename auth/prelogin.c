@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "parse.h"
+#include "prelogin.h"
 #include "xml.h"
 
 /* Strips line breaks, then checks standard base64 with '=' padding. */

@@ -1,10 +1,9 @@
 /*
  * SAML hand-over in gp-auth (see saml.h): decode the prelogin's
- * saml-request and tell the user how to come back with a cookie. The
- * request is untrusted; its URL is checked before it is printed.
+ * saml-request and build the text that tells the user how to come back
+ * with a cookie; the flow driver prints it. The request is untrusted;
+ * its URL is checked before it is put in the text. Pure: no I/O.
  */
-#define _GNU_SOURCE	/* strcasestr */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +11,10 @@
 
 #include <openssl/evp.h>
 
-#include "auth/flow_int.h"
 #include "auth/resolve.h"
 #include "auth/saml.h"
-#include "ipc/log.h"
+#include "ipc/cursor.h"
+#include "ipc/dynbuf.h"
 
 /* https://, then printable ASCII without space, quote or angle bracket */
 static int
@@ -35,33 +34,44 @@ saml_url_ok(const char *s, size_t len, struct gp_err *e)
 	return 0;
 }
 
-/* action="..." (or '...') of the first <form, case-insensitively. */
-static void
-saml_form_action(const char *html, char *url, size_t urlsz)
+/* Past the next lit, ASCII case folded: 0, or -1 at the end. */
+static int
+saml_seek_icase(struct cursor *c, const char *lit)
 {
-	const char *form, *a, *end, *gt;
-	char quote;
+	while (!cur_eof(c)) {
+		if (cur_skip_lit_icase(c, lit))
+			return 0;
+		(void)cur_next(c);
+	}
+	return -1;
+}
+
+/* action="..." (or '...') inside the first <form ...> tag (to the end
+ * of html if the tag never closes), case-insensitively. */
+static void
+saml_form_action(const char *html, size_t len, char *url, size_t urlsz)
+{
+	struct cursor c, tag, val;
 	struct gp_err e;
-	size_t n;
+	int quote;
 
 	url[0] = '\0';
-	if ((form = strcasestr(html, "<form")) == NULL)
+	cur_init(&c, html, len);
+	if (saml_seek_icase(&c, "<form") == -1)
 		return;
-	gt = strchr(form, '>');
-	if ((a = strcasestr(form, "action=")) == NULL ||
-	    (gt != NULL && a > gt))
+	if (cur_take_until(&c, '>', &tag) == -1)
+		(void)cur_take_rest(&c, &tag);
+	if (saml_seek_icase(&tag, "action=") == -1)
 		return;
-	a += 7;
-	quote = *a;
+	quote = cur_next(&tag);
 	if (quote != '"' && quote != '\'')
 		return;
-	if ((end = strchr(++a, quote)) == NULL)
+	/* The value may run past the tag's '>': to its closing quote. */
+	cur_init(&c, cur_ptr(&tag), (size_t)(html + len - cur_ptr(&tag)));
+	if (cur_take_until(&c, quote, &val) == -1 ||
+	    saml_url_ok(cur_ptr(&val), cur_left(&val), &e) == -1)
 		return;
-	n = (size_t)(end - a);
-	if (n >= urlsz || saml_url_ok(a, n, &e) == -1)
-		return;
-	memcpy(url, a, n);
-	url[n] = '\0';
+	(void)cur_copy(&val, url, urlsz);
 }
 
 int
@@ -88,7 +98,7 @@ saml_target(const struct prelogin *p, enum saml_kind *kind, char *url,
 	if (strcmp(p->saml_method, "POST") == 0) {
 		*kind = SAML_POST;
 		if (memchr(raw, '\0', n) == NULL)
-			saml_form_action((const char *)raw, url, urlsz);
+			saml_form_action((const char *)raw, n, url, urlsz);
 		rc = 0;
 		goto out;
 	}
@@ -106,52 +116,68 @@ out:
 	return rc;
 }
 
+/* What the server asked for, and where to log in. */
+static int
+saml_what(struct dynbuf *d, const struct gw_target *t, const char *iface,
+    enum saml_kind kind, const char *url)
+{
+	if (dynbuf_addf(d, "gp-auth: the %s %s asks for SAML "
+	    "login (%s).\n", iface, t->host, kind == SAML_POST ? "POST" :
+	    "REDIRECT") == -1)
+		return -1;
+	if (kind == SAML_REDIRECT)
+		return dynbuf_addf(d, "  log in with a browser "
+		    "at:\n    %s\n", url);
+	if (url[0] != '\0')
+		return dynbuf_addf(d, "  the server sent an HTML "
+		    "form that posts to:\n    %s\n  (a browser must run it: "
+		    "use gp-saml-gui)\n", url);
+	return dynbuf_addf(d, "  the server sent an HTML form for "
+	    "a browser to run: use gp-saml-gui\n");
+}
+
 /* The command that brings the cookie back, as gp-saml-gui would run. */
-static void
-saml_command(const struct flow *f, const char *iface)
+static int
+saml_command(struct dynbuf *d, const struct gw_target *t, const char *iface,
+    const char *clientos)
 {
 	char url[RESOLVE_ORIGIN_MAX + 2];
 
-	if (resolve_connect_url(&f->t, url, sizeof(url)) == -1)
+	if (resolve_connect_url(t, url, sizeof(url)) == -1)
 		url[0] = '\0';
-	fprintf(stderr,
+	return dynbuf_addf(d,
 	    "  then run, with the user name and the cookie it gave:\n"
 	    "    printf '%%s\\n' \"$COOKIE\" | gp-auth --os=%s "
 	    "-u \"$SAML_USER\" \\\n"
 	    "        --usergroup=%s:prelogin-cookie --passwd-on-stdin "
 	    "[options] %s\n"
 	    "  (use %s:portal-userauthcookie if that is the header the "
-	    "server sent)\n", strcmp(f->o->clientos, "Windows") == 0 ? "win" :
-	    strcmp(f->o->clientos, "Mac") == 0 ? "mac" : "linux", iface,
+	    "server sent)\n", strcmp(clientos, "Windows") == 0 ? "win" :
+	    strcmp(clientos, "Mac") == 0 ? "mac" : "linux", iface,
 	    url, iface);
 }
 
 int
-flow_saml_explain(struct flow *f, const char *iface)
+saml_text(const struct prelogin *p, const struct gw_target *t,
+    const char *iface, const char *clientos, char *out, size_t outsz,
+    struct gp_err *e)
 {
 	char url[SAML_URL_MAX];
 	enum saml_kind kind = SAML_REDIRECT;
-	struct gp_err e;
+	struct dynbuf d;
 
-	if (saml_target(f->pre, &kind, url, sizeof(url), &e) == -1)
-		return flow_fail(f, FLOW_EXIT_ERR, "the %s asks for SAML "
-		    "login, but %s", iface, e.msg);
-	fprintf(stderr, "gp-auth: the %s %s asks for SAML login (%s).\n",
-	    iface, f->t.host, kind == SAML_POST ? "POST" : "REDIRECT");
-	if (kind == SAML_REDIRECT)
-		fprintf(stderr, "  log in with a browser at:\n    %s\n", url);
-	else if (url[0] != '\0')
-		fprintf(stderr, "  the server sent an HTML form that posts "
-		    "to:\n    %s\n  (a browser must run it: use "
-		    "gp-saml-gui)\n", url);
-	else
-		fprintf(stderr, "  the server sent an HTML form for a "
-		    "browser to run: use gp-saml-gui\n");
-	fprintf(stderr, "  or let gp-saml-gui do it: gp-saml-gui --%s "
-	    "--clientos=%s %s\n", iface, f->o->clientos, f->t.host);
-	fprintf(stderr, "  the last answer carries saml-username and a "
-	    "prelogin-cookie or\n  portal-userauthcookie header;\n");
-	saml_command(f, iface);
-	return flow_fail(f, FLOW_EXIT_SAML, "%s: SAML login needed (exit "
-	    "status %d)", iface, FLOW_EXIT_SAML);
+	dynbuf_fixed(&d, out, outsz);
+	if (saml_target(p, &kind, url, sizeof(url), e) == -1)
+		return -1;
+	if (saml_what(&d, t, iface, kind, url) == -1 ||
+	    dynbuf_addf(&d, "  or let gp-saml-gui do it: "
+	    "gp-saml-gui --%s --clientos=%s %s\n", iface, clientos,
+	    t->host) == -1 ||
+	    dynbuf_addstr(&d, "  the last answer carries "
+	    "saml-username and a prelogin-cookie or\n  "
+	    "portal-userauthcookie header;\n") == -1 ||
+	    saml_command(&d, t, iface, clientos) == -1)
+		return err_set(e, "SAML: the hand-over text is over %zu "
+		    "bytes", outsz);
+	return 0;
 }

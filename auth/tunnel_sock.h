@@ -2,7 +2,7 @@
  * gp-auth --tunnel-socket PATH: connect to gp-tunnel's service socket
  * (gp-tunnel --listen, gp-tunnel.socket) and wait until the service says
  * it accepts us. The same frame stream as --tunnel then runs over it
- * (session.c), with no program started. The service is trusted only once
+ * (stay.c), with no program started. The service is trusted only once
  * the kernel says root owns the other end; its frames are untrusted.
  */
 #ifndef GPVPN_AUTH_TUNNEL_SOCK_H

@@ -10,8 +10,10 @@
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
 
-#include "parse.h"
+#include "ipc/limits.h"
 #include "xml.h"
+
+#define XML_U32_TEXT_MAX	256	/* what xml_u32 reads: padding too */
 
 /* What the silent error handler saw while one document was parsed. */
 struct xml_errs {
@@ -469,5 +471,33 @@ xml_str_u32(const char *s, uint32_t max, uint32_t *out)
 	if (i == 0 || v > max)
 		return -1;
 	*out = (uint32_t)v;
+	return 0;
+}
+
+int
+xml_find(const xmlNode *n, const char *const *names, int count)
+{
+	int i;
+
+	for (i = 0; i < count; i++)
+		if (xml_is(n, names[i]))
+			return i;
+	return -1;
+}
+
+int
+xml_u32(const xmlNode *n, const char *what, uint32_t max, uint32_t *v,
+    struct gp_err *e)
+{
+	char s[XML_U32_TEXT_MAX], q[ERR_QUOTE_MAX];
+
+	*v = 0;
+	if (xml_text(n, s, sizeof(s), e) == -1)
+		return -1;
+	if (s[0] == '\0')
+		return 0;	/* empty: not given */
+	if (xml_str_u32(s, max, v) == -1)
+		return err_set(e, "%s: %s `%s` is not a number in 0..%u", what,
+		    n->name, err_quote(q, s, strlen(s)), max);
 	return 0;
 }

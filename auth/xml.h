@@ -50,6 +50,15 @@ int	 xml_text(const xmlNode *n, char *out, size_t outsz,
 int	 xml_attr(const xmlNode *n, const char *name, char *out,
 	    size_t outsz);
 
+/* The index of n's name in names[0..count), or -1. */
+int	 xml_find(const xmlNode *n, const char *const *names, int count);
+/*
+ * Element n's text as a number in 0..max into *v (0 when empty: not
+ * given). -1 with e, in what's name (the document), when it is not.
+ */
+int	 xml_u32(const xmlNode *n, const char *what, uint32_t max,
+	    uint32_t *v, struct gp_err *e);
+
 /* Text checks used by the parsers. */
 bool	 xml_str_printable(const char *s);	/* no C0/DEL, valid UTF-8 */
 /* Replace control characters and bad UTF-8 with '?', keeping '\n' if

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/cookie.h"
 #include "auth/form.h"
-#include "auth/parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

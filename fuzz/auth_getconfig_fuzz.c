@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "auth/parse.h"
+#include "auth/getconfig.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

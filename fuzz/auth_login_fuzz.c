@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/parse.h"
+#include "auth/login.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "auth/gwchoice.h"
 #include "auth/portal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -18,8 +19,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t idx;
 
 	if (portal_parse((const char *)data, size, &p, &e) == 0) {
-		portal_sort(&p, "Earth");
-		(void)portal_match(&p, "e", &idx, &e);
+		gwchoice_sort(&p, "Earth");
+		(void)gwchoice_match(&p, "e", &idx, &e);
 	}
 	return 0;
 }

@@ -1,12 +1,15 @@
 /*
  * libFuzzer target for prelogin_parse, hipcheck_parse and
- * response_error_parse (gp-auth). Input is arbitrary, as from a hostile
+ * errors_parse (gp-auth). Input is arbitrary, as from a hostile
  * server; any crash, leak or sanitizer report is a bug.
  */
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "auth/parse.h"
+#include "auth/errors.h"
+#include "auth/hipcheck.h"
+#include "auth/parselim.h"
+#include "auth/prelogin.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,7 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	(void)prelogin_parse((const char *)data, size, &p, &e);
 	(void)hipcheck_parse((const char *)data, size, &needed, &e);
-	(void)response_error_parse((const char *)data, size, text,
+	(void)errors_parse((const char *)data, size, text,
 	    sizeof(text), &cls);
 	return 0;
 }

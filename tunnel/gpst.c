@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ipc/buf.h"
+#include "ipc/bytes.h"
 #include "tunnel/gpst.h"
 
 #define GPST_IPV4_HDR_MIN	20
@@ -39,17 +40,6 @@ gpst_hdr_decode(const uint8_t *p, struct gpst_hdr *h, struct gp_err *e)
 		return err_set(e, "gpst: frame length `%u` over %u", h->len,
 		    GPST_MAX_PAYLOAD);
 	return 0;
-}
-
-static bool
-gpst_all_zero(const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (p[i] != 0)
-			return false;
-	return true;
 }
 
 /* Record why a frame is dropped; the value of the expression says so. */
@@ -105,7 +95,7 @@ gpst_classify(const struct gpst_hdr *h, const struct buf *payload,
 		if (h->len != 0)
 			return GPST_DROP(e, "gpst: keepalive with a `%u`-byte "
 			    "payload", h->len);
-		if (!gpst_all_zero(h->reserved, sizeof(h->reserved)))
+		if (!bytes_all_zero(h->reserved, sizeof(h->reserved)))
 			return GPST_DROP(e, "gpst: keepalive with non-zero "
 			    "bytes 8..15");
 		return GPST_RX_KEEPALIVE;

@@ -59,13 +59,19 @@ bool	https_pending(const struct https_tunnel *t);
 /* Pure helpers, exposed for the tests. */
 #define HTTPS_START_TUNNEL	"START_TUNNEL"
 #define HTTPS_REPLY_MAX		1024	/* cap on a non-START_TUNNEL answer */
-/* Form encoding of PROTOCOL.md §2; returns the length or -1 (too long). */
-int	https_urlencode(char *out, size_t outsz, const char *in);
 /* The header-less GET of PROTOCOL.md §8.1; returns its length or -1. */
-int	https_build_request(char *out, size_t outsz, const char *path,
+int	https_request_build(char *out, size_t outsz, const char *path,
 	    const char *cookie, const char *user, struct gp_err *e);
 /* "HTTP/1.x NNN[ reason]" (line without CRLF); 0 and *status, or -1. */
-int	https_parse_status(const char *line, size_t len, int *status,
+int	https_reply_status(const char *line, size_t len, int *status,
 	    struct gp_err *e);
+/*
+ * The answer to the request, read through rd (bytes, 0 at EOF, or -1
+ * with e set) in pieces of at most len: HTTPS_OPEN_OK after exactly the
+ * 12 bytes START_TUNNEL, else HTTPS_OPEN_ERROR or _COOKIE_REJECTED with
+ * e saying why. Never reads more than HTTPS_REPLY_MAX bytes.
+ */
+int	https_reply_collect(long (*rd)(void *arg, void *buf, size_t len,
+	    struct gp_err *e), void *arg, struct gp_err *e);
 
 #endif

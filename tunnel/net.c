@@ -157,6 +157,25 @@ net_set_mtu(void *arg, unsigned mtu)
 	return 0;
 }
 
+/* While the loop waits for [priv]: STATS on SIGUSR1, one message. */
+static void
+net_wait_tick(struct net *n, int ms)
+{
+	struct pollfd pfd;
+
+	if (n->dump) {
+		n->dump = 0;
+		session_stats_log(&n->st);
+	}
+	pfd.fd = n->a->ps_fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, ms) == -1 && errno != EINTR)
+		fatal("[net]: poll");
+	if (pfd.revents != 0)
+		(void)net_on_msg(n);
+}
+
 /*
  * session_io.reconnecting: the transport is lost and an attempt is next.
  * [priv] runs attempt-reconnect (which puts back the route to the
@@ -169,7 +188,6 @@ net_reconnecting(void *arg)
 {
 	struct net *n = arg;
 	struct gp_err e = { "" };
-	struct pollfd pfd;
 	int64_t end = clock_now_ms() + PRIVSEP_RETRY_WAIT_MS, left;
 
 	if (n->state == PS_ST_RUNNING)
@@ -180,20 +198,9 @@ net_reconnecting(void *arg)
 	}
 	n->retry_wait++;
 	while (n->retry_wait > 0 && !n->stop &&
-	    (left = end - clock_now_ms()) > 0) {
-		if (n->dump) {
-			n->dump = 0;
-			session_log_stats(&n->st);
-		}
-		pfd.fd = n->a->ps_fd;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		if (poll(&pfd, 1, left < NET_WAIT_TICK_MS ? (int)left :
-		    NET_WAIT_TICK_MS) == -1 && errno != EINTR)
-			fatal("[net]: poll");
-		if (pfd.revents != 0)
-			(void)net_on_msg(n);
-	}
+	    (left = end - clock_now_ms()) > 0)
+		net_wait_tick(n, left < NET_WAIT_TICK_MS ? (int)left :
+		    NET_WAIT_TICK_MS);
 	if (n->retry_wait > 0 && !n->stop)
 		log_warn("[priv] did not answer RECONNECTING in %d s; trying "
 		    "all the same", PRIVSEP_RETRY_WAIT_MS / 1000);
@@ -216,21 +223,8 @@ net_reconnected(void *arg)
 static void
 net_wait_go(struct net *n)
 {
-	struct pollfd pfd;
-
-	while (n->state == PS_ST_STARTING && !n->stop) {
-		if (n->dump) {
-			n->dump = 0;
-			session_log_stats(&n->st);
-		}
-		pfd.fd = n->a->ps_fd;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		if (poll(&pfd, 1, NET_WAIT_TICK_MS) == -1 && errno != EINTR)
-			fatal("[net]: poll");
-		if (pfd.revents != 0)
-			(void)net_on_msg(n);
-	}
+	while (n->state == PS_ST_STARTING && !n->stop)
+		net_wait_tick(n, NET_WAIT_TICK_MS);
 }
 
 static void
@@ -300,7 +294,7 @@ net_run(struct net *n)
 		}
 	} else if (r == 1 || r == 2)
 		log_debug("[net]: no transport (status %d)", r);
-	session_log_stats(&n->st);
+	session_stats_log(&n->st);
 	session_free(s);
 	return r;
 }

@@ -104,7 +104,7 @@ void	session_free(struct session *s);
 /* All in one, tun already open: io->first (may be NULL) or start. */
 int	session_run(struct session_io *io, struct tunnel_stats *st);
 /* One line: transport, SA age, traffic, drops by reason, HTTPS counters. */
-void	session_log_stats(const struct tunnel_stats *st);
+void	session_stats_log(const struct tunnel_stats *st);
 
 /* Tests only: shorter keepalive and dead-peer times (milliseconds). */
 void	session_set_timers(int keepalive_ms, int dead_ms);

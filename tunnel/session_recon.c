@@ -3,11 +3,9 @@
  * process or the system (SIGSTOP, suspend) makes the transport suspect,
  * and a lost transport is brought back with the same cookie and keys by
  * a reconnect run (bounded back-off; ESP probes first, then HTTPS). Runs
- * in [net]; what the gateway answers is untrusted and handled by the
- * ESP and HTTPS code this calls.
+ * in [net]; it reaches the transports only through their ops, and what
+ * the gateway answers is untrusted and handled there.
  */
-#define _GNU_SOURCE	/* struct mmsghdr in session_int.h */
-
 #include <inttypes.h>
 #include <time.h>
 
@@ -19,7 +17,7 @@
  * CLOCK_MONOTONIC does not (a vDSO call; the filter allows the syscall
  * for kernels without it). */
 static int64_t
-session_boot_ms(void)
+session_recon_boot_ms(void)
 {
 	struct timespec ts;
 
@@ -29,30 +27,26 @@ session_boot_ms(void)
 }
 
 void
-session_pause_mark(struct session *s, int wait_ms)
+session_recon_mark(struct session *s, int wait_ms)
 {
 	s->tick_mono = clock_now_ms();
-	s->tick_boot = session_boot_ms();
+	s->tick_boot = session_recon_boot_ms();
 	s->tick_wait = wait_ms;
 }
 
 /* Ping at once and give the gateway a short while: ESP through the
- * transport machine, HTTPS with a keepalive now and the dead-peer limit
- * moved up to XPORT_SUSPECT_WAIT_MS from now. */
+ * transport machine, each transport through its ops. */
 static void
-session_suspect(struct session *s, int64_t now)
+session_recon_suspect(struct session *s, int64_t now)
 {
-	int64_t wait = session_min(XPORT_SUSPECT_WAIT_MS,
-	    session_dead() - session_keepalive());
+	struct session_slot *x;
+	int i;
 
 	xport_suspect(&s->xp, now);
-	if (s->t == NULL)
-		return;
-	s->suspect = true;
-	s->dpd_sent = false;
-	s->last_rx = now - (session_dead() - wait);
-	if (s->tx_blocked_since != 0)
-		s->tx_blocked_since = s->last_rx;
+	for (i = 0; i < SESSION_SLOTS; i++) {
+		x = &s->slot[i];
+		(void)x->ops->ctl(x->t, TRANSPORT_CTL_SUSPECT, now);
+	}
 }
 
 /*
@@ -63,14 +57,14 @@ session_suspect(struct session *s, int64_t now)
  * changed under us.
  */
 void
-session_pause_check(struct session *s, int64_t now)
+session_recon_check(struct session *s, int64_t now)
 {
 	int64_t late, slept;
 
 	if (s->tick_mono == 0)
 		return;
 	late = now - s->tick_mono - s->tick_wait;
-	slept = session_boot_ms() - s->tick_boot - (now - s->tick_mono);
+	slept = session_recon_boot_ms() - s->tick_boot - (now - s->tick_mono);
 	s->tick_mono = 0;
 	if (late < 0)
 		late = 0;
@@ -82,14 +76,14 @@ session_pause_check(struct session *s, int64_t now)
 	    slept > late ? "the system was suspended" :
 	    "gp-tunnel was stopped", (late + slept) / 1000,
 	    xport_name(&s->xp));
-	session_suspect(s, now);
+	session_recon_suspect(s, now);
 }
 
 /* The run may not outlast BACKOFF_LIMIT_MS, nor the session's lifetime
  * (getconfig's <lifetime>, counted from when [net] started: the cookie
  * is dead by then anyway). */
 static bool
-session_give_up(const struct session *s, int64_t now, int64_t wait)
+session_recon_give_up(const struct session *s, int64_t now, int64_t wait)
 {
 	uint32_t life_s = s->io->cfg->lifetime_s;
 
@@ -108,12 +102,11 @@ session_give_up(const struct session *s, int64_t now, int64_t wait)
 
 /* Nothing carries the tunnel now. */
 static void
-session_lost(struct session *s)
+session_recon_lost(struct session *s)
 {
-	session_drop_tunnel(s);
-	session_esp_close_udp(s);
+	session_close(s, SESSION_HTTPS, TRANSPORT_CLOSE_KEEP);
+	session_close(s, SESSION_ESP, TRANSPORT_CLOSE_KEEP);
 	xport_down(&s->xp);
-	s->suspect = false;
 	s->tick_mono = 0;
 	session_sync_stats(s);
 }
@@ -125,33 +118,31 @@ session_lost(struct session *s)
  * transport is up; RECONNECT when none is; else 0, 1 or 2.
  */
 static int
-session_attempt(struct session *s)
+session_recon_attempt(struct session *s)
 {
+	struct session_slot *x = &s->slot[SESSION_ESP];
 	int64_t now = clock_now_ms();
 	bool esp;
 	int r;
 
-	session_esp_check_rekey(s, now);	/* one came while waiting */
-	esp = session_esp_retry(s);
+	session_switch_rekey(s, now);	/* one came while waiting */
+	esp = x->ops->open(x->t, TRANSPORT_OPEN_AGAIN, now) == SESSION_GO;
 	xport_init(&s->xp, now, esp);
-	s->probe_first = s->probe_seq;
-	s->esp_want_config = esp;
-	if (esp)
-		log_info("reconnect: probing ESP on UDP port %u",
-		    (unsigned)s->udp_port);
-	while (s->xp.state != XPORT_ESP && s->t == NULL) {
+	s->probes_at = s->st->probes_tx;
+	s->want_config = esp;
+	while (!session_carried(s)) {
 		if (session_stopped(s))
 			return 0;
-		if ((r = session_step(s)) != SESSION_GO)
+		if ((r = session_loop_step(s)) != SESSION_GO)
 			return r;
 	}
-	s->esp_want_config = false;
+	s->want_config = false;
 	return SESSION_GO;
 }
 
 /* Announce the attempt: [priv] runs attempt-reconnect first. */
 static int
-session_announce(struct session *s)
+session_recon_announce(struct session *s)
 {
 	if (s->io->reconnecting != NULL)
 		s->io->reconnecting(s->io->ctl_arg);
@@ -160,28 +151,29 @@ session_announce(struct session *s)
 
 /* Wait, announce, try; until a transport is up or the run gives up. */
 static int
-session_attempts(struct session *s)
+session_recon_attempts(struct session *s)
 {
 	int64_t wait;
 	int r;
 
 	for (;;) {
 		wait = backoff_wait_ms(&s->bo);
-		if (session_give_up(s, clock_now_ms(), wait))
+		if (session_recon_give_up(s, clock_now_ms(), wait))
 			return 1;
 		if (wait > 0) {
 			log_info("reconnect: next attempt in %d s",
 			    (int)(wait / 1000));
-			if ((r = session_sleep(s, (int)wait)) != SESSION_GO)
+			r = session_loop_sleep(s, (int)wait);
+			if (r != SESSION_GO)
 				return r;
 		}
-		if ((r = session_announce(s)) != SESSION_GO)
+		if ((r = session_recon_announce(s)) != SESSION_GO)
 			return r;
 		backoff_attempt(&s->bo, clock_now_ms());
 		log_info("reconnect: attempt %u", s->bo.n);
-		if ((r = session_attempt(s)) != SESSION_RECONNECT)
+		if ((r = session_recon_attempt(s)) != SESSION_RECONNECT)
 			return r;
-		session_lost(s);
+		session_recon_lost(s);
 	}
 }
 
@@ -194,15 +186,15 @@ session_attempts(struct session *s)
  * ended the session: exit status 2.
  */
 int
-session_reconnect(struct session *s)
+session_recon_run(struct session *s)
 {
 	int r;
 
-	session_lost(s);
+	session_recon_lost(s);
 	backoff_lost(&s->bo, clock_now_ms());
 	log_info("reconnect: the transport is lost; reconnecting with the "
 	    "same cookie");
-	r = session_attempts(s);
+	r = session_recon_attempts(s);
 	if (r == 2)
 		log_err("reconnect: the gateway rejected the session's cookie "
 		    "(it ended the session or restarted): exiting with status "

@@ -11,31 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tunnel/peeraddr.h"
 #include "tunnel/udp.h"
-
-/* The peer as a sockaddr; its length, or 0 for an unusable address. */
-static socklen_t
-udp_sockaddr(const struct cfg_addr *gw, uint16_t port,
-    struct sockaddr_storage *ss)
-{
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (gw->family == CFG_AF_INET) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		memcpy(&s4->sin_addr, gw->bytes, 4);
-		return sizeof(*s4);
-	}
-	if (gw->family == CFG_AF_INET6) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		memcpy(&s6->sin6_addr, gw->bytes, 16);
-		return sizeof(*s6);
-	}
-	return 0;
-}
 
 int
 udp_open(const struct cfg_addr *gw, uint16_t port, struct gp_err *e)
@@ -44,7 +21,7 @@ udp_open(const struct cfg_addr *gw, uint16_t port, struct gp_err *e)
 	socklen_t len;
 	int fd;
 
-	if (port == 0 || (len = udp_sockaddr(gw, port, &ss)) == 0)
+	if (port == 0 || (len = peeraddr_make(gw, port, &ss)) == 0)
 		return err_set(e, "esp: no usable gateway address or port");
 	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    IPPROTO_UDP);

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/cookie.h"
 #include "auth/form.h"
-#include "auth/parse.h"
 #include "golden.h"
 #include "t.h"
 

@@ -1,11 +1,13 @@
 /*
  * Unit tests for the network-free parts of gp-auth's flow: URL parsing
- * (ports, IPv6 literals, interfaces) and the shell quoting of the
- * --authenticate lines. The --servercert pins: auth_pin_test.c.
+ * (ports, IPv6 literals, interfaces; flow.c) and the shell quoting of the
+ * --authenticate lines (cookie_io.c). The --servercert pins:
+ * auth_pin_test.c.
  */
 #include <stdint.h>
 #include <string.h>
 
+#include "auth/cookie_io.h"
 #include "auth/flow.h"
 #include "auth/pin.h"
 #include "auth/resolve.h"
@@ -106,16 +108,16 @@ shell_quote(void)
 {
 	char out[32];
 
-	T_EQ_INT(flow_shell_quote("a b&c", out, sizeof(out)), 0);
+	T_EQ_INT(cookie_io_shell_quote("a b&c", out, sizeof(out)), 0);
 	T_STREQ(out, "'a b&c'");
-	T_EQ_INT(flow_shell_quote("it's", out, sizeof(out)), 0);
+	T_EQ_INT(cookie_io_shell_quote("it's", out, sizeof(out)), 0);
 	T_STREQ(out, "'it'\\''s'");
-	T_EQ_INT(flow_shell_quote("", out, sizeof(out)), 0);
+	T_EQ_INT(cookie_io_shell_quote("", out, sizeof(out)), 0);
 	T_STREQ(out, "''");
-	T_EQ_INT(flow_shell_quote("abc", out, 5), -1);
-	T_EQ_INT(flow_shell_quote("abc", out, 6), 0);
-	T_EQ_INT(flow_shell_quote("'", out, 6), -1);
-	T_EQ_INT(flow_shell_quote("'", out, 7), 0);
+	T_EQ_INT(cookie_io_shell_quote("abc", out, 5), -1);
+	T_EQ_INT(cookie_io_shell_quote("abc", out, 6), 0);
+	T_EQ_INT(cookie_io_shell_quote("'", out, 6), -1);
+	T_EQ_INT(cookie_io_shell_quote("'", out, 7), 0);
 	T_STREQ(out, "''\\'''");
 }
 
@@ -131,7 +133,7 @@ authenticate_text(void)
 	T_EQ_INT(resolve_url_parse("GW.example:4443", &t, &e), 0);
 	T_EQ_INT(config_addr_parse("198.18.0.1", &t.addr), 0);
 	config_addr_str(&t.addr, t.addr_str);
-	T_EQ_INT(flow_authenticate_text(&t, "authcookie=x&user=o'k", h, out,
+	T_EQ_INT(cookie_io_auth_text(&t, "authcookie=x&user=o'k", h, out,
 	    sizeof(out)), 0);
 	T_STREQ(out, "COOKIE='authcookie=x&user=o'\\''k'\n"
 	    "HOST='198.18.0.1'\n"
@@ -140,13 +142,13 @@ authenticate_text(void)
 	    "RESOLVE='gw.example:198.18.0.1'\n");
 	T_EQ_INT(resolve_url_parse("[fd00::1]", &t, &e), 0);
 	T_EQ_INT(resolve_lookup(&t, &e), 0);
-	T_EQ_INT(flow_authenticate_text(&t, "c", h, out, sizeof(out)), 0);
+	T_EQ_INT(cookie_io_auth_text(&t, "c", h, out, sizeof(out)), 0);
 	T_CHECK(strstr(out, "CONNECT_URL='https://[fd00::1]/'\n") != NULL);
 	T_CHECK(strstr(out, "\nRESOLVE=\n") != NULL);
-	T_EQ_INT(flow_authenticate_text(&t, "c", h, out, 40), -1);
+	T_EQ_INT(cookie_io_auth_text(&t, "c", h, out, 40), -1);
 	/* Behind a proxy that resolves names: no address, the name. */
 	T_EQ_INT(resolve_url_parse("gw.example", &t, &e), 0);
-	T_EQ_INT(flow_authenticate_text(&t, "c", h, out, sizeof(out)), 0);
+	T_EQ_INT(cookie_io_auth_text(&t, "c", h, out, sizeof(out)), 0);
 	T_CHECK(strstr(out, "\nHOST='gw.example'\n") != NULL);
 	T_CHECK(strstr(out, "\nRESOLVE=\n") != NULL);
 }

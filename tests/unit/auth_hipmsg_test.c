@@ -10,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "auth/hip.h"
 #include "auth/hipmsg.h"
 #include "t.h"
 

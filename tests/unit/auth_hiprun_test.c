@@ -2,7 +2,7 @@
  * End-to-end tests for the HIP runner (auth/hiprun.c): a real child, a
  * real --csd-wrapper script in a temporary directory, and its arguments,
  * report, failures and inherited descriptors as gp-auth sees them
- * through hip_runner_run().
+ * through hiprun_run().
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "auth/hip.h"
+#include "auth/hiprun.h"
 #include "t.h"
 
 /* Echoes its arguments; --client-os picks a failure to show. */
@@ -78,7 +78,7 @@ setup(void)
 	fputs(script_text, fp);
 	if (fclose(fp) != 0 || chmod(script, 0700) == -1)
 		return -1;
-	if (hip_runner_start(script, &e) == -1) {
+	if (hiprun_start(script, &e) == -1) {
 		fprintf(stderr, "  %s\n", e.msg);
 		return -1;
 	}
@@ -92,7 +92,7 @@ run(const char *os, const char *ip6, struct gp_err *e)
 	    "0123abcd", os, "6.1.0" };
 
 	e->msg[0] = '\0';
-	return hip_runner_run(&q, out, sizeof(out), e);
+	return hiprun_run(&q, out, sizeof(out), e);
 }
 
 static void
@@ -100,7 +100,7 @@ runner_arguments(void)
 {
 	struct gp_err e;
 
-	T_CHECK(hip_runner_active());
+	T_CHECK(hiprun_active());
 	T_EQ_INT(run("Linux", "", &e), 0);
 	T_STREQ(out, "[--cookie][portal=p&user=u][--client-ip][198.18.0.2]"
 	    "[--md5][0123abcd][--client-os][Linux]{6.1.0}");
@@ -144,7 +144,7 @@ runner_too_long(void)
 	struct gp_err e;
 
 	memset(big, 'c', sizeof(big) - 1);
-	T_EQ_INT(hip_runner_run(&q, out, sizeof(out), &e), -1);
+	T_EQ_INT(hiprun_run(&q, out, sizeof(out), &e), -1);
 	T_STREQ(e.msg, "hip: script arguments too long");
 	T_EQ_INT(run("Linux", "", &e), 0);
 }

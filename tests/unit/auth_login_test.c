@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/parse.h"
+#include "auth/login.h"
 #include "golden.h"
 #include "t.h"
 

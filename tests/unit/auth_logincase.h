@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "auth/parse.h"
+#include "auth/login.h"
 #include "t.h"
 
 struct login_case {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/gwchoice.h"
 #include "auth/portal.h"
 #include "golden.h"
 #include "t.h"
@@ -29,7 +30,7 @@ print_portal(FILE *fp, const char *body, size_t len)
 	golden_str(fp, "ignored", p->ignored);
 	if (p->hip_interval_s != 0)	/* older .ok files predate it */
 		fprintf(fp, "hip_interval_s: %u\n", p->hip_interval_s);
-	portal_sort(p, "Earth");
+	gwchoice_sort(p, "Earth");
 	for (i = 0; i < p->ngw; i++) {
 		fprintf(fp, "gw %zu prio(Earth) %u\n", i, p->gw[i].prio);
 		golden_str(fp, "  name", p->gw[i].name);
@@ -74,17 +75,17 @@ sort_region(void)
 	p->gw[2].nrules = 1;
 	snprintf(p->gw[2].rules[0].region, PARSE_NAME_MAX, "Earth");
 	p->gw[2].rules[0].prio = 1;
-	portal_sort(p, "Earth");
+	gwchoice_sort(p, "Earth");
 	T_STREQ(p->gw[0].desc, "Earth West");
 	T_STREQ(p->gw[1].desc, "Earth East");
 	T_STREQ(p->gw[2].desc, "Mars");
-	portal_sort(p, "");		/* no region: only Any counts */
+	gwchoice_sort(p, "");		/* no region: only Any counts */
 	T_STREQ(p->gw[0].desc, "Mars");
 	T_EQ_INT(p->gw[0].prio, 5);
 	T_EQ_INT(p->gw[1].prio, 9);
 	T_STREQ(p->gw[2].desc, "Earth West");
 	T_EQ_INT(p->gw[2].prio, PORTAL_PRIO_NONE);
-	portal_sort(p, "Pluto");	/* stable among equals */
+	gwchoice_sort(p, "Pluto");	/* stable among equals */
 	T_STREQ(p->gw[0].desc, "Mars");
 	portal_free(p);
 }
@@ -96,22 +97,22 @@ match_label(void)
 	struct gp_err e = { "" };
 	size_t i = 99;
 
-	T_EQ_INT(portal_match(p, "mars", &i, &e), 0);
+	T_EQ_INT(gwchoice_match(p, "mars", &i, &e), 0);
 	T_EQ_INT(i, 0);
-	T_EQ_INT(portal_match(p, "EARTH w", &i, &e), 0);
+	T_EQ_INT(gwchoice_match(p, "EARTH w", &i, &e), 0);
 	T_EQ_INT(i, 2);
-	T_EQ_INT(portal_match(p, "Earth West", &i, &e), 0);
+	T_EQ_INT(gwchoice_match(p, "Earth West", &i, &e), 0);
 	T_EQ_INT(i, 2);
-	T_EQ_INT(portal_match(p, "earth", &i, &e), -1);
+	T_EQ_INT(gwchoice_match(p, "earth", &i, &e), -1);
 	T_CHECK(strstr(e.msg, "ambiguous") != NULL);
 	T_CHECK(strstr(e.msg, "`Earth East`") != NULL);
-	T_EQ_INT(portal_match(p, "Venus", &i, &e), -1);
+	T_EQ_INT(gwchoice_match(p, "Venus", &i, &e), -1);
 	T_CHECK(strstr(e.msg, "matches no gateway") != NULL);
 	T_CHECK(strstr(e.msg, "`Mars`") != NULL);
-	T_EQ_INT(portal_match(p, "", &i, &e), -1);
+	T_EQ_INT(gwchoice_match(p, "", &i, &e), -1);
 	/* an exact match wins over being a prefix of another */
 	snprintf(p->gw[1].desc, PORTAL_DESC_MAX, "Earth");
-	T_EQ_INT(portal_match(p, "earth", &i, &e), 0);
+	T_EQ_INT(gwchoice_match(p, "earth", &i, &e), 0);
 	T_EQ_INT(i, 1);
 	portal_free(p);
 }

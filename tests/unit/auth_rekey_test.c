@@ -1,11 +1,11 @@
 /*
- * Unit tests for gp-auth's rekey decision (auth/flow.c flow_rekey_check):
+ * Unit tests for gp-auth's rekey decision (auth/flow_rekey.c flow_rekey_check):
  * a rekey may bring new keys, routes and timers, but a new tunnel address
  * or prefix of either family ends the session with a clear reason.
  */
 #include <string.h>
 
-#include "auth/flow.h"
+#include "auth/flow_rekey.h"
 #include "t.h"
 
 static void

@@ -1,11 +1,13 @@
 /*
  * Golden tests for hipcheck_parse (auth/hipcheck.c) and
- * response_error_parse (auth/errors.c), with inputs in tests/data/hipcheck/
+ * errors_parse (auth/errors.c), with inputs in tests/data/hipcheck/
  * and tests/data/errors/ that imitate untrusted servers. Test code.
  */
 #include <string.h>
 
-#include "auth/parse.h"
+#include "auth/errors.h"
+#include "auth/hipcheck.h"
+#include "auth/parselim.h"
 #include "golden.h"
 #include "t.h"
 
@@ -29,7 +31,7 @@ print_errors(FILE *fp, const char *body, size_t len)
 	enum gp_error_class cls;
 	char text[PARSE_TEXT_MAX];
 
-	if (!response_error_parse(body, len, text, sizeof(text), &cls)) {
+	if (!errors_parse(body, len, text, sizeof(text), &cls)) {
 		fprintf(fp, "error: no\n");
 		return;
 	}
@@ -45,10 +47,10 @@ small_text_buffer(void)
 	enum gp_error_class cls;
 	char text[8];
 
-	T_CHECK(response_error_parse(b, strlen(b), text, sizeof(text), &cls));
+	T_CHECK(errors_parse(b, strlen(b), text, sizeof(text), &cls));
 	T_EQ_INT(cls, GP_ERRCLASS_COOKIE_REJECTED);
 	T_STREQ(text, "Invalid");
-	T_CHECK(response_error_parse(b, strlen(b), text, 0, &cls));
+	T_CHECK(errors_parse(b, strlen(b), text, 0, &cls));
 }
 
 int

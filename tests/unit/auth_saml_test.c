@@ -1,7 +1,7 @@
 /*
- * Unit tests for saml_target (auth/saml.c): what a prelogin's
- * saml-request points to. Test code; the requests imitate untrusted
- * servers, hostile ones included (THREATS.md 16).
+ * Unit tests for saml_target and saml_text (auth/saml.c): what a prelogin's
+ * saml-request points to, and the hand-over text. Test code; the requests
+ * imitate untrusted servers, hostile ones included (THREATS.md 16).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +92,68 @@ post(void)
 	T_STREQ(url, "");
 }
 
+/* The form scan's edges: the tag's end, case, quotes, a value that runs
+ * past '>', and a tag that never closes. */
+static void
+post_edges(void)
+{
+	char url[SAML_URL_MAX];
+	enum saml_kind k = 0;
+	struct gp_err e = { "" };
+
+	T_EQ_INT(target("POST", "<form method=post> action=\"https://a/\"",
+	    &k, url, &e), 0);
+	T_STREQ(url, "");
+	T_EQ_INT(target("POST", "<FoRm AcTiOn='https://a/x' method=post",
+	    &k, url, &e), 0);
+	T_STREQ(url, "https://a/x");
+	T_EQ_INT(target("POST", "<form action=\"https://a/>b\">", &k, url,
+	    &e), 0);
+	T_STREQ(url, "");	/* '>' is a bad byte in a URL */
+	T_EQ_INT(target("POST", "<form action=https://a/>", &k, url,
+	    &e), 0);
+	T_STREQ(url, "");
+	T_EQ_INT(target("POST", "<form action=", &k, url, &e), 0);
+	T_STREQ(url, "");
+	T_EQ_INT(target("POST", "x<form\taction=\"https://b/\"><form "
+	    "action=\"https://c/\">", &k, url, &e), 0);
+	T_STREQ(url, "https://b/");
+}
+
+/* The hand-over text the driver prints (saml_text). */
+static void
+text(void)
+{
+	struct prelogin *p = pre("REDIRECT", "https://idp.example/sso?id=1");
+	struct gw_target t;
+	char out[SAML_TEXT_MAX];
+	struct gp_err e = { "" };
+
+	memset(&t, 0, sizeof(t));
+	T_EQ_INT(resolve_url_parse("https://gw.example:4443/gateway", &t,
+	    &e), 0);
+	T_EQ_INT(saml_text(p, &t, "gateway", "Windows", out, sizeof(out),
+	    &e), 0);
+	T_CHECK(strstr(out, "gp-auth: the gateway gw.example asks for SAML "
+	    "login (REDIRECT).\n") == out);
+	T_CHECK(strstr(out, "  log in with a browser at:\n    "
+	    "https://idp.example/sso?id=1\n") != NULL);
+	T_CHECK(strstr(out, "gp-saml-gui --gateway --clientos=Windows "
+	    "gw.example\n") != NULL);
+	T_CHECK(strstr(out, "gp-auth --os=win -u") != NULL);
+	T_CHECK(strstr(out, "--usergroup=gateway:prelogin-cookie "
+	    "--passwd-on-stdin [options] https://gw.example:4443/\n") != NULL);
+	/* Too small: refused, not cut. */
+	T_EQ_INT(saml_text(p, &t, "gateway", "Linux", out, 64, &e), -1);
+	T_CHECK(strstr(e.msg, "over 64 bytes") != NULL);
+	free(p);
+	p = pre("REDIRECT", "javascript:alert(1)");
+	T_EQ_INT(saml_text(p, &t, "portal", "Linux", out, sizeof(out),
+	    &e), -1);
+	T_CHECK(strstr(e.msg, "not https://") != NULL);
+	free(p);
+}
+
 static void
 not_base64(void)
 {
@@ -111,6 +173,8 @@ main(void)
 {
 	T_RUN(redirect);
 	T_RUN(post);
+	T_RUN(post_edges);
+	T_RUN(text);
 	T_RUN(not_base64);
 	return T_DONE();
 }

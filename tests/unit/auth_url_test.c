@@ -1,11 +1,11 @@
 /*
- * Unit tests for flow_url_parse (auth/flow_portal.c): which interface a
+ * Unit tests for flow_url_parse (auth/flow.c): which interface a
  * URL or --usergroup names and the SAML ":field" (PROTOCOL.md §3.3).
  * Test code; the URLs are the user's own.
  */
 #include <string.h>
 
-#include "auth/flow_int.h"
+#include "auth/flow.h"
 #include "t.h"
 
 static int

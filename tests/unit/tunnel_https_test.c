@@ -260,7 +260,7 @@ max_request(void)
 	path[0] = '/';
 	memset(cookie, '+', CFG_AUTHCOOKIE_MAX);
 	memset(user, '@', CFG_USER_MAX);
-	n = https_build_request(out, sizeof(out), path, cookie, user, &e);
+	n = https_request_build(out, sizeof(out), path, cookie, user, &e);
 	T_EQ_INT(n, (int)(4 + CFG_PATH_MAX + 12 + 6 + 13 +
 	    LIM_PCT_ENCODED(CFG_AUTHCOOKIE_MAX + CFG_USER_MAX)));
 	T_CHECK(n > 0);
@@ -276,33 +276,34 @@ pure_helpers(void)
 	struct gp_err e;
 	int st;
 
-	T_EQ_INT(https_urlencode(out, sizeof(out), "aZ09-_.~ ,:/+%\xff"),
-	    8 + 7 * 3);
-	T_STREQ(out, "aZ09-_.~%20%2c%3a%2f%2b%25%ff");
-	T_EQ_INT(https_urlencode(tiny, sizeof(tiny), "a b c"), -1);
-	T_EQ_INT(https_build_request(out, sizeof(out), "/t", "c&1", "u",
+	T_EQ_INT(https_request_build(out, sizeof(out), "/t",
+	    "aZ09-_.~ ,:/+%\xff", "u", &e), 4 + 2 + 12 + 8 + 7 * 3 + 6 +
+	    1 + 13);
+	T_STREQ(out, "GET /t?authcookie=aZ09-_.~%20%2c%3a%2f%2b%25%ff&user=u "
+	    "HTTP/1.1\r\n\r\n");
+	T_EQ_INT(https_request_build(out, sizeof(out), "/t", "c&1", "u",
 	    &e), 43);
 	T_STREQ(out, "GET /t?authcookie=c%261&user=u HTTP/1.1\r\n\r\n");
-	T_EQ_INT(https_build_request(out, sizeof(out), "/a b", "c", "u",
+	T_EQ_INT(https_request_build(out, sizeof(out), "/a b", "c", "u",
 	    &e), -1);
-	T_EQ_INT(https_build_request(out, sizeof(out), "/a\r\nX: y", "c",
+	T_EQ_INT(https_request_build(out, sizeof(out), "/a\r\nX: y", "c",
 	    "u", &e), -1);
-	T_EQ_INT(https_build_request(out, sizeof(out), "t", "c", "u",
+	T_EQ_INT(https_request_build(out, sizeof(out), "t", "c", "u",
 	    &e), -1);
-	T_EQ_INT(https_build_request(tiny, sizeof(tiny), "/t", "c", "u",
+	T_EQ_INT(https_request_build(tiny, sizeof(tiny), "/t", "c", "u",
 	    &e), -1);
 	T_EQ_INT(tiny[0], '\0');
-	T_EQ_INT(https_parse_status("HTTP/1.1 502 Bad Gateway", 24, &st,
+	T_EQ_INT(https_reply_status("HTTP/1.1 502 Bad Gateway", 24, &st,
 	    &e), 0);
 	T_EQ_INT(st, 502);
 	max_request();
-	T_EQ_INT(https_parse_status("HTTP/1.0 404", 12, &st, &e), 0);
+	T_EQ_INT(https_reply_status("HTTP/1.0 404", 12, &st, &e), 0);
 	T_EQ_INT(st, 404);
-	T_EQ_INT(https_parse_status("HTTP/1.1 5020", 13, &st, &e), -1);
-	T_EQ_INT(https_parse_status("HTTP/2 502", 10, &st, &e), -1);
-	T_EQ_INT(https_parse_status("HTTP/1.1 50", 11, &st, &e), -1);
-	T_EQ_INT(https_parse_status("HTTP/1.1 -02", 12, &st, &e), -1);
-	T_EQ_INT(https_parse_status("", 0, &st, &e), -1);
+	T_EQ_INT(https_reply_status("HTTP/1.1 5020", 13, &st, &e), -1);
+	T_EQ_INT(https_reply_status("HTTP/2 502", 10, &st, &e), -1);
+	T_EQ_INT(https_reply_status("HTTP/1.1 50", 11, &st, &e), -1);
+	T_EQ_INT(https_reply_status("HTTP/1.1 -02", 12, &st, &e), -1);
+	T_EQ_INT(https_reply_status("", 0, &st, &e), -1);
 	T_EQ_INT(st, 0);
 }
 

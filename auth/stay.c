@@ -1,10 +1,9 @@
 /*
- * gp-auth's life after login (see session.h). The frame stream goes to
+ * gp-auth's life after login (see stay.h). The frame stream goes to
  * gp-tunnel, which may hang up at any time; frames it sends back on a
  * socketpair are untrusted and only logged. Signals arrive through a
  * signalfd, so the logout runs in normal context, never in a handler.
  */
-#define _GNU_SOURCE	/* close_range */
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -20,24 +19,25 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "auth/session.h"
+#include "auth/stay.h"
 #include "ipc/clock.h"
+#include "ipc/fdio.h"
 #include "ipc/frame.h"
 #include "ipc/log.h"
 
 /* A failed rekey is tried again this often, this many times in all,
  * which keeps the retries inside the 60 s left before the timeout. */
-#define SESSION_REKEY_RETRY_S	10
-#define SESSION_REKEY_TRIES	5
+#define STAY_REKEY_RETRY_S	10
+#define STAY_REKEY_TRIES	5
 
-enum session_end {
-	SESSION_LOGOUT,		/* SIGINT/SIGTERM */
-	SESSION_HANGUP,		/* SIGHUP: keep the cookie valid */
-	SESSION_GONE,		/* the tunnel closed its end */
-	SESSION_FAILED		/* rekey impossible: status says why */
+enum stay_end {
+	STAY_LOGOUT,		/* SIGINT/SIGTERM */
+	STAY_HANGUP,		/* SIGHUP: keep the cookie valid */
+	STAY_GONE,		/* the tunnel closed its end */
+	STAY_FAILED		/* rekey impossible: status says why */
 };
 
-struct session {
+struct stay {
 	struct flow	*f;
 	int		 fd;		/* frame stream to gp-tunnel */
 	bool		 sock;		/* a socket: frames may come back */
@@ -48,22 +48,22 @@ struct session {
 	int64_t		 getconfig_at_ms; /* the last: login or rekey */
 	int64_t		 hip_at_ms;	/* next HIP recheck; 0: none */
 	unsigned	 rekey_fails;	/* in a row */
-	int		 status;	/* FLOW_EXIT_* for SESSION_FAILED */
+	int		 status;	/* FLOW_EXIT_* for STAY_FAILED */
 };
 
 static void
-session_schedule_rekey(struct session *s)
+stay_schedule_rekey(struct stay *s)
 {
 	uint32_t t = flow_config(s->f)->timeout_s;
 
 	s->rekey_at_ms = 0;
-	if (t > SESSION_REKEY_EARLY_S)
+	if (t > STAY_REKEY_EARLY_S)
 		s->rekey_at_ms = clock_now_ms() +
-		    (int64_t)(t - SESSION_REKEY_EARLY_S) * 1000;
+		    (int64_t)(t - STAY_REKEY_EARLY_S) * 1000;
 }
 
 static int
-session_send_config(struct session *s)
+stay_send_config(struct stay *s)
 {
 	struct buf body;
 	struct gp_err e;
@@ -80,7 +80,7 @@ session_send_config(struct session *s)
 	if (rc == -1)
 		log_err("CONFIG frame: %s", e.msg);
 	else
-		session_schedule_rekey(s);
+		stay_schedule_rekey(s);
 	if (rc == 0 && s->hip_at_ms == 0)
 		s->hip_at_ms = clock_now_ms() +
 		    (int64_t)flow_hip_interval_s(s->f) * 1000;
@@ -89,7 +89,7 @@ session_send_config(struct session *s)
 
 /* Blocked for good; the signalfd reports them in the poll loop. */
 static int
-session_block_signals(sigset_t *old)
+stay_block_signals(sigset_t *old)
 {
 	sigset_t set;
 
@@ -102,24 +102,9 @@ session_block_signals(sigset_t *old)
 	return signalfd(-1, &set, SFD_CLOEXEC);
 }
 
-/* libcurl's sockets lack O_CLOEXEC: the tunnel inherits no such fd. */
-static void
-session_close_from(int lowfd)
-{
-	long fd, max;
-
-	if (close_range((unsigned)lowfd, ~0U, 0) == 0)
-		return;
-	max = sysconf(_SC_OPEN_MAX);
-	if (max < 0 || max > 65536)
-		max = 65536;
-	for (fd = lowfd; fd < max; fd++)
-		(void)close((int)fd);
-}
-
 /* /bin/sh -c CMD with one end of a socketpair as its stdin and stdout. */
 static int
-session_spawn(struct session *s, const char *cmd, const sigset_t *old)
+stay_spawn(struct stay *s, const char *cmd, const sigset_t *old)
 {
 	int sv[2];
 	pid_t pid;
@@ -136,7 +121,10 @@ session_spawn(struct session *s, const char *cmd, const sigset_t *old)
 		if (dup2(sv[1], STDIN_FILENO) == -1 ||
 		    dup2(sv[1], STDOUT_FILENO) == -1)
 			_exit(127);
-		session_close_from(STDERR_FILENO + 1);
+		/* libcurl's sockets lack O_CLOEXEC: the tunnel inherits
+		 * no such fd. */
+		if (fdio_close_from(STDERR_FILENO + 1, NULL, 0) == -1)
+			_exit(127);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
@@ -155,7 +143,7 @@ session_spawn(struct session *s, const char *cmd, const sigset_t *old)
  * Returns -1 when the session must end, with s->status set.
  */
 static int
-session_rekey(struct session *s)
+stay_rekey(struct stay *s)
 {
 	int st;
 
@@ -163,7 +151,7 @@ session_rekey(struct session *s)
 	s->getconfig_at_ms = clock_now_ms();
 	if (flow_rekey(s->f) == 0) {
 		s->rekey_fails = 0;
-		if (session_send_config(s) == -1) {
+		if (stay_send_config(s) == -1) {
 			s->status = FLOW_EXIT_ERR;
 			return -1;
 		}
@@ -174,23 +162,23 @@ session_rekey(struct session *s)
 		s->status = st;
 		return -1;
 	}
-	if (++s->rekey_fails >= SESSION_REKEY_TRIES) {
+	if (++s->rekey_fails >= STAY_REKEY_TRIES) {
 		log_err("rekey: failed %u times; ending the session",
 		    s->rekey_fails);
 		s->status = FLOW_EXIT_ERR;
 		return -1;
 	}
 	log_warn("rekey: failed (attempt %u of %u); trying again in %d s",
-	    s->rekey_fails, SESSION_REKEY_TRIES, SESSION_REKEY_RETRY_S);
-	s->rekey_at_ms = clock_now_ms() + SESSION_REKEY_RETRY_S * 1000;
+	    s->rekey_fails, STAY_REKEY_TRIES, STAY_REKEY_RETRY_S);
+	s->rekey_at_ms = clock_now_ms() + STAY_REKEY_RETRY_S * 1000;
 	return 0;
 }
 
 int64_t
-session_need_config_at(int64_t getconfig_at_ms, int64_t rekey_at_ms,
+stay_need_config_at(int64_t getconfig_at_ms, int64_t rekey_at_ms,
     int64_t now_ms)
 {
-	int64_t due = getconfig_at_ms + SESSION_NEED_CONFIG_MIN_S * 1000;
+	int64_t due = getconfig_at_ms + STAY_NEED_CONFIG_MIN_S * 1000;
 
 	if (now_ms >= due)
 		return now_ms;
@@ -201,18 +189,18 @@ session_need_config_at(int64_t getconfig_at_ms, int64_t rekey_at_ms,
  * NEED_CONFIG: a getconfig now, or, too soon after the last one, the next
  * rekey moved to when one is allowed. gp-tunnel [priv] limits these too,
  * but whatever it sends, the gateway sees at most one getconfig per
- * SESSION_NEED_CONFIG_MIN_S from here. -1 when the session must end.
+ * STAY_NEED_CONFIG_MIN_S from here. -1 when the session must end.
  */
 static int
-session_need_config(struct session *s)
+stay_need_config(struct stay *s)
 {
 	int64_t now = clock_now_ms();
-	int64_t at = session_need_config_at(s->getconfig_at_ms,
+	int64_t at = stay_need_config_at(s->getconfig_at_ms,
 	    s->rekey_at_ms, now);
 
 	if (at <= now) {
 		log_info("the tunnel asks for a fresh configuration");
-		return session_rekey(s);
+		return stay_rekey(s);
 	}
 	if (at == s->rekey_at_ms) {
 		log_debug("the tunnel asks again; a rekey is due in %lld ms",
@@ -222,7 +210,7 @@ session_need_config(struct session *s)
 	log_info("the tunnel asks for a fresh configuration %lld ms after "
 	    "the last getconfig; it comes in %lld ms (at most one per %d s)",
 	    (long long)(now - s->getconfig_at_ms), (long long)(at - now),
-	    SESSION_NEED_CONFIG_MIN_S);
+	    STAY_NEED_CONFIG_MIN_S);
 	s->rekey_at_ms = at;
 	return 0;
 }
@@ -230,7 +218,7 @@ session_need_config(struct session *s)
 /* One frame from the tunnel (socketpair only); -1: the tunnel is gone,
  * -2: a rekey it asked for ended the session. */
 static int
-session_backchannel(struct session *s)
+stay_backchannel(struct stay *s)
 {
 	struct frame_hdr h;
 	struct buf body;
@@ -251,7 +239,7 @@ session_backchannel(struct session *s)
 		log_debug("tunnel status frame, %u bytes", h.length);
 		break;
 	case FRAME_NEED_CONFIG:
-		if (session_need_config(s) == -1)
+		if (stay_need_config(s) == -1)
 			rc = -2;
 		break;
 	default:
@@ -266,7 +254,7 @@ session_backchannel(struct session *s)
 /* The timers due now: a HIP recheck (§11.1), then a rekey (-1 when it
  * ended the session). */
 static int
-session_timers(struct session *s)
+stay_timers(struct stay *s)
 {
 	int64_t now = clock_now_ms();
 
@@ -276,12 +264,12 @@ session_timers(struct session *s)
 		    (int64_t)flow_hip_interval_s(s->f) * 1000;
 	}
 	if (s->rekey_at_ms != 0 && s->rekey_at_ms <= now)
-		return session_rekey(s);
+		return stay_rekey(s);
 	return 0;
 }
 
 static int
-session_timeout_ms(const struct session *s)
+stay_timeout_ms(const struct stay *s)
 {
 	int64_t left, at = s->rekey_at_ms;
 
@@ -295,26 +283,26 @@ session_timeout_ms(const struct session *s)
 	return left > INT32_MAX ? INT32_MAX : (int)left;
 }
 
-static enum session_end
-session_signal(struct session *s)
+static enum stay_end
+stay_signal(struct stay *s)
 {
 	struct signalfd_siginfo si;
 	ssize_t n;
 
 	n = read(s->sigfd, &si, sizeof(si));
 	if (n != (ssize_t)sizeof(si))
-		return SESSION_LOGOUT;
+		return STAY_LOGOUT;
 	if (si.ssi_signo == SIGHUP) {
 		log_info("SIGHUP: leaving without logout; the cookie stays "
 		    "valid");
-		return SESSION_HANGUP;
+		return STAY_HANGUP;
 	}
 	log_info("signal %u: logging out", si.ssi_signo);
-	return SESSION_LOGOUT;
+	return STAY_LOGOUT;
 }
 
-static enum session_end
-session_watch(struct session *s)
+static enum stay_end
+stay_watch(struct stay *s)
 {
 	struct pollfd pfd[2];
 	int n;
@@ -327,36 +315,36 @@ session_watch(struct session *s)
 		pfd[1].fd = s->fd;
 		pfd[1].events = s->sock ? POLLIN : 0;
 		pfd[0].revents = pfd[1].revents = 0;
-		n = poll(pfd, 2, session_timeout_ms(s));
+		n = poll(pfd, 2, stay_timeout_ms(s));
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
 			fatal("poll");
 		if (n > 0 && pfd[0].revents != 0)
-			return session_signal(s);
+			return stay_signal(s);
 		/* Whenever due, so that a chatty tunnel cannot starve
 		 * the timers. */
-		if (session_timers(s) == -1)
-			return SESSION_FAILED;
+		if (stay_timers(s) == -1)
+			return STAY_FAILED;
 		if (n == 0)
 			continue;
 		if ((pfd[1].revents & POLLIN) != 0) {
-			n = session_backchannel(s);
+			n = stay_backchannel(s);
 			if (n != 0)
-				return n == -2 ? SESSION_FAILED : SESSION_GONE;
+				return n == -2 ? STAY_FAILED : STAY_GONE;
 		} else if (pfd[1].revents != 0) {
 			log_info("the tunnel went away");
-			return SESSION_GONE;
+			return STAY_GONE;
 		}
 	}
 }
 
 /* The --tunnel command's status, waited for at most a bounded time. */
 static int
-session_wait_child(pid_t pid)
+stay_wait_child(pid_t pid)
 {
 	const struct timespec tick = { 0, 100 * 1000 * 1000 };
-	int64_t end = clock_now_ms() + SESSION_CHILD_WAIT_MS;
+	int64_t end = clock_now_ms() + STAY_CHILD_WAIT_MS;
 	int st;
 	pid_t r;
 
@@ -376,13 +364,13 @@ session_wait_child(pid_t pid)
 }
 
 static int
-session_open(struct session *s, const char *tunnel_cmd, int tunnel_fd,
+stay_open(struct stay *s, const char *tunnel_cmd, int tunnel_fd,
     const sigset_t *old)
 {
 	struct stat st;
 
 	if (tunnel_cmd != NULL)
-		return session_spawn(s, tunnel_cmd, old);
+		return stay_spawn(s, tunnel_cmd, old);
 	if (tunnel_fd != -1) {		/* --tunnel-socket: the service */
 		s->fd = tunnel_fd;
 		s->sock = true;
@@ -396,13 +384,13 @@ session_open(struct session *s, const char *tunnel_cmd, int tunnel_fd,
 
 /* Our status for how the session ended, before a command's. */
 static int
-session_end_status(const struct session *s, enum session_end end)
+stay_end_status(const struct stay *s, enum stay_end end)
 {
-	if (end == SESSION_FAILED)
+	if (end == STAY_FAILED)
 		return s->status;
 	/* No command status to report: the service ended the session by
 	 * itself (its log says why), which is not a success. */
-	if (end == SESSION_GONE && s->service) {
+	if (end == STAY_GONE && s->service) {
 		log_err("gp-tunnel's service ended the session; its log says "
 		    "why");
 		return FLOW_EXIT_ERR;
@@ -411,37 +399,37 @@ session_end_status(const struct session *s, enum session_end end)
 }
 
 int
-session_stay(struct flow *f, const char *tunnel_cmd, int tunnel_fd)
+stay_run(struct flow *f, const char *tunnel_cmd, int tunnel_fd)
 {
-	struct session s = { .f = f, .fd = -1, .child = -1,
+	struct stay s = { .f = f, .fd = -1, .child = -1,
 	    .getconfig_at_ms = clock_now_ms() };	/* login's, just done */
-	enum session_end end = SESSION_GONE;
+	enum stay_end end = STAY_GONE;
 	struct gp_err e;
 	sigset_t old;
 	int status = FLOW_EXIT_OK, cstatus;
 
-	if ((s.sigfd = session_block_signals(&old)) == -1)
+	if ((s.sigfd = stay_block_signals(&old)) == -1)
 		fatal("signalfd");
-	(void)session_open(&s, tunnel_cmd, tunnel_fd, &old);
-	if (session_send_config(&s) == -1)
+	(void)stay_open(&s, tunnel_cmd, tunnel_fd, &old);
+	if (stay_send_config(&s) == -1)
 		status = FLOW_EXIT_ERR;
 	else {
 		log_info("configuration sent; staying for the session");
-		end = session_watch(&s);
-		status = session_end_status(&s, end);
+		end = stay_watch(&s);
+		status = stay_end_status(&s, end);
 	}
 	/* Logout or failure: the tunnel must come down with the session. */
-	if ((end == SESSION_LOGOUT || end == SESSION_FAILED) &&
+	if ((end == STAY_LOGOUT || end == STAY_FAILED) &&
 	    frame_write(s.fd, FRAME_SHUTDOWN, NULL, &e) == -1)
 		log_debug("SHUTDOWN frame: %s", e.msg);
 	close(s.fd);
-	if (end != SESSION_HANGUP)
+	if (end != STAY_HANGUP)
 		flow_logout(f);
 	/* The tunnel command's status wins, unless it hid our failure or
 	 * the session ended for a reason of ours. */
 	if (s.child > 0) {
-		cstatus = session_wait_child(s.child);
-		if (end != SESSION_FAILED &&
+		cstatus = stay_wait_child(s.child);
+		if (end != STAY_FAILED &&
 		    (cstatus != 0 || status == FLOW_EXIT_OK))
 			status = cstatus;
 	}

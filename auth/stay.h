@@ -4,19 +4,19 @@
  * and then staying for the session: watch the tunnel's end, handle
  * signals, log out. Frames coming back from the tunnel are untrusted.
  */
-#ifndef GPVPN_AUTH_SESSION_H
-#define GPVPN_AUTH_SESSION_H
+#ifndef GPVPN_AUTH_STAY_H
+#define GPVPN_AUTH_STAY_H
 
 #include <stdint.h>
 
 #include "auth/flow.h"
 
-#define SESSION_CHILD_WAIT_MS	10000	/* for --tunnel to exit at the end */
-#define SESSION_REKEY_EARLY_S	60	/* rekey at timeout - 60 s (§9) */
+#define STAY_CHILD_WAIT_MS	10000	/* for --tunnel to exit at the end */
+#define STAY_REKEY_EARLY_S	60	/* rekey at timeout - 60 s (§9) */
 /* NEED_CONFIG makes a getconfig at most this often: gp-tunnel asks when
  * ESP dies, and a tunnel that asks in a loop must not become a flood of
  * getconfig (and HIP) requests at the gateway. */
-#define SESSION_NEED_CONFIG_MIN_S	10
+#define STAY_NEED_CONFIG_MIN_S	10
 
 /*
  * Send the CONFIG from flow_config(f) to stdout, or to tunnel_cmd (run by
@@ -26,15 +26,15 @@
  * stays valid). Returns the exit status: FLOW_EXIT_*, or the tunnel
  * command's own status. Closes tunnel_fd.
  */
-int	session_stay(struct flow *f, const char *tunnel_cmd, int tunnel_fd);
+int	stay_run(struct flow *f, const char *tunnel_cmd, int tunnel_fd);
 
 /*
  * Pure. When to answer a NEED_CONFIG that came at now_ms: now_ms itself
- * if the last getconfig was SESSION_NEED_CONFIG_MIN_S ago or more; else
- * SESSION_NEED_CONFIG_MIN_S after it, or the rekey already scheduled at
+ * if the last getconfig was STAY_NEED_CONFIG_MIN_S ago or more; else
+ * STAY_NEED_CONFIG_MIN_S after it, or the rekey already scheduled at
  * rekey_at_ms (0: none) if that comes sooner. CLOCK_MONOTONIC ms.
  */
-int64_t	session_need_config_at(int64_t getconfig_at_ms, int64_t rekey_at_ms,
+int64_t	stay_need_config_at(int64_t getconfig_at_ms, int64_t rekey_at_ms,
 	    int64_t now_ms);
 
 #endif

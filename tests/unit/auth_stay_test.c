@@ -1,35 +1,35 @@
 /*
- * Unit tests for gp-auth's answer to NEED_CONFIG (auth/session.c
- * session_need_config_at): a getconfig at once when the last one is
- * SESSION_NEED_CONFIG_MIN_S old, else the next rekey no sooner than
+ * Unit tests for gp-auth's answer to NEED_CONFIG (auth/stay.c
+ * stay_need_config_at): a getconfig at once when the last one is
+ * STAY_NEED_CONFIG_MIN_S old, else the next rekey no sooner than
  * that, and never later than a rekey already scheduled. Test code only.
  */
 #include <stdint.h>
 
-#include "auth/session.h"
+#include "auth/stay.h"
 #include "t.h"
 
 #define T0	5000000		/* a made-up CLOCK_MONOTONIC, ms */
-#define MIN_MS	((int64_t)SESSION_NEED_CONFIG_MIN_S * 1000)
+#define MIN_MS	((int64_t)STAY_NEED_CONFIG_MIN_S * 1000)
 
 static void
 old_enough_now(void)
 {
-	T_EQ_INT(session_need_config_at(T0, 0, T0 + MIN_MS), T0 + MIN_MS);
-	T_EQ_INT(session_need_config_at(T0, T0 + 9 * MIN_MS,
+	T_EQ_INT(stay_need_config_at(T0, 0, T0 + MIN_MS), T0 + MIN_MS);
+	T_EQ_INT(stay_need_config_at(T0, T0 + 9 * MIN_MS,
 	    T0 + 2 * MIN_MS), T0 + 2 * MIN_MS);
 }
 
 static void
 too_soon_waits(void)
 {
-	T_EQ_INT(session_need_config_at(T0, 0, T0 + 1), T0 + MIN_MS);
-	T_EQ_INT(session_need_config_at(T0, 0, T0 + MIN_MS - 1),
+	T_EQ_INT(stay_need_config_at(T0, 0, T0 + 1), T0 + MIN_MS);
+	T_EQ_INT(stay_need_config_at(T0, 0, T0 + MIN_MS - 1),
 	    T0 + MIN_MS);
 	/* A rekey already due later is brought forward, not pushed back. */
-	T_EQ_INT(session_need_config_at(T0, T0 + 3600000, T0 + 5),
+	T_EQ_INT(stay_need_config_at(T0, T0 + 3600000, T0 + 5),
 	    T0 + MIN_MS);
-	T_EQ_INT(session_need_config_at(T0, T0 + MIN_MS / 2, T0 + 5),
+	T_EQ_INT(stay_need_config_at(T0, T0 + MIN_MS / 2, T0 + 5),
 	    T0 + MIN_MS / 2);
 }
 
@@ -41,7 +41,7 @@ flood_one_getconfig(void)
 	unsigned changes = 0;
 
 	for (t = T0 + 1; t < T0 + MIN_MS; t += 7) {
-		int64_t next = session_need_config_at(T0, at, t);
+		int64_t next = stay_need_config_at(T0, at, t);
 
 		if (next != at)
 			changes++;

@@ -1,0 +1,67 @@
+/*
+ * The ESP transport's private state, shared by session_esp.c (keys,
+ * socket, rekey, the ops table) and session_espio.c (datagrams in and
+ * out in vectors, probes). Not an API: the loop sees only
+ * session_esp.h. Runs in [net]; datagrams are untrusted.
+ */
+#ifndef GPVPN_TUNNEL_SESSION_ESP_INT_H
+#define GPVPN_TUNNEL_SESSION_ESP_INT_H
+
+#include <sys/socket.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tunnel/esp.h"
+#include "tunnel/gpst.h"
+#include "tunnel/magic.h"
+#include "tunnel/session_esp.h"
+
+#define SESSION_ESP_BATCH	32	/* tun reads / datagrams per wakeup */
+/* One ESP buffer: headers, the largest inner packet, padding and ICV. */
+#define SESSION_ESP_INNER_MAX	GPST_MAX_PAYLOAD
+#define SESSION_ESP_SLOT_BYTES	\
+	(ESP_HEADROOM + SESSION_ESP_INNER_MAX + ESP_TAILROOM)
+#define SESSION_ESP_PROBE_BYTES	\
+	(ESP_HEADROOM + MAGIC_PING6_BYTES + ESP_TAILROOM)
+
+/* Drop reasons past esp_decrypt's own, for the rate-limited log. */
+#define SESSION_ESP_DROP_INNER	(ESP_DROP_REASONS + 0)
+#define SESSION_ESP_DROP_BIG	(ESP_DROP_REASONS + 1)
+#define SESSION_ESP_DROP_EARLY	(ESP_DROP_REASONS + 2)
+#define SESSION_ESP_DROP_KINDS	(ESP_DROP_REASONS + 3)
+
+/* A vector of datagrams for recvmmsg/sendmmsg over a fixed pool. */
+struct session_esp_vec {
+	struct mmsghdr	 msg[SESSION_ESP_BATCH];
+	struct iovec	 iov[SESSION_ESP_BATCH];
+	size_t		 inner[SESSION_ESP_BATCH];	/* tx: inner bytes */
+	uint8_t		 slot[SESSION_ESP_BATCH][SESSION_ESP_SLOT_BYTES];
+};
+
+struct session_esp {
+	struct transport_env	*env;
+	uint64_t		 gen;		/* of the config in use */
+	int			 udp_fd;	/* -1: closed */
+	uint16_t		 udp_port;
+	struct esp_sa		*sa_out, *sa_in;
+	struct esp_sa		*sa_in_old;	/* rekey grace window */
+	uint16_t		 probe_seq;
+	bool			 rx_more;	/* datagram budget used up */
+	uint64_t		 drop_logged[SESSION_ESP_DROP_KINDS];
+	uint8_t			 probe[SESSION_ESP_PROBE_BYTES];
+	struct session_esp_vec	 vtx, vrx;
+};
+
+/* session_esp.c */
+bool	session_esp_udp_open(struct session_esp *x);
+void	session_esp_refused(struct session_esp *x);
+void	session_esp_drop(struct session_esp *x, unsigned why,
+	    uint64_t *counter);
+
+/* session_espio.c: the ops' I/O half. */
+int	session_espio_rx(void *t, const struct pollfd *pfd, int64_t now);
+int	session_espio_tx(void *t, int64_t now, bool tun);
+void	session_espio_probe(struct session_esp *x);
+
+#endif

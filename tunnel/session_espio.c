@@ -1,0 +1,290 @@
+/*
+ * The ESP transport's I/O (PROTOCOL.md §7): datagrams in by recvmmsg,
+ * tun packets out encrypted in place and sent by sendmmsg, over a fixed
+ * buffer pool; and magic-ping probes. Runs in [net]; datagrams are
+ * untrusted: only what passes esp_decrypt and an IP header check reaches
+ * tun, and probe replies never do.
+ */
+#define _GNU_SOURCE	/* recvmmsg, sendmmsg */
+
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc/buf.h"
+#include "ipc/log.h"
+#include "tunnel/session.h"
+#include "tunnel/session_esp_int.h"
+#include "tunnel/transport.h"
+
+/* One datagram, no retry: UDP may lose it anyway. */
+static void
+session_espio_send1(struct session_esp *x, const uint8_t *p, size_t len)
+{
+	if (send(x->udp_fd, p, len, MSG_DONTWAIT) == (ssize_t)len)
+		return;
+	x->env->st->udp_tx_drop++;
+	if (errno == ECONNREFUSED)
+		session_esp_refused(x);
+}
+
+void
+session_espio_probe(struct session_esp *x)
+{
+	size_t n, out;
+
+	if (x->sa_out == NULL || x->udp_fd == -1)
+		return;
+	n = magic_build(x->env->io->cfg, x->probe_seq,
+	    x->probe + ESP_HEADROOM, sizeof(x->probe) - ESP_HEADROOM);
+	if (n == 0 || esp_encrypt(x->sa_out, x->probe, sizeof(x->probe), n,
+	    &out) == -1) {
+		log_warn("esp: cannot build probe %u", (unsigned)x->probe_seq);
+		return;
+	}
+	log_trace("esp: probe %u", (unsigned)x->probe_seq);
+	x->probe_seq++;
+	x->env->st->probes_tx++;
+	session_espio_send1(x, x->probe, out);
+}
+
+/* The SA for this datagram's SPI: the new one, or the old one inside the
+ * grace window. */
+static struct esp_sa *
+session_espio_pick(struct session_esp *x, const uint8_t *d, size_t len)
+{
+	struct buf b;
+	uint32_t spi;
+
+	buf_view(&b, d, len);
+	if (x->sa_in_old != NULL && buf_get_u32(&b, &spi) == 0 &&
+	    spi != esp_sa_spi(x->sa_in) && spi == esp_sa_spi(x->sa_in_old))
+		return x->sa_in_old;
+	return x->sa_in;
+}
+
+static int
+session_espio_decrypt(struct session_esp *x, uint8_t *d, size_t len,
+    size_t *off, size_t *ilen)
+{
+	struct esp_sa *sa = session_espio_pick(x, d, len), *old = x->sa_in_old;
+	enum esp_drop why, why_old;
+
+	if (esp_decrypt(sa, d, len, off, ilen, &why) == 0)
+		return 0;
+	/* Both configs with the same inbound SPI: the ICV tells them
+	 * apart, and a failed ICV check leaves the datagram as it was. */
+	if (why == ESP_DROP_ICV && sa == x->sa_in && old != NULL &&
+	    esp_sa_spi(old) == esp_sa_spi(sa) &&
+	    esp_decrypt(old, d, len, off, ilen, &why_old) == 0)
+		return 0;
+	session_esp_drop(x, why, &x->env->st->esp_drop[why]);
+	return -1;
+}
+
+/* A good datagram: tell the loop; a probe reply may bring ESP up. */
+static void
+session_espio_heard(struct session_esp *x, bool reply, int64_t now)
+{
+	struct transport_env *env = x->env;
+
+	if (env->event(env, reply ? TRANSPORT_EV_RX_REPLY : TRANSPORT_EV_RX,
+	    now) != 1)
+		return;
+	log_info("esp: tunnel up (SPI out 0x%08" PRIx32 ", in 0x%08"
+	    PRIx32 ")", esp_sa_spi(x->sa_out), esp_sa_spi(x->sa_in));
+	(void)env->event(env, TRANSPORT_EV_UP, now);
+}
+
+/* One datagram from the gateway. */
+static int
+session_espio_in(struct session_esp *x, uint8_t *d, size_t len, int flags,
+    int64_t now)
+{
+	struct tunnel_stats *st = x->env->st;
+	const uint8_t *p;
+	size_t off, ilen;
+	bool reply;
+
+	if ((flags & MSG_TRUNC) != 0) {
+		session_esp_drop(x, SESSION_ESP_DROP_BIG, &st->esp_drop_big);
+		return SESSION_GO;
+	}
+	if (x->sa_in == NULL || session_espio_decrypt(x, d, len, &off,
+	    &ilen) == -1)
+		return SESSION_GO;
+	p = d + off;
+	if (!xport_inner_ok(p, ilen)) {
+		session_esp_drop(x, SESSION_ESP_DROP_INNER,
+		    &st->esp_drop_inner);
+		return SESSION_GO;
+	}
+	reply = magic_is_reply(x->env->io->cfg, p, ilen);
+	session_espio_heard(x, reply, now);
+	if (reply) {
+		st->probe_replies++;
+		return SESSION_GO;
+	}
+	if (x->env->io->tun_fd == -1) {
+		session_esp_drop(x, SESSION_ESP_DROP_EARLY,
+		    &st->esp_drop_early);
+		return SESSION_GO;
+	}
+	st->esp_rx_pkts++;
+	st->esp_rx_bytes += ilen;
+	return x->env->tun_write(x->env, p, ilen);
+}
+
+static void
+session_espio_point(struct session_esp_vec *v, unsigned i, size_t len)
+{
+	v->iov[i].iov_base = v->slot[i];
+	v->iov[i].iov_len = len;
+	memset(&v->msg[i].msg_hdr, 0, sizeof(v->msg[i].msg_hdr));
+	v->msg[i].msg_hdr.msg_iov = &v->iov[i];
+	v->msg[i].msg_hdr.msg_iovlen = 1;
+	v->msg[i].msg_len = 0;
+}
+
+/* Up to a batch of datagrams; a full batch means come back at once. */
+static int
+session_espio_recv(struct session_esp *x, int64_t now)
+{
+	struct session_esp_vec *v = &x->vrx;
+	unsigned i;
+	int n, r;
+
+	x->rx_more = false;
+	for (i = 0; i < SESSION_ESP_BATCH; i++)
+		session_espio_point(v, i, SESSION_ESP_SLOT_BYTES);
+	n = recvmmsg(x->udp_fd, v->msg, SESSION_ESP_BATCH, MSG_DONTWAIT,
+	    NULL);
+	if (n == -1) {
+		if (errno == ECONNREFUSED)
+			session_esp_refused(x);
+		else if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR)	/* ICMP errors: DPD decides */
+			log_debug("esp: recvmmsg: %s", strerror(errno));
+		return SESSION_GO;
+	}
+	for (i = 0; i < (unsigned)n; i++) {
+		r = session_espio_in(x, v->slot[i], v->msg[i].msg_len,
+		    v->msg[i].msg_hdr.msg_flags, now);
+		if (r != SESSION_GO || x->udp_fd == -1)
+			return r;
+	}
+	x->rx_more = n == SESSION_ESP_BATCH;
+	return SESSION_GO;
+}
+
+int
+session_espio_rx(void *t, const struct pollfd *pfd, int64_t now)
+{
+	struct session_esp *x = t;
+
+	if (x->udp_fd != -1 && (pfd[0].revents != 0 || x->rx_more))
+		return session_espio_recv(x, now);
+	return SESSION_GO;
+}
+
+/* Send the encrypted vector; what the socket cannot take is lost. */
+static void
+session_espio_send(struct session_esp *x, unsigned k)
+{
+	struct session_esp_vec *v = &x->vtx;
+	struct tunnel_stats *st = x->env->st;
+	unsigned sent = 0, i;
+	int n;
+
+	while (sent < k) {
+		n = sendmmsg(x->udp_fd, v->msg + sent, k - sent, MSG_DONTWAIT);
+		if (n > 0) {
+			for (i = sent; i < sent + (unsigned)n; i++) {
+				st->esp_tx_pkts++;
+				st->esp_tx_bytes += v->inner[i];
+			}
+			sent += (unsigned)n;
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		st->udp_tx_drop += k - sent;
+		if (n == -1 && errno == ECONNREFUSED)
+			session_esp_refused(x);
+		return;
+	}
+}
+
+/* Encrypt slot k's packet of n bytes in place; false: dropped. */
+static bool
+session_espio_seal(struct session_esp *x, unsigned k, size_t n)
+{
+	struct session_esp_vec *v = &x->vtx;
+	struct transport_env *env = x->env;
+	size_t out;
+
+	if (esp_encrypt(x->sa_out, v->slot[k], SESSION_ESP_SLOT_BYTES, n,
+	    &out) == -1) {
+		env->drop(env, "esp: cannot encrypt a tun packet");
+		if (esp_sa_exhausted(x->sa_out))
+			(void)env->event(env, TRANSPORT_EV_EXHAUSTED, 0);
+		return false;
+	}
+	session_espio_point(v, k, out);
+	v->inner[k] = n;
+	env->st->tx_pkts++;
+	env->st->tx_bytes += (uint64_t)n;
+	return true;
+}
+
+/* Read one packet from tun into slot k and encrypt it in place.
+ * 1: ready, 0: dropped, -1: tun empty, -2: tun failed (exit 1). */
+static int
+session_espio_fill(struct session_esp *x, unsigned k)
+{
+	ssize_t n;
+
+	n = read(x->env->io->tun_fd, x->vtx.slot[k] + ESP_HEADROOM,
+	    SESSION_ESP_INNER_MAX + 1);
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == EINTR))
+		return -1;
+	if (n <= 0) {
+		log_err("tun read: %s", n == 0 ? "device closed" :
+		    strerror(errno));
+		return -2;
+	}
+	if ((size_t)n > SESSION_ESP_INNER_MAX) {
+		session_esp_drop(x, SESSION_ESP_DROP_BIG,
+		    &x->env->st->esp_drop_big);
+		return 0;
+	}
+	return session_espio_seal(x, k, (size_t)n) ? 1 : 0;
+}
+
+/* Up to a batch of packets from tun, encrypted in place, one sendmmsg. */
+int
+session_espio_tx(void *t, int64_t now, bool tun)
+{
+	struct session_esp *x = t;
+	unsigned i, k = 0;
+	int r = 0;
+
+	(void)now;
+	if (!tun)
+		return SESSION_GO;
+	for (i = 0; i < SESSION_ESP_BATCH; i++) {
+		r = session_espio_fill(x, k);
+		if (r < 0)
+			break;
+		k += (unsigned)r;
+	}
+	if (k > 0 && x->udp_fd != -1)
+		session_espio_send(x, k);
+	else if (k > 0)
+		x->env->st->udp_tx_drop += k;	/* the reopen failed */
+	return r == -2 ? 1 : SESSION_GO;
+}
