@@ -88,6 +88,11 @@ $(B)/tests/%: $(B)/tests/unit/%.o $$(call room_objs,%)
 
 units: $(UNIT_BIN)
 
+# GOLDEN_UPDATE=1: the unit tests rewrite tests/data's golden files.
+golden: units
+	$(Q)for t in $(UNIT_BIN); do GOLDEN_UPDATE=1 $$t; done >/dev/null 2>&1; \
+	    git status -s tests/data
+
 deps:
 	$(Q)sh .ci/deps.sh
 

@@ -443,6 +443,10 @@ class HttpConn:
                 self.sock.close()
             except OSError:
                 pass
+        # Tests wait for this instead of sleeping: after it, the
+        # connection can log nothing more.
+        self.gw.log.write({"event": "conn_end", "peer": self.peer,
+                           "tunnel": self.sock is None})
 
     def serve(self):
         self.sock.settimeout(HTTP_IDLE_TIMEOUT_S)

@@ -95,9 +95,10 @@ check_probes() {
 	    probe_erofs "$r" append
 	check "$r script: /proc/sys/kernel/core_pattern cannot be opened" \
 	    probe_erofs "$r" core_pattern
-	check "$r script: its /tmp is private, empty and writable" \
-	    eval 'probe_is $r tmp ok && probe_is $r tmp_entries 1 &&
-	    [ ! -e /tmp/gpvpn-fsview-probe ]'
+	check "$r script: its /tmp is writable" probe_is "$r" tmp ok
+	check "$r script: its /tmp is empty" probe_is "$r" tmp_entries 1
+	check "$r script: its /tmp is private" \
+	    test ! -e /tmp/gpvpn-fsview-probe
 	check "$r script: in [priv]'s mount namespace" \
 	    probe_is "$r" mnt_ns "$PRIV_NS"
 }
@@ -127,11 +128,13 @@ check "[priv]'s / is mounted read-only" \
     eval 'awk '\''$5 == "/" { print $6 }'\'' "/proc/$TUN_PID/mountinfo" |
     grep -q "^ro"'
 check "[priv]'s view: chmod fails even with every capability" \
-    eval '! in_priv chmod 666 "$D/root-file" 2>"$T/in-priv.err" &&
-    grep -q "Read-only file system" "$T/in-priv.err"'
+    eval '! in_priv chmod 666 "$D/root-file" 2>"$T/in-priv.err"'
+check "[priv]'s view: ... as the file system is read-only" \
+    grep -q "Read-only file system" "$T/in-priv.err"
 check "[priv]'s view: creating in a root-owned directory fails" \
-    eval '! in_priv touch "$D/root-dir/from-priv" 2>"$T/in-priv.err" &&
-    grep -q "Read-only file system" "$T/in-priv.err"'
+    eval '! in_priv touch "$D/root-dir/from-priv" 2>"$T/in-priv.err"'
+check "[priv]'s view: ... as the file system is read-only" \
+    grep -q "Read-only file system" "$T/in-priv.err"
 check_pings ""
 
 stop_pid "$TUN_PID" TERM 15
@@ -163,16 +166,17 @@ check "no CAP_SYS_ADMIN: gp-tunnel exits 1" \
 check "no CAP_SYS_ADMIN: the reason is logged" \
     grep -q 'file system view: unshare(CLONE_NEWNS): Operation not' \
     "$T/tun-2.err"
-check "no CAP_SYS_ADMIN: no tun device, no script" \
-    eval 'client_tun_gone && ! script_ran connect'
+check "no CAP_SYS_ADMIN: no tun device" client_tun_gone
+check "no CAP_SYS_ADMIN: no script" eval '! script_ran connect'
 wait_until 100 0.1 gone "$AUTH_PID" || stop_pid "$AUTH_PID" TERM 5
 gw_stop
 
 # ---- the host's view ----------------------------------------------------
 
-check "the root-owned file keeps mode 644 and its contents" \
-    eval '[ "$(stat -c %a "$D/root-file")" = 644 ] &&
-    cmp -s "$D/root-file" "$D/root-file.orig"'
+check "the root-owned file keeps mode 644" \
+    test "$(stat -c %a "$D/root-file")" = 644
+check "the root-owned file keeps its contents" \
+    cmp -s "$D/root-file" "$D/root-file.orig"
 check "the root-owned directory is still empty" \
     test -z "$(ls -A "$D/root-dir")"
 check_host_untouched

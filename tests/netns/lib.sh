@@ -35,6 +35,7 @@ XFER_PORT=5001
 
 FAILS=0
 PASSES=0
+SKIPS=0
 T=
 LIB_NS_MADE=
 LIB_PIDS=
@@ -71,6 +72,13 @@ check() {
 		notok "$desc"
 		sed 's/^/#   /' "$T/last-check.out" | head -n 20 >&2
 	fi
+}
+
+# skip DESC REASON: a check that cannot run here (a tool is missing), as
+# TAP "ok - DESC # SKIP REASON"; tests/run.sh counts it as skipped.
+skip() {
+	SKIPS=$((SKIPS + 1))
+	echo "ok - $1 # SKIP $2"
 }
 
 die() {
@@ -128,7 +136,7 @@ pidof_file() {
 # and a snapshot of the host state the test must leave alone.
 lib_start() {
 	if [ "$(id -u)" -ne 0 ]; then
-		echo "1..0 # SKIP namespace tests need root" 
+		skip "$(basename "$0" .sh)" "namespace tests need root"
 		exit 0
 	fi
 	T=$(mktemp -d /tmp/gpvpn-netns.XXXXXX)
@@ -175,7 +183,14 @@ lib_track() {
 lib_cleanup() {
 	rc=$?
 	trap - EXIT INT TERM HUP
-	[ -z "$WATCHDOG" ] || kill "$WATCHDOG" 2>/dev/null
+	# The watchdog, then its sleep (which would outlive it by the whole
+	# limit): KILL, as the subshell may hold TERM until the sleep ends.
+	if [ -n "$WATCHDOG" ]; then
+		wd_kids=$(pgrep -P "$WATCHDOG")
+		kill -KILL "$WATCHDOG" 2>/dev/null
+		# shellcheck disable=SC2086
+		[ -z "$wd_kids" ] || kill $wd_kids 2>/dev/null
+	fi
 	if [ -e "$T/watchdog-fired" ]; then
 		notok "test finished within its time limit"
 		rc=1
@@ -210,9 +225,13 @@ lib_cleanup() {
 	exit "$rc"
 }
 
+# ns_add NAME: a namespace, deleted by lib_cleanup; tests/run.sh's leak
+# check learns its name and inode from $GPVPN_RUN_DIR/netns.
 ns_add() {
 	ip netns add "$1" || die "create namespace $1"
 	LIB_NS_MADE="$LIB_NS_MADE $1"
+	[ -z "${GPVPN_RUN_DIR:-}" ] ||
+	    echo "$1 $(stat -L -c %i "/run/netns/$1")" >>"$GPVPN_RUN_DIR/netns"
 	ip -n "$1" link set lo up
 }
 
@@ -405,6 +424,69 @@ gpvpn_up() {
 	return 1
 }
 
+# ---- typing at a terminal ----------------------------------------------
+
+# read(2)'s number, to see a process blocked reading (/proc/PID/syscall).
+case $(uname -m) in
+aarch64|arm64|riscv64) READ_NR=63 ;;
+i?86) READ_NR=3 ;;
+*) READ_NR=0 ;;
+esac
+
+# tty_find PATTERN: TTY_PID, the $GP_AUTH on a terminal (fd 0 a pty)
+# whose argv holds PATTERN.
+tty_find() {
+	for d in /proc/[0-9]*; do
+		[ "$d/exe" -ef "$GP_AUTH" ] 2>/dev/null || continue
+		case $(readlink "$d/fd/0" 2>/dev/null) in
+		/dev/pts/*) ;;
+		*) continue ;;
+		esac
+		tr '\0' ' ' <"$d/cmdline" 2>/dev/null | grep -qF -- "$1" ||
+		    continue
+		TTY_PID=${d#/proc/}
+		return 0
+	done
+	return 1
+}
+
+# tty_waiting PID: PID is blocked in read(2) on its terminal.
+tty_waiting() {
+	sc=$(cut -d' ' -f1,2 "/proc/$1/syscall" 2>/dev/null) || return 1
+	[ "${sc%% *}" = "$READ_NR" ] || return 1
+	case $(readlink "/proc/$1/fd/$((${sc#* }))" 2>/dev/null) in
+	/dev/tty|/dev/pts/*) return 0 ;;
+	esac
+	return 1
+}
+
+tty_rchar() {
+	sed -n 's/^rchar: //p' "/proc/$1/io" 2>/dev/null
+}
+
+# tty_type PATTERN LINE...: on stdout (a pipe into script(1)), type each
+# LINE for the gp-auth tty_find PATTERN finds, once it waits for it:
+# blocked reading its terminal, after it has read the line before (it
+# turns echo off with TCSAFLUSH, which drops what was typed ahead). Then
+# keeps the pipe open until that gp-auth exits. Bounded: 10 s a step.
+tty_type() {
+	pat=$1
+	shift
+	for line in "$@"; do
+		if ! wait_until 100 0.1 tty_find "$pat" ||
+		    ! wait_until 100 0.1 tty_waiting "$TTY_PID"; then
+			echo "# tty_type: no gp-auth reading a terminal" >&2
+			return 1
+		fi
+		r0=$(tty_rchar "$TTY_PID")
+		printf '%s\n' "$line"
+		want=$((r0 + ${#line} + 1))
+		wait_until 100 0.1 eval \
+		    '[ "$(tty_rchar "$TTY_PID")" -ge "$want" ]' || return 1
+	done
+	wait_until 100 0.1 gone "$TTY_PID"
+}
+
 # ---- OpenConnect as the client -----------------------------------------
 
 # openconnect_start NAME [OPTIONS]: openconnect in the client namespace,
@@ -590,7 +672,7 @@ check_gateway_saw_login() {
 }
 
 lib_finish() {
-	echo "# $PASSES passed, $FAILS failed"
+	echo "# $PASSES passed, $FAILS failed, $SKIPS skipped"
 	[ "$FAILS" -eq 0 ]
 }
 

@@ -9,7 +9,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v openconnect >/dev/null 2>&1; then
-	echo "ok - # SKIP openconnect is not installed"
+	skip "openconnect_test" "openconnect is not installed"
 	exit 0
 fi
 

@@ -107,11 +107,12 @@ check "p1: portal getconfig got the §4.1 body, --os win, identity" \
     r['fields'].get('clientgpversion') == '6.3.3-650' and
     r['fields'].get('ipv6-support') == 'no' and
     r['fields'].get('jnlpReady') == 'jnlpReady'"
-check "p1: blind retry: login.esp with the portal cookie, no prelogin" \
-    eval "gwlog_has \"r.get('path') == '/ssl-vpn/login.esp' and
+check "p1: blind retry: login.esp with the portal cookie" \
+    gwlog_has "r.get('path') == '/ssl-vpn/login.esp' and
     r['status'] == 200 and 'portal-userauthcookie' in r['fields'] and
-    r['fields'].get('clientos') == 'Windows'\" &&
-    [ \$(gwlog \"r.get('path') == '/ssl-vpn/prelogin.esp'\") -eq 0 ]"
+    r['fields'].get('clientos') == 'Windows'"
+check "p1: blind retry: no prelogin" \
+    test "$(gwlog "r.get('path') == '/ssl-vpn/prelogin.esp'")" -eq 0
 check "p1: --useragent on every request" \
     eval "[ \$(gwlog \"r.get('event') == 'request' and
     r['headers'].get('user-agent') != 'gpvpn-test/1'\") -eq 0 ]"
@@ -138,8 +139,8 @@ err_has p6 "portal getconfig: invalid username or password (HTTP 512)"
 if command -v script >/dev/null 2>&1; then
 	# On a terminal the user picks; Enter would take "Earth" (first
 	# by priority).
-	( sleep 1.5; printf '%s\n' "$PASSWORD"; sleep 1.5; echo 'earth b'
-	  sleep 3 ) | ip netns exec "$NS_C" timeout 20 script -qec \
+	tty_type "$CA -u alice --authenticate $URL" "$PASSWORD" 'earth b' |
+	    ip netns exec "$NS_C" timeout 20 script -qec \
 	    "$GP_AUTH --cafile $CA -u alice --authenticate $URL" \
 	    /dev/null >"$T/p7.tty" 2>&1
 	echo $? >"$T/p7.rc"
@@ -148,6 +149,8 @@ if command -v script >/dev/null 2>&1; then
 	    grep -qF "Gateway [Earth]: " "$T/p7.tty"
 	check "p7: the typed label chose the gateway" \
 	    grep -qF "gateway Earth Backup chosen" "$T/p7.tty"
+else
+	skip "p7: the gateway asked on a terminal" "no script(1)"
 fi
 
 tunnel t1 "$PASSWORD\n" --cafile "$CA" -u alice --passwd-on-stdin \
@@ -167,16 +170,18 @@ px b1 "$PASSWORD\n$PASSWORD\n" -u alice --passwd-on-stdin --authenticate \
     "$URL"
 rc_is b1 0
 err_has b1 "the gateway wants its own login"
-check "b1: blind retry 512, then prelogin and login 200 (§4.4)" \
-    eval "[ \$(gwlog \"r.get('path') == '/ssl-vpn/login.esp' and
-    r['status'] == 512\") -eq 1 ] && gwlog_has \"r.get('path') ==
-    '/ssl-vpn/prelogin.esp'\" && gwlog_has \"r.get('path') ==
-    '/ssl-vpn/login.esp' and r['status'] == 200\""
+check "b1: blind retry 512 (§4.4)" \
+    test "$(gwlog "r.get('path') == '/ssl-vpn/login.esp' and
+    r['status'] == 512")" -eq 1
+check "b1: then prelogin" gwlog_has "r.get('path') == '/ssl-vpn/prelogin.esp'"
+check "b1: then login 200" \
+    gwlog_has "r.get('path') == '/ssl-vpn/login.esp' and r['status'] == 200"
 if command -v script >/dev/null 2>&1; then
 	# A terminal (script(1)'s pty): HTTP 512 asks again (§2). The
-	# lines are typed slowly: turning echo off flushes typed-ahead input.
-	( sleep 1.5; echo wrong; sleep 1.5; printf '%s\n' "$PASSWORD"
-	  sleep 3 ) | ip netns exec "$NS_C" timeout 20 script -qec \
+	# lines are typed when it reads: turning echo off flushes typed-ahead
+	# input (tty_type).
+	tty_type "$CA -u alice --authenticate $URL/gateway" wrong \
+	    "$PASSWORD" | ip netns exec "$NS_C" timeout 20 script -qec \
 	    "$GP_AUTH --cafile $CA -u alice --authenticate $URL/gateway" \
 	    /dev/null >"$T/b2.tty" 2>&1
 	echo $? >"$T/b2.rc"
@@ -187,6 +192,8 @@ if command -v script >/dev/null 2>&1; then
 	check "b2: the gateway saw the wrong password (a second 512)" \
 	    eval "[ \$(gwlog \"r.get('path') == '/ssl-vpn/login.esp' and
 	    r['status'] == 512\") -eq 2 ]"
+else
+	skip "b2: HTTP 512 asks again on a terminal" "no script(1)"
 fi
 
 # ---- 2b: 2FA at the portal (§4.1, §5.5) and the §4.4 blind retry -------
@@ -203,11 +210,13 @@ err_has f1 "portal getconfig: the server asks: Enter OTP #2 & press"
 check "f1: the portal saw both rounds, then gave its policy" \
     gwlog_has "r.get('event') == '2fa_done' and r['rounds'] == 2 and
     r['at'] == 'portal'"
-check "f1: no blind retry: gateway prelogin, then one login (§4.4)" \
-    eval "[ \$(gwlog \"r.get('path') == '/ssl-vpn/login.esp'\") -eq 1 ] &&
-    gwlog_has \"r.get('path') == '/ssl-vpn/prelogin.esp'\" &&
-    gwlog_has \"r.get('path') == '/ssl-vpn/login.esp' and
-    r['status'] == 200 and 'inputStr' not in r['fields']\""
+check "f1: no blind retry: one login (§4.4)" \
+    test "$(gwlog "r.get('path') == '/ssl-vpn/login.esp'")" -eq 1
+check "f1: gateway prelogin" \
+    gwlog_has "r.get('path') == '/ssl-vpn/prelogin.esp'"
+check "f1: the login is 200, no challenge answer in it" \
+    gwlog_has "r.get('path') == '/ssl-vpn/login.esp' and
+    r['status'] == 200 and 'inputStr' not in r['fields']"
 # The same with a portal cookie, JavaScript challenges: the blind retry
 # happens and no second password is read (stdin has none).
 gw_stop
@@ -216,14 +225,15 @@ gw_start --portal --2fa js --2fa-at portal --2fa-rounds 2 --portal-cookie \
 px f2 "$PASSWORD\notp-1\notp-2\n" -u alice --passwd-on-stdin \
     --authenticate "$URL"
 rc_is f2 0
-check "f2: blind retry with the portal cookie, no gateway prelogin" \
-    eval "gwlog_has \"r.get('path') == '/ssl-vpn/login.esp' and
-    r['status'] == 200 and 'portal-userauthcookie' in r['fields']\" &&
-    [ \$(gwlog \"r.get('path') == '/ssl-vpn/prelogin.esp'\") -eq 0 ]"
+check "f2: blind retry with the portal cookie" \
+    gwlog_has "r.get('path') == '/ssl-vpn/login.esp' and
+    r['status'] == 200 and 'portal-userauthcookie' in r['fields']"
+check "f2: no gateway prelogin" \
+    test "$(gwlog "r.get('path') == '/ssl-vpn/prelogin.esp'")" -eq 0
 if command -v script >/dev/null 2>&1; then
 	# On a terminal: the portal's prompts are shown, one answer each.
-	( sleep 1.5; printf '%s\n' "$PASSWORD"; sleep 1.5; echo otp-1
-	  sleep 1.5; echo otp-2; sleep 3 ) | ip netns exec "$NS_C" \
+	tty_type "$CA -u alice --authenticate $URL" "$PASSWORD" otp-1 \
+	    otp-2 | ip netns exec "$NS_C" \
 	    timeout 20 script -qec \
 	    "$GP_AUTH --cafile $CA -u alice --authenticate $URL" \
 	    /dev/null >"$T/f3.tty" 2>&1
@@ -231,6 +241,8 @@ if command -v script >/dev/null 2>&1; then
 	rc_is f3 0
 	check "f3: the portal's second prompt was shown on the terminal" \
 	    grep -qF "Enter OTP #2 & press <Enter>, 'now'" "$T/f3.tty"
+else
+	skip "f3: the portal's prompts on a terminal" "no script(1)"
 fi
 
 # ---- 3: SAML at the gateway (gp-saml-gui's hand-over) -----------------
@@ -264,11 +276,12 @@ gw_start --portal --saml portal-userauthcookie --saml-at portal \
 px s4 "$SAML_COOKIE\n" -u alice --passwd-on-stdin --authenticate \
     --usergroup portal:portal-userauthcookie "$URL"
 rc_is s4 0
-check "s4: portal took the SAML cookie; gateway took the portal's" \
-    eval "gwlog_has \"r.get('path') == '/global-protect/getconfig.esp' and
-    r['status'] == 200 and 'portal-userauthcookie' in r['fields']\" &&
-    gwlog_has \"r.get('path') == '/ssl-vpn/login.esp' and
-    r['status'] == 200 and 'portal-userauthcookie' in r['fields']\""
+check "s4: portal took the SAML cookie" \
+    gwlog_has "r.get('path') == '/global-protect/getconfig.esp' and
+    r['status'] == 200 and 'portal-userauthcookie' in r['fields']"
+check "s4: gateway took the portal's" \
+    gwlog_has "r.get('path') == '/ssl-vpn/login.esp' and
+    r['status'] == 200 and 'portal-userauthcookie' in r['fields']"
 px s5 "" -u alice --authenticate "$URL/portal"
 rc_is s5 3
 err_has s5 "--usergroup=portal:prelogin-cookie"
@@ -360,7 +373,7 @@ if command -v openconnect >/dev/null 2>&1; then
 	TUN_PID=$(pidof_file "$T/c3.pid")
 	tunnel_check c3
 else
-	echo "ok - # SKIP openconnect is not installed (cookie interop)"
+	skip "cookie interop with openconnect" "openconnect is not installed"
 fi
 
 gw_stop

@@ -221,12 +221,13 @@ gw_start
     2>"$T/auth-4.err" ) &
 lib_track $!
 wait_until 50 0.1 test -s "$T/auth-4.pid"
-check "round 4: gp-auth puts the request off, and says so once" \
-    eval 'wait_until 100 0.1 grep -q "it comes in" "$T/auth-4.err" &&
-    test "$(grep -c "it comes in" "$T/auth-4.err")" -eq 1'
-check "round 4: the session ends with the tunnel, exit status 0" \
-    eval 'wait_until $(((FLOOD_S + 10) * 10)) 0.1 \
-    test -s "$T/auth-4.rc" && grep -qx 0 "$T/auth-4.rc"'
+check "round 4: gp-auth puts the request off" \
+    wait_until 100 0.1 grep -q "it comes in" "$T/auth-4.err"
+check "round 4: ... and says so once" \
+    test "$(grep -c "it comes in" "$T/auth-4.err")" -eq 1
+check "round 4: the session ends with the tunnel" \
+    wait_until $(((FLOOD_S + 10) * 10)) 0.1 test -s "$T/auth-4.rc"
+check "round 4: ... exit status 0" grep -qx 0 "$T/auth-4.rc"
 check "round 4: two getconfigs in all (login's, one for the flood)" \
     test "$(getconfigs)" -eq 2
 check "round 4: the flood's getconfig came 10 s after login's" \

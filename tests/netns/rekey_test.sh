@@ -78,10 +78,11 @@ if gpvpn_up need; then
 	check "need: ESP dies, gp-tunnel asks for a configuration (<= 30 s)" \
 	    wait_until 300 0.1 grep -q "the tunnel asks for a fresh" \
 	    "$T/auth-need.err"
-	check "need: [net] fell back to HTTPS, [priv] relayed NEED_CONFIG" \
-	    eval 'grep -q "esp: nothing received for 20 s" "$T/tun-need.err" &&
+	check "need: [net] fell back to HTTPS" \
+	    grep -q "esp: nothing received for 20 s" "$T/tun-need.err"
+	check "need: [priv] relayed NEED_CONFIG" \
 	    grep -q "asked gp-auth for a new configuration (NEED_CONFIG)" \
-	    "$T/tun-need.err"'
+	    "$T/tun-need.err"
 	check "need: gp-auth sends the new CONFIG" wait_until 50 0.1 grep -q \
 	    "rekey: new configuration sent to the tunnel" "$T/auth-need.err"
 	check "need: [priv] takes it (the same routes in another order)" \
@@ -134,13 +135,14 @@ if gpvpn_up newip; then
 198\.18\.128\.[0-9]+/[0-9]+" "$T/auth-newip.err"
 	check "newip: the new address is another one" \
 	    eval '! grep -Eq "from $old/[0-9]+ to $old/" "$T/auth-newip.err"'
-	check "newip: gp-tunnel got SHUTDOWN, exits 0" eval \
-	    'wait_until 50 0.1 test -s "$T/tun-newip.rc" &&
-	    grep -qx 0 "$T/tun-newip.rc" &&
-	    grep -q "shutdown requested" "$T/tun-newip.err"'
-	check "newip: a second getconfig; its CONFIG never went down" \
-	    eval 'test "$(getconfigs)" -eq 2 &&
-	    ! grep -q "rekey: new configuration" "$T/tun-newip.err"'
+	check "newip: gp-tunnel exits" \
+	    wait_until 50 0.1 test -s "$T/tun-newip.rc"
+	check "newip: ... with status 0" grep -qx 0 "$T/tun-newip.rc"
+	check "newip: gp-tunnel got SHUTDOWN" \
+	    grep -q "shutdown requested" "$T/tun-newip.err"
+	check "newip: a second getconfig" test "$(getconfigs)" -eq 2
+	check "newip: its CONFIG never went down" \
+	    eval '! grep -q "rekey: new configuration" "$T/tun-newip.err"'
 	check_logout
 	check_after_disconnect
 	check "newip: no process left in the client namespace" \
@@ -161,9 +163,9 @@ gpvpn_start policy --policy "$POL"
 if gpvpn_up policy; then
 	check "policy: the first configuration is allowed (tun up)" \
 	    client_tun_up
-	check "policy: gp-tunnel stops within 10 s, exit 1" \
-	    eval 'wait_until 100 0.1 test -s "$T/tun-policy.rc" &&
-	    grep -qx 1 "$T/tun-policy.rc"'
+	check "policy: gp-tunnel stops within 10 s" \
+	    wait_until 100 0.1 test -s "$T/tun-policy.rc"
+	check "policy: ... with status 1" grep -qx 1 "$T/tun-policy.rc"
 	check "policy: the policy's reason is logged" \
 	    grep -q "policy refuses the split-include route $EXTRA_ROUTE" \
 	    "$T/tun-policy.err"
@@ -188,9 +190,9 @@ gw_start --timeout "$REKEY_TIMEOUT_S" --rekey-exclude-route "$HOST_ROUTE" \
     --rekey-dns ""
 tunnel_mode_start host
 if gpvpn_up host; then
-	check "host: gp-auth ends within 10 s with gp-tunnel's status 4" \
-	    eval 'wait_until 100 0.1 test -s "$T/auth-host.rc" &&
-	    grep -qx 4 "$T/auth-host.rc"'
+	check "host: gp-auth ends within 10 s" \
+	    wait_until 100 0.1 test -s "$T/auth-host.rc"
+	check "host: ... with gp-tunnel's status 4" grep -qx 4 "$T/auth-host.rc"
 	check "host: gp-tunnel names what the rekey would change" \
 	    grep -q "rekey refused: it changes the routes, the DNS servers \
 (first: split-exclude route $HOST_ROUTE added)" "$T/tun-host.err"
@@ -200,9 +202,10 @@ fi
 # A gp-tunnel that took the rekey is still up: stop it, so that its
 # disconnect shows what it would undo.
 stop_pid "$AUTH_PID" TERM 15
-check "host: disconnect got what connect applied (DNS, no exclude)" \
-    eval '[ "$(script_env disconnect INTERNAL_IP4_DNS)" = 198.18.64.53 ] &&
-    [ -z "$(script_env disconnect CISCO_SPLIT_EXC)" ]'
+check "host: disconnect got the DNS connect applied" \
+    test "$(script_env disconnect INTERNAL_IP4_DNS)" = 198.18.64.53
+check "host: disconnect got no exclude, as connect" \
+    test -z "$(script_env disconnect CISCO_SPLIT_EXC)"
 check "host: the client's own route $HOST_ROUTE is still there" \
     eval 'ip -n "$NS_C" route show "$HOST_ROUTE" | grep -q "via $GW_ADDR"'
 check_logout

@@ -77,24 +77,25 @@ check_split() {
 	note "$r: ps:"
 	ps -o user,pid,ppid,stat,args -p "$TUN_PID,$NET_PID" |
 	    while IFS= read -r l; do note "    $l"; done
-	check "$r: [net] has four non-zero uids and gids" \
-	    eval 'all_nonzero $NET_PID Uid && all_nonzero $NET_PID Gid'
+	check "$r: [net] has four non-zero uids" all_nonzero "$NET_PID" Uid
+	check "$r: [net] has four non-zero gids" all_nonzero "$NET_PID" Gid
 	for c in CapEff CapPrm CapBnd CapInh CapAmb; do
 		check "$r: [net] $c is 0" status_is "$NET_PID" $c $NO_CAPS
 	done
-	check "$r: [net] NoNewPrivs 1, Seccomp 2 (filter)" eval \
-	    'status_is $NET_PID NoNewPrivs 1 && status_is $NET_PID Seccomp 2'
+	check "$r: [net] NoNewPrivs 1" status_is "$NET_PID" NoNewPrivs 1
+	check "$r: [net] Seccomp 2 (filter)" status_is "$NET_PID" Seccomp 2
 	s='[[:space:]]+'
 	check "$r: [priv] is uid 0" status_is "$TUN_PID" Uid "0${s}0${s}0${s}0"
 	for c in CapEff CapPrm CapBnd; do
 		check "$r: [priv] $c is CAP_NET_ADMIN alone" \
 		    status_is "$TUN_PID" $c $CAP_NET_ADMIN_MASK
 	done
-	check "$r: [priv] NoNewPrivs 1, Seccomp 2 (filter)" eval \
-	    'status_is $TUN_PID NoNewPrivs 1 && status_is $TUN_PID Seccomp 2'
-	check "$r: the process titles" eval \
-	    'grep -q "^gp-tunnel \[priv\]" /proc/$TUN_PID/cmdline &&
-	     grep -q "^gp-tunnel \[net\]" /proc/$NET_PID/cmdline'
+	check "$r: [priv] NoNewPrivs 1" status_is "$TUN_PID" NoNewPrivs 1
+	check "$r: [priv] Seccomp 2 (filter)" status_is "$TUN_PID" Seccomp 2
+	check "$r: the [priv] process title" \
+	    grep -q "^gp-tunnel \[priv\]" "/proc/$TUN_PID/cmdline"
+	check "$r: the [net] process title" \
+	    grep -q "^gp-tunnel \[net\]" "/proc/$NET_PID/cmdline"
 	check "$r: no secret in /proc of [priv] and [net]" \
 	    no_secret_in_procs "$TUN_PID" "$NET_PID"
 }
@@ -152,8 +153,8 @@ refused() {
 	    grep -Eq "gp-tunnel: $want" "$T/tun-$r.err"
 	grep 'policy' "$T/tun-$r.err" | tail -n 1 | while IFS= read -r l
 	do note "$r: $l"; done
-	check "$r: no tun device, no script" \
-	    eval 'client_tun_gone && ! script_ran connect'
+	check "$r: no tun device" client_tun_gone
+	check "$r: no script" eval '! script_ran connect'
 	wait_until 100 0.1 gone "$AUTH_PID" || stop_pid "$AUTH_PID" TERM 5
 	gw_stop
 }

@@ -87,12 +87,11 @@ round_end() {
 saw() {
 	f=$T/vpnc/$1.$2
 	why=$2
+	check "$1: $2 ran" wait_until 50 0.1 test -s "$f.args"
 	check "$1: $2 ran with its two arguments" \
-	    eval 'wait_until 50 0.1 test -s "$f.args" &&
-	    [ "$(cat "$f.args")" = "$(printf "arg1\narg2")" ]'
-	check "$1: $2 saw reason=$2 and TUNDEV=$C_TUN" \
-	    eval 'grep -qx "reason=$why" "$f.env" &&
-	    grep -qx "TUNDEV=$C_TUN" "$f.env"'
+	    eval '[ "$(cat "$f.args")" = "$(printf "arg1\narg2")" ]'
+	check "$1: $2 saw reason=$2" grep -qx "reason=$why" "$f.env"
+	check "$1: $2 saw TUNDEV=$C_TUN" grep -qx "TUNDEV=$C_TUN" "$f.env"
 	check "$1: $2 did not see the caller's environment" \
 	    eval '! grep -q GPVPN_LEAK_MARKER "$f.env"'
 }
@@ -140,8 +139,9 @@ check "listed-path: gp-tunnel exits 1" \
 check "listed-path: a listed path does not admit it with arguments" \
     grep -Eq "\-s \`/etc/gpvpn/behalf.sh arg1 arg2\` refused $WHO: root may allow it with \`allow-script /etc/gpvpn/behalf.sh arg1 arg2\`" \
     "$T/tun-listed-path.err"
-check "listed-path: no tun device, the script did not run" \
-    eval 'client_tun_gone && ! ls "$T/vpnc" | grep -q "^behalf\\.connect"'
+check "listed-path: no tun device" client_tun_gone
+check "listed-path: the script did not run" \
+    eval '! ls "$T/vpnc" | grep -q "^behalf\\.connect"'
 round_end
 
 syspol "allow-script   /etc/gpvpn/behalf.sh arg1 arg2   # the whole line"

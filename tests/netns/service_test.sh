@@ -201,9 +201,10 @@ if session_up a 1; then
 	    status_is "$AUTH_PID" NoNewPrivs 1 &&
 	    grep -Eq "^Uid:[[:space:]]+$UID_A[[:space:]]" \
 	    "/proc/$AUTH_PID/status"'
-	check "a: the listener has the unit's bounding set, NO_NEW_PRIVS" \
-	    eval 'status_is "$LISTEN_PID" CapBnd "$(unit_capbnd)" &&
-	    status_is "$LISTEN_PID" NoNewPrivs 1'
+	check "a: the listener has the unit's bounding set" \
+	    status_is "$LISTEN_PID" CapBnd "$(unit_capbnd)"
+	check "a: the listener has NO_NEW_PRIVS" \
+	    status_is "$LISTEN_PID" NoNewPrivs 1
 	check "a: the listener's / and /etc are read-only, as the unit's" \
 	    listener_ro
 	note "a: ps:"
@@ -233,9 +234,10 @@ check "a: the session got SHUTDOWN" \
     grep -q "shutdown requested" "$T/listen.err"
 check_logout
 session_down a 1
-check "a: the listener reaped the session and still runs" \
-    eval 'wait_until 50 0.1 grep -q "session of uid $UID_A .* ended, \
-status 0" "$T/listen.err" && alive "$LISTEN_PID"'
+check "a: the listener reaped the session" \
+    wait_until 50 0.1 grep -q "session of uid $UID_A .* ended, status 0" \
+    "$T/listen.err"
+check "a: the listener still runs" alive "$LISTEN_PID"
 gw_stop
 
 # ---- round b: in the socket's group, not allowed --------------------
@@ -250,9 +252,9 @@ check "b: gp-auth says the service refused uid $UID_B" \
 check "b: the listener logs the refusal with the uid" \
     grep -q "refused uid $UID_B .*matches no allow-user or allow-group" \
     "$T/listen.err"
-check "b: no login was tried, no tun, no script" \
-    eval '[ "$(logins)" -eq 0 ] && client_tun_gone &&
-    [ "$(script_count connect)" -eq 1 ]'
+check "b: no login was tried" test "$(logins)" -eq 0
+check "b: no tun" client_tun_gone
+check "b: no script" test "$(script_count connect)" -eq 1
 
 # ---- round d: not in the socket's group -----------------------------
 
@@ -262,8 +264,9 @@ check "d: gp-auth exits 1" wait_until 100 0.1 grep -qx 1 "$T/auth-d.rc"
 check "d: gp-auth names the path and the group to check" \
     grep -q "cannot connect to $SOCK: Permission denied; are you in" \
     "$T/auth-d.err"
-check "d: no login, no tun; the listener still runs" \
-    eval '[ "$(logins)" -eq 0 ] && client_tun_gone && alive "$LISTEN_PID"'
+check "d: no login" test "$(logins)" -eq 0
+check "d: no tun" client_tun_gone
+check "d: the listener still runs" alive "$LISTEN_PID"
 
 # ---- round c: allow-group by a supplementary group; busy; stop -------
 
@@ -285,13 +288,13 @@ if session_up c 2; then
 fi
 note "c: SIGTERM to the listener"
 stop_pid "$LISTEN_PID" TERM 40
-check "c: the listener stops after the session" \
-    eval 'gone "$LISTEN_PID" && grep -q "gp-tunnel: stopped" \
-    "$T/listen.err"'
+check "c: the listener stops after the session" gone "$LISTEN_PID"
+check "c: ... and says so" grep -q "gp-tunnel: stopped" "$T/listen.err"
 session_down c 2
-check "c: gp-auth sees the service end the session, logs out, exit 1" \
-    eval 'wait_until 100 0.1 grep -qx 1 "$T/auth-c.rc" &&
-    grep -q "service ended the session" "$T/auth-c.err"'
+check "c: gp-auth logs out, exit 1" \
+    wait_until 100 0.1 grep -qx 1 "$T/auth-c.rc"
+check "c: gp-auth sees the service end the session" \
+    grep -q "service ended the session" "$T/auth-c.err"
 check_logout
 
 # ---- round e: the listener dies; the session still ends cleanly -------

@@ -116,19 +116,21 @@ cafile_read_and_shared(void)
 	int n = -1;
 
 	castore_free();
-	T_CHECK(castore_count() == -1);
-	T_CHECK(pem_file(path, cas, 1) == 0);
-	T_CHECK(castore_add_file(path, &n, &e) == 0);
-	T_CHECK(n == 1 && castore_count() == 1);
+	T_EQ_INT(castore_count(), -1);
+	T_EQ_INT(pem_file(path, cas, 1), 0);
+	T_EQ_INT(castore_add_file(path, &n, &e), 0);
+	T_EQ_INT(n, 1);
+	T_EQ_INT(castore_count(), 1);
 	a = SSL_CTX_new(TLS_client_method());
 	b = SSL_CTX_new(TLS_client_method());
-	T_CHECK(castore_apply(a) == 0 && castore_apply(b) == 0);
+	T_EQ_INT(castore_apply(a), 0);
+	T_EQ_INT(castore_apply(b), 0);
 	/* One store, shared, not a copy per context. */
 	T_CHECK(SSL_CTX_get_cert_store(a) == SSL_CTX_get_cert_store(b));
 	SSL_CTX_free(a);
 	/* What the CA signed verifies, what another CA signed does not;
 	 * the store outlives a context that held it. */
-	T_CHECK(verifies(b, leaf.x) == 1);
+	T_EQ_INT(verifies(b, leaf.x), 1);
 	T_CHECK(verifies(b, stray.x) != 1);
 	SSL_CTX_free(b);
 	unlink(path);
@@ -150,9 +152,10 @@ two_certificates_counted(void)
 	int n = -1;
 
 	castore_free();
-	T_CHECK(pem_file(path, both, 2) == 0);
-	T_CHECK(castore_add_file(path, &n, &e) == 0 && n == 2);
-	T_CHECK(castore_count() == 2);
+	T_EQ_INT(pem_file(path, both, 2), 0);
+	T_EQ_INT(castore_add_file(path, &n, &e), 0);
+	T_EQ_INT(n, 2);
+	T_EQ_INT(castore_count(), 2);
 	unlink(path);
 	castore_free();
 	cert_free(&c1);
@@ -167,12 +170,13 @@ bad_files_refused(void)
 	int n = -1;
 
 	castore_free();
-	T_CHECK(castore_apply(NULL) == -1);	/* nothing loaded */
-	T_CHECK(castore_load("/nonexistent/ca.pem", &e) == -1);
+	T_EQ_INT(castore_apply(NULL), -1);	/* nothing loaded */
+	T_EQ_INT(castore_load("/nonexistent/ca.pem", &e), -1);
 	T_CHECK(strstr(e.msg, "--cafile `/nonexistent/ca.pem`: No such "
 	    "file") != NULL);
-	T_CHECK(pem_file(path, NULL, 0) == 0);
-	T_CHECK(castore_add_file(path, &n, &e) == -1 && n == 0);
+	T_EQ_INT(pem_file(path, NULL, 0), 0);
+	T_EQ_INT(castore_add_file(path, &n, &e), -1);
+	T_EQ_INT(n, 0);
 	T_CHECK(strstr(e.msg, "no PEM certificate could be read") != NULL);
 	T_CHECK(strstr(e.msg, path) != NULL);
 	unlink(path);
@@ -196,17 +200,18 @@ dir_looked_up_when_needed(void)
 	snprintf(path, sizeof(path), "%s/%08lx.0", dir,
 	    X509_NAME_hash_ex(X509_get_subject_name(ca.x), NULL, NULL, NULL));
 	T_CHECK((fp = fopen(path, "w")) != NULL);
-	T_CHECK(fp != NULL && PEM_write_X509(fp, ca.x) == 1);
+	T_REQUIRE(fp != NULL);
+	T_EQ_INT(PEM_write_X509(fp, ca.x), 1);
 	if (fp != NULL)
 		fclose(fp);
-	T_CHECK(castore_add_dir(dir, &e) == 0);
-	T_CHECK(castore_count() == 0);		/* nothing read yet */
+	T_EQ_INT(castore_add_dir(dir, &e), 0);
+	T_EQ_INT(castore_count(), 0);		/* nothing read yet */
 	ctx = SSL_CTX_new(TLS_client_method());
-	T_CHECK(castore_apply(ctx) == 0);
-	T_CHECK(verifies(ctx, leaf.x) == 1);
-	T_CHECK(castore_count() == 1);		/* the CA, read once */
+	T_EQ_INT(castore_apply(ctx), 0);
+	T_EQ_INT(verifies(ctx, leaf.x), 1);
+	T_EQ_INT(castore_count(), 1);		/* the CA, read once */
 	unlink(path);
-	T_CHECK(verifies(ctx, leaf.x) == 1);	/* from the store now */
+	T_EQ_INT(verifies(ctx, leaf.x), 1);	/* from the store now */
 	SSL_CTX_free(ctx);
 	rmdir(dir);
 	castore_free();
@@ -228,12 +233,13 @@ cafile_and_system_dir(void)
 	struct gp_err e;
 
 	castore_free();
-	T_CHECK(pem_file(path, cas, 1) == 0);
-	T_CHECK(castore_load(path, &e) == 0);
-	T_CHECK(c != NULL && curl_easy_getinfo(c, CURLINFO_CAPATH, &capath) ==
+	T_EQ_INT(pem_file(path, cas, 1), 0);
+	T_EQ_INT(castore_load(path, &e), 0);
+	T_REQUIRE(c != NULL);
+	T_EQ_INT(curl_easy_getinfo(c, CURLINFO_CAPATH, &capath),
 	    CURLE_OK);
 	if (capath != NULL)
-		T_CHECK(castore_count() == 1);
+		T_EQ_INT(castore_count(), 1);
 	else
 		T_CHECK(castore_count() >= 1);
 	curl_easy_cleanup(c);
@@ -250,7 +256,7 @@ system_only(void)
 	struct gp_err e;
 
 	castore_free();
-	T_CHECK(castore_load(NULL, &e) == 0);
+	T_EQ_INT(castore_load(NULL, &e), 0);
 	T_CHECK(castore_count() >= 0);
 	castore_free();
 }

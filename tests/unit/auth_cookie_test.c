@@ -8,7 +8,7 @@
 
 #include "auth/cookie.h"
 #include "auth/form.h"
-#include "auth_golden.h"
+#include "golden.h"
 #include "t.h"
 
 static void
@@ -31,9 +31,9 @@ print_cookie(FILE *fp, const char *body, size_t len)
 	golden_str(fp, "preferred_ip", c->preferred_ip);
 	golden_str(fp, "preferred_ipv6", c->preferred_ipv6);
 	golden_str(fp, "computer", c->computer);
-	T_CHECK(cookie_format(c, s, sizeof(s)) == 0);
+	T_EQ_INT(cookie_format(c, s, sizeof(s)), 0);
 	golden_str(fp, "format", s);
-	T_CHECK(cookie_format_hip(c, s, sizeof(s)) == 0);
+	T_EQ_INT(cookie_format_hip(c, s, sizeof(s)), 0);
 	golden_str(fp, "hip", s);
 	cookie_free(c);
 }
@@ -47,14 +47,15 @@ form_encoding(void)
 	form_add_raw(f, "jnlpReady=jnlpReady&prot=https:");
 	form_add(f, "user", "a b,c:d");
 	form_add(f, "passwd", "-_.~+&=%\xc3\xa9");
-	T_CHECK(form_ok(f) == 0);
+	T_EQ_INT(form_ok(f), 0);
 	T_STREQ(f->data, "jnlpReady=jnlpReady&prot=https:&user=a%20b%2cc%3ad"
 	    "&passwd=-_.~%2b%26%3d%25%c3%a9");
 	form_add_raw(f, "&authcookie=x");
 	T_CHECK(strstr(f->data, "%a9&authcookie=x") != NULL);
-	T_CHECK(form_encode("a:b", out, sizeof(out)) == 0);
+	T_EQ_INT(form_encode("a:b", out, sizeof(out)), 0);
 	T_STREQ(out, "a%3ab");
-	T_CHECK(form_encode("::::", out, 12) == -1 && out[0] == '\0');
+	T_EQ_INT(form_encode("::::", out, 12), -1);
+	T_EQ_INT(out[0], '\0');
 	form_free(f);
 }
 
@@ -70,10 +71,12 @@ form_overflow(void)
 	form_add(f, "a", "b");
 	len = f->len;
 	form_add(f, "big", big);
-	T_CHECK(form_ok(f) == -1 && f->len == len);
+	T_EQ_INT(form_ok(f), -1);
+	T_EQ_INT(f->len, len);
 	T_STREQ(f->data, "a=b");
 	form_add(f, "c", "d");	/* stays flagged, nothing added */
-	T_CHECK(form_ok(f) == -1 && f->len == len);
+	T_EQ_INT(form_ok(f), -1);
+	T_EQ_INT(f->len, len);
 	free(big);
 	form_free(f);
 }
@@ -83,15 +86,15 @@ form_decoding(void)
 {
 	char out[16];
 
-	T_CHECK(form_decode("%28empty_domain%29", out, sizeof(out)) == 0);
+	T_EQ_INT(form_decode("%28empty_domain%29", out, sizeof(out)), 0);
 	T_STREQ(out, "(empty_domain)");
-	T_CHECK(form_decode("a%3A%3ab+c", out, sizeof(out)) == 0);
+	T_EQ_INT(form_decode("a%3A%3ab+c", out, sizeof(out)), 0);
 	T_STREQ(out, "a::b+c");
-	T_CHECK(form_decode("%00", out, sizeof(out)) == -1);
-	T_CHECK(form_decode("%2", out, sizeof(out)) == -1);
-	T_CHECK(form_decode("%g0", out, sizeof(out)) == -1);
-	T_CHECK(form_decode("0123456789abcdef", out, sizeof(out)) == -1);
-	T_CHECK(form_decode("0123456789abcde", out, sizeof(out)) == 0);
+	T_EQ_INT(form_decode("%00", out, sizeof(out)), -1);
+	T_EQ_INT(form_decode("%2", out, sizeof(out)), -1);
+	T_EQ_INT(form_decode("%g0", out, sizeof(out)), -1);
+	T_EQ_INT(form_decode("0123456789abcdef", out, sizeof(out)), -1);
+	T_EQ_INT(form_decode("0123456789abcde", out, sizeof(out)), 0);
 }
 
 /* PROTOCOL.md §11.2 test vector: the md5 of this string is
@@ -103,11 +106,12 @@ hip_vector(void)
 	struct gp_err e = { "" };
 	char s[COOKIE_STR_MAX];
 
-	T_CHECK(cookie_parse("authcookie=abc&portal=Portal10&user=test&"
-	    "domain=Domain5&preferred-ip=10.0.0.1&computer=vm", c, &e) == 0);
-	T_CHECK(cookie_format_hip(c, s, sizeof(s)) == 0);
+	T_EQ_INT(cookie_parse("authcookie=abc&portal=Portal10&user=test&"
+	    "domain=Domain5&preferred-ip=10.0.0.1&computer=vm", c, &e), 0);
+	T_EQ_INT(cookie_format_hip(c, s, sizeof(s)), 0);
 	T_STREQ(s, "portal=Portal10&user=test&domain=Domain5&computer=vm");
-	T_CHECK(cookie_format(c, s, 20) == -1 && s[0] == '\0');
+	T_EQ_INT(cookie_format(c, s, 20), -1);
+	T_EQ_INT(s[0], '\0');
 	cookie_free(c);
 }
 

@@ -39,7 +39,7 @@ moves_on(struct gw_fail g)
 	bool r = gwchoice_failover(&g, &why);
 
 	/* A reason exactly when it stops. */
-	T_CHECK(r == (why == NULL));
+	T_EQ_INT(r, (why == NULL));
 	return r;
 }
 
@@ -109,15 +109,15 @@ ties_leading_equal(void)
 	static const uint32_t prio[] = { 3, 3, 3, 5, 3 };
 	size_t i;
 
-	T_CHECK(gwchoice_ties(p) == 0);
+	T_EQ_INT(gwchoice_ties(p), 0);
 	p->ngw = 5;
 	for (i = 0; i < 5; i++)
 		p->gw[i].prio = prio[i];
-	T_CHECK(gwchoice_ties(p) == 3);	/* sorted lists only: the first run */
+	T_EQ_INT(gwchoice_ties(p), 3);	/* sorted lists only: the first run */
 	p->gw[1].prio = 4;
-	T_CHECK(gwchoice_ties(p) == 1);
+	T_EQ_INT(gwchoice_ties(p), 1);
 	p->ngw = 1;
-	T_CHECK(gwchoice_ties(p) == 1);
+	T_EQ_INT(gwchoice_ties(p), 1);
 	portal_free(p);
 }
 
@@ -222,7 +222,8 @@ probe_loopback(void)
 	int lfd = listener(8, &up), cfd = listener(8, &closed), sfd, filler;
 	int64_t t0, took;
 
-	T_CHECK(lfd != -1 && cfd != -1);
+	T_CHECK(lfd != -1);
+	T_CHECK(cfd != -1);
 	close(cfd);			/* nothing listens there now: RST */
 	sfd = full_listener(&silent, &filler);
 	T_CHECK(sfd != -1);
@@ -233,12 +234,14 @@ probe_loopback(void)
 	t0 = clock_now_ms();
 	gwprobe_run(a, 4, 300, ms);
 	took = clock_now_ms() - t0;
-	T_CHECK(ms[0] == GWCHOICE_NO_ANSWER);
-	T_CHECK(ms[1] >= 0 && ms[1] < 300);
-	T_CHECK(ms[2] == GWCHOICE_NO_ANSWER);
-	T_CHECK(ms[3] == GWCHOICE_NO_ANSWER);
+	T_EQ_INT(ms[0], GWCHOICE_NO_ANSWER);
+	T_CHECK(ms[1] >= 0);
+	T_CHECK(ms[1] < 300);
+	T_EQ_INT(ms[2], GWCHOICE_NO_ANSWER);
+	T_EQ_INT(ms[3], GWCHOICE_NO_ANSWER);
 	/* Bounded by the silent one: about the bound, not more. */
-	T_CHECK(took >= 290 && took < 1000);
+	T_CHECK(took >= 290);
+	T_CHECK(took < 1000);
 	close(lfd);
 	if (sfd != -1)
 		close(sfd);
@@ -255,14 +258,16 @@ probe_all_answer_fast(void)
 	int f1 = listener(8, &p1), f2 = listener(8, &p2);
 	int64_t t0;
 
-	T_CHECK(f1 != -1 && f2 != -1);
+	T_CHECK(f1 != -1);
+	T_CHECK(f2 != -1);
 	loopback(&a[0], p1);
 	loopback(&a[1], p2);
 	t0 = clock_now_ms();
 	gwprobe_run(a, 2, GWPROBE_BOUND_MS, ms);
 	/* No waiting for the bound once every gateway has answered. */
 	T_CHECK(clock_now_ms() - t0 < 500);
-	T_CHECK(ms[0] >= 0 && ms[1] >= 0);
+	T_CHECK(ms[0] >= 0);
+	T_CHECK(ms[1] >= 0);
 	close(f1);
 	close(f2);
 }

@@ -29,11 +29,11 @@ fail_other(void)
 
 	f->fail.kind = GWFAIL_ANSWER;
 	f->fail.status = 500;
-	T_CHECK(flow_fail(f, FLOW_EXIT_COOKIE, "x: %s %d", "why", 7) == -1);
-	T_CHECK(f->status == FLOW_EXIT_COOKIE);
+	T_EQ_INT(flow_fail(f, FLOW_EXIT_COOKIE, "x: %s %d", "why", 7), -1);
+	T_EQ_INT(f->status, FLOW_EXIT_COOKIE);
 	T_STREQ(f->why, "x: why 7");
-	T_CHECK(f->fail.kind == GWFAIL_OTHER);
-	T_CHECK(f->fail.status == 0);	/* the old answer is gone */
+	T_EQ_INT(f->fail.kind, GWFAIL_OTHER);
+	T_EQ_INT(f->fail.status, 0);	/* the old answer is gone */
 	free(f);
 }
 
@@ -45,10 +45,10 @@ fail_answer(void)
 
 	flow_fail_answer(f, 503, true, GP_ERRCLASS_GENERIC, "busy");
 	f->sent_challenge = true;
-	T_CHECK(flow_fail_as(f, GWFAIL_ANSWER, FLOW_EXIT_ERR, "login: the "
-	    "server says `%s`", "busy") == -1);
-	T_CHECK(f->fail.kind == GWFAIL_ANSWER);
-	T_CHECK(f->fail.status == 503);
+	T_EQ_INT(flow_fail_as(f, GWFAIL_ANSWER, FLOW_EXIT_ERR, "login: the "
+	    "server says `%s`", "busy"), -1);
+	T_EQ_INT(f->fail.kind, GWFAIL_ANSWER);
+	T_EQ_INT(f->fail.status, 503);
 	T_CHECK(f->fail.has_text);
 	T_STREQ(f->fail.text, "busy");
 	T_CHECK(f->fail.challenged);
@@ -66,9 +66,9 @@ fail_kinds(void)
 	struct flow *f = flow_zero();
 
 	flow_fail_answer(f, 512, false, GP_ERRCLASS_GENERIC, NULL);
-	T_CHECK(flow_fail_as(f, GWFAIL_TRANSPORT, FLOW_EXIT_ERR, "tls") == -1);
-	T_CHECK(f->fail.kind == GWFAIL_TRANSPORT);
-	T_CHECK(f->fail.status == 0);
+	T_EQ_INT(flow_fail_as(f, GWFAIL_TRANSPORT, FLOW_EXIT_ERR, "tls"), -1);
+	T_EQ_INT(f->fail.kind, GWFAIL_TRANSPORT);
+	T_EQ_INT(f->fail.status, 0);
 	T_CHECK(!f->fail.challenged);
 	free(f);
 }
@@ -83,10 +83,10 @@ note(void)
 	flow_fail_answer(f, 200, true, GP_ERRCLASS_WRONG_INTERFACE,
 	    "Gateway does not exist");
 	flow_fail_note(f, "prelogin: the server says `%s`", "x");
-	T_CHECK(f->status == FLOW_EXIT_ERR);
+	T_EQ_INT(f->status, FLOW_EXIT_ERR);
 	T_STREQ(f->why, "prelogin: the server says `x`");
-	T_CHECK(f->fail.kind == GWFAIL_ANSWER);
-	T_CHECK(f->fail.cls == GP_ERRCLASS_WRONG_INTERFACE);
+	T_EQ_INT(f->fail.kind, GWFAIL_ANSWER);
+	T_EQ_INT(f->fail.cls, GP_ERRCLASS_WRONG_INTERFACE);
 	free(f);
 }
 

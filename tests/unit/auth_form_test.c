@@ -24,8 +24,8 @@ add_fields(void)
 	form_add_raw(f, "jnlpReady=jnlpReady");
 	T_STREQ(f->data, "user=a%20b%26c%3dd%2be%2f%c3%a9~-._&prot=https:&k=&"
 	    "jnlpReady=jnlpReady");
-	T_CHECK(f->len == strlen(f->data));
-	T_CHECK(form_ok(f) == 0);
+	T_EQ_INT(f->len, strlen(f->data));
+	T_EQ_INT(form_ok(f), 0);
 	form_free(f);
 }
 
@@ -72,18 +72,18 @@ add_overflow(void)
 	memset(big, 'x', sizeof(big));
 	big[FORM_MAX - 1 - 4 - 2] = '\0';	/* "a=1" "&" "k=" */
 	form_add(f, "k", big);
-	T_CHECK(f->len == FORM_MAX - 1);
-	T_CHECK(form_ok(f) == 0);
+	T_EQ_INT(f->len, FORM_MAX - 1);
+	T_EQ_INT(form_ok(f), 0);
 	f->len = 3;				/* back to "a=1" */
 	memset(f->data + 3, 0, FORM_MAX - 3);
 	big[FORM_MAX - 1 - 4 - 2] = 'x';
 	big[FORM_MAX - 4 - 2] = '\0';		/* one byte too many */
 	before = f->len;
 	form_add(f, "k", big);
-	T_CHECK(form_ok(f) == -1);
-	T_CHECK(f->len == before);
+	T_EQ_INT(form_ok(f), -1);
+	T_EQ_INT(f->len, before);
 	T_STREQ(f->data, "a=1");
-	T_CHECK(f->data[before + 1] == '\0');	/* the tail is wiped */
+	T_EQ_INT(f->data[before + 1], '\0');	/* the tail is wiped */
 	form_add(f, "b", "2");			/* ignored once flagged */
 	form_add_raw(f, "c=3");
 	T_STREQ(f->data, "a=1");
@@ -102,17 +102,17 @@ add_raw_overflow(void)
 	memset(big, 'r', FORM_MAX - 1);
 	big[FORM_MAX - 1] = '\0';
 	form_add_raw(f, big);		/* FORM_MAX bytes with the NUL: fits */
-	T_CHECK(form_ok(f) == 0);
-	T_CHECK(f->len == FORM_MAX - 1);
+	T_EQ_INT(form_ok(f), 0);
+	T_EQ_INT(f->len, FORM_MAX - 1);
 	f->len = 0;
 	f->data[0] = '\0';
 	big[FORM_MAX - 1] = 'r';	/* one more: does not */
 	big[FORM_MAX] = '\0';
 	form_add_raw(f, big);
-	T_CHECK(form_ok(f) == -1);
-	T_CHECK(f->len == 0);
-	T_CHECK(f->data[0] == '\0');
-	T_CHECK(f->data[FORM_MAX - 2] == '\0');	/* wiped */
+	T_EQ_INT(form_ok(f), -1);
+	T_EQ_INT(f->len, 0);
+	T_EQ_INT(f->data[0], '\0');
+	T_EQ_INT(f->data[FORM_MAX - 2], '\0');	/* wiped */
 	form_free(f);
 }
 
@@ -121,21 +121,21 @@ encode(void)
 {
 	char out[8];
 
-	T_CHECK(form_encode("a b", out, sizeof(out)) == 0);
+	T_EQ_INT(form_encode("a b", out, sizeof(out)), 0);
 	T_STREQ(out, "a%20b");
-	T_CHECK(form_encode("abcdefg", out, sizeof(out)) == 0);	/* fits */
+	T_EQ_INT(form_encode("abcdefg", out, sizeof(out)), 0);	/* fits */
 	T_STREQ(out, "abcdefg");
-	T_CHECK(form_encode("abcdefgh", out, sizeof(out)) == -1);
+	T_EQ_INT(form_encode("abcdefgh", out, sizeof(out)), -1);
 	T_STREQ(out, "");
-	T_CHECK(form_encode("abcd/", out, sizeof(out)) == 0);	/* 7 */
+	T_EQ_INT(form_encode("abcd/", out, sizeof(out)), 0);	/* 7 */
 	T_STREQ(out, "abcd%2f");
-	T_CHECK(form_encode("abcde/", out, sizeof(out)) == -1);	/* 8 */
-	T_CHECK(memcmp(out, "\0\0\0\0\0\0\0\0", 8) == 0);	/* wiped */
-	T_CHECK(form_encode("", out, sizeof(out)) == 0);
+	T_EQ_INT(form_encode("abcde/", out, sizeof(out)), -1);	/* 8 */
+	T_EQ_MEM(out, "\0\0\0\0\0\0\0\0", 8);	/* wiped */
+	T_EQ_INT(form_encode("", out, sizeof(out)), 0);
 	T_STREQ(out, "");
-	T_CHECK(form_encode("a", out, 0) == -1);
-	T_CHECK(form_encode("", out, 1) == 0);
-	T_CHECK(form_encode("a", out, 1) == -1);
+	T_EQ_INT(form_encode("a", out, 0), -1);
+	T_EQ_INT(form_encode("", out, 1), 0);
+	T_EQ_INT(form_encode("a", out, 1), -1);
 }
 
 static void
@@ -165,24 +165,24 @@ decode(void)
 		rc = form_decode(cases[i].in, out, sizeof(out));
 		if (rc != cases[i].rc)
 			fprintf(stderr, "  decode case %zu\n", i);
-		T_CHECK(rc == cases[i].rc);
+		T_EQ_INT(rc, cases[i].rc);
 		T_CHECK(memchr(out, '\0', sizeof(out)) != NULL);
 		T_STREQ(out, cases[i].out);
 	}
-	T_CHECK(form_decode("", out, 0) == -1);
-	T_CHECK(form_decode("", out, 1) == 0);
-	T_CHECK(form_decode("a", out, 1) == -1);
-	T_CHECK(form_decoded_len("12345678%41", &n) == 0);
-	T_CHECK(n == 9);
+	T_EQ_INT(form_decode("", out, 0), -1);
+	T_EQ_INT(form_decode("", out, 1), 0);
+	T_EQ_INT(form_decode("a", out, 1), -1);
+	T_EQ_INT(form_decoded_len("12345678%41", &n), 0);
+	T_EQ_INT(n, 9);
 	n = 7;
-	T_CHECK(form_decoded_len("a%0", &n) == -1);
-	T_CHECK(n == 0);
-	T_CHECK(form_decoded_len("%00", &n) == -1);
-	T_CHECK(form_decoded_len("%zz", &n) == -1);
-	T_CHECK(form_decoded_len("", &n) == 0);
-	T_CHECK(n == 0);
-	T_CHECK(form_decoded_len("+%2b", &n) == 0);
-	T_CHECK(n == 2);
+	T_EQ_INT(form_decoded_len("a%0", &n), -1);
+	T_EQ_INT(n, 0);
+	T_EQ_INT(form_decoded_len("%00", &n), -1);
+	T_EQ_INT(form_decoded_len("%zz", &n), -1);
+	T_EQ_INT(form_decoded_len("", &n), 0);
+	T_EQ_INT(n, 0);
+	T_EQ_INT(form_decoded_len("+%2b", &n), 0);
+	T_EQ_INT(n, 2);
 }
 
 int

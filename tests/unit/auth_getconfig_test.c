@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "auth/getconfig.h"
-#include "auth_golden.h"
+#include "golden.h"
 #include "t.h"
 
 /* Keys printed in full: the golden files check their decoding. */
@@ -49,13 +49,13 @@ ten_thousand_routes(void)
 	size_t len;
 	char *s = routes_doc(10000, &len);
 
-	T_CHECK(getconfig_parse(s, len, c, &e) == -1);
+	T_EQ_INT(getconfig_parse(s, len, c, &e), -1);
 	T_CHECK(strstr(e.msg, "access-routes") != NULL);
-	T_CHECK(c->n_routes == 0);
+	T_EQ_INT(c->n_routes, 0);
 	free(s);
 	s = routes_doc(CFG_ROUTES_MAX, &len);
-	T_CHECK(getconfig_parse(s, len, c, &e) == 0);
-	T_CHECK(c->n_routes == CFG_ROUTES_MAX);
+	T_EQ_INT(getconfig_parse(s, len, c, &e), 0);
+	T_EQ_INT(c->n_routes, CFG_ROUTES_MAX);
 	free(s);
 	config_free(c);
 }
@@ -72,16 +72,21 @@ failure_wipes_keys(void)
 
 	memcpy(c->gw_host, "gw.example", 11);
 	body = golden_slurp("tests/data/getconfig/oc_test_gateway.xml", &len);
-	T_CHECK(body != NULL && getconfig_parse(body, len, c, &e) == 0);
-	T_CHECK(c->esp.present && c->esp.ekey_c2s[0] == 0xde);
+	T_REQUIRE(body != NULL);
+	T_EQ_INT(getconfig_parse(body, len, c, &e), 0);
+	T_CHECK(c->esp.present);
+	T_EQ_UINT(c->esp.ekey_c2s[0], 0xde);
 	T_STREQ(c->gw_host, "gw.example");
 	free(body);
 	body = golden_slurp("tests/data/getconfig/esp_duplicate_ipsec.xml",
 	    &len);
-	T_CHECK(body != NULL && getconfig_parse(body, len, c, &e) == -1);
+	T_REQUIRE(body != NULL);
+	T_EQ_INT(getconfig_parse(body, len, c, &e), -1);
 	T_CHECK(strstr(e.msg, "ipsec") != NULL);
-	T_CHECK(!c->esp.present && memcmp(c->esp.ekey_c2s, zero,
-	    sizeof(zero)) == 0 && c->ip4.family == CFG_AF_NONE);
+	T_CHECK(!c->esp.present);
+	T_EQ_MEM(c->esp.ekey_c2s, zero,
+	    sizeof(zero));
+	T_EQ_INT(c->ip4.family, CFG_AF_NONE);
 	T_STREQ(c->gw_host, "gw.example");
 	free(body);
 	config_free(c);
@@ -102,7 +107,8 @@ accepted_configs_validate(void)
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		snprintf(path, sizeof(path), "tests/data/getconfig/%s", ok[i]);
 		body = golden_slurp(path, &len);
-		T_CHECK(body != NULL && getconfig_parse(body, len, c, &e) == 0);
+		T_REQUIRE(body != NULL);
+		T_EQ_INT(getconfig_parse(body, len, c, &e), 0);
 		memcpy(c->gw_host, "gw.example", 11);
 		(void)config_addr_parse("198.18.0.1", &c->gw_addr);
 		c->gw_port = 443;

@@ -34,8 +34,8 @@ req_roundtrip(void)
 	struct gp_err e;
 	struct buf b;
 
-	T_CHECK(encode_req(&req_std, &b, &e) == 0);
-	T_CHECK(hipmsg_decode_req(b.data, b.len, &a, &e) == 0);
+	T_EQ_INT(encode_req(&req_std, &b, &e), 0);
+	T_EQ_INT(hipmsg_decode_req(b.data, b.len, &a, &e), 0);
 	T_STREQ(a.a[0], req_std.cookie);
 	T_STREQ(a.a[1], "198.18.0.2");
 	T_STREQ(a.a[2], "");
@@ -43,8 +43,8 @@ req_roundtrip(void)
 	T_STREQ(a.a[4], "Linux");
 	T_STREQ(a.a[5], "6.1.0");
 	/* type, then six u16 lengths: the layout hipmsg.h promises */
-	T_CHECK(b.len == 1 + 12 + strlen(req_std.cookie) + 10 + 16 + 5 + 5);
-	T_CHECK(b.data[0] == HIPMSG_REQUEST);
+	T_EQ_INT(b.len, 1 + 12 + strlen(req_std.cookie) + 10 + 16 + 5 + 5);
+	T_EQ_INT(b.data[0], HIPMSG_REQUEST);
 	buf_free(&b);
 }
 
@@ -60,13 +60,13 @@ req_limit(void)
 
 	memset(big, 'c', sizeof(big) - 6);
 	big[sizeof(big) - 6] = '\0';
-	T_CHECK(encode_req(&q, &b, &e) == 0);
-	T_CHECK(hipmsg_decode_req(b.data, b.len, &a, &e) == 0);
-	T_CHECK(strlen(a.a[0]) == sizeof(big) - 6);
+	T_EQ_INT(encode_req(&q, &b, &e), 0);
+	T_EQ_INT(hipmsg_decode_req(b.data, b.len, &a, &e), 0);
+	T_EQ_INT(strlen(a.a[0]), sizeof(big) - 6);
 	buf_free(&b);
 	big[sizeof(big) - 6] = 'c';
 	big[sizeof(big) - 5] = '\0';
-	T_CHECK(encode_req(&q, &b, &e) == -1);
+	T_EQ_INT(encode_req(&q, &b, &e), -1);
 	T_STREQ(e.msg, "hip: script arguments too long");
 	buf_free(&b);
 }
@@ -80,14 +80,14 @@ req_truncated(void)
 	size_t n;
 	int bad = 0;
 
-	T_CHECK(encode_req(&req_std, &b, &e) == 0);
+	T_EQ_INT(encode_req(&req_std, &b, &e), 0);
 	for (n = 0; n < b.len; n++) {
 		e.msg[0] = '\0';
 		if (hipmsg_decode_req(b.data, n, &a, &e) != -1 ||
 		    e.msg[0] == '\0' || a.a[0][0] != '\0')
 			bad++;
 	}
-	T_CHECK(bad == 0);
+	T_EQ_INT(bad, 0);
 	buf_free(&b);
 }
 
@@ -100,25 +100,25 @@ req_garbage(void)
 	struct buf b;
 	uint8_t m[512];
 
-	T_CHECK(encode_req(&req_std, &b, &e) == 0);
+	T_EQ_INT(encode_req(&req_std, &b, &e), 0);
 	memcpy(m, b.data, b.len);
 	m[b.len] = 0;			/* one byte left over */
-	T_CHECK(hipmsg_decode_req(m, b.len + 1, &a, &e) == -1);
+	T_EQ_INT(hipmsg_decode_req(m, b.len + 1, &a, &e), -1);
 	T_STREQ(e.msg, "hip: runner request has `1` bytes left over");
 	m[0] = HIPMSG_REPLY;		/* the wrong type */
-	T_CHECK(hipmsg_decode_req(m, b.len, &a, &e) == -1);
+	T_EQ_INT(hipmsg_decode_req(m, b.len, &a, &e), -1);
 	T_STREQ(e.msg, "hip: runner request has type `2`, not `1`");
 	m[0] = HIPMSG_REQUEST;
 	m[4] = '\0';			/* a NUL in the cookie */
-	T_CHECK(hipmsg_decode_req(m, b.len, &a, &e) == -1);
+	T_EQ_INT(hipmsg_decode_req(m, b.len, &a, &e), -1);
 	T_CHECK(strstr(e.msg, "cookie of `35` bytes has a NUL") != NULL);
 	m[4] = 'r';
 	m[1] = 0xff;			/* a length past the end */
-	T_CHECK(hipmsg_decode_req(m, b.len, &a, &e) == -1);
+	T_EQ_INT(hipmsg_decode_req(m, b.len, &a, &e), -1);
 	T_STREQ(e.msg, "hip: runner request ends in cookie");
-	T_CHECK(hipmsg_decode_req(m, 0, &a, &e) == -1);
+	T_EQ_INT(hipmsg_decode_req(m, 0, &a, &e), -1);
 	T_STREQ(e.msg, "hip: empty runner request");
-	T_CHECK(hipmsg_decode_req(huge, sizeof(huge), &a, &e) == -1);
+	T_EQ_INT(hipmsg_decode_req(huge, sizeof(huge), &a, &e), -1);
 	T_CHECK(strstr(e.msg, "is over") != NULL);
 	buf_free(&b);
 }
@@ -138,9 +138,9 @@ req_overlong_fields(void)
 	m[2] = (uint8_t)n;
 	m[3 + n] = 0;
 	m[4 + n] = 1;			/* client-ip: one byte, no room */
-	T_CHECK(hipmsg_decode_req(m, 6 + n, &a, &e) == -1);
+	T_EQ_INT(hipmsg_decode_req(m, 6 + n, &a, &e), -1);
 	T_CHECK(strstr(e.msg, "client-ip of `1` bytes") != NULL);
-	T_CHECK(a.a[0][0] == '\0');
+	T_EQ_INT(a.a[0][0], '\0');
 }
 
 static int
@@ -162,29 +162,29 @@ reply_roundtrip(void)
 	struct buf b;
 	uint8_t st;
 
-	T_CHECK(encode_reply(HIPMSG_OK, "<hip-report/>", 13, &b) == 0);
-	T_CHECK(b.len == 6 + 13);
-	T_CHECK(hipmsg_decode_reply(b.data, b.len, &st, out, sizeof(out),
-	    &e) == 0);
-	T_CHECK(st == HIPMSG_OK);
+	T_EQ_INT(encode_reply(HIPMSG_OK, "<hip-report/>", 13, &b), 0);
+	T_EQ_INT(b.len, 6 + 13);
+	T_EQ_INT(hipmsg_decode_reply(b.data, b.len, &st, out, sizeof(out),
+	    &e), 0);
+	T_EQ_INT(st, HIPMSG_OK);
 	T_STREQ(out, "<hip-report/>");
 	buf_free(&b);
-	T_CHECK(encode_reply(HIPMSG_TIMEOUT, "ignored", 7, &b) == 0);
-	T_CHECK(b.len == 6);		/* no report with a failure */
-	T_CHECK(hipmsg_decode_reply(b.data, b.len, &st, out, sizeof(out),
-	    &e) == 0);
-	T_CHECK(st == HIPMSG_TIMEOUT);
+	T_EQ_INT(encode_reply(HIPMSG_TIMEOUT, "ignored", 7, &b), 0);
+	T_EQ_INT(b.len, 6);		/* no report with a failure */
+	T_EQ_INT(hipmsg_decode_reply(b.data, b.len, &st, out, sizeof(out),
+	    &e), 0);
+	T_EQ_INT(st, HIPMSG_TIMEOUT);
 	T_STREQ(out, "");
 	buf_free(&b);
 	memset(big, 'r', sizeof(big));	/* the largest report, and one more */
-	T_CHECK(encode_reply(HIPMSG_OK, big, HIPMSG_REPORT_MAX, &b) == 0);
-	T_CHECK(hipmsg_decode_reply(b.data, b.len, &st, out, sizeof(out),
-	    &e) == 0);
-	T_CHECK(strlen(out) == HIPMSG_REPORT_MAX);
+	T_EQ_INT(encode_reply(HIPMSG_OK, big, HIPMSG_REPORT_MAX, &b), 0);
+	T_EQ_INT(hipmsg_decode_reply(b.data, b.len, &st, out, sizeof(out),
+	    &e), 0);
+	T_EQ_INT(strlen(out), HIPMSG_REPORT_MAX);
 	buf_free(&b);
-	T_CHECK(encode_reply(HIPMSG_OK, big, sizeof(big), &b) == -1);
+	T_EQ_INT(encode_reply(HIPMSG_OK, big, sizeof(big), &b), -1);
 	buf_free(&b);
-	T_CHECK(encode_reply(HIPMSG_STATUS_LAST + 1, "", 0, &b) == -1);
+	T_EQ_INT(encode_reply(HIPMSG_STATUS_LAST + 1, "", 0, &b), -1);
 	buf_free(&b);
 }
 
@@ -198,7 +198,7 @@ reply_truncated(void)
 	size_t n;
 	int bad = 0;
 
-	T_CHECK(encode_reply(HIPMSG_OK, "<hip-report/>", 13, &b) == 0);
+	T_EQ_INT(encode_reply(HIPMSG_OK, "<hip-report/>", 13, &b), 0);
 	for (n = 0; n < b.len; n++) {
 		e.msg[0] = '\0';
 		st = HIPMSG_OK;
@@ -207,7 +207,7 @@ reply_truncated(void)
 		    out[0] != '\0')
 			bad++;
 	}
-	T_CHECK(bad == 0);
+	T_EQ_INT(bad, 0);
 	buf_free(&b);
 }
 
@@ -220,31 +220,31 @@ reply_garbage(void)
 	char out[4];
 	uint8_t st;
 
-	T_CHECK(hipmsg_decode_reply(m, 9, &st, out, sizeof(out), &e) == -1);
+	T_EQ_INT(hipmsg_decode_reply(m, 9, &st, out, sizeof(out), &e), -1);
 	T_STREQ(e.msg, "hip: the script's report is too large or has a NUL "
 	    "byte");
 	m[7] = 'b';
-	T_CHECK(hipmsg_decode_reply(m, 9, &st, out, sizeof(out), &e) == 0);
+	T_EQ_INT(hipmsg_decode_reply(m, 9, &st, out, sizeof(out), &e), 0);
 	T_STREQ(out, "abc");
-	T_CHECK(hipmsg_decode_reply(m, 9, &st, out, 3, &e) == -1);
-	T_CHECK(hipmsg_decode_reply(m, 10, &st, out, sizeof(out), &e) == -1);
+	T_EQ_INT(hipmsg_decode_reply(m, 9, &st, out, 3, &e), -1);
+	T_EQ_INT(hipmsg_decode_reply(m, 10, &st, out, sizeof(out), &e), -1);
 	T_STREQ(e.msg, "hip: runner report length `3` but `4` bytes follow");
 	m[1] = HIPMSG_STATUS_LAST + 1;
-	T_CHECK(hipmsg_decode_reply(m, 9, &st, out, sizeof(out), &e) == -1);
+	T_EQ_INT(hipmsg_decode_reply(m, 9, &st, out, sizeof(out), &e), -1);
 	T_STREQ(e.msg, "hip: runner status `5` is unknown");
 	m[1] = HIPMSG_FAILED;		/* a report with a failure */
-	T_CHECK(hipmsg_decode_reply(m, 9, &st, out, sizeof(out), &e) == -1);
-	T_CHECK(st == HIPMSG_FAILED);
+	T_EQ_INT(hipmsg_decode_reply(m, 9, &st, out, sizeof(out), &e), -1);
+	T_EQ_INT(st, HIPMSG_FAILED);
 	m[1] = HIPMSG_OK;
 	m[2] = 0x7f;			/* a length over the maximum */
-	T_CHECK(hipmsg_decode_reply(m, 9, &st, out, sizeof(out), &e) == -1);
+	T_EQ_INT(hipmsg_decode_reply(m, 9, &st, out, sizeof(out), &e), -1);
 	T_CHECK(strstr(e.msg, "is over") != NULL);
 	m[2] = 0;
 	m[0] = HIPMSG_REQUEST;
-	T_CHECK(hipmsg_decode_reply(m, 9, &st, out, sizeof(out), &e) == -1);
+	T_EQ_INT(hipmsg_decode_reply(m, 9, &st, out, sizeof(out), &e), -1);
 	T_STREQ(e.msg, "hip: runner reply has type `1`, not `2`");
-	T_CHECK(hipmsg_decode_reply(huge, sizeof(huge), &st, out,
-	    sizeof(out), &e) == -1);
+	T_EQ_INT(hipmsg_decode_reply(huge, sizeof(huge), &st, out,
+	    sizeof(out), &e), -1);
 	T_CHECK(strstr(e.msg, "is over") != NULL);
 }
 

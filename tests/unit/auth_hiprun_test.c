@@ -101,10 +101,10 @@ runner_arguments(void)
 	struct gp_err e;
 
 	T_CHECK(hiprun_active());
-	T_CHECK(run("Linux", "", &e) == 0);
+	T_EQ_INT(run("Linux", "", &e), 0);
 	T_STREQ(out, "[--cookie][portal=p&user=u][--client-ip][198.18.0.2]"
 	    "[--md5][0123abcd][--client-os][Linux]{6.1.0}");
-	T_CHECK(run("Linux", "2001:db8::2", &e) == 0);
+	T_EQ_INT(run("Linux", "2001:db8::2", &e), 0);
 	T_STREQ(out, "[--cookie][portal=p&user=u][--client-ip][198.18.0.2]"
 	    "[--client-ipv6][2001:db8::2][--md5][0123abcd][--client-os]"
 	    "[Linux]{6.1.0}");
@@ -115,16 +115,16 @@ runner_failures(void)
 {
 	struct gp_err e;
 
-	T_CHECK(run("fail", "", &e) == -1);
+	T_EQ_INT(run("fail", "", &e), -1);
 	T_STREQ(e.msg, "hip: the --csd-wrapper script failed (non-zero exit "
 	    "or crash)");
-	T_CHECK(run("nul", "", &e) == -1);
+	T_EQ_INT(run("nul", "", &e), -1);
 	T_STREQ(e.msg, "hip: the script's report is too large or has a NUL "
 	    "byte");
-	T_CHECK(run("big", "", &e) == -1);
+	T_EQ_INT(run("big", "", &e), -1);
 	T_STREQ(e.msg, "hip: the --csd-wrapper script wrote too much");
 	/* and the runner still answers */
-	T_CHECK(run("Linux", "", &e) == 0);
+	T_EQ_INT(run("Linux", "", &e), 0);
 }
 
 static void
@@ -132,7 +132,7 @@ runner_closes_fds(void)
 {
 	struct gp_err e;
 
-	T_CHECK(run("fds", "", &e) == 0);
+	T_EQ_INT(run("fds", "", &e), 0);
 	T_STREQ(out, "checked");
 }
 
@@ -144,9 +144,9 @@ runner_too_long(void)
 	struct gp_err e;
 
 	memset(big, 'c', sizeof(big) - 1);
-	T_CHECK(hiprun_run(&q, out, sizeof(out), &e) == -1);
+	T_EQ_INT(hiprun_run(&q, out, sizeof(out), &e), -1);
 	T_STREQ(e.msg, "hip: script arguments too long");
-	T_CHECK(run("Linux", "", &e) == 0);
+	T_EQ_INT(run("Linux", "", &e), 0);
 }
 
 int

@@ -231,7 +231,7 @@ entity_table(void)
 		if (strcmp(buf, ent_cases[i].want) != 0)
 			fprintf(stderr, "  entity case %zu\n", i);
 		T_STREQ(buf, ent_cases[i].want);
-		T_CHECK(n == strlen(ent_cases[i].want));
+		T_EQ_INT(n, strlen(ent_cases[i].want));
 	}
 }
 
@@ -249,7 +249,7 @@ js_table(void)
 		    js_cases[i].outsz);
 		if (rc != js_cases[i].rc)
 			fprintf(stderr, "  js case %zu: %d\n", i, (int)rc);
-		T_CHECK(rc == js_cases[i].rc);
+		T_EQ_INT(rc, js_cases[i].rc);
 		if (rc == HTMLTEXT_JS_FOUND)
 			T_STREQ(out, js_cases[i].want);
 	}
@@ -269,29 +269,29 @@ js_string_cursor(void)
 	char out[8];
 
 	cur_init(&c, "'a\\'b' x", 8);
-	T_CHECK(htmltext_js_string(&c, out, sizeof(out)) == 0);
+	T_EQ_INT(htmltext_js_string(&c, out, sizeof(out)), 0);
 	T_STREQ(out, "a'b");
-	T_CHECK(cur_peek(&c) == ' ');		/* past the closing quote */
+	T_EQ_INT(cur_peek(&c), ' ');		/* past the closing quote */
 	cur_init(&c, "\"abc\"", 4);		/* the view ends at the quote */
-	T_CHECK(htmltext_js_string(&c, out, sizeof(out)) == -1);
+	T_EQ_INT(htmltext_js_string(&c, out, sizeof(out)), -1);
 	T_STREQ(out, "");
-	T_CHECK(c.off == 0);
+	T_EQ_INT(c.off, 0);
 	cur_init(&c, "\"a\0b\"", 5);		/* a NUL inside */
-	T_CHECK(htmltext_js_string(&c, out, sizeof(out)) == -1);
-	T_CHECK(c.off == 0);
+	T_EQ_INT(htmltext_js_string(&c, out, sizeof(out)), -1);
+	T_EQ_INT(c.off, 0);
 	cur_init(&c, "\"\\\0\"", 4);		/* an escaped NUL */
-	T_CHECK(htmltext_js_string(&c, out, sizeof(out)) == -1);
+	T_EQ_INT(htmltext_js_string(&c, out, sizeof(out)), -1);
 	cur_init(&c, "x\"a\"", 4);		/* not at a quote */
-	T_CHECK(htmltext_js_string(&c, out, sizeof(out)) == -1);
-	T_CHECK(c.off == 0);
+	T_EQ_INT(htmltext_js_string(&c, out, sizeof(out)), -1);
+	T_EQ_INT(c.off, 0);
 	cur_init(&c, "\"1234567\"", 9);	/* 7 bytes fit in 8 */
-	T_CHECK(htmltext_js_string(&c, out, sizeof(out)) == 0);
+	T_EQ_INT(htmltext_js_string(&c, out, sizeof(out)), 0);
 	T_STREQ(out, "1234567");
 	cur_init(&c, "\"12345678\"", 10);	/* 8 do not */
-	T_CHECK(htmltext_js_string(&c, out, sizeof(out)) == -1);
+	T_EQ_INT(htmltext_js_string(&c, out, sizeof(out)), -1);
 	T_STREQ(out, "");
-	T_CHECK(c.off == 0);
-	T_CHECK(htmltext_js_string(&c, out, 0) == -1);
+	T_EQ_INT(c.off, 0);
+	T_EQ_INT(htmltext_js_string(&c, out, 0), -1);
 }
 
 static void
@@ -301,21 +301,21 @@ lengths_not_nuls(void)
 	char out[8] = "zzz";
 
 	/* the length, not a NUL, ends the text */
-	T_CHECK(htmltext_entities(s, 11) == 4);
-	T_CHECK(memcmp(s, "&\0<x", 5) == 0);
+	T_EQ_INT(htmltext_entities(s, 11), 4);
+	T_EQ_MEM(s, "&\0<x", 5);
 	memcpy(s, "&amp;&lt;", 10);
-	T_CHECK(htmltext_entities(s, 4) == 4);	/* "&amp" is no entity */
+	T_EQ_INT(htmltext_entities(s, 4), 4);	/* "&amp" is no entity */
 	T_STREQ(s, "&amp");
-	T_CHECK(htmltext_js_assign("respMsg = \"a\"", 10, "respMsg", out,
-	    sizeof(out)) == HTMLTEXT_JS_NOT_STRING);
-	T_CHECK(htmltext_js_assign("respMsg = \"a\"", 12, "respMsg", out,
-	    sizeof(out)) == HTMLTEXT_JS_BAD);
+	T_EQ_INT(htmltext_js_assign("respMsg = \"a\"", 10, "respMsg", out,
+	    sizeof(out)), HTMLTEXT_JS_NOT_STRING);
+	T_EQ_INT(htmltext_js_assign("respMsg = \"a\"", 12, "respMsg", out,
+	    sizeof(out)), HTMLTEXT_JS_BAD);
 	T_STREQ(out, "");
-	T_CHECK(htmltext_js_assign("x\0respMsg = \"a\"", 15, "respMsg", out,
-	    sizeof(out)) == HTMLTEXT_JS_FOUND);
+	T_EQ_INT(htmltext_js_assign("x\0respMsg = \"a\"", 15, "respMsg", out,
+	    sizeof(out)), HTMLTEXT_JS_FOUND);
 	T_STREQ(out, "a");
-	T_CHECK(htmltext_js_assign("respMsg = \"a\"", 6, "respMsg", out,
-	    sizeof(out)) == HTMLTEXT_JS_ABSENT);
+	T_EQ_INT(htmltext_js_assign("respMsg = \"a\"", 6, "respMsg", out,
+	    sizeof(out)), HTMLTEXT_JS_ABSENT);
 }
 
 int

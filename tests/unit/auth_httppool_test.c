@@ -64,7 +64,7 @@ same_origin_same_handle(void)
 	/* Opening it again is refused: one handle per origin. */
 	T_CHECK(open_at(p, &gw, &e) == NULL);
 	T_CHECK(strstr(e.msg, "open for it already") != NULL);
-	T_CHECK(http_pool_count(p) == 1);
+	T_EQ_INT(http_pool_count(p), 1);
 	http_pool_free(p);
 }
 
@@ -94,8 +94,14 @@ other_origins_other_handles(void)
 	hp = open_at(p, &port, &e);
 	hh = open_at(p, &host, &e);
 	hx = open_at(p, &v6, &e);
-	T_CHECK(ha != NULL && hp != NULL && hh != NULL && hx != NULL);
-	T_CHECK(ha != hp && hp != hh && hh != hx && ha != hx);
+	T_CHECK(ha != NULL);
+	T_CHECK(hp != NULL);
+	T_CHECK(hh != NULL);
+	T_CHECK(hx != NULL);
+	T_CHECK(ha != hp);
+	T_CHECK(hp != hh);
+	T_CHECK(hh != hx);
+	T_CHECK(ha != hx);
 	T_CHECK(http_pool_find(p, &a) == ha);
 	T_CHECK(http_pool_find(p, &port) == hp);
 	T_CHECK(http_pool_find(p, &host) == hh);
@@ -115,7 +121,8 @@ host_case_does_not_matter(void)
 	struct gp_err e;
 	struct http *h = open_at(p, &a, &e);
 
-	T_CHECK(h != NULL && http_pool_find(p, &b) == h);
+	T_REQUIRE(h != NULL);
+	T_CHECK(http_pool_find(p, &b) == h);
 	http_pool_free(p);
 }
 
@@ -142,7 +149,7 @@ close_and_bound(void)
 	/* The failover closes a gateway it gives up: gone, the others
 	 * stay, and there is room again. */
 	http_pool_close(p, h[1]);
-	T_CHECK(http_pool_count(p) == HTTP_POOL_MAX - 1);
+	T_EQ_INT(http_pool_count(p), HTTP_POOL_MAX - 1);
 	T_CHECK(http_pool_find(p, &t[1]) == NULL);
 	for (i = 0; i < HTTP_POOL_MAX; i++)
 		T_CHECK(i == 1 || http_pool_find(p, &t[i]) == h[i]);
@@ -170,12 +177,12 @@ keep_only_the_gateway(void)
 	T_CHECK(open_at(p, &other, &e) != NULL);
 	hg = open_at(p, &gw, &e);
 	T_CHECK(hg != NULL);
-	T_CHECK(http_pool_keep(p, hg) == 2);
-	T_CHECK(http_pool_count(p) == 1);
+	T_EQ_INT(http_pool_keep(p, hg), 2);
+	T_EQ_INT(http_pool_count(p), 1);
 	T_CHECK(http_pool_find(p, &gw) == hg);
 	T_CHECK(http_pool_find(p, &portal) == NULL);
 	T_CHECK(http_pool_find(p, &other) == NULL);
-	T_CHECK(http_pool_keep(p, hg) == 0);
+	T_EQ_INT(http_pool_keep(p, hg), 0);
 	http_pool_free(p);
 }
 

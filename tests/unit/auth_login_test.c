@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "auth/login.h"
-#include "auth_golden.h"
+#include "golden.h"
 #include "t.h"
 
 static void
@@ -78,7 +78,7 @@ secret_not_in_errors(void)
 	struct login_result r;
 	struct gp_err e = { "" };
 
-	T_CHECK(login_parse(b, strlen(b), &r, c, &e) == -1);
+	T_EQ_INT(login_parse(b, strlen(b), &r, c, &e), -1);
 	T_CHECK(strstr(e.msg, "authcookie") != NULL);
 	T_CHECK(strstr(e.msg, "SeCrEt") == NULL);
 	cookie_free(c);
@@ -96,8 +96,9 @@ cookie_cleared_on_error(void)
 	struct gp_err e = { "" };
 
 	memcpy(c->computer, "vm", 3);
-	T_CHECK(login_parse(b, strlen(b), &r, c, &e) == -1);
-	T_CHECK(c->authcookie[0] == '\0' && c->user[0] == '\0');
+	T_EQ_INT(login_parse(b, strlen(b), &r, c, &e), -1);
+	T_EQ_INT(c->authcookie[0], '\0');
+	T_EQ_INT(c->user[0], '\0');
 	T_STREQ(c->computer, "vm");
 	cookie_free(c);
 }

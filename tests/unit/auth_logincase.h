@@ -35,7 +35,7 @@ login_cases_check(const struct login_case *cases, size_t n)
 		    &e);
 		if (rc != cases[i].rc)
 			fprintf(stderr, "  parse case %zu: %s\n", i, e.msg);
-		T_CHECK(rc == cases[i].rc);
+		T_EQ_INT(rc, cases[i].rc);
 		T_STREQ(r.prompt, cases[i].prompt);
 		T_STREQ(r.input_str, cases[i].input_str);
 		if (rc == -1)

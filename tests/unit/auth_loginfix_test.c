@@ -114,10 +114,10 @@ fix_table(void)
 		if (n != fix_cases[i].wantlen ||
 		    memcmp(out, fix_cases[i].want, n) != 0)
 			fprintf(stderr, "  fix case %zu: `%s`\n", i, out);
-		T_CHECK(n == fix_cases[i].wantlen);
-		T_CHECK(memcmp(out, fix_cases[i].want,
-		    n < fix_cases[i].wantlen ? n : fix_cases[i].wantlen) == 0);
-		T_CHECK(out[n] == '\0');
+		T_EQ_INT(n, fix_cases[i].wantlen);
+		T_EQ_MEM(out, fix_cases[i].want,
+		    n < fix_cases[i].wantlen ? n : fix_cases[i].wantlen);
+		T_EQ_INT(out[n], '\0');
 		free(out);
 	}
 }

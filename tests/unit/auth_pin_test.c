@@ -51,15 +51,15 @@ whole_pins_taken(void)
 	char b64[PIN_B64_LEN + 1];
 	struct gp_err e;
 
-	T_CHECK(pin_parse(PIN_PREFIX HASH_B64, b64, sizeof(b64), &e) == 0);
+	T_EQ_INT(pin_parse(PIN_PREFIX HASH_B64, b64, sizeof(b64), &e), 0);
 	T_STREQ(b64, HASH_B64);
 	/* 43 characters: the '=' left off, written back canonical. */
-	T_CHECK(pin_parse(PIN_PREFIX HASH_BARE, b64, sizeof(b64), &e) == 0);
+	T_EQ_INT(pin_parse(PIN_PREFIX HASH_BARE, b64, sizeof(b64), &e), 0);
 	T_STREQ(b64, HASH_B64);
 	/* OpenConnect's sha256: form names the same hash in hex. */
-	T_CHECK(pin_parse("sha256:" HASH_HEX, b64, sizeof(b64), &e) == 0);
+	T_EQ_INT(pin_parse("sha256:" HASH_HEX, b64, sizeof(b64), &e), 0);
 	T_STREQ(b64, HASH_B64);
-	T_CHECK(pin_parse("sha256:" HASH_HEX_UC, b64, sizeof(b64), &e) == 0);
+	T_EQ_INT(pin_parse("sha256:" HASH_HEX_UC, b64, sizeof(b64), &e), 0);
 	T_STREQ(b64, HASH_B64);
 }
 
@@ -122,8 +122,8 @@ small_buffer_refused(void)
 	char b64[PIN_B64_LEN];
 	struct gp_err e;
 
-	T_CHECK(pin_parse(PIN_PREFIX HASH_B64, b64, sizeof(b64), &e) == -1);
-	T_CHECK(b64[0] == '\0');
+	T_EQ_INT(pin_parse(PIN_PREFIX HASH_B64, b64, sizeof(b64), &e), -1);
+	T_EQ_INT(b64[0], '\0');
 }
 
 static void
@@ -135,7 +135,7 @@ whole_pins_match(void)
 
 	hash_init(h);
 	T_CHECK(pin_match(HASH_B64, h));
-	T_CHECK(pin_parse(PIN_PREFIX HASH_BARE, b64, sizeof(b64), &e) == 0);
+	T_EQ_INT(pin_parse(PIN_PREFIX HASH_BARE, b64, sizeof(b64), &e), 0);
 	T_CHECK(pin_match(b64, h));
 	/* A part never matches, nor does the refused pin "". */
 	T_CHECK(!pin_match("AAEC", h));

@@ -8,7 +8,7 @@
 
 #include "auth/gwchoice.h"
 #include "auth/portal.h"
-#include "auth_golden.h"
+#include "golden.h"
 #include "t.h"
 
 static void
@@ -81,9 +81,10 @@ sort_region(void)
 	T_STREQ(p->gw[2].desc, "Mars");
 	gwchoice_sort(p, "");		/* no region: only Any counts */
 	T_STREQ(p->gw[0].desc, "Mars");
-	T_CHECK(p->gw[0].prio == 5 && p->gw[1].prio == 9);
+	T_EQ_INT(p->gw[0].prio, 5);
+	T_EQ_INT(p->gw[1].prio, 9);
 	T_STREQ(p->gw[2].desc, "Earth West");
-	T_CHECK(p->gw[2].prio == PORTAL_PRIO_NONE);
+	T_EQ_INT(p->gw[2].prio, PORTAL_PRIO_NONE);
 	gwchoice_sort(p, "Pluto");	/* stable among equals */
 	T_STREQ(p->gw[0].desc, "Mars");
 	portal_free(p);
@@ -96,19 +97,23 @@ match_label(void)
 	struct gp_err e = { "" };
 	size_t i = 99;
 
-	T_CHECK(gwchoice_match(p, "mars", &i, &e) == 0 && i == 0);
-	T_CHECK(gwchoice_match(p, "EARTH w", &i, &e) == 0 && i == 2);
-	T_CHECK(gwchoice_match(p, "Earth West", &i, &e) == 0 && i == 2);
-	T_CHECK(gwchoice_match(p, "earth", &i, &e) == -1);
+	T_EQ_INT(gwchoice_match(p, "mars", &i, &e), 0);
+	T_EQ_INT(i, 0);
+	T_EQ_INT(gwchoice_match(p, "EARTH w", &i, &e), 0);
+	T_EQ_INT(i, 2);
+	T_EQ_INT(gwchoice_match(p, "Earth West", &i, &e), 0);
+	T_EQ_INT(i, 2);
+	T_EQ_INT(gwchoice_match(p, "earth", &i, &e), -1);
 	T_CHECK(strstr(e.msg, "ambiguous") != NULL);
 	T_CHECK(strstr(e.msg, "`Earth East`") != NULL);
-	T_CHECK(gwchoice_match(p, "Venus", &i, &e) == -1);
+	T_EQ_INT(gwchoice_match(p, "Venus", &i, &e), -1);
 	T_CHECK(strstr(e.msg, "matches no gateway") != NULL);
 	T_CHECK(strstr(e.msg, "`Mars`") != NULL);
-	T_CHECK(gwchoice_match(p, "", &i, &e) == -1);
+	T_EQ_INT(gwchoice_match(p, "", &i, &e), -1);
 	/* an exact match wins over being a prefix of another */
 	snprintf(p->gw[1].desc, PORTAL_DESC_MAX, "Earth");
-	T_CHECK(gwchoice_match(p, "earth", &i, &e) == 0 && i == 1);
+	T_EQ_INT(gwchoice_match(p, "earth", &i, &e), 0);
+	T_EQ_INT(i, 1);
 	portal_free(p);
 }
 

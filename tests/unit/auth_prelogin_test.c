@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "auth/prelogin.h"
-#include "auth_golden.h"
+#include "golden.h"
 #include "t.h"
 
 static void

@@ -41,22 +41,27 @@ test_parse_good(void)
 	struct proxy_conf p;
 	struct gp_err e;
 
-	T_CHECK(parse("http://proxy.corp.example:3128/", &p, &e) == 0);
-	T_CHECK(p.scheme == PROXYCONF_HTTP && p.server.port == 3128);
+	T_EQ_INT(parse("http://proxy.corp.example:3128/", &p, &e), 0);
+	T_EQ_INT(p.scheme, PROXYCONF_HTTP);
+	T_EQ_INT(p.server.port, 3128);
 	T_STREQ(p.server.host, "proxy.corp.example");
 	T_STREQ(p.source, "--proxy");
-	T_CHECK(parse("SOCKS5H://198.18.10.1", &p, &e) == 0);
-	T_CHECK(p.scheme == PROXYCONF_SOCKS5H && p.server.literal &&
-	    p.server.port == PROXYCONF_DEFAULT_PORT);
-	T_CHECK(parse("socks5://[FD00::1]:1081", &p, &e) == 0);
-	T_CHECK(p.scheme == PROXYCONF_SOCKS5 && p.server.port == 1081);
+	T_EQ_INT(parse("SOCKS5H://198.18.10.1", &p, &e), 0);
+	T_EQ_INT(p.scheme, PROXYCONF_SOCKS5H);
+	T_CHECK(p.server.literal);
+	T_EQ_INT(p.server.port, PROXYCONF_DEFAULT_PORT);
+	T_EQ_INT(parse("socks5://[FD00::1]:1081", &p, &e), 0);
+	T_EQ_INT(p.scheme, PROXYCONF_SOCKS5);
+	T_EQ_INT(p.server.port, 1081);
 	T_STREQ(p.server.host, "fd00::1");
 	/* No scheme: http, as libcurl takes https_proxy=host:port. */
-	T_CHECK(parse("Proxy:8080", &p, &e) == 0);
-	T_CHECK(p.scheme == PROXYCONF_HTTP && p.server.port == 8080);
+	T_EQ_INT(parse("Proxy:8080", &p, &e), 0);
+	T_EQ_INT(p.scheme, PROXYCONF_HTTP);
+	T_EQ_INT(p.server.port, 8080);
 	T_STREQ(p.server.host, "proxy");
 	T_CHECK(proxyconf_remote_dns(&p));
-	T_CHECK(parse("socks5://h", &p, &e) == 0 && !proxyconf_remote_dns(&p));
+	T_EQ_INT(parse("socks5://h", &p, &e), 0);
+	T_CHECK(!proxyconf_remote_dns(&p));
 }
 
 static void
@@ -66,28 +71,28 @@ test_parse_bad(void)
 	struct proxy_conf p;
 	struct gp_err e;
 
-	T_CHECK(parse("http://alice:s3cr3t@proxy:3128", &p, &e) == -1);
+	T_EQ_INT(parse("http://alice:s3cr3t@proxy:3128", &p, &e), -1);
 	want_err(&e, "a user name or password is not supported");
 	T_CHECK(strstr(e.msg, "s3cr3t") == NULL);
 	/* Even where it would look like a path. */
-	T_CHECK(parse("http://alice:s3/cr3t@proxy", &p, &e) == -1);
+	T_EQ_INT(parse("http://alice:s3/cr3t@proxy", &p, &e), -1);
 	T_CHECK(strstr(e.msg, "cr3t") == NULL);
-	T_CHECK(parse("https://proxy:443", &p, &e) == -1);
+	T_EQ_INT(parse("https://proxy:443", &p, &e), -1);
 	want_err(&e, "proxy scheme `https`: TLS to the proxy is not supported");
-	T_CHECK(parse("socks4://proxy", &p, &e) == -1);
+	T_EQ_INT(parse("socks4://proxy", &p, &e), -1);
 	want_err(&e, "proxy scheme `socks4`: expected http, socks5 or socks5h");
-	T_CHECK(parse("http://proxy/pac.js", &p, &e) == -1);
+	T_EQ_INT(parse("http://proxy/pac.js", &p, &e), -1);
 	want_err(&e, "a path, query or fragment is not supported");
-	T_CHECK(parse("http://proxy?x", &p, &e) == -1);
-	T_CHECK(parse("http://:3128", &p, &e) == -1);
-	T_CHECK(parse("http://proxy:0", &p, &e) == -1);
-	T_CHECK(parse("http://proxy:65536", &p, &e) == -1);
-	T_CHECK(parse("http://pro xy", &p, &e) == -1);
-	T_CHECK(parse("", &p, &e) == -1);
-	T_CHECK(p.scheme == PROXYCONF_NONE);
+	T_EQ_INT(parse("http://proxy?x", &p, &e), -1);
+	T_EQ_INT(parse("http://:3128", &p, &e), -1);
+	T_EQ_INT(parse("http://proxy:0", &p, &e), -1);
+	T_EQ_INT(parse("http://proxy:65536", &p, &e), -1);
+	T_EQ_INT(parse("http://pro xy", &p, &e), -1);
+	T_EQ_INT(parse("", &p, &e), -1);
+	T_EQ_INT(p.scheme, PROXYCONF_NONE);
 	memset(longurl, 'a', sizeof(longurl) - 1);
 	longurl[sizeof(longurl) - 1] = '\0';
-	T_CHECK(parse(longurl, &p, &e) == -1);
+	T_EQ_INT(parse(longurl, &p, &e), -1);
 	want_err(&e, "longer than");
 }
 
@@ -112,33 +117,34 @@ test_env(void)
 
 	env_clear();
 	setenv("http_proxy", "http://plain:80", 1);	/* not for https */
-	T_CHECK(proxyconf_from_env(&p, &e) == 0 && p.scheme == PROXYCONF_NONE);
+	T_EQ_INT(proxyconf_from_env(&p, &e), 0);
+	T_EQ_INT(p.scheme, PROXYCONF_NONE);
 	setenv("ALL_PROXY", "socks5h://all:1080", 1);
-	T_CHECK(proxyconf_from_env(&p, &e) == 0);
+	T_EQ_INT(proxyconf_from_env(&p, &e), 0);
 	T_STREQ(p.server.host, "all");
 	T_STREQ(p.source, "ALL_PROXY");
 	setenv("HTTPS_PROXY", "upper:3128", 1);
-	T_CHECK(proxyconf_from_env(&p, &e) == 0);
+	T_EQ_INT(proxyconf_from_env(&p, &e), 0);
 	T_STREQ(p.server.host, "upper");
 	setenv("https_proxy", "", 1);		/* empty: not set */
-	T_CHECK(proxyconf_from_env(&p, &e) == 0);
+	T_EQ_INT(proxyconf_from_env(&p, &e), 0);
 	T_STREQ(p.server.host, "upper");
 	setenv("https_proxy", "http://lower:3128", 1);
 	setenv("NO_PROXY", "upper.example", 1);
-	T_CHECK(proxyconf_from_env(&p, &e) == 0);
+	T_EQ_INT(proxyconf_from_env(&p, &e), 0);
 	T_STREQ(p.server.host, "lower");
 	T_STREQ(p.source, "https_proxy");
 	T_STREQ(p.noproxy, "upper.example");
 	setenv("no_proxy", "lower.example,.corp", 1);
-	T_CHECK(proxyconf_from_env(&p, &e) == 0);
+	T_EQ_INT(proxyconf_from_env(&p, &e), 0);
 	T_STREQ(p.noproxy, "lower.example,.corp");
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	setenv("no_proxy", big, 1);
-	T_CHECK(proxyconf_from_env(&p, &e) == -1);
+	T_EQ_INT(proxyconf_from_env(&p, &e), -1);
 	want_err(&e, "no_proxy: longer than 4096 bytes");
 	setenv("https_proxy", "ftp://x", 1);
-	T_CHECK(proxyconf_from_env(&p, &e) == -1);
+	T_EQ_INT(proxyconf_from_env(&p, &e), -1);
 	want_err(&e, "https_proxy: proxy scheme `ftp`");
 	env_clear();
 }
@@ -179,26 +185,28 @@ test_frame_and_url(void)
 	struct gp_err e;
 	char url[128];
 
-	T_CHECK(parse("socks5h://[fd00::10]:1080", &p, &e) == 0);
-	T_CHECK(proxyconf_curl_url(&p, url, sizeof(url)) == -1);
-	T_CHECK(proxyconf_resolve(&p, &e) == 0);
-	T_CHECK(proxyconf_curl_url(&p, url, sizeof(url)) == 0);
+	T_EQ_INT(parse("socks5h://[fd00::10]:1080", &p, &e), 0);
+	T_EQ_INT(proxyconf_curl_url(&p, url, sizeof(url)), -1);
+	T_EQ_INT(proxyconf_resolve(&p, &e), 0);
+	T_EQ_INT(proxyconf_curl_url(&p, url, sizeof(url)), 0);
 	T_STREQ(url, "socks5h://[fd00::10]:1080");
-	T_CHECK(resolve_url_parse("https://gw.example.com/", &t, &e) == 0);
+	T_EQ_INT(resolve_url_parse("https://gw.example.com/", &t, &e), 0);
 	proxyconf_frame(&p, &t, &x);
-	T_CHECK(x.type == CFG_PROXY_SOCKS5 && x.port == 1080);
+	T_EQ_INT(x.type, CFG_PROXY_SOCKS5);
+	T_EQ_INT(x.port, 1080);
 	T_STREQ(x.target, "gw.example.com");
 	/* socks5: gp-auth resolved the gateway; the proxy gets the address. */
 	p.scheme = PROXYCONF_SOCKS5;
-	T_CHECK(config_addr_parse("198.18.0.1", &t.addr) == 0);
+	T_EQ_INT(config_addr_parse("198.18.0.1", &t.addr), 0);
 	proxyconf_frame(&p, &t, &x);
 	T_STREQ(x.target, "198.18.0.1");
 	p.scheme = PROXYCONF_HTTP;
 	proxyconf_frame(&p, &t, &x);
-	T_CHECK(x.type == CFG_PROXY_HTTP);
+	T_EQ_INT(x.type, CFG_PROXY_HTTP);
 	T_STREQ(x.target, "gw.example.com");
 	proxyconf_frame(NULL, &t, &x);
-	T_CHECK(x.type == CFG_PROXY_NONE && x.target[0] == '\0');
+	T_EQ_INT(x.type, CFG_PROXY_NONE);
+	T_EQ_INT(x.target[0], '\0');
 }
 
 /* ---- libcurl: where do the connections go? ---- */
@@ -290,7 +298,7 @@ test_curl_ignores_env(void)
 	setenv("https_proxy", env, 1);
 	setenv("HTTPS_PROXY", env, 1);
 	setenv("all_proxy", env, 1);
-	T_CHECK(post(gport, NULL, &e) == -1);
+	T_EQ_INT(post(gport, NULL, &e), -1);
 	T_CHECK(strstr(e.msg, "test:") != NULL);
 	T_CHECK(!pending(lfd));
 	env_clear();
@@ -310,14 +318,15 @@ test_curl_uses_proxy(void)
 	pid_t pid;
 
 	close(gfd);
-	T_CHECK(pipe(pfd) == 0);
+	T_EQ_INT(pipe(pfd), 0);
 	pid = proxy_child(lfd, pfd[1]);
 	close(pfd[1]);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u", pport);
-	T_CHECK(parse(url, &px, &e) == 0 && proxyconf_resolve(&px, &e) == 0);
+	T_EQ_INT(parse(url, &px, &e), 0);
+	T_EQ_INT(proxyconf_resolve(&px, &e), 0);
 	setenv("no_proxy", "*", 1);
 	setenv("NO_PROXY", "*", 1);
-	T_CHECK(post(gport, &px, &e) == -1);
+	T_EQ_INT(post(gport, &px, &e), -1);
 	n = read(pfd[0], line, sizeof(line) - 1);
 	line[n > 0 ? n : 0] = '\0';
 	snprintf(want, sizeof(want), "CONNECT 127.0.0.1:%u HTTP/1.1", gport);

@@ -8,7 +8,7 @@
 #include "auth/errors.h"
 #include "auth/hipcheck.h"
 #include "auth/parselim.h"
-#include "auth_golden.h"
+#include "golden.h"
 #include "t.h"
 
 static void
@@ -48,7 +48,7 @@ small_text_buffer(void)
 	char text[8];
 
 	T_CHECK(errors_parse(b, strlen(b), text, sizeof(text), &cls));
-	T_CHECK(cls == GP_ERRCLASS_COOKIE_REJECTED);
+	T_EQ_INT(cls, GP_ERRCLASS_COOKIE_REJECTED);
 	T_STREQ(text, "Invalid");
 	T_CHECK(errors_parse(b, strlen(b), text, 0, &cls));
 }

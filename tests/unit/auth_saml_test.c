@@ -42,24 +42,25 @@ redirect(void)
 	enum saml_kind k = 0;
 	struct gp_err e = { "" };
 
-	T_CHECK(target("REDIRECT", "https://idp.example/sso?a=1&b=2", &k,
-	    url, &e) == 0 && k == SAML_REDIRECT);
+	T_EQ_INT(target("REDIRECT", "https://idp.example/sso?a=1&b=2", &k,
+	    url, &e), 0);
+	T_EQ_INT(k, SAML_REDIRECT);
 	T_STREQ(url, "https://idp.example/sso?a=1&b=2");
-	T_CHECK(target("REDIRECT", "HTTPS://IDP.EXAMPLE/", &k, url,
-	    &e) == 0);
-	T_CHECK(target("REDIRECT", "javascript:alert(1)", &k, url, &e) == -1);
+	T_EQ_INT(target("REDIRECT", "HTTPS://IDP.EXAMPLE/", &k, url,
+	    &e), 0);
+	T_EQ_INT(target("REDIRECT", "javascript:alert(1)", &k, url, &e), -1);
 	T_CHECK(strstr(e.msg, "not https://") != NULL);
 	T_STREQ(url, "");
-	T_CHECK(target("REDIRECT", "file:///etc/passwd", &k, url, &e) == -1);
-	T_CHECK(target("REDIRECT", "data:text/html,<b>x</b>", &k, url,
-	    &e) == -1);
-	T_CHECK(target("REDIRECT", "http://idp.example/", &k, url, &e) == -1);
-	T_CHECK(target("REDIRECT", "https://", &k, url, &e) == -1);
-	T_CHECK(target("REDIRECT", "https://a.example/\n\x1b[2J", &k, url,
-	    &e) == -1);
+	T_EQ_INT(target("REDIRECT", "file:///etc/passwd", &k, url, &e), -1);
+	T_EQ_INT(target("REDIRECT", "data:text/html,<b>x</b>", &k, url,
+	    &e), -1);
+	T_EQ_INT(target("REDIRECT", "http://idp.example/", &k, url, &e), -1);
+	T_EQ_INT(target("REDIRECT", "https://", &k, url, &e), -1);
+	T_EQ_INT(target("REDIRECT", "https://a.example/\n\x1b[2J", &k, url,
+	    &e), -1);
 	T_CHECK(strstr(e.msg, "bad byte") != NULL);
-	T_CHECK(target("REDIRECT", "https://a.example/\"><script>", &k, url,
-	    &e) == -1);
+	T_EQ_INT(target("REDIRECT", "https://a.example/\"><script>", &k, url,
+	    &e), -1);
 }
 
 static void
@@ -69,24 +70,25 @@ post(void)
 	enum saml_kind k = 0;
 	struct gp_err e = { "" };
 
-	T_CHECK(target("POST", "<html><body><FORM method=\"post\" "
+	T_EQ_INT(target("POST", "<html><body><FORM method=\"post\" "
 	    "action=\"https://idp.example/saml\"><input name=x></form>", &k,
-	    url, &e) == 0 && k == SAML_POST);
+	    url, &e), 0);
+	T_EQ_INT(k, SAML_POST);
 	T_STREQ(url, "https://idp.example/saml");
-	T_CHECK(target("POST", "<form action='https://b.example/x'>", &k,
-	    url, &e) == 0);
+	T_EQ_INT(target("POST", "<form action='https://b.example/x'>", &k,
+	    url, &e), 0);
 	T_STREQ(url, "https://b.example/x");
 	/* off-scheme or missing actions are not shown */
-	T_CHECK(target("POST", "<form action=\"javascript:x()\">", &k, url,
-	    &e) == 0);
+	T_EQ_INT(target("POST", "<form action=\"javascript:x()\">", &k, url,
+	    &e), 0);
 	T_STREQ(url, "");
-	T_CHECK(target("POST", "<form><input action=\"https://c/\">", &k,
-	    url, &e) == 0);
+	T_EQ_INT(target("POST", "<form><input action=\"https://c/\">", &k,
+	    url, &e), 0);
 	T_STREQ(url, "");
-	T_CHECK(target("POST", "no form at all", &k, url, &e) == 0);
+	T_EQ_INT(target("POST", "no form at all", &k, url, &e), 0);
 	T_STREQ(url, "");
-	T_CHECK(target("POST", "<form action=\"https://unterminated", &k,
-	    url, &e) == 0);
+	T_EQ_INT(target("POST", "<form action=\"https://unterminated", &k,
+	    url, &e), 0);
 	T_STREQ(url, "");
 }
 
@@ -99,22 +101,22 @@ post_edges(void)
 	enum saml_kind k = 0;
 	struct gp_err e = { "" };
 
-	T_CHECK(target("POST", "<form method=post> action=\"https://a/\"",
-	    &k, url, &e) == 0);
+	T_EQ_INT(target("POST", "<form method=post> action=\"https://a/\"",
+	    &k, url, &e), 0);
 	T_STREQ(url, "");
-	T_CHECK(target("POST", "<FoRm AcTiOn='https://a/x' method=post",
-	    &k, url, &e) == 0);
+	T_EQ_INT(target("POST", "<FoRm AcTiOn='https://a/x' method=post",
+	    &k, url, &e), 0);
 	T_STREQ(url, "https://a/x");
-	T_CHECK(target("POST", "<form action=\"https://a/>b\">", &k, url,
-	    &e) == 0);
+	T_EQ_INT(target("POST", "<form action=\"https://a/>b\">", &k, url,
+	    &e), 0);
 	T_STREQ(url, "");	/* '>' is a bad byte in a URL */
-	T_CHECK(target("POST", "<form action=https://a/>", &k, url,
-	    &e) == 0);
+	T_EQ_INT(target("POST", "<form action=https://a/>", &k, url,
+	    &e), 0);
 	T_STREQ(url, "");
-	T_CHECK(target("POST", "<form action=", &k, url, &e) == 0);
+	T_EQ_INT(target("POST", "<form action=", &k, url, &e), 0);
 	T_STREQ(url, "");
-	T_CHECK(target("POST", "x<form\taction=\"https://b/\"><form "
-	    "action=\"https://c/\">", &k, url, &e) == 0);
+	T_EQ_INT(target("POST", "x<form\taction=\"https://b/\"><form "
+	    "action=\"https://c/\">", &k, url, &e), 0);
 	T_STREQ(url, "https://b/");
 }
 
@@ -128,10 +130,10 @@ text(void)
 	struct gp_err e = { "" };
 
 	memset(&t, 0, sizeof(t));
-	T_CHECK(resolve_url_parse("https://gw.example:4443/gateway", &t,
-	    &e) == 0);
-	T_CHECK(saml_text(p, &t, "gateway", "Windows", out, sizeof(out),
-	    &e) == 0);
+	T_EQ_INT(resolve_url_parse("https://gw.example:4443/gateway", &t,
+	    &e), 0);
+	T_EQ_INT(saml_text(p, &t, "gateway", "Windows", out, sizeof(out),
+	    &e), 0);
 	T_CHECK(strstr(out, "gp-auth: the gateway gw.example asks for SAML "
 	    "login (REDIRECT).\n") == out);
 	T_CHECK(strstr(out, "  log in with a browser at:\n    "
@@ -142,12 +144,12 @@ text(void)
 	T_CHECK(strstr(out, "--usergroup=gateway:prelogin-cookie "
 	    "--passwd-on-stdin [options] https://gw.example:4443/\n") != NULL);
 	/* Too small: refused, not cut. */
-	T_CHECK(saml_text(p, &t, "gateway", "Linux", out, 64, &e) == -1);
+	T_EQ_INT(saml_text(p, &t, "gateway", "Linux", out, 64, &e), -1);
 	T_CHECK(strstr(e.msg, "over 64 bytes") != NULL);
 	free(p);
 	p = pre("REDIRECT", "javascript:alert(1)");
-	T_CHECK(saml_text(p, &t, "portal", "Linux", out, sizeof(out),
-	    &e) == -1);
+	T_EQ_INT(saml_text(p, &t, "portal", "Linux", out, sizeof(out),
+	    &e), -1);
 	T_CHECK(strstr(e.msg, "not https://") != NULL);
 	free(p);
 }
@@ -162,7 +164,7 @@ not_base64(void)
 
 	snprintf(p->saml_method, sizeof(p->saml_method), "REDIRECT");
 	snprintf(p->saml_request, sizeof(p->saml_request), "abc");
-	T_CHECK(saml_target(p, &k, url, sizeof(url), &e) == -1);
+	T_EQ_INT(saml_target(p, &k, url, sizeof(url), &e), -1);
 	free(p);
 }
 

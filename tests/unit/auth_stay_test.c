@@ -15,21 +15,21 @@
 static void
 old_enough_now(void)
 {
-	T_CHECK(stay_need_config_at(T0, 0, T0 + MIN_MS) == T0 + MIN_MS);
-	T_CHECK(stay_need_config_at(T0, T0 + 9 * MIN_MS,
-	    T0 + 2 * MIN_MS) == T0 + 2 * MIN_MS);
+	T_EQ_INT(stay_need_config_at(T0, 0, T0 + MIN_MS), T0 + MIN_MS);
+	T_EQ_INT(stay_need_config_at(T0, T0 + 9 * MIN_MS,
+	    T0 + 2 * MIN_MS), T0 + 2 * MIN_MS);
 }
 
 static void
 too_soon_waits(void)
 {
-	T_CHECK(stay_need_config_at(T0, 0, T0 + 1) == T0 + MIN_MS);
-	T_CHECK(stay_need_config_at(T0, 0, T0 + MIN_MS - 1) ==
+	T_EQ_INT(stay_need_config_at(T0, 0, T0 + 1), T0 + MIN_MS);
+	T_EQ_INT(stay_need_config_at(T0, 0, T0 + MIN_MS - 1),
 	    T0 + MIN_MS);
 	/* A rekey already due later is brought forward, not pushed back. */
-	T_CHECK(stay_need_config_at(T0, T0 + 3600000, T0 + 5) ==
+	T_EQ_INT(stay_need_config_at(T0, T0 + 3600000, T0 + 5),
 	    T0 + MIN_MS);
-	T_CHECK(stay_need_config_at(T0, T0 + MIN_MS / 2, T0 + 5) ==
+	T_EQ_INT(stay_need_config_at(T0, T0 + MIN_MS / 2, T0 + 5),
 	    T0 + MIN_MS / 2);
 }
 
@@ -47,7 +47,8 @@ flood_one_getconfig(void)
 			changes++;
 		at = next;
 	}
-	T_CHECK(changes == 1 && at == T0 + MIN_MS);
+	T_EQ_INT(changes, 1);
+	T_EQ_INT(at, T0 + MIN_MS);
 }
 
 int

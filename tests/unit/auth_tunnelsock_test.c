@@ -110,18 +110,18 @@ test_accept_refuse(void)
 	struct gp_err e;
 
 	if (geteuid() != 0) {		/* CI runs this as root */
-		T_CHECK(try_fake(FAKE_ACCEPT, (uid_t)-1, &e) == -1);
+		T_EQ_INT(try_fake(FAKE_ACCEPT, (uid_t)-1, &e), -1);
 		T_CHECK(strstr(e.msg, "not root") != NULL);
 		return;
 	}
-	T_CHECK(try_fake(FAKE_ACCEPT, (uid_t)-1, &e) == 0);
-	T_CHECK(try_fake(FAKE_REFUSE, (uid_t)-1, &e) == -1);
+	T_EQ_INT(try_fake(FAKE_ACCEPT, (uid_t)-1, &e), 0);
+	T_EQ_INT(try_fake(FAKE_REFUSE, (uid_t)-1, &e), -1);
 	T_CHECK(strstr(e.msg, "refused the connection: uid 0 is not "
 	    "allowed by gp-tunnel's policy") != NULL);
-	T_CHECK(try_fake(FAKE_WRONG, (uid_t)-1, &e) == -1);
+	T_EQ_INT(try_fake(FAKE_WRONG, (uid_t)-1, &e), -1);
 	T_CHECK(strstr(e.msg, "expected an empty STATUS frame first, got "
 	    "type 4, 0 bytes") != NULL);
-	T_CHECK(try_fake(FAKE_BODY, (uid_t)-1, &e) == -1);
+	T_EQ_INT(try_fake(FAKE_BODY, (uid_t)-1, &e), -1);
 	T_CHECK(strstr(e.msg, "got type 3, 1 bytes") != NULL);
 }
 
@@ -132,11 +132,11 @@ test_not_root(void)
 	struct gp_err e;
 
 	if (geteuid() != 0) {
-		T_CHECK(try_fake(FAKE_ACCEPT, (uid_t)-1, &e) == -1);
+		T_EQ_INT(try_fake(FAKE_ACCEPT, (uid_t)-1, &e), -1);
 		T_CHECK(strstr(e.msg, "is served by uid") != NULL);
 		return;
 	}
-	T_CHECK(try_fake(FAKE_ACCEPT, 65534, &e) == -1);
+	T_EQ_INT(try_fake(FAKE_ACCEPT, 65534, &e), -1);
 	T_CHECK(strstr(e.msg, "is served by uid 65534, not root: not "
 	    "sending it the session") != NULL);
 }
@@ -149,25 +149,25 @@ test_connect_errors(void)
 	int fd;
 
 	(void)unlink(sock_path);
-	T_CHECK(tunnel_sock_connect(sock_path, &e) == -1);
-	T_CHECK(strstr(e.msg, "cannot connect to") != NULL &&
-	    strstr(e.msg, "No such file or directory; is gp-tunnel.socket "
+	T_EQ_INT(tunnel_sock_connect(sock_path, &e), -1);
+	T_CHECK(strstr(e.msg, "cannot connect to") != NULL);
+	T_CHECK(strstr(e.msg, "No such file or directory; is gp-tunnel.socket "
 	    "active") != NULL);
 	/* A socket file nobody listens on. */
 	fd = fake_listen();
 	close(fd);
-	T_CHECK(tunnel_sock_connect(sock_path, &e) == -1);
+	T_EQ_INT(tunnel_sock_connect(sock_path, &e), -1);
 	T_CHECK(strstr(e.msg, "Connection refused; is gp-tunnel.socket "
 	    "active") != NULL);
 	(void)unlink(sock_path);
 	memset(longp, 'a', sizeof(longp) - 1);
 	longp[0] = '/';
 	longp[sizeof(longp) - 1] = '\0';
-	T_CHECK(tunnel_sock_connect(longp, &e) == -1);
+	T_EQ_INT(tunnel_sock_connect(longp, &e), -1);
 	T_CHECK(strstr(e.msg, "not a socket path (1 to 107 bytes)") != NULL);
-	T_CHECK(tunnel_sock_connect("", &e) == -1);
+	T_EQ_INT(tunnel_sock_connect("", &e), -1);
 	/* A path that is not a socket. */
-	T_CHECK(tunnel_sock_connect("/dev/null", &e) == -1);
+	T_EQ_INT(tunnel_sock_connect("/dev/null", &e), -1);
 	T_CHECK(strstr(e.msg, "Connection refused") != NULL);
 }
 
@@ -179,11 +179,11 @@ test_connect_eacces(void)
 	pid_t pid;
 
 	if (geteuid() != 0) {	/* another uid needs root; CI is root */
-		T_CHECK(setuid(0) == -1);
+		T_EQ_INT(setuid(0), -1);
 		return;
 	}
 	fd = fake_listen();
-	T_CHECK(chmod(sock_path, 0660) == 0);
+	T_EQ_INT(chmod(sock_path, 0660), 0);
 	if ((pid = fork()) == 0) {
 		struct gp_err e = { "" };
 
@@ -195,8 +195,9 @@ test_connect_eacces(void)
 		_exit(strstr(e.msg, "Permission denied; are you in the "
 		    "socket's group (gpvpn)?") != NULL ? 0 : 5);
 	}
-	T_CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
-	    WEXITSTATUS(st) == 0);
+	T_EQ_INT(waitpid(pid, &st, 0), pid);
+	T_CHECK(WIFEXITED(st));
+	T_EQ_INT(WEXITSTATUS(st), 0);
 	close(fd);
 	(void)unlink(sock_path);
 }

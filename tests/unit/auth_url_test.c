@@ -26,25 +26,28 @@ interfaces(void)
 {
 	struct gw_target t;
 
-	T_CHECK(parse("198.18.0.1", NULL, false, &t) == 0 &&
-	    t.iface == IFACE_PORTAL);
-	T_CHECK(parse("https://gw.example/", NULL, false, &t) == 0 &&
-	    t.iface == IFACE_PORTAL);
-	T_CHECK(parse("https://gw.example/", NULL, true, &t) == 0 &&
-	    t.iface == IFACE_GATEWAY);
-	T_CHECK(parse("https://gw.example/gateway", NULL, false, &t) == 0 &&
-	    t.iface == IFACE_GATEWAY && t.alt_field[0] == '\0');
-	T_CHECK(parse("gw.example/ssl-vpn", NULL, false, &t) == 0 &&
-	    t.iface == IFACE_GATEWAY);
-	T_CHECK(parse("gw.example/global-protect", NULL, false, &t) == 0 &&
-	    t.iface == IFACE_PORTAL);
-	T_CHECK(parse("https://gw.example/portal:prelogin-cookie", NULL,
-	    false, &t) == 0 && t.iface == IFACE_PORTAL);
+	T_EQ_INT(parse("198.18.0.1", NULL, false, &t), 0);
+	T_EQ_INT(t.iface, IFACE_PORTAL);
+	T_EQ_INT(parse("https://gw.example/", NULL, false, &t), 0);
+	T_EQ_INT(t.iface, IFACE_PORTAL);
+	T_EQ_INT(parse("https://gw.example/", NULL, true, &t), 0);
+	T_EQ_INT(t.iface, IFACE_GATEWAY);
+	T_EQ_INT(parse("https://gw.example/gateway", NULL, false, &t), 0);
+	T_EQ_INT(t.iface, IFACE_GATEWAY);
+	T_EQ_INT(t.alt_field[0], '\0');
+	T_EQ_INT(parse("gw.example/ssl-vpn", NULL, false, &t), 0);
+	T_EQ_INT(t.iface, IFACE_GATEWAY);
+	T_EQ_INT(parse("gw.example/global-protect", NULL, false, &t), 0);
+	T_EQ_INT(t.iface, IFACE_PORTAL);
+	T_EQ_INT(parse("https://gw.example/portal:prelogin-cookie", NULL,
+	    false, &t), 0);
+	T_EQ_INT(t.iface, IFACE_PORTAL);
 	T_STREQ(t.alt_field, "prelogin-cookie");
-	T_CHECK(parse("https://gw.example/:prelogin-cookie", NULL, false,
-	    &t) == 0 && t.iface == IFACE_PORTAL);
+	T_EQ_INT(parse("https://gw.example/:prelogin-cookie", NULL, false,
+	    &t), 0);
+	T_EQ_INT(t.iface, IFACE_PORTAL);
 	T_STREQ(t.alt_field, "prelogin-cookie");
-	T_CHECK(parse("https://gw.example/elsewhere", NULL, false, &t) == -1);
+	T_EQ_INT(parse("https://gw.example/elsewhere", NULL, false, &t), -1);
 }
 
 static void
@@ -52,17 +55,19 @@ usergroup(void)
 {
 	struct gw_target t;
 
-	T_CHECK(parse("https://gw.example:4443/portal",
-	    "gateway:portal-userauthcookie", false, &t) == 0 &&
-	    t.iface == IFACE_GATEWAY && t.port == 4443);
+	T_EQ_INT(parse("https://gw.example:4443/portal",
+	    "gateway:portal-userauthcookie", false, &t), 0);
+	T_EQ_INT(t.iface, IFACE_GATEWAY);
+	T_EQ_INT(t.port, 4443);
 	T_STREQ(t.alt_field, "portal-userauthcookie");
 	T_STREQ(t.host, "gw.example");
-	T_CHECK(parse("gw.example", "portal:prelogin-cookie", false,
-	    &t) == 0 && t.iface == IFACE_PORTAL);
+	T_EQ_INT(parse("gw.example", "portal:prelogin-cookie", false,
+	    &t), 0);
+	T_EQ_INT(t.iface, IFACE_PORTAL);
 	T_STREQ(t.alt_field, "prelogin-cookie");
-	T_CHECK(parse("[2001:db8::1]:443", "gateway", false, &t) == 0 &&
-	    t.iface == IFACE_GATEWAY);
-	T_CHECK(parse("gw.example", "portal:bad field", false, &t) == -1);
+	T_EQ_INT(parse("[2001:db8::1]:443", "gateway", false, &t), 0);
+	T_EQ_INT(t.iface, IFACE_GATEWAY);
+	T_EQ_INT(parse("gw.example", "portal:bad field", false, &t), -1);
 }
 
 int

@@ -16,18 +16,18 @@ all_zero(void)
 	int hits = 0;
 
 	memset(b, 0, sizeof(b));
-	T_CHECK(bytes_all_zero(b, sizeof(b)) == 1);
-	T_CHECK(bytes_all_zero(b, 0) == 1);
+	T_EQ_INT(bytes_all_zero(b, sizeof(b)), 1);
+	T_EQ_INT(bytes_all_zero(b, 0), 1);
 	for (i = 0; i < sizeof(b); i++) {
 		b[i] = 0x80;
 		hits += bytes_all_zero(b, sizeof(b)) == 0;
 		hits += bytes_all_zero(b, i) == 1;
 		b[i] = 0;
 	}
-	T_CHECK(hits == 2 * (int)sizeof(b));
+	T_EQ_INT(hits, 2 * (int)sizeof(b));
 	b[16] = 1;
-	T_CHECK(bytes_all_zero(b, 16) == 1);
-	T_CHECK(bytes_all_zero(b, 17) == 0);
+	T_EQ_INT(bytes_all_zero(b, 16), 1);
+	T_EQ_INT(bytes_all_zero(b, 17), 0);
 }
 
 int

@@ -75,7 +75,7 @@ expect_ok(void)
 static void
 set_addr(struct cfg_addr *a, const char *s)
 {
-	T_CHECK(config_addr_parse(s, a) == 0);
+	T_EQ_INT(config_addr_parse(s, a), 0);
 }
 
 static void
@@ -84,18 +84,22 @@ addresses(void)
 	char s[CFG_ADDR_STR_MAX];
 	struct cfg_addr a;
 
-	T_CHECK(config_addr_parse("198.18.0.1", &a) == 0 &&
-	    a.family == CFG_AF_INET && a.bytes[0] == 198 && a.bytes[3] == 1);
+	T_EQ_INT(config_addr_parse("198.18.0.1", &a), 0);
+	T_EQ_INT(a.family, CFG_AF_INET);
+	T_EQ_INT(a.bytes[0], 198);
+	T_EQ_INT(a.bytes[3], 1);
 	T_STREQ(config_addr_str(&a, s), "198.18.0.1");
-	T_CHECK(config_addr_parse("fd00::1", &a) == 0 &&
-	    a.family == CFG_AF_INET6 && a.bytes[15] == 1);
+	T_EQ_INT(config_addr_parse("fd00::1", &a), 0);
+	T_EQ_INT(a.family, CFG_AF_INET6);
+	T_EQ_INT(a.bytes[15], 1);
 	T_STREQ(config_addr_str(&a, s), "fd00::1");
-	T_CHECK(config_addr_parse("127.1", &a) == -1 && a.family == 0);
-	T_CHECK(config_addr_parse("1.2.3.4 ", &a) == -1);
-	T_CHECK(config_addr_parse("0x7f.0.0.1", &a) == -1);
-	T_CHECK(config_addr_parse("fe80::1%eth0", &a) == -1);
-	T_CHECK(config_addr_parse("", &a) == -1);
-	T_CHECK(config_addr_parse(NULL, &a) == -1);
+	T_EQ_INT(config_addr_parse("127.1", &a), -1);
+	T_EQ_INT(a.family, 0);
+	T_EQ_INT(config_addr_parse("1.2.3.4 ", &a), -1);
+	T_EQ_INT(config_addr_parse("0x7f.0.0.1", &a), -1);
+	T_EQ_INT(config_addr_parse("fe80::1%eth0", &a), -1);
+	T_EQ_INT(config_addr_parse("", &a), -1);
+	T_EQ_INT(config_addr_parse(NULL, &a), -1);
 	a.family = 9;
 	T_STREQ(config_addr_str(&a, s), "(family 9)");
 }
@@ -103,17 +107,19 @@ addresses(void)
 static void
 key_lengths(void)
 {
-	T_CHECK(config_enc_key_len(CFG_ENC_AES128_CBC) == 16);
-	T_CHECK(config_enc_key_len(CFG_ENC_AES256_CBC) == 32);
-	T_CHECK(config_enc_key_len(0) == 0 && config_enc_key_len(3) == 0);
-	T_CHECK(config_mac_key_len(CFG_MAC_MD5_96) == 16);
-	T_CHECK(config_mac_key_len(CFG_MAC_SHA1_96) == 20);
-	T_CHECK(config_mac_key_len(CFG_MAC_SHA256_128) == 32);
-	T_CHECK(config_mac_key_len(0) == 0 && config_mac_key_len(4) == 0);
-	T_CHECK(config_mac_icv_len(CFG_MAC_MD5_96) == 12);
-	T_CHECK(config_mac_icv_len(CFG_MAC_SHA1_96) == 12);
-	T_CHECK(config_mac_icv_len(CFG_MAC_SHA256_128) == 16);
-	T_CHECK(config_mac_icv_len(9) == 0);
+	T_EQ_INT(config_enc_key_len(CFG_ENC_AES128_CBC), 16);
+	T_EQ_INT(config_enc_key_len(CFG_ENC_AES256_CBC), 32);
+	T_EQ_INT(config_enc_key_len(0), 0);
+	T_EQ_INT(config_enc_key_len(3), 0);
+	T_EQ_INT(config_mac_key_len(CFG_MAC_MD5_96), 16);
+	T_EQ_INT(config_mac_key_len(CFG_MAC_SHA1_96), 20);
+	T_EQ_INT(config_mac_key_len(CFG_MAC_SHA256_128), 32);
+	T_EQ_INT(config_mac_key_len(0), 0);
+	T_EQ_INT(config_mac_key_len(4), 0);
+	T_EQ_INT(config_mac_icv_len(CFG_MAC_MD5_96), 12);
+	T_EQ_INT(config_mac_icv_len(CFG_MAC_SHA1_96), 12);
+	T_EQ_INT(config_mac_icv_len(CFG_MAC_SHA256_128), 16);
+	T_EQ_INT(config_mac_icv_len(9), 0);
 }
 
 static void
@@ -217,10 +223,10 @@ null_strings_and_addr_lens(void)
 	T_CHECK(!config_cookie_ok(NULL));
 	T_CHECK(!config_user_ok(NULL));
 	T_CHECK(!config_path_ok(NULL));
-	T_CHECK(config_addr_len(CFG_AF_INET) == 4);
-	T_CHECK(config_addr_len(CFG_AF_INET6) == 16);
-	T_CHECK(config_addr_len(CFG_AF_NONE) == 0);
-	T_CHECK(config_addr_len(5) == 0);
+	T_EQ_INT(config_addr_len(CFG_AF_INET), 4);
+	T_EQ_INT(config_addr_len(CFG_AF_INET6), 16);
+	T_EQ_INT(config_addr_len(CFG_AF_NONE), 0);
+	T_EQ_INT(config_addr_len(5), 0);
 }
 
 static void
@@ -536,7 +542,8 @@ print_redacts(void)
 	config_print(fp, cfg, true);
 	fclose(fp);
 	T_CHECK(strstr(out, "SECRETCOOKIE") == NULL);
-	T_CHECK(strstr(out, "c7c7") == NULL && strstr(out, "1111") == NULL);
+	T_CHECK(strstr(out, "c7c7") == NULL);
+	T_CHECK(strstr(out, "1111") == NULL);
 	T_CHECK(strstr(out, "authcookie: (redacted, 12 bytes)\n") != NULL);
 	T_CHECK(strstr(out, "esp_ekey_c2s: (redacted, 16 bytes)\n") != NULL);
 	T_CHECK(strstr(out, "esp_akey_s2c: (redacted, 20 bytes)\n") != NULL);
@@ -586,7 +593,7 @@ secret_memory(void)
 	T_CHECK(c != NULL);
 	for (i = 0; c != NULL && i < sizeof(*c); i++)
 		nz |= p[i];
-	T_CHECK(nz == 0);
+	T_EQ_INT(nz, 0);
 	config_free(c);
 	config_free(NULL);
 }

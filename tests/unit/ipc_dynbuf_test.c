@@ -17,8 +17,8 @@ empty_heap(void)
 	dynbuf_init(&d, 16);
 	T_CHECK(d.mem == NULL);
 	T_STREQ(dynbuf_str(&d), "");
-	T_CHECK(dynbuf_len(&d) == 0);
-	T_CHECK(dynbuf_add(&d, "", 0) == 0);
+	T_EQ_INT(dynbuf_len(&d), 0);
+	T_EQ_INT(dynbuf_add(&d, "", 0), 0);
 	T_STREQ(dynbuf_str(&d), "");
 	dynbuf_free(&d);
 	T_CHECK(d.mem == NULL);
@@ -31,14 +31,14 @@ heap_limit_exact(void)
 	struct dynbuf d;
 
 	dynbuf_init(&d, 8);
-	T_CHECK(dynbuf_addstr(&d, "abc") == 0);
-	T_CHECK(dynbuf_addstr(&d, "defg") == 0);
+	T_EQ_INT(dynbuf_addstr(&d, "abc"), 0);
+	T_EQ_INT(dynbuf_addstr(&d, "defg"), 0);
 	T_STREQ(dynbuf_str(&d), "abcdefg");
-	T_CHECK(dynbuf_len(&d) == 7);
-	T_CHECK(dynbuf_add(&d, "h", 1) == -1);
+	T_EQ_INT(dynbuf_len(&d), 7);
+	T_EQ_INT(dynbuf_add(&d, "h", 1), -1);
 	T_STREQ(dynbuf_str(&d), "abcdefg");
-	T_CHECK(dynbuf_len(&d) == 7);
-	T_CHECK(dynbuf_add(&d, "", 0) == 0);
+	T_EQ_INT(dynbuf_len(&d), 7);
+	T_EQ_INT(dynbuf_add(&d, "", 0), 0);
 	dynbuf_free(&d);
 }
 
@@ -48,10 +48,10 @@ heap_overflow_by_one_unchanged(void)
 	struct dynbuf d;
 
 	dynbuf_init(&d, 6);
-	T_CHECK(dynbuf_addstr(&d, "ab") == 0);
-	T_CHECK(dynbuf_addstr(&d, "cdef") == -1);
+	T_EQ_INT(dynbuf_addstr(&d, "ab"), 0);
+	T_EQ_INT(dynbuf_addstr(&d, "cdef"), -1);
 	T_STREQ(dynbuf_str(&d), "ab");
-	T_CHECK(dynbuf_addstr(&d, "cde") == 0);
+	T_EQ_INT(dynbuf_addstr(&d, "cde"), 0);
 	T_STREQ(dynbuf_str(&d), "abcde");
 	dynbuf_free(&d);
 }
@@ -62,8 +62,8 @@ zero_max_holds_nothing(void)
 	struct dynbuf d;
 
 	dynbuf_init(&d, 0);
-	T_CHECK(dynbuf_add(&d, "a", 1) == -1);
-	T_CHECK(dynbuf_addf(&d, "%s", "") == -1);
+	T_EQ_INT(dynbuf_add(&d, "a", 1), -1);
+	T_EQ_INT(dynbuf_addf(&d, "%s", ""), -1);
 	T_STREQ(dynbuf_str(&d), "");
 	dynbuf_free(&d);
 }
@@ -80,11 +80,11 @@ heap_grows(void)
 	for (i = 0; i < 10000; i++)
 		ok &= dynbuf_add(&d, i % 2 ? "b" : "a", 1) == 0;
 	T_CHECK(ok);
-	T_CHECK(dynbuf_len(&d) == 10000);
+	T_EQ_INT(dynbuf_len(&d), 10000);
 	T_CHECK(d.cap <= 10001);
-	T_CHECK(strlen(dynbuf_str(&d)) == 10000);
-	T_CHECK(memcmp(dynbuf_str(&d) + 9996, "abab", 5) == 0);
-	T_CHECK(dynbuf_add(&d, "x", 1) == -1);
+	T_EQ_INT(strlen(dynbuf_str(&d)), 10000);
+	T_EQ_MEM(dynbuf_str(&d) + 9996, "abab", 5);
+	T_EQ_INT(dynbuf_add(&d, "x", 1), -1);
 	dynbuf_free(&d);
 }
 
@@ -95,19 +95,19 @@ fixed_limit_exact(void)
 	struct dynbuf d;
 
 	dynbuf_fixed(&d, mem, sizeof(mem));
-	T_CHECK(mem[0] == '\0');
+	T_EQ_INT(mem[0], '\0');
 	T_STREQ(dynbuf_str(&d), "");
-	T_CHECK(dynbuf_addstr(&d, "abcd") == 0);
+	T_EQ_INT(dynbuf_addstr(&d, "abcd"), 0);
 	T_CHECK(dynbuf_str(&d) == mem);
 	T_STREQ(mem, "abcd");
-	T_CHECK(dynbuf_add(&d, "e", 1) == -1);
+	T_EQ_INT(dynbuf_add(&d, "e", 1), -1);
 	T_STREQ(mem, "abcd");
 	T_CHECK(dynbuf_take(&d) == NULL);
 	dynbuf_reset(&d);
-	T_CHECK(memcmp(mem, "\0\0\0\0\0", 5) == 0);
-	T_CHECK(dynbuf_addstr(&d, "xyz") == 0);
+	T_EQ_MEM(mem, "\0\0\0\0\0", 5);
+	T_EQ_INT(dynbuf_addstr(&d, "xyz"), 0);
 	dynbuf_free(&d);
-	T_CHECK(memcmp(mem, "\0\0\0\0\0", 5) == 0);
+	T_EQ_MEM(mem, "\0\0\0\0\0", 5);
 	T_CHECK(d.mem == mem);
 	T_STREQ(dynbuf_str(&d), "");
 }
@@ -119,11 +119,11 @@ fixed_overflow_by_one(void)
 	struct dynbuf d;
 
 	dynbuf_fixed(&d, mem, sizeof(mem));
-	T_CHECK(dynbuf_addstr(&d, "abcd") == -1);
+	T_EQ_INT(dynbuf_addstr(&d, "abcd"), -1);
 	T_STREQ(dynbuf_str(&d), "");
-	T_CHECK(dynbuf_addf(&d, "%d", 1234) == -1);
+	T_EQ_INT(dynbuf_addf(&d, "%d", 1234), -1);
 	T_STREQ(dynbuf_str(&d), "");
-	T_CHECK(dynbuf_addf(&d, "%d", 123) == 0);
+	T_EQ_INT(dynbuf_addf(&d, "%d", 123), 0);
 	T_STREQ(dynbuf_str(&d), "123");
 }
 
@@ -133,12 +133,12 @@ printf_appends(void)
 	struct dynbuf d;
 
 	dynbuf_init(&d, 12);
-	T_CHECK(dynbuf_addf(&d, "%s=%d", "ab", 42) == 0);
-	T_CHECK(dynbuf_addf(&d, "&%02x", 10) == 0);
+	T_EQ_INT(dynbuf_addf(&d, "%s=%d", "ab", 42), 0);
+	T_EQ_INT(dynbuf_addf(&d, "&%02x", 10), 0);
 	T_STREQ(dynbuf_str(&d), "ab=42&0a");
-	T_CHECK(dynbuf_addf(&d, "%s", "1234") == -1);
+	T_EQ_INT(dynbuf_addf(&d, "%s", "1234"), -1);
 	T_STREQ(dynbuf_str(&d), "ab=42&0a");
-	T_CHECK(dynbuf_addf(&d, "%s", "123") == 0);
+	T_EQ_INT(dynbuf_addf(&d, "%s", "123"), 0);
 	T_STREQ(dynbuf_str(&d), "ab=42&0a123");
 	dynbuf_free(&d);
 }
@@ -153,13 +153,13 @@ take_hands_over(void)
 	s = dynbuf_take(&d);
 	T_STREQ(s, "");
 	free(s);
-	T_CHECK(dynbuf_addstr(&d, "hello") == 0);
+	T_EQ_INT(dynbuf_addstr(&d, "hello"), 0);
 	s = dynbuf_take(&d);
 	T_STREQ(s, "hello");
 	T_CHECK(d.mem == NULL);
-	T_CHECK(dynbuf_len(&d) == 0);
+	T_EQ_INT(dynbuf_len(&d), 0);
 	T_STREQ(dynbuf_str(&d), "");
-	T_CHECK(dynbuf_addstr(&d, "again") == 0);
+	T_EQ_INT(dynbuf_addstr(&d, "again"), 0);
 	T_STREQ(dynbuf_str(&d), "again");
 	free(s);
 	dynbuf_free(&d);
@@ -171,15 +171,15 @@ reset_and_truncate_wipe(void)
 	struct dynbuf d;
 
 	dynbuf_init(&d, 32);
-	T_CHECK(dynbuf_addstr(&d, "secret") == 0);
+	T_EQ_INT(dynbuf_addstr(&d, "secret"), 0);
 	dynbuf_truncate(&d, 3);
 	T_STREQ(dynbuf_str(&d), "sec");
-	T_CHECK(memcmp(d.mem, "sec\0\0\0\0", 7) == 0);
+	T_EQ_MEM(d.mem, "sec\0\0\0\0", 7);
 	dynbuf_truncate(&d, 10);
 	T_STREQ(dynbuf_str(&d), "sec");
 	dynbuf_reset(&d);
-	T_CHECK(dynbuf_len(&d) == 0);
-	T_CHECK(memcmp(d.mem, "\0\0\0\0", 4) == 0);
+	T_EQ_INT(dynbuf_len(&d), 0);
+	T_EQ_MEM(d.mem, "\0\0\0\0", 4);
 	T_STREQ(dynbuf_str(&d), "");
 	dynbuf_free(&d);
 }
@@ -191,9 +191,9 @@ binary_bytes(void)
 	struct dynbuf d;
 
 	dynbuf_init(&d, 8);
-	T_CHECK(dynbuf_add(&d, "a\0b", 3) == 0);
-	T_CHECK(dynbuf_len(&d) == 3);
-	T_CHECK(memcmp(dynbuf_str(&d), "a\0b\0", 4) == 0);
+	T_EQ_INT(dynbuf_add(&d, "a\0b", 3), 0);
+	T_EQ_INT(dynbuf_len(&d), 3);
+	T_EQ_MEM(dynbuf_str(&d), "a\0b\0", 4);
 	dynbuf_free(&d);
 }
 

@@ -37,9 +37,9 @@ quote_at_the_cut(void)
 	T_STREQ(err_quote(q, val, 64), want);
 	memcpy(want + 256, "...", 4);
 	T_STREQ(err_quote(q, val, 65), want);
-	T_CHECK(strlen(q) == ERR_QUOTE_MAX - 5);
+	T_EQ_INT(strlen(q), ERR_QUOTE_MAX - 5);
 	memset(val, 'x', sizeof(val));
-	T_CHECK(strlen(err_quote(q, val, 65)) == 67);
+	T_EQ_INT(strlen(err_quote(q, val, 65)), 67);
 }
 
 /* What log_msg printed on stderr, read back through a pipe. */
@@ -85,8 +85,8 @@ log_longest_line(void)
 	memset(msg, '\x01', sizeof(msg) - 1);
 	log_init("t", 0);
 	n = logged(out, sizeof(out), msg);
-	T_CHECK(n == 3 + 1023 * 4 + 1);
-	T_CHECK(memcmp(out + 3 + 1022 * 4, "\\x01\n", 6) == 0);
+	T_EQ_INT(n, 3 + 1023 * 4 + 1);
+	T_EQ_MEM(out + 3 + 1022 * 4, "\\x01\n", 6);
 }
 
 int

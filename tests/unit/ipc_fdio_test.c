@@ -103,19 +103,19 @@ run_child(enum way w)
 static void
 close_from_close_range(void)
 {
-	T_CHECK(run_child(WAY_CLOSE_RANGE) == 0);
+	T_EQ_INT(run_child(WAY_CLOSE_RANGE), 0);
 }
 
 static void
 close_from_proc(void)
 {
-	T_CHECK(run_child(WAY_PROC) == 0);
+	T_EQ_INT(run_child(WAY_PROC), 0);
 }
 
 static void
 close_from_loop(void)
 {
-	T_CHECK(run_child(WAY_LOOP) == 0);
+	T_EQ_INT(run_child(WAY_LOOP), 0);
 }
 
 static void
@@ -123,13 +123,13 @@ close_from_reports_errors(void)
 {
 	int bad[1] = { -2 };
 
-	T_CHECK(run_child(WAY_EPERM) == 0);
+	T_EQ_INT(run_child(WAY_EPERM), 0);
 	errno = 0;
-	T_CHECK(fdio_close_from(-1, NULL, 0) == -1);
-	T_CHECK(errno == EINVAL);
+	T_EQ_INT(fdio_close_from(-1, NULL, 0), -1);
+	T_EQ_INT(errno, EINVAL);
 	errno = 0;
-	T_CHECK(fdio_close_from(1000, bad, 1) == -1);
-	T_CHECK(errno == EINVAL);
+	T_EQ_INT(fdio_close_from(1000, bad, 1), -1);
+	T_EQ_INT(errno, EINVAL);
 }
 
 /* Feed n bytes of 'x' into a pipe and close it: the read end. */
@@ -156,11 +156,11 @@ read_all_at_cap(void)
 	int fd;
 
 	fd = pipe_with(16);
-	T_CHECK(fdio_read_all(fd, buf, sizeof(buf), &e) == 16);
-	T_CHECK(buf[15] == 'x');
+	T_EQ_INT(fdio_read_all(fd, buf, sizeof(buf), &e), 16);
+	T_EQ_INT(buf[15], 'x');
 	close(fd);
 	fd = pipe_with(0);
-	T_CHECK(fdio_read_all(fd, buf, sizeof(buf), &e) == 0);
+	T_EQ_INT(fdio_read_all(fd, buf, sizeof(buf), &e), 0);
 	close(fd);
 }
 
@@ -173,12 +173,12 @@ read_all_over_cap_by_one(void)
 
 	fd = pipe_with(17);
 	errno = 0;
-	T_CHECK(fdio_read_all(fd, buf, sizeof(buf), &e) == -1);
-	T_CHECK(errno == EMSGSIZE);
+	T_EQ_INT(fdio_read_all(fd, buf, sizeof(buf), &e), -1);
+	T_EQ_INT(errno, EMSGSIZE);
 	T_STREQ(e.msg, "longer than 16 bytes");
 	close(fd);
 	fd = pipe_with(1);
-	T_CHECK(fdio_read_all(fd, buf, 0, &e) == -1);
+	T_EQ_INT(fdio_read_all(fd, buf, 0, &e), -1);
 	close(fd);
 }
 
@@ -189,9 +189,9 @@ read_all_error(void)
 	uint8_t buf[4];
 	int p[2];
 
-	T_CHECK(pipe(p) == 0);
-	T_CHECK(fdio_read_all(p[1], buf, sizeof(buf), &e) == -1);
-	T_CHECK(errno == EBADF);
+	T_EQ_INT(pipe(p), 0);
+	T_EQ_INT(fdio_read_all(p[1], buf, sizeof(buf), &e), -1);
+	T_EQ_INT(errno, EBADF);
 	T_STREQ(e.msg, "read: Bad file descriptor");
 	close(p[0]);
 	close(p[1]);
@@ -206,12 +206,12 @@ read_dyn_bounded(void)
 
 	dynbuf_init(&d, 6);
 	fd = pipe_with(5);
-	T_CHECK(fdio_read_dyn(fd, &d, &e) == 0);
+	T_EQ_INT(fdio_read_dyn(fd, &d, &e), 0);
 	T_STREQ(dynbuf_str(&d), "xxxxx");
 	close(fd);
 	dynbuf_reset(&d);
 	fd = pipe_with(6);
-	T_CHECK(fdio_read_dyn(fd, &d, &e) == -1);
+	T_EQ_INT(fdio_read_dyn(fd, &d, &e), -1);
 	T_STREQ(e.msg, "longer than 5 bytes");
 	T_STREQ(dynbuf_str(&d), "");
 	close(fd);
@@ -225,11 +225,11 @@ write_all_plain(void)
 	char buf[8] = "";
 	int p[2];
 
-	T_CHECK(pipe(p) == 0);
-	T_CHECK(fdio_write_all(p[1], "hello", 5, &e) == 0);
-	T_CHECK(fdio_write_all(p[1], "", 0, &e) == 0);
+	T_EQ_INT(pipe(p), 0);
+	T_EQ_INT(fdio_write_all(p[1], "hello", 5, &e), 0);
+	T_EQ_INT(fdio_write_all(p[1], "", 0, &e), 0);
 	close(p[1]);
-	T_CHECK(read(p[0], buf, sizeof(buf)) == 5);
+	T_EQ_INT(read(p[0], buf, sizeof(buf)), 5);
 	T_STREQ(buf, "hello");
 	close(p[0]);
 }
@@ -241,11 +241,11 @@ write_all_closed_reader(void)
 	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
 	int p[2];
 
-	T_CHECK(pipe(p) == 0);
+	T_EQ_INT(pipe(p), 0);
 	close(p[0]);
 	errno = 0;
-	T_CHECK(fdio_write_all(p[1], "x", 1, &e) == -1);
-	T_CHECK(errno == EPIPE);
+	T_EQ_INT(fdio_write_all(p[1], "x", 1, &e), -1);
+	T_EQ_INT(errno, EPIPE);
 	T_STREQ(e.msg, "write: Broken pipe");
 	close(p[1]);
 	signal(SIGPIPE, old);
@@ -261,8 +261,8 @@ write_all_nonblocking_full(void)
 	pid_t pid;
 
 	memset(big, 'y', sizeof(big));
-	T_CHECK(pipe(p) == 0);
-	T_CHECK(fcntl(p[1], F_SETFL, O_NONBLOCK) == 0);
+	T_EQ_INT(pipe(p), 0);
+	T_EQ_INT(fcntl(p[1], F_SETFL, O_NONBLOCK), 0);
 	if ((pid = fork()) == 0) {
 		uint8_t in[4096];
 		size_t got = 0;
@@ -275,11 +275,11 @@ write_all_nonblocking_full(void)
 		_exit(got == sizeof(big) ? 0 : 1);
 	}
 	close(p[0]);
-	T_CHECK(fdio_write_all(p[1], big, sizeof(big), &e) == 0);
+	T_EQ_INT(fdio_write_all(p[1], big, sizeof(big), &e), 0);
 	close(p[1]);
-	T_CHECK(waitpid(pid, &st, 0) == pid);
+	T_EQ_INT(waitpid(pid, &st, 0), pid);
 	T_CHECK(WIFEXITED(st));
-	T_CHECK(WEXITSTATUS(st) == 0);
+	T_EQ_INT(WEXITSTATUS(st), 0);
 }
 
 /* Ready, timed out, cancelled: each with its own message. */

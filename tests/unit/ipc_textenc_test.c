@@ -12,14 +12,14 @@
 static void
 hex_values(void)
 {
-	T_CHECK(hex_val('0') == 0);
-	T_CHECK(hex_val('9') == 9);
-	T_CHECK(hex_val('a') == 10);
-	T_CHECK(hex_val('F') == 15);
-	T_CHECK(hex_val('g') == -1);
-	T_CHECK(hex_val('/') == -1);
-	T_CHECK(hex_val(0) == -1);
-	T_CHECK(hex_val(0xe0) == -1);
+	T_EQ_INT(hex_val('0'), 0);
+	T_EQ_INT(hex_val('9'), 9);
+	T_EQ_INT(hex_val('a'), 10);
+	T_EQ_INT(hex_val('F'), 15);
+	T_EQ_INT(hex_val('g'), -1);
+	T_EQ_INT(hex_val('/'), -1);
+	T_EQ_INT(hex_val(0), -1);
+	T_EQ_INT(hex_val(0xe0), -1);
 }
 
 static void
@@ -27,16 +27,16 @@ hex_limits(void)
 {
 	uint8_t out[4];
 
-	T_CHECK(hex_decode("deadBEEF", 8, out, sizeof(out)) == 4);
-	T_CHECK(memcmp(out, "\xde\xad\xbe\xef", 4) == 0);
-	T_CHECK(hex_decode("deadbeef00", 10, out, sizeof(out)) == -1);
-	T_CHECK(memcmp(out, "\0\0\0\0", 4) == 0);
-	T_CHECK(hex_decode("abc", 3, out, sizeof(out)) == -1);
-	T_CHECK(hex_decode("", 0, out, sizeof(out)) == 0);
+	T_EQ_INT(hex_decode("deadBEEF", 8, out, sizeof(out)), 4);
+	T_EQ_MEM(out, "\xde\xad\xbe\xef", 4);
+	T_EQ_INT(hex_decode("deadbeef00", 10, out, sizeof(out)), -1);
+	T_EQ_MEM(out, "\0\0\0\0", 4);
+	T_EQ_INT(hex_decode("abc", 3, out, sizeof(out)), -1);
+	T_EQ_INT(hex_decode("", 0, out, sizeof(out)), 0);
 	/* slen bounds the read: the digits after it do not count. */
-	T_CHECK(hex_decode("0102zz", 4, out, 2) == 2);
-	T_CHECK(hex_decode("01 2", 4, out, 2) == -1);
-	T_CHECK(hex_decode("0x12", 4, out, 2) == -1);
+	T_EQ_INT(hex_decode("0102zz", 4, out, 2), 2);
+	T_EQ_INT(hex_decode("01 2", 4, out, 2), -1);
+	T_EQ_INT(hex_decode("0x12", 4, out, 2), -1);
 }
 
 static void
@@ -44,17 +44,17 @@ b64_limits(void)
 {
 	uint8_t out[32];
 
-	T_CHECK(b64_decode("aGVsbG8=", 8, out, 5) == 5);
-	T_CHECK(memcmp(out, "hello", 5) == 0);
-	T_CHECK(b64_decode("aGVsbG8", 7, out, 5) == 5);
-	T_CHECK(b64_decode("aGVsbG8", 7, out, 4) == -1);
-	T_CHECK(b64_decode("aGk=", 4, out, 2) == 2);
-	T_CHECK(b64_decode("aA==", 4, out, 1) == 1);
-	T_CHECK(out[0] == 'h');
-	T_CHECK(b64_decode("aA", 2, out, 1) == 1);
-	T_CHECK(b64_decode("", 0, out, 1) == 0);
-	T_CHECK(b64_decode("+/+/", 4, out, 3) == 3);
-	T_CHECK(memcmp(out, "\xfb\xff\xbf", 3) == 0);
+	T_EQ_INT(b64_decode("aGVsbG8=", 8, out, 5), 5);
+	T_EQ_MEM(out, "hello", 5);
+	T_EQ_INT(b64_decode("aGVsbG8", 7, out, 5), 5);
+	T_EQ_INT(b64_decode("aGVsbG8", 7, out, 4), -1);
+	T_EQ_INT(b64_decode("aGk=", 4, out, 2), 2);
+	T_EQ_INT(b64_decode("aA==", 4, out, 1), 1);
+	T_EQ_INT(out[0], 'h');
+	T_EQ_INT(b64_decode("aA", 2, out, 1), 1);
+	T_EQ_INT(b64_decode("", 0, out, 1), 0);
+	T_EQ_INT(b64_decode("+/+/", 4, out, 3), 3);
+	T_EQ_MEM(out, "\xfb\xff\xbf", 3);
 }
 
 static void
@@ -62,16 +62,16 @@ b64_strict(void)
 {
 	uint8_t out[8];
 
-	T_CHECK(b64_decode("aB==", 4, out, 8) == -1);	/* bits left */
-	T_CHECK(b64_decode("aGk", 3, out, 8) == 2);
-	T_CHECK(b64_decode("aGl", 3, out, 8) == -1);
-	T_CHECK(b64_decode("aA=", 3, out, 8) == -1);	/* half padded */
-	T_CHECK(b64_decode("a===", 4, out, 8) == -1);
-	T_CHECK(b64_decode("a", 1, out, 8) == -1);
-	T_CHECK(b64_decode("aGVs=", 5, out, 8) == -1);
-	T_CHECK(b64_decode("aG=k", 4, out, 8) == -1);
-	T_CHECK(b64_decode("aG-_", 4, out, 8) == -1);	/* url alphabet */
-	T_CHECK(b64_decode("aG k", 4, out, 8) == -1);
+	T_EQ_INT(b64_decode("aB==", 4, out, 8), -1);	/* bits left */
+	T_EQ_INT(b64_decode("aGk", 3, out, 8), 2);
+	T_EQ_INT(b64_decode("aGl", 3, out, 8), -1);
+	T_EQ_INT(b64_decode("aA=", 3, out, 8), -1);	/* half padded */
+	T_EQ_INT(b64_decode("a===", 4, out, 8), -1);
+	T_EQ_INT(b64_decode("a", 1, out, 8), -1);
+	T_EQ_INT(b64_decode("aGVs=", 5, out, 8), -1);
+	T_EQ_INT(b64_decode("aG=k", 4, out, 8), -1);
+	T_EQ_INT(b64_decode("aG-_", 4, out, 8), -1);	/* url alphabet */
+	T_EQ_INT(b64_decode("aG k", 4, out, 8), -1);
 }
 
 /* The copies in auth/form.c and tunnel/https.c put exactly this. */
@@ -81,10 +81,10 @@ pct_encode_wire(void)
 	struct dynbuf d;
 
 	dynbuf_init(&d, 256);
-	T_CHECK(pct_encode(&d, "a b+c&d=e/f~g.h-i_j", 19) == 0);
+	T_EQ_INT(pct_encode(&d, "a b+c&d=e/f~g.h-i_j", 19), 0);
 	T_STREQ(dynbuf_str(&d), "a%20b%2bc%26d%3de%2ff~g.h-i_j");
 	dynbuf_reset(&d);
-	T_CHECK(pct_encode(&d, "\xff\x01\x00Z9", 5) == 0);
+	T_EQ_INT(pct_encode(&d, "\xff\x01\x00Z9", 5), 0);
 	T_STREQ(dynbuf_str(&d), "%ff%01%00Z9");
 	dynbuf_free(&d);
 }
@@ -95,10 +95,10 @@ pct_encode_all_or_nothing(void)
 	struct dynbuf d;
 
 	dynbuf_init(&d, 7);	/* 6 characters and the NUL */
-	T_CHECK(dynbuf_addstr(&d, "k=") == 0);
-	T_CHECK(pct_encode(&d, "ab ", 3) == -1);	/* 5 more: one over */
+	T_EQ_INT(dynbuf_addstr(&d, "k="), 0);
+	T_EQ_INT(pct_encode(&d, "ab ", 3), -1);	/* 5 more: one over */
 	T_STREQ(dynbuf_str(&d), "k=");
-	T_CHECK(pct_encode(&d, "a ", 2) == 0);		/* exactly 6 */
+	T_EQ_INT(pct_encode(&d, "a ", 2), 0);		/* exactly 6 */
 	T_STREQ(dynbuf_str(&d), "k=a%20");
 	dynbuf_free(&d);
 }
@@ -109,18 +109,18 @@ pct_decode_limits(void)
 	char out[6];
 	size_t n;
 
-	T_CHECK(pct_decode("a%20b", 5, out, 4, 0) == 3);
+	T_EQ_INT(pct_decode("a%20b", 5, out, 4, 0), 3);
 	T_STREQ(out, "a b");
-	T_CHECK(pct_decode("abcd", 4, out, 4, 0) == -1);	/* NUL */
-	T_CHECK(memcmp(out, "\0\0\0\0", 4) == 0);
-	T_CHECK(pct_decode("abc", 3, out, 4, 0) == 3);
-	T_CHECK(pct_decode("", 0, out, 1, 0) == 0);
+	T_EQ_INT(pct_decode("abcd", 4, out, 4, 0), -1);	/* NUL */
+	T_EQ_MEM(out, "\0\0\0\0", 4);
+	T_EQ_INT(pct_decode("abc", 3, out, 4, 0), 3);
+	T_EQ_INT(pct_decode("", 0, out, 1, 0), 0);
 	T_STREQ(out, "");
-	T_CHECK(pct_decode("", 0, out, 0, 0) == -1);
-	T_CHECK(pct_decoded_len("a%2Fb%2f", 8, &n) == 0);
-	T_CHECK(n == 4);
-	T_CHECK(pct_decoded_len("a%2", 3, &n) == -1);
-	T_CHECK(n == 0);
+	T_EQ_INT(pct_decode("", 0, out, 0, 0), -1);
+	T_EQ_INT(pct_decoded_len("a%2Fb%2f", 8, &n), 0);
+	T_EQ_INT(n, 4);
+	T_EQ_INT(pct_decoded_len("a%2", 3, &n), -1);
+	T_EQ_INT(n, 0);
 }
 
 static void
@@ -128,13 +128,13 @@ pct_decode_bad(void)
 {
 	char out[16];
 
-	T_CHECK(pct_decode("%", 1, out, sizeof(out), 0) == -1);
-	T_CHECK(pct_decode("%4", 2, out, sizeof(out), 0) == -1);
-	T_CHECK(pct_decode("%41", 2, out, sizeof(out), 0) == -1);
-	T_CHECK(pct_decode("%g1", 3, out, sizeof(out), 0) == -1);
-	T_CHECK(pct_decode("%00", 3, out, sizeof(out), 0) == -1);
-	T_CHECK(pct_decode("a\0b", 3, out, sizeof(out), 0) == -1);
-	T_CHECK(pct_decode("%41", 3, out, sizeof(out), 0) == 1);
+	T_EQ_INT(pct_decode("%", 1, out, sizeof(out), 0), -1);
+	T_EQ_INT(pct_decode("%4", 2, out, sizeof(out), 0), -1);
+	T_EQ_INT(pct_decode("%41", 2, out, sizeof(out), 0), -1);
+	T_EQ_INT(pct_decode("%g1", 3, out, sizeof(out), 0), -1);
+	T_EQ_INT(pct_decode("%00", 3, out, sizeof(out), 0), -1);
+	T_EQ_INT(pct_decode("a\0b", 3, out, sizeof(out), 0), -1);
+	T_EQ_INT(pct_decode("%41", 3, out, sizeof(out), 0), 1);
 	T_STREQ(out, "A");
 }
 
@@ -143,9 +143,9 @@ pct_decode_plus(void)
 {
 	char out[16];
 
-	T_CHECK(pct_decode("a+b%2B", 6, out, sizeof(out), 0) == 4);
+	T_EQ_INT(pct_decode("a+b%2B", 6, out, sizeof(out), 0), 4);
 	T_STREQ(out, "a+b+");
-	T_CHECK(pct_decode("a+b%2B", 6, out, sizeof(out), 1) == 4);
+	T_EQ_INT(pct_decode("a+b%2B", 6, out, sizeof(out), 1), 4);
 	T_STREQ(out, "a b+");
 }
 

@@ -11,13 +11,13 @@
 static void
 delays(void)
 {
-	T_CHECK(backoff_delay_ms(1) == 1000);
-	T_CHECK(backoff_delay_ms(2) == 2000);
-	T_CHECK(backoff_delay_ms(3) == 4000);
-	T_CHECK(backoff_delay_ms(5) == 16000);
-	T_CHECK(backoff_delay_ms(6) == 30000);
-	T_CHECK(backoff_delay_ms(1000) == BACKOFF_MAX_MS);
-	T_CHECK(backoff_delay_ms(UINT32_MAX) == BACKOFF_MAX_MS);
+	T_EQ_INT(backoff_delay_ms(1), 1000);
+	T_EQ_INT(backoff_delay_ms(2), 2000);
+	T_EQ_INT(backoff_delay_ms(3), 4000);
+	T_EQ_INT(backoff_delay_ms(5), 16000);
+	T_EQ_INT(backoff_delay_ms(6), 30000);
+	T_EQ_INT(backoff_delay_ms(1000), BACKOFF_MAX_MS);
+	T_EQ_INT(backoff_delay_ms(UINT32_MAX), BACKOFF_MAX_MS);
 	T_CHECK(BACKOFF_STABLE_MS >= BACKOFF_MAX_MS);
 }
 
@@ -31,23 +31,26 @@ net_schedule(void)
 	unsigned i;
 
 	backoff_lost(&b, t);
-	T_CHECK(b.run_start == t && b.n == 0);
+	T_EQ_INT(b.run_start, t);
+	T_EQ_INT(b.n, 0);
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		T_CHECK(backoff_wait_ms(&b) == want[i]);
+		T_EQ_INT(backoff_wait_ms(&b), want[i]);
 		t += backoff_wait_ms(&b);
 		backoff_attempt(&b, t);
 		t += 300;		/* the attempt fails */
 	}
-	T_CHECK(b.n == 8);
+	T_EQ_INT(b.n, 8);
 	/* Back, then lost again 10 s later: the run goes on. */
 	backoff_up(&b, t);
 	backoff_lost(&b, t + 10000);
-	T_CHECK(b.n == 8 && backoff_wait_ms(&b) == BACKOFF_MAX_MS);
+	T_EQ_INT(b.n, 8);
+	T_EQ_INT(backoff_wait_ms(&b), BACKOFF_MAX_MS);
 	/* Back for longer than BACKOFF_STABLE_MS: a new run. */
 	backoff_up(&b, t + 20000);
 	backoff_lost(&b, t + 20000 + BACKOFF_STABLE_MS);
-	T_CHECK(b.n == 0 && b.run_start == t + 20000 + BACKOFF_STABLE_MS);
-	T_CHECK(backoff_wait_ms(&b) == 0);
+	T_EQ_INT(b.n, 0);
+	T_EQ_INT(b.run_start, t + 20000 + BACKOFF_STABLE_MS);
+	T_EQ_INT(backoff_wait_ms(&b), 0);
 }
 
 /* [priv] sees [net]'s schedule (each request at least the wait after
@@ -68,7 +71,7 @@ priv_allows_the_schedule(void)
 		allowed += backoff_allow(&priv, t) ? 1 : 0;
 		t += 5000;		/* probes, then HTTPS fails */
 	}
-	T_CHECK(allowed == 12);
+	T_EQ_INT(allowed, 12);
 }
 
 /* A request every 100 ms for a minute: each one counts, so after the
@@ -83,8 +86,9 @@ priv_stretches_a_flood(void)
 	backoff_lost(&b, 0);
 	for (t = 0; t < 60000; t += 100)
 		allowed += backoff_allow(&b, t) ? 1 : 0;
-	T_CHECK(allowed == 2 && b.last == 30000);	/* 0 and 30 s */
-	T_CHECK(b.n == 600);
+	T_EQ_INT(allowed, 2);
+	T_EQ_INT(b.last, 30000);	/* 0 and 30 s */
+	T_EQ_INT(b.n, 600);
 	/* Back and lost again at once: no fresh run, one per 30 s. */
 	backoff_up(&b, 60000);
 	backoff_lost(&b, 60100);

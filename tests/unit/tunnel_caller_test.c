@@ -32,7 +32,9 @@ test_decide(void)
 	caller_decide(&c, 0, "0", "root", NULL, NULL);
 	T_CHECK(!caller_on_behalf(&c));
 	caller_decide(&c, 0, "1000", "alice", NULL, NULL);
-	T_CHECK(caller_on_behalf(&c) && c.via == CALLER_SUDO && c.uid == 1000);
+	T_CHECK(caller_on_behalf(&c));
+	T_EQ_INT(c.via, CALLER_SUDO);
+	T_EQ_INT(c.uid, 1000);
 	T_STREQ(caller_str(&c, s, sizeof(s)), "uid 1000 (sudo, user `alice`)");
 	caller_decide(&c, 0, NULL, NULL, "1001", NULL);
 	T_STREQ(caller_str(&c, s, sizeof(s)), "uid 1001 (pkexec)");
@@ -42,10 +44,11 @@ test_decide(void)
 	T_CHECK(!caller_on_behalf(&c));
 	/* Root by sudo, but pkexec says someone else: on behalf. */
 	caller_decide(&c, 0, "0", NULL, "1001", NULL);
-	T_CHECK(c.via == CALLER_PKEXEC);
+	T_EQ_INT(c.via, CALLER_PKEXEC);
 	/* A real uid that is not root wins over any variable. */
 	caller_decide(&c, 1002, "0", NULL, NULL, NULL);
-	T_CHECK(c.via == CALLER_REAL_UID && c.uid == 1002);
+	T_EQ_INT(c.via, CALLER_REAL_UID);
+	T_EQ_INT(c.uid, 1002);
 	T_STREQ(caller_str(&c, s, sizeof(s)), "uid 1002 (real uid)");
 }
 
@@ -63,12 +66,13 @@ test_decide_odd(void)
 
 	for (i = 0; odd[i] != NULL; i++) {
 		caller_decide(&c, 0, odd[i], NULL, NULL, NULL);
-		T_CHECK(caller_on_behalf(&c) && c.uid == -1);
+		T_CHECK(caller_on_behalf(&c));
+		T_EQ_INT(c.uid, -1);
 	}
 	caller_decide(&c, 0, "00", NULL, NULL, NULL);
 	T_STREQ(caller_str(&c, s, sizeof(s)), "an unknown user (sudo)");
 	caller_decide(&c, 0, "4294967294", "a\nb`c", NULL, NULL);
-	T_CHECK(c.uid == 4294967294LL);
+	T_EQ_INT(c.uid, 4294967294LL);
 	T_STREQ(caller_str(&c, s, sizeof(s)),
 	    "uid 4294967294 (sudo, user `a\\x0ab\\x60c`)");
 }
@@ -82,17 +86,19 @@ test_init(void)
 	unsetenv("DOAS_USER");
 	setenv("GPVPN_TEST_KEEP", "1", 1);
 	caller_init();
-	T_CHECK(caller_on_behalf(caller_self()) == (getuid() != 0));
-	T_CHECK((getenv("GPVPN_TEST_KEEP") != NULL) == (getuid() == 0));
+	T_EQ_INT(caller_on_behalf(caller_self()), (getuid() != 0));
+	T_EQ_INT(getenv("GPVPN_TEST_KEEP") != NULL, getuid() == 0);
 	setenv("SUDO_UID", "1000", 1);
 	setenv("SUDO_USER", "alice", 1);
 	setenv("OPENSSL_CONF", "/tmp/evil.cnf", 1);
 	caller_init();
 	T_CHECK(caller_on_behalf(caller_self()));
-	T_CHECK(getenv("OPENSSL_CONF") == NULL && getenv("SUDO_UID") == NULL);
-	if (getuid() == 0)
-		T_CHECK(caller_self()->via == CALLER_SUDO &&
-		    caller_self()->uid == 1000);
+	T_CHECK(getenv("OPENSSL_CONF") == NULL);
+	T_CHECK(getenv("SUDO_UID") == NULL);
+	if (getuid() == 0) {
+		T_EQ_INT(caller_self()->via, CALLER_SUDO);
+		T_EQ_INT(caller_self()->uid, 1000);
+	}
 }
 
 static void
@@ -141,39 +147,39 @@ test_check_opts(void)
 
 	caller_decide(&root, 0, NULL, NULL, NULL, NULL);
 	caller_decide(&alice, 0, "1000", "alice", NULL, NULL);
-	T_CHECK(opts(&root, &none, "/tmp/evil.sh", "daemon", "eth0",
-	    "/etc/shadow", &e) == 0);
+	T_EQ_INT(opts(&root, &none, "/tmp/evil.sh", "daemon", "eth0",
+	    "/etc/shadow", &e), 0);
 	/* The defaults need no line. */
-	T_CHECK(opts(&alice, &none, CALLER_DEFAULT_SCRIPT, "nobody", "",
-	    NULL, &e) == 0);
-	T_CHECK(opts(&alice, &none, NULL, NULL, NULL, NULL, &e) == 0);
-	T_CHECK(opts(&alice, &none, "/tmp/evil.sh", NULL, NULL, NULL,
-	    &e) == -1);
+	T_EQ_INT(opts(&alice, &none, CALLER_DEFAULT_SCRIPT, "nobody", "",
+	    NULL, &e), 0);
+	T_EQ_INT(opts(&alice, &none, NULL, NULL, NULL, NULL, &e), 0);
+	T_EQ_INT(opts(&alice, &none, "/tmp/evil.sh", NULL, NULL, NULL,
+	    &e), -1);
 	T_STREQ(e.msg, "-s `/tmp/evil.sh` refused for uid 1000 (sudo, user "
 	    "`alice`): root may allow it with `allow-script /tmp/evil.sh` in "
 	    SYS);
-	T_CHECK(opts(&alice, &none, NULL, "daemon", NULL, NULL, &e) == -1);
-	T_CHECK(strstr(e.msg, "--setuid `daemon` refused") != NULL &&
-	    strstr(e.msg, "`allow-setuid daemon`") != NULL);
-	T_CHECK(opts(&alice, &none, NULL, NULL, "gp0", NULL, &e) == -1);
-	T_CHECK(strstr(e.msg, "-i `gp0` refused") != NULL &&
-	    strstr(e.msg, "`allow-interface gp0`") != NULL);
-	T_CHECK(opts(&alice, &none, NULL, NULL, NULL, "/etc/shadow",
-	    &e) == -1);
-	T_CHECK(strstr(e.msg, "--policy `/etc/shadow` refused") != NULL &&
-	    strstr(e.msg, "`allow-policy /etc/shadow`") != NULL);
+	T_EQ_INT(opts(&alice, &none, NULL, "daemon", NULL, NULL, &e), -1);
+	T_CHECK(strstr(e.msg, "--setuid `daemon` refused") != NULL);
+	T_CHECK(strstr(e.msg, "`allow-setuid daemon`") != NULL);
+	T_EQ_INT(opts(&alice, &none, NULL, NULL, "gp0", NULL, &e), -1);
+	T_CHECK(strstr(e.msg, "-i `gp0` refused") != NULL);
+	T_CHECK(strstr(e.msg, "`allow-interface gp0`") != NULL);
+	T_EQ_INT(opts(&alice, &none, NULL, NULL, NULL, "/etc/shadow",
+	    &e), -1);
+	T_CHECK(strstr(e.msg, "--policy `/etc/shadow` refused") != NULL);
+	T_CHECK(strstr(e.msg, "`allow-policy /etc/shadow`") != NULL);
 	parse("allow-script /etc/gpvpn/script\nallow-setuid daemon\n"
 	    "allow-interface gp0\nallow-policy /etc/gpvpn/alice.conf\n", &p);
-	T_CHECK(opts(&alice, &p, "/etc/gpvpn/script", "daemon", "gp0",
-	    "/etc/gpvpn/alice.conf", &e) == 0);
+	T_EQ_INT(opts(&alice, &p, "/etc/gpvpn/script", "daemon", "gp0",
+	    "/etc/gpvpn/alice.conf", &e), 0);
 	/* Exact values, of the right kind. */
-	T_CHECK(opts(&alice, &p, "/etc/gpvpn/../gpvpn/script", NULL, NULL,
-	    NULL, &e) == -1);
-	T_CHECK(opts(&alice, &p, "/etc/gpvpn/alice.conf", NULL, NULL, NULL,
-	    &e) == -1);
-	T_CHECK(opts(&alice, &p, NULL, NULL, "gp1", NULL, &e) == -1);
-	T_CHECK(opts(&alice, &p, NULL, NULL, NULL, "/etc/gpvpn/script",
-	    &e) == -1);
+	T_EQ_INT(opts(&alice, &p, "/etc/gpvpn/../gpvpn/script", NULL, NULL,
+	    NULL, &e), -1);
+	T_EQ_INT(opts(&alice, &p, "/etc/gpvpn/alice.conf", NULL, NULL, NULL,
+	    &e), -1);
+	T_EQ_INT(opts(&alice, &p, NULL, NULL, "gp1", NULL, &e), -1);
+	T_EQ_INT(opts(&alice, &p, NULL, NULL, NULL, "/etc/gpvpn/script",
+	    &e), -1);
 }
 
 /* A command line is allowed as a whole, byte for byte. */
@@ -188,22 +194,22 @@ test_check_cmdline(void)
 	caller_decide(&alice, 0, "1000", "alice", NULL, NULL);
 	parse("allow-script /etc/gpvpn/script\n"
 	    "allow-script   vpn-slice 10.0.0.0/8 # routes\n", &p);
-	T_CHECK(opts(&root, &p, "/etc/gpvpn/script id", NULL, NULL, NULL,
-	    &e) == 0);
-	T_CHECK(opts(&alice, &p, "vpn-slice 10.0.0.0/8", NULL, NULL, NULL,
-	    &e) == 0);
+	T_EQ_INT(opts(&root, &p, "/etc/gpvpn/script id", NULL, NULL, NULL,
+	    &e), 0);
+	T_EQ_INT(opts(&alice, &p, "vpn-slice 10.0.0.0/8", NULL, NULL, NULL,
+	    &e), 0);
 	/* A listed path does not admit it with arguments. */
-	T_CHECK(opts(&alice, &p, "/etc/gpvpn/script id", NULL, NULL, NULL,
-	    &e) == -1);
+	T_EQ_INT(opts(&alice, &p, "/etc/gpvpn/script id", NULL, NULL, NULL,
+	    &e), -1);
 	T_CHECK(strstr(e.msg, "`allow-script /etc/gpvpn/script id`") !=
 	    NULL);
-	T_CHECK(opts(&alice, &p, "vpn-slice 10.0.0.0/8;id", NULL, NULL,
-	    NULL, &e) == -1);
-	T_CHECK(opts(&alice, &p, "vpn-slice  10.0.0.0/8", NULL, NULL, NULL,
-	    &e) == -1);
-	T_CHECK(opts(&alice, &p, "vpn-slice", NULL, NULL, NULL, &e) == -1);
-	T_CHECK(opts(&alice, &p, CALLER_DEFAULT_SCRIPT " x", NULL, NULL,
-	    NULL, &e) == -1);
+	T_EQ_INT(opts(&alice, &p, "vpn-slice 10.0.0.0/8;id", NULL, NULL,
+	    NULL, &e), -1);
+	T_EQ_INT(opts(&alice, &p, "vpn-slice  10.0.0.0/8", NULL, NULL, NULL,
+	    &e), -1);
+	T_EQ_INT(opts(&alice, &p, "vpn-slice", NULL, NULL, NULL, &e), -1);
+	T_EQ_INT(opts(&alice, &p, CALLER_DEFAULT_SCRIPT " x", NULL, NULL,
+	    NULL, &e), -1);
 }
 
 /* ---- caller_setup() on a tree of root's files ------------------------ */
@@ -322,23 +328,24 @@ test_setup(void)
 	caller_decide(&alice, 0, "1000", "alice", NULL, NULL);
 	if (geteuid() != 0) {
 		/* The files are not root's: refused, even for "root". */
-		T_CHECK(setup(&root, "sys.conf", "script", NULL, &s, &e) ==
+		T_EQ_INT(setup(&root, "sys.conf", "script", NULL, &s, &e),
 		    -1);
 		T_CHECK(strstr(e.msg, "must be owned by root") != NULL);
 		return;
 	}
-	T_CHECK(setup(&alice, "sys.conf", "script", NULL, &s, &e) == 0);
+	T_EQ_INT(setup(&alice, "sys.conf", "script", NULL, &s, &e), 0);
 	snprintf(want, sizeof(want), "%s/script", base);
 	T_STREQ(s.script, want);
-	T_CHECK(s.sys->present && s.sys->extra == NULL);
+	T_CHECK(s.sys->present);
+	T_CHECK(s.sys->extra == NULL);
 	/* Listed by root, but in a directory anyone may write. */
-	T_CHECK(setup(&alice, "sys.conf", "ww/script", NULL, &s, &e) == -1);
-	T_CHECK(strstr(e.msg, "script refused: ") != NULL &&
-	    strstr(e.msg, "/ww` is writable by others") != NULL);
-	T_CHECK(setup(&root, "sys.conf", "ww/script", NULL, &s, &e) == 0);
-	T_CHECK(setup(&alice, "sys.conf", "other", NULL, &s, &e) == -1);
+	T_EQ_INT(setup(&alice, "sys.conf", "ww/script", NULL, &s, &e), -1);
+	T_CHECK(strstr(e.msg, "script refused: ") != NULL);
+	T_CHECK(strstr(e.msg, "/ww` is writable by others") != NULL);
+	T_EQ_INT(setup(&root, "sys.conf", "ww/script", NULL, &s, &e), 0);
+	T_EQ_INT(setup(&alice, "sys.conf", "other", NULL, &s, &e), -1);
 	T_CHECK(strstr(e.msg, "allow-script") != NULL);
-	T_CHECK(setup(&root, "sys.conf", "other", NULL, &s, &e) == -1);
+	T_EQ_INT(setup(&root, "sys.conf", "other", NULL, &s, &e), -1);
 	T_CHECK(strstr(e.msg, "No such file") != NULL);
 }
 
@@ -356,35 +363,35 @@ test_setup_cmdline(void)
 	caller_decide(&alice, 0, "1000", "alice", NULL, NULL);
 	if (geteuid() != 0)
 		return;		/* test_setup: nothing is root's */
-	T_CHECK(setup(&alice, "sys.conf", "script a1 'b 2'", NULL, &s,
-	    &e) == 0);
+	T_EQ_INT(setup(&alice, "sys.conf", "script a1 'b 2'", NULL, &s,
+	    &e), 0);
 	snprintf(want, sizeof(want), "%s/script a1 'b 2'", base);
 	T_STREQ(s.script, want);
-	T_CHECK(setup(&alice, "sys.conf", "script a1", NULL, &s, &e) == -1);
+	T_EQ_INT(setup(&alice, "sys.conf", "script a1", NULL, &s, &e), -1);
 	T_CHECK(strstr(e.msg, "allow-script") != NULL);
-	T_CHECK(setup(&alice, "sys.conf", "ww/script a1", NULL, &s,
-	    &e) == -1);
-	T_CHECK(strstr(e.msg, "-s: the program refused: ") != NULL &&
-	    strstr(e.msg, "/ww` is writable by others") != NULL);
-	T_CHECK(setup(&root, "sys.conf", "ww/script a1", NULL, &s, &e) == 0);
-	T_CHECK(setup(&root, "sys.conf", "nothing a1", NULL, &s, &e) == -1);
+	T_EQ_INT(setup(&alice, "sys.conf", "ww/script a1", NULL, &s,
+	    &e), -1);
+	T_CHECK(strstr(e.msg, "-s: the program refused: ") != NULL);
+	T_CHECK(strstr(e.msg, "/ww` is writable by others") != NULL);
+	T_EQ_INT(setup(&root, "sys.conf", "ww/script a1", NULL, &s, &e), 0);
+	T_EQ_INT(setup(&root, "sys.conf", "nothing a1", NULL, &s, &e), -1);
 	T_CHECK(strstr(e.msg, "No such file") != NULL);
 	/* A bare name: root's PATH, then its resolved path. */
-	T_CHECK(scriptcmd_which("sh", sh, sizeof(sh), &e) == 0);
+	T_EQ_INT(scriptcmd_which("sh", sh, sizeof(sh), &e), 0);
 	T_CHECK((real = realpath(sh, NULL)) != NULL);
 	snprintf(want, sizeof(want), "  %s -c 'exit 0'", real);
 	free(real);
 	memset(&s, 0, sizeof(s));
 	s.sys_path = "/nonexistent/gp-tunnel.conf";
 	s.sys = &none_policy;
-	T_CHECK(caller_setup(&root, &(struct caller_opts){ "  sh -c 'exit 0'",
-	    NULL, "", NULL }, &s, &e) == 0);
+	T_EQ_INT(caller_setup(&root, &(struct caller_opts){ "  sh -c 'exit 0'",
+	    NULL, "", NULL }, &s, &e), 0);
 	T_STREQ(s.script, want);
-	T_CHECK(caller_setup(&root, &(struct caller_opts){
-	    "gpvpn-no-such-program a", NULL, "", NULL }, &s, &e) == -1);
+	T_EQ_INT(caller_setup(&root, &(struct caller_opts){
+	    "gpvpn-no-such-program a", NULL, "", NULL }, &s, &e), -1);
 	T_CHECK(strstr(e.msg, "not in root's PATH") != NULL);
-	T_CHECK(caller_setup(&root, &(struct caller_opts){ "\"sh\" -c :",
-	    NULL, "", NULL }, &s, &e) == -1);
+	T_EQ_INT(caller_setup(&root, &(struct caller_opts){ "\"sh\" -c :",
+	    NULL, "", NULL }, &s, &e), -1);
 	T_CHECK(strstr(e.msg, "must start with a program") != NULL);
 }
 
@@ -398,33 +405,34 @@ test_setup_policies(void)
 	caller_decide(&root, 0, NULL, NULL, NULL, NULL);
 	caller_decide(&alice, 0, "1000", "alice", NULL, NULL);
 	if (geteuid() != 0) {
-		T_CHECK(setup(&alice, "none.conf", "script", "extra.conf", &s,
-		    &e) == -1);
+		T_EQ_INT(setup(&alice, "none.conf", "script", "extra.conf", &s,
+		    &e), -1);
 		return;
 	}
 	/* --policy: on top of the system one. */
-	T_CHECK(setup(&alice, "sys.conf", "script", "extra.conf", &s,
-	    &e) == 0);
-	T_CHECK(s.sys->extra == s.extra && !s.extra->dns &&
-	    s.sys->n_routes == 1);
-	T_CHECK(setup(&alice, "sys.conf", "script", "ww/extra.conf", &s,
-	    &e) == -1);
+	T_EQ_INT(setup(&alice, "sys.conf", "script", "extra.conf", &s,
+	    &e), 0);
+	T_CHECK(s.sys->extra == s.extra);
+	T_CHECK(!s.extra->dns);
+	T_EQ_INT(s.sys->n_routes, 1);
+	T_EQ_INT(setup(&alice, "sys.conf", "script", "ww/extra.conf", &s,
+	    &e), -1);
 	T_CHECK(strstr(e.msg, "--policy refused: ") != NULL);
-	T_CHECK(setup(&root, "sys.conf", "script", "allow.conf", &s,
-	    &e) == -1);
+	T_EQ_INT(setup(&root, "sys.conf", "script", "allow.conf", &s,
+	    &e), -1);
 	T_CHECK(strstr(e.msg, "allow-script lines count only in") != NULL);
 	/* Not listed: refused before the file is even looked at. */
-	T_CHECK(setup(&alice, "sys.conf", "script", "../../etc/shadow", &s,
-	    &e) == -1);
-	T_CHECK(strstr(e.msg, "refused for uid 1000") != NULL &&
-	    strstr(e.msg, "root:") == NULL);
+	T_EQ_INT(setup(&alice, "sys.conf", "script", "../../etc/shadow", &s,
+	    &e), -1);
+	T_CHECK(strstr(e.msg, "refused for uid 1000") != NULL);
+	T_CHECK(strstr(e.msg, "root:") == NULL);
 	/* The system policy must be root's all the way up, on behalf. */
-	T_CHECK(setup(&alice, "ww/sys.conf", "script", NULL, &s, &e) == -1);
+	T_EQ_INT(setup(&alice, "ww/sys.conf", "script", NULL, &s, &e), -1);
 	T_CHECK(strstr(e.msg, "policy refused: ") != NULL);
-	T_CHECK(setup(&root, "ww/sys.conf", "script", NULL, &s, &e) == 0);
+	T_EQ_INT(setup(&root, "ww/sys.conf", "script", NULL, &s, &e), 0);
 	/* No system policy: on behalf, only the defaults. */
-	T_CHECK(setup(&alice, "none.conf", "script", NULL, &s, &e) == -1);
-	T_CHECK(setup(&root, "none.conf", "script", NULL, &s, &e) == 0);
+	T_EQ_INT(setup(&alice, "none.conf", "script", NULL, &s, &e), -1);
+	T_EQ_INT(setup(&root, "none.conf", "script", NULL, &s, &e), 0);
 	T_CHECK(!s.sys->present);
 }
 

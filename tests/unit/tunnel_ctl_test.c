@@ -14,36 +14,20 @@
 #include "ipc/frame.h"
 #include "ipc/log.h"
 #include "tunnel/ctl.h"
+#include "fixture_config.h"
 #include "t.h"
 
 #define COOKIE	"c0ffee0123456789abcdef0123456789"
 
-static void
-addr(struct cfg_addr *a, const char *s)
-{
-	if (config_addr_parse(s, a) == -1)
-		exit(2);
-}
-
 static struct gp_config *
 test_config(void)
 {
-	struct gp_config *c = config_new();
+	struct gp_config *c = fx_config(COOKIE, "198.18.10.5");
 
-	snprintf(c->gw_host, sizeof(c->gw_host), "gw.example.com");
-	addr(&c->gw_addr, "198.18.0.1");
-	c->gw_port = 443;
-	memset(c->gw_pin, 0xab, sizeof(c->gw_pin));
-	snprintf(c->tunnel_path, sizeof(c->tunnel_path),
-	    "/ssl-tunnel-connect.sslvpn");
-	snprintf(c->authcookie, sizeof(c->authcookie), COOKIE);
-	snprintf(c->user, sizeof(c->user), "alice");
-	addr(&c->ip4, "198.18.10.5");
-	c->ip4_prefixlen = 32;
-	addr(&c->ip6, "fd00::c6a0");
+	fx_addr(&c->ip6, "fd00::c6a0");
 	c->ip6_prefixlen = 64;
 	c->n_dns = 1;
-	addr(&c->dns[0], "198.18.0.53");
+	fx_addr(&c->dns[0], "198.18.0.53");
 	c->timeout_s = 3600;
 	return c;
 }
@@ -81,14 +65,17 @@ first_ok(void)
 	struct gp_err e = { "" };
 	int p[2];
 
-	T_CHECK(pipe(p) == 0);
+	T_EQ_INT(pipe(p), 0);
 	put_frame(p[1], FRAME_CONFIG, c);
 	close(p[1]);
-	T_CHECK(ctl_read_first(p[0], &got, &e) == 1);
-	T_CHECK(got != NULL && got->ip4.bytes[3] == 5 &&
-	    got->timeout_s == 3600 && strcmp(got->authcookie, COOKIE) == 0);
+	T_EQ_INT(ctl_read_first(p[0], &got, &e), 1);
+	T_REQUIRE(got != NULL);
+	T_EQ_INT(got->ip4.bytes[3], 5);
+	T_EQ_INT(got->timeout_s, 3600);
+	T_STREQ(got->authcookie, COOKIE);
 	config_free(got);
-	T_CHECK(ctl_read_first(p[0], &got, &e) == 0 && got == NULL);
+	T_EQ_INT(ctl_read_first(p[0], &got, &e), 0);
+	T_CHECK(got == NULL);
 	close(p[0]);
 	config_free(c);
 }
@@ -102,23 +89,26 @@ first_bad(void)
 	struct gp_err e = { "" };
 	int p[2];
 
-	T_CHECK(pipe(p) == 0);
+	T_EQ_INT(pipe(p), 0);
 	put_frame(p[1], FRAME_SHUTDOWN, NULL);
 	close(p[1]);
-	T_CHECK(ctl_read_first(p[0], &got, &e) == -1 && got == NULL);
+	T_EQ_INT(ctl_read_first(p[0], &got, &e), -1);
+	T_CHECK(got == NULL);
 	T_CHECK(strstr(e.msg, "expected CONFIG") != NULL);
 	close(p[0]);
 
-	T_CHECK(pipe(p) == 0);	/* wrong version */
+	T_EQ_INT(pipe(p), 0);	/* wrong version */
 	put_raw(p[1], junk, sizeof(junk));
 	close(p[1]);
-	T_CHECK(ctl_read_first(p[0], &got, &e) == -1 && got == NULL);
+	T_EQ_INT(ctl_read_first(p[0], &got, &e), -1);
+	T_CHECK(got == NULL);
 	close(p[0]);
 
-	T_CHECK(pipe(p) == 0);	/* 100-byte body cut after 2 */
+	T_EQ_INT(pipe(p), 0);	/* 100-byte body cut after 2 */
 	put_raw(p[1], cut, sizeof(cut));
 	close(p[1]);
-	T_CHECK(ctl_read_first(p[0], &got, &e) == -1 && got == NULL);
+	T_EQ_INT(ctl_read_first(p[0], &got, &e), -1);
+	T_CHECK(got == NULL);
 	close(p[0]);
 }
 
@@ -129,9 +119,10 @@ first_eof(void)
 	struct gp_err e = { "" };
 	int p[2];
 
-	T_CHECK(pipe(p) == 0);
+	T_EQ_INT(pipe(p), 0);
 	close(p[1]);
-	T_CHECK(ctl_read_first(p[0], &got, &e) == 0 && got == NULL);
+	T_EQ_INT(ctl_read_first(p[0], &got, &e), 0);
+	T_CHECK(got == NULL);
 	close(p[0]);
 }
 
@@ -156,14 +147,14 @@ rekey_refused(void)
 		else
 			next->proxy.type = CFG_PROXY_HTTP;
 		memset(&e, 0, sizeof(e));
-		T_CHECK(ctl_rekey_check(live, next, &e) == -1);
+		T_EQ_INT(ctl_rekey_check(live, next, &e), -1);
 		T_CHECK(strstr(e.msg, "rekey") != NULL);
 		config_free(next);
 	}
 	next = test_config();
 	next->timeout_s = 7200;
 	next->n_dns = 0;
-	T_CHECK(ctl_rekey_check(live, next, &e) == 0);
+	T_EQ_INT(ctl_rekey_check(live, next, &e), 0);
 	config_free(next);
 	config_free(live);
 }
@@ -183,29 +174,34 @@ reader_bytewise(void)
 	int p[2];
 
 	memset(&r, 0, sizeof(r));
-	T_CHECK(pipe(p) == 0 && buf_init(&all, 2 * FRAME_MAX_BODY_BYTES) == 0);
+	T_EQ_INT(pipe(p), 0);
+	T_EQ_INT(buf_init(&all, 2 * FRAME_MAX_BODY_BYTES), 0);
 	put_frame(p[1], FRAME_CONFIG, c);
 	put_frame(p[1], FRAME_SHUTDOWN, NULL);
 	close(p[1]);
 	all.len = (size_t)read(p[0], all.mem, all.max);
 	close(p[0]);
 	for (i = 0; i < all.len; i++) {
-		T_CHECK(pipe(p) == 0 && write(p[1], all.mem + i, 1) == 1);
+		T_EQ_INT(pipe(p), 0);
+		T_EQ_INT(write(p[1], all.mem + i, 1), 1);
 		rd = ctl_reader_step(&r, p[0], 1000, &h, &body, &e);
 		close(p[0]);
 		close(p[1]);
 		if (rd == CTL_RD_MORE)
 			continue;
-		T_CHECK(rd == CTL_RD_FRAME);
-		if (frames++ == 0)
-			T_CHECK(h.type == FRAME_CONFIG &&
-			    frame_decode_config(&body, got, &e) == 0 &&
-			    strcmp(got->authcookie, COOKIE) == 0);
-		else
-			T_CHECK(h.type == FRAME_SHUTDOWN && h.length == 0);
+		T_EQ_INT(rd, CTL_RD_FRAME);
+		if (frames++ == 0) {
+			T_EQ_INT(h.type, FRAME_CONFIG);
+			T_EQ_INT(frame_decode_config(&body, got, &e), 0);
+			T_STREQ(got->authcookie, COOKIE);
+		} else {
+			T_EQ_INT(h.type, FRAME_SHUTDOWN);
+			T_EQ_INT(h.length, 0);
+		}
 		buf_free(&body);
 	}
-	T_CHECK(frames == 2 && r.got == 0);
+	T_EQ_INT(frames, 2);
+	T_EQ_INT(r.got, 0);
 	ctl_reader_free(&r);
 	buf_free(&all);
 	config_free(got);
@@ -225,25 +221,26 @@ reader_partial(void)
 	int p[2];
 
 	memset(&r, 0, sizeof(r));
-	T_CHECK(pipe(p) == 0 && write(p[1], junk, 5) == 5);
-	T_CHECK(ctl_reader_step(&r, p[0], 1000, &h, &body, &e) ==
+	T_EQ_INT(pipe(p), 0);
+	T_EQ_INT(write(p[1], junk, 5), 5);
+	T_EQ_INT(ctl_reader_step(&r, p[0], 1000, &h, &body, &e),
 	    CTL_RD_MORE);
 	T_CHECK(!ctl_reader_expired(&r, 1999, 1000, &e));
 	T_CHECK(ctl_reader_expired(&r, 2000, 1000, &e));
 	T_STREQ(e.msg, "frame: not complete within 1000 ms (5 bytes)");
-	T_CHECK(write(p[1], junk + 5, 7) == 7);
-	T_CHECK(ctl_reader_step(&r, p[0], 2000, &h, &body, &e) ==
+	T_EQ_INT(write(p[1], junk + 5, 7), 7);
+	T_EQ_INT(ctl_reader_step(&r, p[0], 2000, &h, &body, &e),
 	    CTL_RD_ERROR);
 	T_CHECK(strstr(e.msg, "version") != NULL);
 	ctl_reader_free(&r);
-	T_CHECK(write(p[1], junk, 3) == 3);
+	T_EQ_INT(write(p[1], junk, 3), 3);
 	close(p[1]);
-	T_CHECK(ctl_reader_step(&r, p[0], 0, &h, &body, &e) == CTL_RD_MORE);
-	T_CHECK(ctl_reader_step(&r, p[0], 0, &h, &body, &e) ==
+	T_EQ_INT(ctl_reader_step(&r, p[0], 0, &h, &body, &e), CTL_RD_MORE);
+	T_EQ_INT(ctl_reader_step(&r, p[0], 0, &h, &body, &e),
 	    CTL_RD_ERROR);
 	T_CHECK(strstr(e.msg, "after 3 bytes") != NULL);
 	ctl_reader_free(&r);
-	T_CHECK(ctl_reader_step(&r, p[0], 0, &h, &body, &e) == CTL_RD_EOF);
+	T_EQ_INT(ctl_reader_step(&r, p[0], 0, &h, &body, &e), CTL_RD_EOF);
 	close(p[0]);
 }
 
@@ -257,18 +254,20 @@ dump_redacts(void)
 	FILE *out;
 	int p[2];
 
-	T_CHECK(pipe(p) == 0);
+	T_EQ_INT(pipe(p), 0);
 	put_frame(p[1], FRAME_CONFIG, c);
 	put_frame(p[1], FRAME_SHUTDOWN, NULL);
 	close(p[1]);
 	out = open_memstream(&text, &len);
-	T_CHECK(out != NULL && ctl_dump(p[0], out, &e) == 0);
+	T_REQUIRE(out != NULL);
+	T_EQ_INT(ctl_dump(p[0], out, &e), 0);
 	fclose(out);
-	T_CHECK(text != NULL && strstr(text, "frame 1: CONFIG") != NULL);
-	T_CHECK(text != NULL && strstr(text, "frame 2: SHUTDOWN") != NULL);
-	T_CHECK(text != NULL && strstr(text, "redacted") != NULL);
-	T_CHECK(text != NULL && strstr(text, COOKIE) == NULL);
-	T_CHECK(text != NULL && strstr(text, "198.18.10.5") != NULL);
+	T_REQUIRE(text != NULL);
+	T_CHECK(strstr(text, "frame 1: CONFIG") != NULL);
+	T_CHECK(strstr(text, "frame 2: SHUTDOWN") != NULL);
+	T_CHECK(strstr(text, "redacted") != NULL);
+	T_CHECK(strstr(text, COOKIE) == NULL);
+	T_CHECK(strstr(text, "198.18.10.5") != NULL);
 	free(text);
 	close(p[0]);
 	config_free(c);

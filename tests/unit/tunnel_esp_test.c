@@ -101,20 +101,24 @@ known_answer_encrypt(void)
 	kat_cfg(&c);
 	wn = unhex(kat_dgram, want, sizeof(want));
 	pn = unhex(kat_plain, plain, sizeof(plain));
-	T_CHECK(wn == 84 && pn == 48);
+	T_EQ_INT(wn, 84);
+	T_EQ_INT(pn, 48);
 	sa = esp_sa_new(&c, 1, &e);
 	T_CHECK(sa != NULL);
 	if (sa == NULL)
 		return;
-	T_CHECK(esp_sa_spi(sa) == 0xa5a5a5a5);
+	T_EQ_UINT(esp_sa_spi(sa), 0xa5a5a5a5);
 	esp_sa_set_next_iv(sa, want + 8);
 	memcpy(buf + ESP_HEADROOM, plain, 44);
-	T_CHECK(esp_encrypt(sa, buf, sizeof(buf), 44, &out) == 0);
-	T_CHECK(out == 84 && memcmp(buf, want, 84) == 0);
+	T_EQ_INT(esp_encrypt(sa, buf, sizeof(buf), 44, &out), 0);
+	T_EQ_INT(out, 84);
+	T_EQ_MEM(buf, want, 84);
 	/* The next packet has seq 1 and a derived IV, not the forced one. */
 	memcpy(buf + ESP_HEADROOM, plain, 44);
-	T_CHECK(esp_encrypt(sa, buf, sizeof(buf), 44, &out) == 0);
-	T_CHECK(out == 84 && buf[7] == 1 && memcmp(buf + 8, want + 8, 16));
+	T_EQ_INT(esp_encrypt(sa, buf, sizeof(buf), 44, &out), 0);
+	T_EQ_INT(out, 84);
+	T_EQ_INT(buf[7], 1);
+	T_CHECK(memcmp(buf + 8, want + 8, 16));
 	esp_sa_free(sa);
 }
 
@@ -135,13 +139,16 @@ known_answer_decrypt(void)
 	T_CHECK(sa != NULL);
 	if (sa == NULL)
 		return;
-	T_CHECK(esp_decrypt(sa, d, n, &off, &len, &why) == 0);
-	T_CHECK(off == ESP_HEADROOM && len == 44);
-	T_CHECK(memcmp(d + off, plain, 44) == 0);
+	T_EQ_INT(esp_decrypt(sa, d, n, &off, &len, &why), 0);
+	T_EQ_INT(off, ESP_HEADROOM);
+	T_EQ_INT(len, 44);
+	T_EQ_MEM(d + off, plain, 44);
 	/* A replay of it is dropped. */
 	(void)unhex(kat_dgram, d, sizeof(d));
-	T_CHECK(esp_decrypt(sa, d, n, &off, &len, &why) == -1);
-	T_CHECK(why == ESP_DROP_REPLAY && off == 0 && len == 0);
+	T_EQ_INT(esp_decrypt(sa, d, n, &off, &len, &why), -1);
+	T_EQ_INT(why, ESP_DROP_REPLAY);
+	T_EQ_INT(off, 0);
+	T_EQ_INT(len, 0);
 	esp_sa_free(sa);
 }
 
@@ -230,11 +237,12 @@ round_trip_one(struct pair *p, size_t n, uint32_t seq)
 
 	out = seal(p, buf, n, seq);
 	fill_inner(want, n, (unsigned)n);
-	T_CHECK(out == ESP_HEADROOM + (n + 2 + 15) / 16 * 16 +
+	T_EQ_INT(out, ESP_HEADROOM + (n + 2 + 15) / 16 * 16 +
 	    config_mac_icv_len(p->c.mac));
-	T_CHECK(esp_decrypt(p->in, buf, out, &off, &len, &why) == 0);
-	T_CHECK(off == ESP_HEADROOM && len == n);
-	T_CHECK(memcmp(buf + off, want, n) == 0);
+	T_EQ_INT(esp_decrypt(p->in, buf, out, &off, &len, &why), 0);
+	T_EQ_INT(off, ESP_HEADROOM);
+	T_EQ_INT(len, n);
+	T_EQ_MEM(buf + off, want, n);
 }
 
 static void
@@ -249,7 +257,7 @@ every_suite_round_trips(void)
 
 	for (i = 0; i < 2; i++)
 		for (j = 0; j < 3; j++) {
-			T_CHECK(pair_new(&p, encs[i], macs[j]) == 0);
+			T_EQ_INT(pair_new(&p, encs[i], macs[j]), 0);
 			for (k = 0; k < sizeof(lens) / sizeof(lens[0]); k++)
 				round_trip_one(&p, lens[k], (uint32_t)k);
 			pair_free(&p);
@@ -299,13 +307,14 @@ window_fresh_and_duplicate(void)
 	enum esp_drop why;
 	size_t n;
 
-	T_CHECK(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_SHA1_96) == 0);
+	T_EQ_INT(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_SHA1_96), 0);
 	n = seal(&p, b, 40, 0);
-	T_CHECK(open_dgram(&p, b, n, &why) == 0);
+	T_EQ_INT(open_dgram(&p, b, n, &why), 0);
 	n = seal(&p, b, 40, 0);
-	T_CHECK(open_dgram(&p, b, n, &why) == -1 && why == ESP_DROP_REPLAY);
+	T_EQ_INT(open_dgram(&p, b, n, &why), -1);
+	T_EQ_INT(why, ESP_DROP_REPLAY);
 	n = seal(&p, b, 40, 1);
-	T_CHECK(open_dgram(&p, b, n, &why) == 0);
+	T_EQ_INT(open_dgram(&p, b, n, &why), 0);
 	pair_free(&p);
 }
 
@@ -324,31 +333,40 @@ window_edges(void)
 	struct pair p;
 	enum esp_drop why;
 
-	T_CHECK(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_SHA1_96) == 0);
-	T_CHECK(try_seq(&p, 100, &why) == 0);
-	T_CHECK(try_seq(&p, 100 - 63, &why) == 0);
-	T_CHECK(try_seq(&p, 100 - 63, &why) == -1 && why == ESP_DROP_REPLAY);
-	T_CHECK(try_seq(&p, 100 - 64, &why) == -1 && why == ESP_DROP_REPLAY);
-	T_CHECK(try_seq(&p, 0, &why) == -1 && why == ESP_DROP_REPLAY);
+	T_EQ_INT(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_SHA1_96), 0);
+	T_EQ_INT(try_seq(&p, 100, &why), 0);
+	T_EQ_INT(try_seq(&p, 100 - 63, &why), 0);
+	T_EQ_INT(try_seq(&p, 100 - 63, &why), -1);
+	T_EQ_INT(why, ESP_DROP_REPLAY);
+	T_EQ_INT(try_seq(&p, 100 - 64, &why), -1);
+	T_EQ_INT(why, ESP_DROP_REPLAY);
+	T_EQ_INT(try_seq(&p, 0, &why), -1);
+	T_EQ_INT(why, ESP_DROP_REPLAY);
 	/* Out of order inside the window. */
-	T_CHECK(try_seq(&p, 98, &why) == 0);
-	T_CHECK(try_seq(&p, 99, &why) == 0);
-	T_CHECK(try_seq(&p, 90, &why) == 0);
-	T_CHECK(try_seq(&p, 99, &why) == -1 && why == ESP_DROP_REPLAY);
-	T_CHECK(try_seq(&p, 100, &why) == -1 && why == ESP_DROP_REPLAY);
+	T_EQ_INT(try_seq(&p, 98, &why), 0);
+	T_EQ_INT(try_seq(&p, 99, &why), 0);
+	T_EQ_INT(try_seq(&p, 90, &why), 0);
+	T_EQ_INT(try_seq(&p, 99, &why), -1);
+	T_EQ_INT(why, ESP_DROP_REPLAY);
+	T_EQ_INT(try_seq(&p, 100, &why), -1);
+	T_EQ_INT(why, ESP_DROP_REPLAY);
 	/* Jump of 63: the bitmap shifts, 100 stays known at distance 63. */
-	T_CHECK(try_seq(&p, 163, &why) == 0);
-	T_CHECK(try_seq(&p, 100, &why) == -1 && why == ESP_DROP_REPLAY);
-	T_CHECK(try_seq(&p, 101, &why) == 0);
+	T_EQ_INT(try_seq(&p, 163, &why), 0);
+	T_EQ_INT(try_seq(&p, 100, &why), -1);
+	T_EQ_INT(why, ESP_DROP_REPLAY);
+	T_EQ_INT(try_seq(&p, 101, &why), 0);
 	/* Jump of exactly 64: reset; 163 is out, 164 is fresh. */
-	T_CHECK(try_seq(&p, 227, &why) == 0);
-	T_CHECK(try_seq(&p, 163, &why) == -1 && why == ESP_DROP_REPLAY);
-	T_CHECK(try_seq(&p, 164, &why) == 0);
-	T_CHECK(try_seq(&p, 227, &why) == -1 && why == ESP_DROP_REPLAY);
+	T_EQ_INT(try_seq(&p, 227, &why), 0);
+	T_EQ_INT(try_seq(&p, 163, &why), -1);
+	T_EQ_INT(why, ESP_DROP_REPLAY);
+	T_EQ_INT(try_seq(&p, 164, &why), 0);
+	T_EQ_INT(try_seq(&p, 227, &why), -1);
+	T_EQ_INT(why, ESP_DROP_REPLAY);
 	/* Jump of 65. */
-	T_CHECK(try_seq(&p, 292, &why) == 0);
-	T_CHECK(try_seq(&p, 228, &why) == -1 && why == ESP_DROP_REPLAY);
-	T_CHECK(try_seq(&p, 229, &why) == 0);
+	T_EQ_INT(try_seq(&p, 292, &why), 0);
+	T_EQ_INT(try_seq(&p, 228, &why), -1);
+	T_EQ_INT(why, ESP_DROP_REPLAY);
+	T_EQ_INT(try_seq(&p, 229, &why), 0);
 	pair_free(&p);
 }
 
@@ -358,17 +376,19 @@ window_top_of_range(void)
 	struct pair p;
 	enum esp_drop why;
 
-	T_CHECK(pair_new(&p, CFG_ENC_AES256_CBC, CFG_MAC_SHA256_128) == 0);
-	T_CHECK(try_seq(&p, 0, &why) == 0);
-	T_CHECK(try_seq(&p, UINT32_MAX, &why) == 0);
-	T_CHECK(try_seq(&p, UINT32_MAX, &why) == -1 &&
-	    why == ESP_DROP_REPLAY);
-	T_CHECK(try_seq(&p, 0, &why) == -1 && why == ESP_DROP_REPLAY);
-	T_CHECK(try_seq(&p, 1, &why) == -1 && why == ESP_DROP_REPLAY);
-	T_CHECK(try_seq(&p, UINT32_MAX - 1, &why) == 0);
-	T_CHECK(try_seq(&p, UINT32_MAX - 63, &why) == 0);
-	T_CHECK(try_seq(&p, UINT32_MAX - 64, &why) == -1 &&
-	    why == ESP_DROP_REPLAY);
+	T_EQ_INT(pair_new(&p, CFG_ENC_AES256_CBC, CFG_MAC_SHA256_128), 0);
+	T_EQ_INT(try_seq(&p, 0, &why), 0);
+	T_EQ_INT(try_seq(&p, UINT32_MAX, &why), 0);
+	T_EQ_INT(try_seq(&p, UINT32_MAX, &why), -1);
+	T_EQ_INT(why, ESP_DROP_REPLAY);
+	T_EQ_INT(try_seq(&p, 0, &why), -1);
+	T_EQ_INT(why, ESP_DROP_REPLAY);
+	T_EQ_INT(try_seq(&p, 1, &why), -1);
+	T_EQ_INT(why, ESP_DROP_REPLAY);
+	T_EQ_INT(try_seq(&p, UINT32_MAX - 1, &why), 0);
+	T_EQ_INT(try_seq(&p, UINT32_MAX - 63, &why), 0);
+	T_EQ_INT(try_seq(&p, UINT32_MAX - 64, &why), -1);
+	T_EQ_INT(why, ESP_DROP_REPLAY);
 	pair_free(&p);
 }
 
@@ -381,12 +401,13 @@ window_moves_only_when_authentic(void)
 	enum esp_drop why;
 	size_t n;
 
-	T_CHECK(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_MD5_96) == 0);
+	T_EQ_INT(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_MD5_96), 0);
 	n = seal(&p, b, 60, 1000);
 	b[n - 1] ^= 1;
-	T_CHECK(open_dgram(&p, b, n, &why) == -1 && why == ESP_DROP_ICV);
-	T_CHECK(try_seq(&p, 0, &why) == 0);
-	T_CHECK(try_seq(&p, 1000, &why) == 0);
+	T_EQ_INT(open_dgram(&p, b, n, &why), -1);
+	T_EQ_INT(why, ESP_DROP_ICV);
+	T_EQ_INT(try_seq(&p, 0, &why), 0);
+	T_EQ_INT(try_seq(&p, 1000, &why), 0);
 	pair_free(&p);
 }
 
@@ -397,13 +418,14 @@ outbound_sequence_never_wraps(void)
 	uint8_t b[BUF_BYTES];
 	size_t out = 0;
 
-	T_CHECK(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_SHA1_96) == 0);
+	T_EQ_INT(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_SHA1_96), 0);
 	T_CHECK(!esp_sa_exhausted(p.out));
 	T_CHECK(seal(&p, b, 40, UINT32_MAX) != 0);
-	T_CHECK(memcmp(b + 4, "\xff\xff\xff\xff", 4) == 0);
+	T_EQ_MEM(b + 4, "\xff\xff\xff\xff", 4);
 	T_CHECK(esp_sa_exhausted(p.out));
 	fill_inner(b + ESP_HEADROOM, 40, 0);
-	T_CHECK(esp_encrypt(p.out, b, sizeof(b), 40, &out) == -1 && out == 0);
+	T_EQ_INT(esp_encrypt(p.out, b, sizeof(b), 40, &out), -1);
+	T_EQ_INT(out, 0);
 	pair_free(&p);
 }
 
@@ -414,18 +436,20 @@ encrypt_rejects_bad_input(void)
 	uint8_t b[BUF_BYTES];
 	size_t out = 1;
 
-	T_CHECK(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_SHA1_96) == 0);
+	T_EQ_INT(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_SHA1_96), 0);
 	fill_inner(b + ESP_HEADROOM, 40, 0);
 	b[ESP_HEADROOM] = 0x55;			/* version 5 */
-	T_CHECK(esp_encrypt(p.out, b, sizeof(b), 40, &out) == -1 && out == 0);
+	T_EQ_INT(esp_encrypt(p.out, b, sizeof(b), 40, &out), -1);
+	T_EQ_INT(out, 0);
 	b[ESP_HEADROOM] = 0x45;
-	T_CHECK(esp_encrypt(p.out, b, sizeof(b), 0, &out) == -1);
-	T_CHECK(esp_encrypt(p.out, b, ESP_HEADROOM + 40 + ESP_TAILROOM - 1,
-	    40, &out) == -1);
-	T_CHECK(esp_encrypt(p.in, b, sizeof(b), 40, &out) == -1);
+	T_EQ_INT(esp_encrypt(p.out, b, sizeof(b), 0, &out), -1);
+	T_EQ_INT(esp_encrypt(p.out, b, ESP_HEADROOM + 40 + ESP_TAILROOM - 1,
+	    40, &out), -1);
+	T_EQ_INT(esp_encrypt(p.in, b, sizeof(b), 40, &out), -1);
 	/* None of these used up a sequence number. */
-	T_CHECK(esp_encrypt(p.out, b, ESP_HEADROOM + 40 + ESP_TAILROOM, 40,
-	    &out) == 0 && b[7] == 0);
+	T_EQ_INT(esp_encrypt(p.out, b, ESP_HEADROOM + 40 + ESP_TAILROOM, 40,
+	    &out), 0);
+	T_EQ_INT(b[7], 0);
 	pair_free(&p);
 }
 
@@ -438,15 +462,18 @@ drop_short_lengths(void)
 	enum esp_drop why;
 	size_t i, n;
 
-	T_CHECK(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_SHA1_96) == 0);
+	T_EQ_INT(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_SHA1_96), 0);
 	n = seal(&p, b, 40, 0);		/* 24 + 48 + 12 */
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		T_CHECK(open_dgram(&p, b, bad[i], &why) == -1 &&
-		    why == ESP_DROP_SHORT);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		T_EQ_INT(open_dgram(&p, b, bad[i], &why), -1);
+		T_EQ_INT(why, ESP_DROP_SHORT);
+	}
 	/* Ciphertext not a multiple of 16: one byte too many or too few. */
-	T_CHECK(open_dgram(&p, b, n + 1, &why) == -1 && why == ESP_DROP_SHORT);
-	T_CHECK(open_dgram(&p, b, n - 1, &why) == -1 && why == ESP_DROP_SHORT);
-	T_CHECK(open_dgram(&p, b, n, &why) == 0);
+	T_EQ_INT(open_dgram(&p, b, n + 1, &why), -1);
+	T_EQ_INT(why, ESP_DROP_SHORT);
+	T_EQ_INT(open_dgram(&p, b, n - 1, &why), -1);
+	T_EQ_INT(why, ESP_DROP_SHORT);
+	T_EQ_INT(open_dgram(&p, b, n, &why), 0);
 	pair_free(&p);
 }
 
@@ -458,12 +485,13 @@ drop_wrong_spi(void)
 	enum esp_drop why;
 	size_t n;
 
-	T_CHECK(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_SHA1_96) == 0);
+	T_EQ_INT(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_SHA1_96), 0);
 	n = seal(&p, b, 40, 0);
 	b[3] ^= 0x80;
-	T_CHECK(open_dgram(&p, b, n, &why) == -1 && why == ESP_DROP_SPI);
+	T_EQ_INT(open_dgram(&p, b, n, &why), -1);
+	T_EQ_INT(why, ESP_DROP_SPI);
 	b[3] ^= 0x80;
-	T_CHECK(open_dgram(&p, b, n, &why) == 0);
+	T_EQ_INT(open_dgram(&p, b, n, &why), 0);
 	pair_free(&p);
 }
 
@@ -478,18 +506,18 @@ drop_flipped_bits(void)
 	enum esp_drop why;
 	size_t i, n;
 
-	T_CHECK(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_SHA1_96) == 0);
+	T_EQ_INT(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_SHA1_96), 0);
 	n = seal(&p, b, 40, 5);
-	T_CHECK(n == 84);
+	T_EQ_INT(n, 84);
 	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
 		b[at[i]] ^= 0x10;
 		memcpy(copy, b, n);
-		T_CHECK(open_dgram(&p, b, n, &why) == -1 &&
-		    why == ESP_DROP_ICV);
-		T_CHECK(memcmp(copy, b, n) == 0);
+		T_EQ_INT(open_dgram(&p, b, n, &why), -1);
+		T_EQ_INT(why, ESP_DROP_ICV);
+		T_EQ_MEM(copy, b, n);
 		b[at[i]] ^= 0x10;
 	}
-	T_CHECK(open_dgram(&p, b, n, &why) == 0);
+	T_EQ_INT(open_dgram(&p, b, n, &why), 0);
 	pair_free(&p);
 }
 
@@ -501,39 +529,42 @@ drop_bad_trailers(void)
 	enum esp_drop why;
 	size_t n;
 
-	T_CHECK(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_SHA1_96) == 0);
+	T_EQ_INT(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_SHA1_96), 0);
 	(void)unhex(kat_plain, pt, sizeof(pt));
 	n = seal_plain(&p, 1, pt, 48, b);
-	T_CHECK(open_dgram(&p, b, n, &why) == 0);	/* the encoder works */
+	T_EQ_INT(open_dgram(&p, b, n, &why), 0);	/* the encoder works */
 	pt[45] = 3;				/* padding 01 03 */
 	n = seal_plain(&p, 2, pt, 48, b);
-	T_CHECK(open_dgram(&p, b, n, &why) == -1 && why == ESP_DROP_PAD);
+	T_EQ_INT(open_dgram(&p, b, n, &why), -1);
+	T_EQ_INT(why, ESP_DROP_PAD);
 	pt[45] = 2;
 	pt[46] = 200;				/* pad length > payload */
 	n = seal_plain(&p, 3, pt, 48, b);
-	T_CHECK(open_dgram(&p, b, n, &why) == -1 && why == ESP_DROP_PAD);
+	T_EQ_INT(open_dgram(&p, b, n, &why), -1);
+	T_EQ_INT(why, ESP_DROP_PAD);
 	pt[46] = 47;				/* pad + 2 = 49 > 48 */
 	n = seal_plain(&p, 4, pt, 48, b);
-	T_CHECK(open_dgram(&p, b, n, &why) == -1 && why == ESP_DROP_PAD);
+	T_EQ_INT(open_dgram(&p, b, n, &why), -1);
+	T_EQ_INT(why, ESP_DROP_PAD);
 	pt[46] = 2;
 	pt[47] = 17;				/* next header UDP */
 	n = seal_plain(&p, 5, pt, 48, b);
-	T_CHECK(open_dgram(&p, b, n, &why) == -1 &&
-	    why == ESP_DROP_NEXTHDR);
+	T_EQ_INT(open_dgram(&p, b, n, &why), -1);
+	T_EQ_INT(why, ESP_DROP_NEXTHDR);
 	pt[47] = 41;				/* IPv6 for an IPv4 packet */
 	n = seal_plain(&p, 6, pt, 48, b);
-	T_CHECK(open_dgram(&p, b, n, &why) == -1 &&
-	    why == ESP_DROP_NEXTHDR);
+	T_EQ_INT(open_dgram(&p, b, n, &why), -1);
+	T_EQ_INT(why, ESP_DROP_NEXTHDR);
 	pt[47] = 4;
 	pt[0] = 0x55;				/* version 5 */
 	n = seal_plain(&p, 7, pt, 48, b);
-	T_CHECK(open_dgram(&p, b, n, &why) == -1 &&
-	    why == ESP_DROP_NEXTHDR);
+	T_EQ_INT(open_dgram(&p, b, n, &why), -1);
+	T_EQ_INT(why, ESP_DROP_NEXTHDR);
 	pt[0] = 0x05;			/* version 0 with next header 0 */
 	pt[47] = 0;
 	n = seal_plain(&p, 8, pt, 48, b);
-	T_CHECK(open_dgram(&p, b, n, &why) == -1 &&
-	    why == ESP_DROP_NEXTHDR);
+	T_EQ_INT(open_dgram(&p, b, n, &why), -1);
+	T_EQ_INT(why, ESP_DROP_NEXTHDR);
 	pair_free(&p);
 }
 
@@ -546,14 +577,14 @@ drop_empty_inner(void)
 	enum esp_drop why;
 	size_t i, n;
 
-	T_CHECK(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_SHA1_96) == 0);
+	T_EQ_INT(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_SHA1_96), 0);
 	for (i = 0; i < 14; i++)
 		pt[i] = (uint8_t)(i + 1);
 	pt[14] = 14;
 	pt[15] = 4;
 	n = seal_plain(&p, 0, pt, 16, b);
-	T_CHECK(open_dgram(&p, b, n, &why) == -1 &&
-	    why == ESP_DROP_NEXTHDR);
+	T_EQ_INT(open_dgram(&p, b, n, &why), -1);
+	T_EQ_INT(why, ESP_DROP_NEXTHDR);
 	pair_free(&p);
 }
 
@@ -595,7 +626,7 @@ no_allocation_per_packet(void)
 
 	for (mac = CFG_MAC_MD5_96; mac <= CFG_MAC_SHA256_128; mac++) {
 		before = n_alloc;
-		T_CHECK(pair_new(&p, CFG_ENC_AES256_CBC, mac) == 0);
+		T_EQ_INT(pair_new(&p, CFG_ENC_AES256_CBC, mac), 0);
 		T_CHECK(n_alloc > before);	/* the hook does count */
 		before = n_alloc;
 		for (i = 0; i < 1000; i++) {
@@ -605,7 +636,7 @@ no_allocation_per_packet(void)
 				ok = 0;
 		}
 		T_CHECK(ok);
-		T_CHECK(n_alloc == before);
+		T_EQ_INT(n_alloc, before);
 		pair_free(&p);
 	}
 }

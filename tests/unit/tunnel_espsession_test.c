@@ -408,7 +408,7 @@ bad_datagrams(struct gw *g, struct child *ch)
 	len = pkt4(p, 60, LAN_ADDR, 17, 0x11);
 	n = gw_seal(g->out, p, len, d);
 	gw_sendraw(g, d, n);			/* good */
-	T_CHECK(tun_read(ch, got, sizeof(got), 1000) == len);
+	T_EQ_INT(tun_read(ch, got, sizeof(got), 1000), len);
 	gw_sendraw(g, d, n);			/* replay */
 	d[n - 1] ^= 1;
 	gw_sendraw(g, d, n);			/* bad ICV */
@@ -419,9 +419,9 @@ bad_datagrams(struct gw *g, struct child *ch)
 	gw_send(g, g->out, p, len);
 	pkt4(p, 60, LAN_ADDR, 17, 0x22);
 	gw_send(g, g->out, p, len);
-	T_CHECK(tun_read(ch, got, sizeof(got), 1000) == len &&
-	    got[30] == 0x22);
-	T_CHECK(tun_read(ch, got, sizeof(got), 200) == 0);
+	T_EQ_INT(tun_read(ch, got, sizeof(got), 1000), len);
+	T_EQ_UINT(got[30], 0x22);
+	T_EQ_INT(tun_read(ch, got, sizeof(got), 200), 0);
 }
 
 /* A new CONFIG: the client sends with the new SA at once, and takes the
@@ -435,7 +435,7 @@ rekey(struct gw *g, struct child *ch)
 	uint32_t spi = 0;
 	int i;
 
-	T_CHECK(ctl_send_config(ch, c2) == 0);
+	T_EQ_INT(ctl_send_config(ch, c2), 0);
 	gw_keys(g, c2);
 	for (i = 0; i < 20 && spi != 0x2000c2c2; i++) {
 		len = pkt4(p, 40, TUN_ADDR, 17, (uint8_t)i);
@@ -443,15 +443,16 @@ rekey(struct gw *g, struct child *ch)
 		    gw_recv(g, 500, got, &n, &spi, true) == -1)
 			spi = 0;
 	}
-	T_CHECK(spi == 0x2000c2c2 && n == 40);
+	T_EQ_UINT(spi, 0x2000c2c2);
+	T_EQ_INT(n, 40);
 	len = pkt4(p, 80, LAN_ADDR, 6, 0x33);
 	gw_send(g, g->out_old, p, len);
-	T_CHECK(tun_read(ch, got, sizeof(got), 1000) == len &&
-	    got[50] == 0x33);
+	T_EQ_INT(tun_read(ch, got, sizeof(got), 1000), len);
+	T_EQ_UINT(got[50], 0x33);
 	len = pkt4(p, 80, LAN_ADDR, 6, 0x44);
 	gw_send(g, g->out, p, len);
-	T_CHECK(tun_read(ch, got, sizeof(got), 1000) == len &&
-	    got[50] == 0x44);
+	T_EQ_INT(tun_read(ch, got, sizeof(got), 1000), len);
+	T_EQ_UINT(got[50], 0x44);
 	config_free(c2);
 }
 
@@ -469,27 +470,32 @@ esp_session(void)
 
 	gw_open(&g);
 	c = cfg_esp(g.port, 0x1000c1c1, 0x1000d1d1, 1);
-	T_CHECK(config_validate(c, &e) == 0);
+	T_EQ_INT(config_validate(c, &e), 0);
 	gw_keys(&g, c);
-	T_CHECK(child_start(&ch, c) == 0);
-	T_CHECK(bring_up(&g, &ch) == 0);
+	T_EQ_INT(child_start(&ch, c), 0);
+	T_EQ_INT(bring_up(&g, &ch), 0);
 	len = pkt4(p, 100, TUN_ADDR, 17, 0x55);
-	T_CHECK(send(ch.tun, p, len, 0) == (ssize_t)len);
-	T_CHECK(gw_recv(&g, 1000, got, &n, &spi, true) == 0 && n == len &&
-	    spi == 0x1000c1c1 && memcmp(got, p, len) == 0);
+	T_EQ_INT(send(ch.tun, p, len, 0), (ssize_t)len);
+	T_EQ_INT(gw_recv(&g, 1000, got, &n, &spi, true), 0);
+	T_EQ_INT(n, len);
+	T_EQ_UINT(spi, 0x1000c1c1);
+	T_EQ_MEM(got, p, len);
 	bad_datagrams(&g, &ch);
 	rekey(&g, &ch);
-	T_CHECK(frame_write(ch.ctl, FRAME_SHUTDOWN, NULL, &e) == 0);
-	T_CHECK(child_end(&ch, &st) == 0);
+	T_EQ_INT(frame_write(ch.ctl, FRAME_SHUTDOWN, NULL, &e), 0);
+	T_EQ_INT(child_end(&ch, &st), 0);
 	T_STREQ(st.transport, "esp");
-	T_CHECK(st.probe_replies == 1 && st.rekeys == 1);
-	T_CHECK(st.esp_drop[ESP_DROP_REPLAY] == 1);
-	T_CHECK(st.esp_drop[ESP_DROP_ICV] == 1);
-	T_CHECK(st.esp_drop[ESP_DROP_SPI] == 1);
-	T_CHECK(st.esp_drop[ESP_DROP_SHORT] == 1);
-	T_CHECK(st.esp_drop_inner == 1);
-	T_CHECK(st.esp_rx_pkts == 4 && st.rx_pkts == 4);
-	T_CHECK(st.esp_tx_pkts >= 2 && st.tx_pkts == st.esp_tx_pkts);
+	T_EQ_INT(st.probe_replies, 1);
+	T_EQ_INT(st.rekeys, 1);
+	T_EQ_INT(st.esp_drop[ESP_DROP_REPLAY], 1);
+	T_EQ_INT(st.esp_drop[ESP_DROP_ICV], 1);
+	T_EQ_INT(st.esp_drop[ESP_DROP_SPI], 1);
+	T_EQ_INT(st.esp_drop[ESP_DROP_SHORT], 1);
+	T_EQ_INT(st.esp_drop_inner, 1);
+	T_EQ_INT(st.esp_rx_pkts, 4);
+	T_EQ_INT(st.rx_pkts, 4);
+	T_CHECK(st.esp_tx_pkts >= 2);
+	T_EQ_INT(st.tx_pkts, st.esp_tx_pkts);
 	gw_close(&g);
 	config_free(c);
 }
@@ -518,17 +524,22 @@ fallbacks(void)
 	gw_open(&g2);
 	c2 = cfg_esp(g2.port, 0x1000c1c1, 0x1000d1d1, 3);
 	gw_close(&g2);
-	T_CHECK(child_start(&ch, c) == 0 && child_start(&ch2, c2) == 0);
-	T_CHECK(child_end(&ch, &st) == 1);
+	T_EQ_INT(child_start(&ch, c), 0);
+	T_EQ_INT(child_start(&ch2, c2), 0);
+	T_EQ_INT(child_end(&ch, &st), 1);
 	dt = clock_now_ms() - t0;
 	while (gw_recv(&g, 0, p, &n, &spi, true) == 0)
 		;		/* the probes wait in the socket buffer */
-	T_CHECK(dt >= 5000 && dt < 7000);
-	T_CHECK(g.probes == 5 && st.probes_tx == 5);
-	T_CHECK(st.esp_fallbacks == 1 && st.probe_replies == 0);
-	T_CHECK(st.udp_reopens == 0);
-	T_CHECK(child_end(&ch2, &st2) == 1);
-	T_CHECK(st2.udp_reopens >= 3 && st2.probes_tx == 5);
+	T_CHECK(dt >= 5000);
+	T_CHECK(dt < 7000);
+	T_EQ_INT(g.probes, 5);
+	T_EQ_INT(st.probes_tx, 5);
+	T_EQ_INT(st.esp_fallbacks, 1);
+	T_EQ_INT(st.probe_replies, 0);
+	T_EQ_INT(st.udp_reopens, 0);
+	T_EQ_INT(child_end(&ch2, &st2), 1);
+	T_CHECK(st2.udp_reopens >= 3);
+	T_EQ_INT(st2.probes_tx, 5);
 	gw_close(&g);
 	config_free(c);
 	config_free(c2);
@@ -553,23 +564,25 @@ rekey_while_probing(void)
 	c = cfg_esp(g.port, 0x1000c1c1, 0x1000d1d1, 4);
 	c2 = cfg_esp(g.port, 0x3000c3c3, 0x3000d3d3, 5);
 	gw_keys(&g, c);
-	T_CHECK(child_start(&ch, c) == 0);
-	T_CHECK(gw_recv(&g, 2000, p, &n, &spi, false) == 0 &&
-	    spi == 0x1000c1c1);
-	T_CHECK(ctl_send_config(&ch, c2) == 0);
+	T_EQ_INT(child_start(&ch, c), 0);
+	T_EQ_INT(gw_recv(&g, 2000, p, &n, &spi, false), 0);
+	T_EQ_UINT(spi, 0x1000c1c1);
+	T_EQ_INT(ctl_send_config(&ch, c2), 0);
 	gw_keys(&g, c2);
 	for (i = 0; i < 4 && spi != 0x3000c3c3; i++)
 		if (gw_recv(&g, 1500, p, &n, &spi, false) == -1)
 			break;
-	T_CHECK(spi == 0x3000c3c3 && n == 44);
+	T_EQ_UINT(spi, 0x3000c3c3);
+	T_EQ_INT(n, 44);
 	gw_send(&g, g.out, p, magic_reply(p, 0));
 	n = pkt4(p, 64, LAN_ADDR, 17, 0x66);
 	for (i = 0; i < 10 && tun_read(&ch, p + 100, 200, 100) == 0; i++)
 		gw_send(&g, g.out, p, n);	/* until ESP is up */
-	T_CHECK(frame_write(ch.ctl, FRAME_SHUTDOWN, NULL, &e) == 0);
-	T_CHECK(child_end(&ch, &st) == 0);
+	T_EQ_INT(frame_write(ch.ctl, FRAME_SHUTDOWN, NULL, &e), 0);
+	T_EQ_INT(child_end(&ch, &st), 0);
 	T_STREQ(st.transport, "esp");
-	T_CHECK(st.rekeys == 1 && st.probe_replies == 1);
+	T_EQ_INT(st.rekeys, 1);
+	T_EQ_INT(st.probe_replies, 1);
 	gw_close(&g);
 	config_free(c);
 	config_free(c2);
@@ -581,8 +594,10 @@ reply_only_on_sockets(void)
 {
 	int p[2], s[2], fd;
 
-	T_CHECK(pipe(p) == 0 && socketpair(AF_UNIX, SOCK_STREAM, 0, s) == 0);
-	T_CHECK(!ctl_fd_can_reply(p[0]) && !ctl_fd_can_reply(p[1]));
+	T_EQ_INT(pipe(p), 0);
+	T_EQ_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, s), 0);
+	T_CHECK(!ctl_fd_can_reply(p[0]));
+	T_CHECK(!ctl_fd_can_reply(p[1]));
 	T_CHECK(ctl_fd_can_reply(s[0]));
 	fd = open("/dev/null", O_RDONLY);
 	T_CHECK(!ctl_fd_can_reply(fd));

@@ -170,14 +170,14 @@ child_denied(void)
 static void
 child_allowed(void)
 {
-	T_CHECK(write_file("/etc/resolv.conf", VPN_RESOLV, O_TRUNC) == 0);
-	T_CHECK(write_file(FSVIEW_VPNC_DIR "/resolv.conf-backup.1",
-	    HOST_RESOLV, O_CREAT | O_TRUNC) == 0);
-	T_CHECK(unlink(FSVIEW_VPNC_DIR "/resolv.conf-backup.1") == 0);
-	T_CHECK(write_file("/tmp/gpvpn-fsview-test", "x\n",
-	    O_CREAT | O_EXCL) == 0);
-	T_CHECK(unlink("/tmp/gpvpn-fsview-test") == 0);
-	T_CHECK(write_file("/proc/sys/net/ipv4/ip_forward", "1\n", 0) == 0);
+	T_EQ_INT(write_file("/etc/resolv.conf", VPN_RESOLV, O_TRUNC), 0);
+	T_EQ_INT(write_file(FSVIEW_VPNC_DIR "/resolv.conf-backup.1",
+	    HOST_RESOLV, O_CREAT | O_TRUNC), 0);
+	T_EQ_INT(unlink(FSVIEW_VPNC_DIR "/resolv.conf-backup.1"), 0);
+	T_EQ_INT(write_file("/tmp/gpvpn-fsview-test", "x\n",
+	    O_CREAT | O_EXCL), 0);
+	T_EQ_INT(unlink("/tmp/gpvpn-fsview-test"), 0);
+	T_EQ_INT(write_file("/proc/sys/net/ipv4/ip_forward", "1\n", 0), 0);
 }
 
 /* After the sandbox: undoing the view is a killed system call. */
@@ -191,8 +191,10 @@ child_cannot_remount(void)
 		(void)mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND, NULL);
 		_exit(0);
 	}
-	T_CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
-	T_CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS);
+	T_CHECK(pid > 0);
+	T_EQ_INT(waitpid(pid, &status, 0), pid);
+	T_CHECK(WIFSIGNALED(status));
+	T_EQ_INT(WTERMSIG(status), SIGSYS);
 }
 
 static int
@@ -218,7 +220,7 @@ child(unsigned flags)
 	child_allowed();
 	sandbox_enter(&p);	/* [priv]: uid 0, CAP_NET_ADMIN alone */
 	child_denied();
-	T_CHECK(write_file("/etc/resolv.conf", VPN_RESOLV, O_TRUNC) == 0);
+	T_EQ_INT(write_file("/etc/resolv.conf", VPN_RESOLV, O_TRUNC), 0);
 	child_cannot_remount();
 	return t_failed_now;
 }
@@ -248,7 +250,8 @@ host_unchanged(void)
 	ssize_t n;
 	int fd;
 
-	T_CHECK(stat(root_file, &st) == 0 && (st.st_mode & 07777) == 0644);
+	T_EQ_INT(stat(root_file, &st), 0);
+	T_EQ_UINT(st.st_mode & 07777, 0644);
 	T_CHECK(dir_is_empty(root_dir));
 	T_CHECK((fd = open(resolv, O_RDONLY | O_CLOEXEC)) != -1);
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -256,7 +259,7 @@ host_unchanged(void)
 	buf[n > 0 ? n : 0] = '\0';
 	T_STREQ(buf, VPN_RESOLV);
 	/* Reset for the next run. */
-	T_CHECK(write_file(resolv, HOST_RESOLV, O_TRUNC) == 0);
+	T_EQ_INT(write_file(resolv, HOST_RESOLV, O_TRUNC), 0);
 	(void)chmod(root_file, 0644);
 }
 
@@ -285,8 +288,10 @@ run_view(unsigned flags)
 	fflush(NULL);
 	if ((pid = fork()) == 0)
 		_exit(child(flags));
-	T_CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
-	T_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	T_CHECK(pid > 0);
+	T_EQ_INT(waitpid(pid, &status, 0), pid);
+	T_CHECK(WIFEXITED(status));
+	T_EQ_INT(WEXITSTATUS(status), 0);
 	host_unchanged();
 }
 
@@ -307,7 +312,7 @@ main(void)
 {
 	log_init("tunnel_fsview_test", 0);
 	if (geteuid() != 0) {
-		printf("# SKIP tunnel_fsview_test: needs root (a mount "
+		printf("ok - tunnel_fsview_test # SKIP needs root (a mount "
 		    "namespace, root-owned files)\n");
 		return 0;
 	}
@@ -322,8 +327,8 @@ main(void)
 		T_RUN(view_remount_walk);
 		break;
 	case SKIP_STATUS:
-		printf("# SKIP tunnel_fsview_test: no right to make a mount "
-		    "namespace, or no /etc/resolv.conf\n");
+		printf("ok - tunnel_fsview_test # SKIP no right to make a "
+		    "mount namespace, or no /etc/resolv.conf\n");
 		break;
 	default:
 		printf("not ok - the test child isolates itself (private "

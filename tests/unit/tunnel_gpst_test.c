@@ -159,19 +159,19 @@ encode(void)
 	struct gp_err e;
 
 	gpst_encode_keepalive(h);
-	T_CHECK(memcmp(h, ka, sizeof(h)) == 0);
-	T_CHECK(gpst_encode(h, pkt, 60, &e) == 0);
-	T_CHECK(memcmp(h, h4, sizeof(h)) == 0);
+	T_EQ_MEM(h, ka, sizeof(h));
+	T_EQ_INT(gpst_encode(h, pkt, 60, &e), 0);
+	T_EQ_MEM(h, h4, sizeof(h));
 	pkt[0] = 0x60;
-	T_CHECK(gpst_encode(h, pkt, GPST_MAX_PAYLOAD, &e) == 0);
-	T_CHECK(memcmp(h, h6, sizeof(h)) == 0);
-	T_CHECK(gpst_encode(h, pkt, GPST_MAX_PAYLOAD + 1, &e) == -1);
-	T_CHECK(gpst_encode(h, pkt, 0, &e) == -1);
+	T_EQ_INT(gpst_encode(h, pkt, GPST_MAX_PAYLOAD, &e), 0);
+	T_EQ_MEM(h, h6, sizeof(h));
+	T_EQ_INT(gpst_encode(h, pkt, GPST_MAX_PAYLOAD + 1, &e), -1);
+	T_EQ_INT(gpst_encode(h, pkt, 0, &e), -1);
 	pkt[0] = 0x50;
-	T_CHECK(gpst_encode(h, pkt, 60, &e) == -1);
+	T_EQ_INT(gpst_encode(h, pkt, 60, &e), -1);
 	T_CHECK(strstr(e.msg, "version") != NULL);
 	pkt[0] = 0x00;
-	T_CHECK(gpst_encode(h, pkt, 60, &e) == -1);
+	T_EQ_INT(gpst_encode(h, pkt, 60, &e), -1);
 }
 
 static void
@@ -181,17 +181,21 @@ one_chunk(void)
 	size_t n = multi_stream(1);
 
 	whole(stream, n, &ev);
-	T_CHECK(ev.n == 6);
-	T_CHECK(ev.ev[0].kind == GPST_RX_PACKET && ev.ev[0].len == 60 &&
-	    ev.ev[0].ethertype == GPST_ETH_IPV4);
-	T_CHECK(ev.ev[1].kind == GPST_RX_KEEPALIVE);
-	T_CHECK(ev.ev[2].kind == GPST_RX_PACKET && ev.ev[2].len == 100 &&
-	    ev.ev[2].ethertype == GPST_ETH_IPV6);
-	T_CHECK(ev.ev[3].kind == GPST_RX_PACKET &&
-	    ev.ev[3].len == GPST_MAX_PAYLOAD);
-	T_CHECK(ev.ev[4].kind == GPST_RX_PACKET && ev.ev[4].len == 20);
-	T_CHECK(ev.ev[5].kind == GPST_RX_PACKET && ev.ev[5].len == 40);
-	T_CHECK(ev.ev[0].sum == sum(stream + GPST_HDR_BYTES, 60));
+	T_EQ_INT(ev.n, 6);
+	T_EQ_INT(ev.ev[0].kind, GPST_RX_PACKET);
+	T_EQ_INT(ev.ev[0].len, 60);
+	T_EQ_INT(ev.ev[0].ethertype, GPST_ETH_IPV4);
+	T_EQ_INT(ev.ev[1].kind, GPST_RX_KEEPALIVE);
+	T_EQ_INT(ev.ev[2].kind, GPST_RX_PACKET);
+	T_EQ_INT(ev.ev[2].len, 100);
+	T_EQ_INT(ev.ev[2].ethertype, GPST_ETH_IPV6);
+	T_EQ_INT(ev.ev[3].kind, GPST_RX_PACKET);
+	T_EQ_INT(ev.ev[3].len, GPST_MAX_PAYLOAD);
+	T_EQ_INT(ev.ev[4].kind, GPST_RX_PACKET);
+	T_EQ_INT(ev.ev[4].len, 20);
+	T_EQ_INT(ev.ev[5].kind, GPST_RX_PACKET);
+	T_EQ_INT(ev.ev[5].len, 40);
+	T_EQ_INT(ev.ev[0].sum, sum(stream + GPST_HDR_BYTES, 60));
 }
 
 static void
@@ -206,7 +210,7 @@ byte_by_byte(void)
 	for (i = 0; i < n; i++)
 		feed(stream + i, 1, &ev);
 	T_CHECK(events_equal(&ref, &ev));
-	T_CHECK(rx.have == 0);
+	T_EQ_INT(rx.have, 0);
 }
 
 /* Every way of cutting the stream into three chunks. */
@@ -227,7 +231,7 @@ every_split(void)
 			bad += !events_equal(&ref, &ev);
 		}
 	}
-	T_CHECK(bad == 0);
+	T_EQ_INT(bad, 0);
 }
 
 static void
@@ -250,7 +254,7 @@ random_splits(void)
 		}
 		bad += !events_equal(&ref, &ev);
 	}
-	T_CHECK(bad == 0);
+	T_EQ_INT(bad, 0);
 }
 
 static void
@@ -265,17 +269,20 @@ bad_magic_is_fatal(void)
 	n += put_frame(stream + n, 0x1a2b3c4e, GPST_ETH_IPV4, 60, 1, pkt, 60);
 	n += put_ip_frame(stream + n, 4, 60);
 	whole(stream, n, &ev);
-	T_CHECK(ev.n == 2 && ev.ev[0].kind == GPST_RX_PACKET &&
-	    ev.ev[1].kind == GPST_RX_FATAL);
+	T_EQ_INT(ev.n, 2);
+	T_EQ_INT(ev.ev[0].kind, GPST_RX_PACKET);
+	T_EQ_INT(ev.ev[1].kind, GPST_RX_FATAL);
 	/* dead stays dead */
 	feed(stream, 76, &ev);
-	T_CHECK(ev.n == 3 && ev.ev[2].kind == GPST_RX_FATAL);
+	T_EQ_INT(ev.n, 3);
+	T_EQ_INT(ev.ev[2].kind, GPST_RX_FATAL);
 	/* same, a byte at a time: fatal as soon as the header is whole */
 	memset(&ev, 0, sizeof(ev));
 	gpst_rx_init(&rx);
 	for (i = 0; i < 76 + 16; i++)
 		feed(stream + i, 1, &ev);
-	T_CHECK(ev.n == 2 && ev.ev[1].kind == GPST_RX_FATAL);
+	T_EQ_INT(ev.n, 2);
+	T_EQ_INT(ev.ev[1].kind, GPST_RX_FATAL);
 }
 
 static void
@@ -288,17 +295,19 @@ oversize_is_fatal(void)
 	n = put_frame(stream, GPST_MAGIC, GPST_ETH_IPV4, GPST_MAX_PAYLOAD + 1,
 	    1, NULL, 0);
 	whole(stream, n, &ev);
-	T_CHECK(ev.n == 1 && ev.ev[0].kind == GPST_RX_FATAL);
+	T_EQ_INT(ev.n, 1);
+	T_EQ_INT(ev.ev[0].kind, GPST_RX_FATAL);
 	n = put_frame(stream, GPST_MAGIC, GPST_ETH_IPV4, 0xffff, 1, NULL, 0);
 	whole(stream, n, &ev);
-	T_CHECK(ev.n == 1 && ev.ev[0].kind == GPST_RX_FATAL);
+	T_EQ_INT(ev.n, 1);
+	T_EQ_INT(ev.ev[0].kind, GPST_RX_FATAL);
 	gpst_rx_init(&rx);
 	{
 		struct gpst_pkt p;
 		struct buf in;
 
 		buf_view(&in, stream, n);
-		T_CHECK(gpst_rx_next(&rx, &in, &p, &e) == GPST_RX_FATAL);
+		T_EQ_INT(gpst_rx_next(&rx, &in, &p, &e), GPST_RX_FATAL);
 		T_CHECK(strstr(e.msg, "65535") != NULL);
 	}
 }
@@ -315,16 +324,19 @@ expect_drop_then_packet(size_t n, const char *why)
 
 	n += put_ip_frame(stream + n, 4, 20);
 	whole(stream, n, &ev);
-	T_CHECK(ev.n == 2 && ev.ev[0].kind == GPST_RX_DROPPED &&
-	    ev.ev[1].kind == GPST_RX_PACKET && ev.ev[1].len == 20);
+	T_EQ_INT(ev.n, 2);
+	T_EQ_INT(ev.ev[0].kind, GPST_RX_DROPPED);
+	T_EQ_INT(ev.ev[1].kind, GPST_RX_PACKET);
+	T_EQ_INT(ev.ev[1].len, 20);
 	memset(&ev, 0, sizeof(ev));
 	gpst_rx_init(&rx);
 	for (i = 0; i < n; i++)
 		feed(stream + i, 1, &ev);
-	T_CHECK(ev.n == 2 && ev.ev[0].kind == GPST_RX_DROPPED);
+	T_EQ_INT(ev.n, 2);
+	T_EQ_INT(ev.ev[0].kind, GPST_RX_DROPPED);
 	gpst_rx_init(&rx);
 	buf_view(&in, stream, n);
-	T_CHECK(gpst_rx_next(&rx, &in, &p, &e) == GPST_RX_DROPPED);
+	T_EQ_INT(gpst_rx_next(&rx, &in, &p, &e), GPST_RX_DROPPED);
 	if (strstr(e.msg, why) == NULL) {
 		fprintf(stderr, "  message `%s` lacks `%s`\n", e.msg, why);
 		t_failed_now = 1;
@@ -404,7 +416,8 @@ data_reserved_bytes_ignored(void)
 
 	memset(stream + 8, 0xee, 8);
 	whole(stream, n, &ev);
-	T_CHECK(ev.n == 1 && ev.ev[0].kind == GPST_RX_PACKET);
+	T_EQ_INT(ev.n, 1);
+	T_EQ_INT(ev.ev[0].kind, GPST_RX_PACKET);
 }
 
 static void
@@ -417,16 +430,19 @@ packet_points_into_input_or_buffer(void)
 
 	gpst_rx_init(&rx);
 	buf_view(&in, stream, n);
-	T_CHECK(gpst_rx_next(&rx, &in, &p, &e) == GPST_RX_PACKET);
-	T_CHECK(p.data == stream + GPST_HDR_BYTES && p.len == 40);
-	T_CHECK(gpst_rx_next(&rx, &in, &p, &e) == GPST_RX_MORE);
-	T_CHECK(p.data == NULL && p.len == 0);
+	T_EQ_INT(gpst_rx_next(&rx, &in, &p, &e), GPST_RX_PACKET);
+	T_CHECK(p.data == stream + GPST_HDR_BYTES);
+	T_EQ_INT(p.len, 40);
+	T_EQ_INT(gpst_rx_next(&rx, &in, &p, &e), GPST_RX_MORE);
+	T_CHECK(p.data == NULL);
+	T_EQ_INT(p.len, 0);
 	buf_view(&in, stream, 10);
-	T_CHECK(gpst_rx_next(&rx, &in, &p, &e) == GPST_RX_MORE);
+	T_EQ_INT(gpst_rx_next(&rx, &in, &p, &e), GPST_RX_MORE);
 	buf_view(&in, stream + 10, n - 10);
-	T_CHECK(gpst_rx_next(&rx, &in, &p, &e) == GPST_RX_PACKET);
-	T_CHECK(p.data == rx.buf + GPST_HDR_BYTES && p.len == 40);
-	T_CHECK(memcmp(p.data, stream + GPST_HDR_BYTES, 40) == 0);
+	T_EQ_INT(gpst_rx_next(&rx, &in, &p, &e), GPST_RX_PACKET);
+	T_CHECK(p.data == rx.buf + GPST_HDR_BYTES);
+	T_EQ_INT(p.len, 40);
+	T_EQ_MEM(p.data, stream + GPST_HDR_BYTES, 40);
 }
 
 int

@@ -90,6 +90,8 @@ def echo(s):
         if not chunk:
             return
         s.sendall(chunk)
+        for _ in range(chunk.count(KEEPALIVE)):
+            log("KEEPALIVE-ECHO")
 
 
 def nth(path):

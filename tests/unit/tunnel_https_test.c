@@ -261,9 +261,10 @@ max_request(void)
 	memset(cookie, '+', CFG_AUTHCOOKIE_MAX);
 	memset(user, '@', CFG_USER_MAX);
 	n = https_request_build(out, sizeof(out), path, cookie, user, &e);
-	T_CHECK(n == (int)(4 + CFG_PATH_MAX + 12 + 6 + 13 +
+	T_EQ_INT(n, (int)(4 + CFG_PATH_MAX + 12 + 6 + 13 +
 	    LIM_PCT_ENCODED(CFG_AUTHCOOKIE_MAX + CFG_USER_MAX)));
-	T_CHECK(n > 0 && (size_t)n < sizeof(out));
+	T_CHECK(n > 0);
+	T_CHECK((size_t)n < sizeof(out));
 	T_CHECK(strncmp(out + 4 + CFG_PATH_MAX, "?authcookie=%2b%2b", 18) ==
 	    0);
 }
@@ -275,32 +276,35 @@ pure_helpers(void)
 	struct gp_err e;
 	int st;
 
-	T_CHECK(https_request_build(out, sizeof(out), "/t",
-	    "aZ09-_.~ ,:/+%\xff", "u", &e) == 4 + 2 + 12 + 8 + 7 * 3 + 6 +
+	T_EQ_INT(https_request_build(out, sizeof(out), "/t",
+	    "aZ09-_.~ ,:/+%\xff", "u", &e), 4 + 2 + 12 + 8 + 7 * 3 + 6 +
 	    1 + 13);
 	T_STREQ(out, "GET /t?authcookie=aZ09-_.~%20%2c%3a%2f%2b%25%ff&user=u "
 	    "HTTP/1.1\r\n\r\n");
-	T_CHECK(https_request_build(out, sizeof(out), "/t", "c&1", "u",
-	    &e) == 43);
+	T_EQ_INT(https_request_build(out, sizeof(out), "/t", "c&1", "u",
+	    &e), 43);
 	T_STREQ(out, "GET /t?authcookie=c%261&user=u HTTP/1.1\r\n\r\n");
-	T_CHECK(https_request_build(out, sizeof(out), "/a b", "c", "u",
-	    &e) == -1);
-	T_CHECK(https_request_build(out, sizeof(out), "/a\r\nX: y", "c",
-	    "u", &e) == -1);
-	T_CHECK(https_request_build(out, sizeof(out), "t", "c", "u",
-	    &e) == -1);
-	T_CHECK(https_request_build(tiny, sizeof(tiny), "/t", "c", "u",
-	    &e) == -1 && tiny[0] == '\0');
-	T_CHECK(https_reply_status("HTTP/1.1 502 Bad Gateway", 24, &st,
-	    &e) == 0 && st == 502);
+	T_EQ_INT(https_request_build(out, sizeof(out), "/a b", "c", "u",
+	    &e), -1);
+	T_EQ_INT(https_request_build(out, sizeof(out), "/a\r\nX: y", "c",
+	    "u", &e), -1);
+	T_EQ_INT(https_request_build(out, sizeof(out), "t", "c", "u",
+	    &e), -1);
+	T_EQ_INT(https_request_build(tiny, sizeof(tiny), "/t", "c", "u",
+	    &e), -1);
+	T_EQ_INT(tiny[0], '\0');
+	T_EQ_INT(https_reply_status("HTTP/1.1 502 Bad Gateway", 24, &st,
+	    &e), 0);
+	T_EQ_INT(st, 502);
 	max_request();
-	T_CHECK(https_reply_status("HTTP/1.0 404", 12, &st, &e) == 0 &&
-	    st == 404);
-	T_CHECK(https_reply_status("HTTP/1.1 5020", 13, &st, &e) == -1);
-	T_CHECK(https_reply_status("HTTP/2 502", 10, &st, &e) == -1);
-	T_CHECK(https_reply_status("HTTP/1.1 50", 11, &st, &e) == -1);
-	T_CHECK(https_reply_status("HTTP/1.1 -02", 12, &st, &e) == -1);
-	T_CHECK(https_reply_status("", 0, &st, &e) == -1 && st == 0);
+	T_EQ_INT(https_reply_status("HTTP/1.0 404", 12, &st, &e), 0);
+	T_EQ_INT(st, 404);
+	T_EQ_INT(https_reply_status("HTTP/1.1 5020", 13, &st, &e), -1);
+	T_EQ_INT(https_reply_status("HTTP/2 502", 10, &st, &e), -1);
+	T_EQ_INT(https_reply_status("HTTP/1.1 50", 11, &st, &e), -1);
+	T_EQ_INT(https_reply_status("HTTP/1.1 -02", 12, &st, &e), -1);
+	T_EQ_INT(https_reply_status("", 0, &st, &e), -1);
+	T_EQ_INT(st, 0);
 }
 
 /* Read from the tunnel until a whole frame is out, bounded. */
@@ -360,26 +364,27 @@ open_ok_and_echo(void)
 	struct gp_err e;
 	size_t len = 0;
 
-	T_CHECK(https_open(ctx, c, &t, &e) == HTTPS_OPEN_OK);
+	T_EQ_INT(https_open(ctx, c, &t, &e), HTTPS_OPEN_OK);
 	if (t == NULL) {
 		fprintf(stderr, "  %s\n", e.msg);
 		t_failed_now = 1;
 		free(c);
 		return;
 	}
-	T_CHECK(log_wait("GET /ok?authcookie=0123abcd%2b%2f%3d%26x%20y"
-	    "&user=us%20er%40example\n", 1) == 0);
+	T_EQ_INT(log_wait("GET /ok?authcookie=0123abcd%2b%2f%3d%26x%20y"
+	    "&user=us%20er%40example\n", 1), 0);
 	T_CHECK(log_count("SNI gw.example.test\n") >= 1);
 	/* The keepalive sent with START_TUNNEL waits inside TLS. */
 	T_CHECK(https_pending(t));
 	gpst_rx_init(&rx);
-	T_CHECK(read_frame(t, &rx, back, &len) == GPST_RX_KEEPALIVE);
+	T_EQ_INT(read_frame(t, &rx, back, &len), GPST_RX_KEEPALIVE);
 	make_packet(frame + GPST_HDR_BYTES, 100, 7);
-	T_CHECK(gpst_encode(frame, frame + GPST_HDR_BYTES, 100, &e) == 0);
-	T_CHECK(https_write(t, frame, sizeof(frame), &e) ==
+	T_EQ_INT(gpst_encode(frame, frame + GPST_HDR_BYTES, 100, &e), 0);
+	T_EQ_INT(https_write(t, frame, sizeof(frame), &e),
 	    (long)sizeof(frame));
-	T_CHECK(read_frame(t, &rx, back, &len) == GPST_RX_PACKET);
-	T_CHECK(len == 100 && memcmp(back, frame + GPST_HDR_BYTES, 100) == 0);
+	T_EQ_INT(read_frame(t, &rx, back, &len), GPST_RX_PACKET);
+	T_EQ_INT(len, 100);
+	T_EQ_MEM(back, frame + GPST_HDR_BYTES, 100);
 	https_close(t);
 	free(c);
 }
@@ -393,10 +398,11 @@ wrong_pin_sends_nothing(void)
 	struct gp_err e;
 
 	c->gw_pin[31] ^= 1;
-	T_CHECK(https_open(ctx, c, &t, &e) == HTTPS_OPEN_ERROR && t == NULL);
+	T_EQ_INT(https_open(ctx, c, &t, &e), HTTPS_OPEN_ERROR);
+	T_CHECK(t == NULL);
 	T_CHECK(strstr(e.msg, "does not match the pin") != NULL);
-	T_CHECK(log_wait("HANDSHAKE-FAIL", fails + 1) == 0);
-	T_CHECK(log_count("wrongpin") == 0);
+	T_EQ_INT(log_wait("HANDSHAKE-FAIL", fails + 1), 0);
+	T_EQ_INT(log_count("wrongpin"), 0);
 	free(c);
 }
 
@@ -405,7 +411,7 @@ cookie_rejected(void)
 {
 	struct gp_err e;
 
-	T_CHECK(try_open("/502", &e) == HTTPS_OPEN_COOKIE_REJECTED);
+	T_EQ_INT(try_open("/502", &e), HTTPS_OPEN_COOKIE_REJECTED);
 	T_CHECK(strstr(e.msg, "502") != NULL);
 }
 
@@ -414,16 +420,16 @@ other_answers(void)
 {
 	struct gp_err e;
 
-	T_CHECK(try_open("/404", &e) == HTTPS_OPEN_ERROR);
+	T_EQ_INT(try_open("/404", &e), HTTPS_OPEN_ERROR);
 	T_CHECK(strstr(e.msg, "`HTTP/1.1 404 Not Found`") != NULL);
-	T_CHECK(try_open("/garbage", &e) == HTTPS_OPEN_ERROR);
+	T_EQ_INT(try_open("/garbage", &e), HTTPS_OPEN_ERROR);
 	T_CHECK(strstr(e.msg, "not an HTTP status line") != NULL);
 	T_CHECK(strstr(e.msg, "\\x00\\x01junk\\xff") != NULL);
-	T_CHECK(try_open("/long", &e) == HTTPS_OPEN_ERROR);
+	T_EQ_INT(try_open("/long", &e), HTTPS_OPEN_ERROR);
 	T_CHECK(strstr(e.msg, "not an HTTP status line") != NULL);
-	T_CHECK(try_open("/eof", &e) == HTTPS_OPEN_ERROR);
+	T_EQ_INT(try_open("/eof", &e), HTTPS_OPEN_ERROR);
 	T_CHECK(strstr(e.msg, "disconnected immediately") != NULL);
-	T_CHECK(try_open("/split", &e) == HTTPS_OPEN_OK);
+	T_EQ_INT(try_open("/split", &e), HTTPS_OPEN_OK);
 }
 
 static void
@@ -433,8 +439,8 @@ sni_only_for_names(void)
 	struct https_tunnel *t = NULL;
 	struct gp_err e;
 
-	T_CHECK(https_open(ctx, c, &t, &e) == HTTPS_OPEN_ERROR);
-	T_CHECK(log_wait("GET /sni-ip", 1) == 0);
+	T_EQ_INT(https_open(ctx, c, &t, &e), HTTPS_OPEN_ERROR);
+	T_EQ_INT(log_wait("GET /sni-ip", 1), 0);
 	T_CHECK(strstr(server_log(), "SNI None\nGET /sni-ip") != NULL);
 	free(c);
 }
@@ -447,9 +453,10 @@ old_tls_refused(void)
 	unsigned fails = log_count("HANDSHAKE-FAIL");
 	struct gp_err e;
 
-	T_CHECK(https_open(ctx, c, &t, &e) == HTTPS_OPEN_ERROR && t == NULL);
-	T_CHECK(log_wait("HANDSHAKE-FAIL", fails + 1) == 0);
-	T_CHECK(log_count("GET /old") == 0);
+	T_EQ_INT(https_open(ctx, c, &t, &e), HTTPS_OPEN_ERROR);
+	T_CHECK(t == NULL);
+	T_EQ_INT(log_wait("HANDSHAKE-FAIL", fails + 1), 0);
+	T_EQ_INT(log_count("GET /old"), 0);
 	free(c);
 }
 
@@ -460,11 +467,13 @@ tls12_pinned(void)
 	struct https_tunnel *t = NULL;
 	struct gp_err e;
 
-	T_CHECK(https_open(ctx, c, &t, &e) == HTTPS_OPEN_OK && t != NULL);
+	T_EQ_INT(https_open(ctx, c, &t, &e), HTTPS_OPEN_OK);
+	T_CHECK(t != NULL);
 	https_close(t);
 	t = NULL;
 	c->gw_pin[0] ^= 0x80;
-	T_CHECK(https_open(ctx, c, &t, &e) == HTTPS_OPEN_ERROR && t == NULL);
+	T_EQ_INT(https_open(ctx, c, &t, &e), HTTPS_OPEN_ERROR);
+	T_CHECK(t == NULL);
 	T_CHECK(strstr(e.msg, "does not match the pin") != NULL);
 	free(c);
 }
@@ -491,7 +500,7 @@ silent_gateway_cancelled(void)
 	cancel_flag = 0;
 	https_ctx_set_cancel(ctx, &cancel_flag);
 	setitimer(ITIMER_REAL, &it, NULL);
-	T_CHECK(try_open("/silent", &e) == HTTPS_OPEN_ERROR);
+	T_EQ_INT(try_open("/silent", &e), HTTPS_OPEN_ERROR);
 	T_CHECK(strstr(e.msg, "interrupted while waiting for START_TUNNEL")
 	    != NULL);
 	T_CHECK(clock_now_ms() - t0 < 3000);
@@ -506,13 +515,14 @@ ipv6_gateway(void)
 	struct gp_err e;
 
 	if (v6_port == 0) {
-		printf("ok - ipv6_gateway # SKIP no ::1 here\n");
+		T_SKIP("no ::1 here");
 		free(c);
 		return;
 	}
 	c->gw_addr.family = CFG_AF_INET6;
 	inet_pton(AF_INET6, "::1", c->gw_addr.bytes);
-	T_CHECK(https_open(ctx, c, &t, &e) == HTTPS_OPEN_OK && t != NULL);
+	T_EQ_INT(https_open(ctx, c, &t, &e), HTTPS_OPEN_OK);
+	T_CHECK(t != NULL);
 	https_close(t);
 	free(c);
 }
@@ -528,14 +538,14 @@ connect_refused(void)
 	int s = socket(AF_INET, SOCK_STREAM, 0);
 
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	T_CHECK(bind(s, (struct sockaddr *)&sin, sizeof(sin)) == 0);
-	T_CHECK(getsockname(s, (struct sockaddr *)&sin, &sl) == 0);
+	T_EQ_INT(bind(s, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	T_EQ_INT(getsockname(s, (struct sockaddr *)&sin, &sl), 0);
 	close(s);	/* nothing listens there now */
 	c = cfg_make("/x", "gw.example.test", ntohs(sin.sin_port));
-	T_CHECK(https_open(ctx, c, &t, &e) == HTTPS_OPEN_ERROR);
+	T_EQ_INT(https_open(ctx, c, &t, &e), HTTPS_OPEN_ERROR);
 	T_CHECK(strstr(e.msg, "connect") != NULL);
 	c->gw_addr.family = CFG_AF_NONE;
-	T_CHECK(https_open(ctx, c, &t, &e) == HTTPS_OPEN_ERROR);
+	T_EQ_INT(https_open(ctx, c, &t, &e), HTTPS_OPEN_ERROR);
 	free(c);
 }
 
@@ -722,16 +732,19 @@ session_echo_and_stop(void)
 	struct tunnel_stats st;
 	struct child ch;
 
-	T_CHECK(child_start(&ch, "/ok") == 0);
-	T_CHECK(echo_packets(&ch, 32) == 0);
-	T_CHECK(echo_packets(&ch, 3) == 0);
+	T_EQ_INT(child_start(&ch, "/ok"), 0);
+	T_EQ_INT(echo_packets(&ch, 32), 0);
+	T_EQ_INT(echo_packets(&ch, 3), 0);
 	kill(ch.pid, SIGUSR1);
-	T_CHECK(child_err_wait("stats: tx 35 packets") == 0);
+	T_EQ_INT(child_err_wait("stats: tx 35 packets"), 0);
 	kill(ch.pid, SIGTERM);
-	T_CHECK(child_end(&ch, &st) == 0);
-	T_CHECK(st.tx_pkts == 35 && st.rx_pkts == 35);
-	T_CHECK(st.keepalive_rx == 1 && st.reconnects == 0);
-	T_CHECK(st.drop_bad_frame == 0 && st.drop_tun_full == 0);
+	T_EQ_INT(child_end(&ch, &st), 0);
+	T_EQ_INT(st.tx_pkts, 35);
+	T_EQ_INT(st.rx_pkts, 35);
+	T_EQ_INT(st.keepalive_rx, 1);
+	T_EQ_INT(st.reconnects, 0);
+	T_EQ_INT(st.drop_bad_frame, 0);
+	T_EQ_INT(st.drop_tun_full, 0);
 }
 
 static void
@@ -740,13 +753,14 @@ session_bad_magic_reconnects(void)
 	struct tunnel_stats st;
 	struct child ch;
 
-	T_CHECK(child_start(&ch, "/badmagic") == 0);
-	T_CHECK(log_wait("GET /badmagic", 2) == 0);
-	T_CHECK(echo_packets(&ch, 2) == 0);
-	T_CHECK(write(ch.ctl, "s", 1) == 1);
-	T_CHECK(child_end(&ch, &st) == 0);
-	T_CHECK(st.reconnects == 1 && st.rx_pkts == 2);
-	T_CHECK(child_err_wait("bad magic `deadbeef`") == 0);
+	T_EQ_INT(child_start(&ch, "/badmagic"), 0);
+	T_EQ_INT(log_wait("GET /badmagic", 2), 0);
+	T_EQ_INT(echo_packets(&ch, 2), 0);
+	T_EQ_INT(write(ch.ctl, "s", 1), 1);
+	T_EQ_INT(child_end(&ch, &st), 0);
+	T_EQ_INT(st.reconnects, 1);
+	T_EQ_INT(st.rx_pkts, 2);
+	T_EQ_INT(child_err_wait("bad magic `deadbeef`"), 0);
 }
 
 /* Short timers: keepalives go out and come back; nothing reconnects. */
@@ -755,17 +769,21 @@ session_keepalive_echoed(void)
 {
 	struct tunnel_stats st;
 	struct child ch;
+	unsigned n0 = log_count("KEEPALIVE-ECHO");
 
 	child_ka_ms = 150;
 	child_dead_ms = 600;
-	T_CHECK(child_start(&ch, "/ok") == 0);
-	sleep_ms(1200);
-	T_CHECK(echo_packets(&ch, 1) == 0);
+	T_EQ_INT(child_start(&ch, "/ok"), 0);
+	/* Three keepalives echoed; the packet after them, once echoed,
+	 * means the client has read those echoes (one TLS stream). */
+	T_EQ_INT(log_wait("KEEPALIVE-ECHO", n0 + 3), 0);
+	T_EQ_INT(echo_packets(&ch, 1), 0);
 	kill(ch.pid, SIGTERM);
-	T_CHECK(child_end(&ch, &st) == 0);
+	T_EQ_INT(child_end(&ch, &st), 0);
 	child_ka_ms = child_dead_ms = 0;
-	T_CHECK(st.keepalive_tx >= 3 && st.keepalive_rx >= 4);
-	T_CHECK(st.reconnects == 0);
+	T_CHECK(st.keepalive_tx >= 3);
+	T_CHECK(st.keepalive_rx >= 4);
+	T_EQ_INT(st.reconnects, 0);
 	T_CHECK(child_cpu_ms < 400);	/* idle means asleep in poll */
 	fprintf(stderr, "child cpu %lld ms\n", (long long)child_cpu_ms);
 }
@@ -779,13 +797,14 @@ session_dead_peer_reconnects(void)
 
 	child_ka_ms = 150;
 	child_dead_ms = 600;
-	T_CHECK(child_start(&ch, "/mute") == 0);
-	T_CHECK(child_end(&ch, &st) == 2);
+	T_EQ_INT(child_start(&ch, "/mute"), 0);
+	T_EQ_INT(child_end(&ch, &st), 2);
 	child_ka_ms = child_dead_ms = 0;
-	T_CHECK(st.keepalive_tx >= 1 && st.keepalive_rx == 0);
+	T_CHECK(st.keepalive_tx >= 1);
+	T_EQ_INT(st.keepalive_rx, 0);
 	T_CHECK(log_count("KEEPALIVE-IN") >= 1);
-	T_CHECK(log_count("GET /mute") == 2);
-	T_CHECK(child_err_wait("nothing from the gateway for 600 ms") == 0);
+	T_EQ_INT(log_count("GET /mute"), 2);
+	T_EQ_INT(child_err_wait("nothing from the gateway for 600 ms"), 0);
 }
 
 static void
@@ -794,10 +813,10 @@ session_502_on_reconnect_exits_2(void)
 	struct tunnel_stats st;
 	struct child ch;
 
-	T_CHECK(child_start(&ch, "/flap") == 0);
-	T_CHECK(child_end(&ch, &st) == 2);
-	T_CHECK(st.reconnects == 0);
-	T_CHECK(log_count("GET /flap") == 2);
+	T_EQ_INT(child_start(&ch, "/flap"), 0);
+	T_EQ_INT(child_end(&ch, &st), 2);
+	T_EQ_INT(st.reconnects, 0);
+	T_EQ_INT(log_count("GET /flap"), 2);
 }
 
 int

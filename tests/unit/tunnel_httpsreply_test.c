@@ -170,8 +170,8 @@ recorded_answers(void)
 		    strcmp(e.msg, cases[i].msg) != 0)
 			fprintf(stderr, "  case %zu: rc %d, %zu bytes, `%s`\n",
 			    i, rc, used, e.msg);
-		T_CHECK(rc == cases[i].rc);
-		T_CHECK(used == cases[i].used);
+		T_EQ_INT(rc, cases[i].rc);
+		T_EQ_INT(used, cases[i].used);
 		T_STREQ(e.msg, cases[i].msg);
 	}
 }
@@ -185,14 +185,14 @@ no_line_within_the_cap(void)
 	size_t used = 0;
 
 	memset(in, 'A', sizeof(in));
-	T_CHECK(drive(in, sizeof(in), 100, &used, &e) == HTTPS_OPEN_ERROR);
-	T_CHECK(used == HTTPS_REPLY_MAX);
+	T_EQ_INT(drive(in, sizeof(in), 100, &used, &e), HTTPS_OPEN_ERROR);
+	T_EQ_INT(used, HTTPS_REPLY_MAX);
 	T_CHECK(strncmp(e.msg, "https: not an HTTP status line: `AAAA",
 	    37) == 0);
 	memcpy(in, "HTTP/1.1 500 ", 13);
-	T_CHECK(drive(in, sizeof(in), sizeof(in), &used, &e) ==
+	T_EQ_INT(drive(in, sizeof(in), sizeof(in), &used, &e),
 	    HTTPS_OPEN_ERROR);
-	T_CHECK(used == HTTPS_REPLY_MAX);
+	T_EQ_INT(used, HTTPS_REPLY_MAX);
 	T_CHECK(strncmp(e.msg, "https: gateway answered `HTTP/1.1 500 AAA",
 	    41) == 0);
 }
@@ -206,9 +206,9 @@ start_in_pieces(void)
 	size_t chunk, used;
 
 	for (chunk = 1; chunk <= sizeof(in); chunk++) {
-		T_CHECK(drive(in, sizeof(in) - 1, chunk, &used, &e) ==
+		T_EQ_INT(drive(in, sizeof(in) - 1, chunk, &used, &e),
 		    HTTPS_OPEN_OK);
-		T_CHECK(used == 12);
+		T_EQ_INT(used, 12);
 	}
 }
 
@@ -227,7 +227,7 @@ read_error(void)
 {
 	struct gp_err e;
 
-	T_CHECK(https_reply_collect(fail_read, NULL, &e) == HTTPS_OPEN_ERROR);
+	T_EQ_INT(https_reply_collect(fail_read, NULL, &e), HTTPS_OPEN_ERROR);
 	T_STREQ(e.msg, "https: timed out while waiting for START_TUNNEL");
 }
 

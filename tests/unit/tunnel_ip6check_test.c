@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tunnel/ip6check.h"
+#include "golden.h"
 #include "t.h"
 
 #define DATA		"tests/data/ip6check"
@@ -119,12 +120,11 @@ verdict(const struct gp_config *c, const char *addrs, size_t alen,
 static int
 golden_one(const char *name, bool route)
 {
-	static char addrs[TEXT_MAX], routes[TEXT_MAX], want[TEXT_MAX];
+	static char addrs[TEXT_MAX], routes[TEXT_MAX];
 	static const size_t chunks[] = { TEXT_MAX, 1, 7, 100, 4096 };
 	char got[GP_ERR_MAX + 16], other[GP_ERR_MAX + 16], path[256];
 	struct gp_config *c = config(route);
-	size_t alen, rlen, wlen, i;
-	FILE *f;
+	size_t alen, rlen, i;
 	int bad = 0;
 
 	alen = slurp(name, "if_inet6", addrs);
@@ -141,16 +141,8 @@ golden_one(const char *name, bool route)
 	}
 	config_free(c);
 	snprintf(path, sizeof(path), DATA "/%s.ok", name);
-	if (getenv("GOLDEN_UPDATE") != NULL && (f = fopen(path, "w"))) {
-		fputs(got, f);
-		fclose(f);
-	}
-	wlen = slurp(name, "ok", want);
-	want[wlen] = '\0';
-	if (strcmp(got, want) != 0) {
-		fprintf(stderr, "  %s: got %s  want %s", name, got, want);
+	if (golden_check(path, got, strlen(got)) != 0)
 		bad = 1;
-	}
 	return bad;
 }
 
@@ -160,7 +152,7 @@ golden(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		T_CHECK(golden_one(cases[i].name, cases[i].route) == 0);
+		T_EQ_INT(golden_one(cases[i].name, cases[i].route), 0);
 }
 
 /* What the verdicts say, in words a user can act on. */
@@ -200,18 +192,20 @@ line_bound(void)
 	    45 + strlen(TUN));
 	ip6check_init(&k, c, TUN);
 	line[IP6CHECK_LINE_MAX - 1] = '\n';
-	T_CHECK(ip6check_feed(&k, IP6CHECK_ADDRS, line, IP6CHECK_LINE_MAX,
-	    false, &used, &e) == 0 && used == IP6CHECK_LINE_MAX);
+	T_EQ_INT(ip6check_feed(&k, IP6CHECK_ADDRS, line, IP6CHECK_LINE_MAX,
+	    false, &used, &e), 0);
+	T_EQ_INT(used, IP6CHECK_LINE_MAX);
 	T_CHECK(k.addr_found);
 	line[IP6CHECK_LINE_MAX - 1] = ' ';
-	T_CHECK(ip6check_feed(&k, IP6CHECK_ADDRS, line, IP6CHECK_LINE_MAX - 1,
-	    false, &used, &e) == 0 && used == 0);
-	T_CHECK(ip6check_feed(&k, IP6CHECK_ADDRS, line, IP6CHECK_LINE_MAX,
-	    false, &used, &e) == -1);
+	T_EQ_INT(ip6check_feed(&k, IP6CHECK_ADDRS, line, IP6CHECK_LINE_MAX - 1,
+	    false, &used, &e), 0);
+	T_EQ_INT(used, 0);
+	T_EQ_INT(ip6check_feed(&k, IP6CHECK_ADDRS, line, IP6CHECK_LINE_MAX,
+	    false, &used, &e), -1);
 	T_CHECK(strstr(e.msg, "longer than 255 bytes") != NULL);
 	line[IP6CHECK_LINE_MAX] = '\n';
-	T_CHECK(ip6check_feed(&k, IP6CHECK_ADDRS, line, IP6CHECK_LINE_MAX + 1,
-	    true, &used, &e) == -1);
+	T_EQ_INT(ip6check_feed(&k, IP6CHECK_ADDRS, line, IP6CHECK_LINE_MAX + 1,
+	    true, &used, &e), -1);
 	config_free(c);
 }
 
@@ -227,12 +221,13 @@ long_ifname(void)
 	size_t used;
 
 	ip6check_init(&k, c, "abcdefghijklmnop");
-	T_CHECK(ip6check_feed(&k, IP6CHECK_ADDRS, l, sizeof(l) - 1, true,
-	    &used, &e) == 0);
-	T_CHECK(!k.addr_found && ip6check_verdict(&k, &e) == -1);
+	T_EQ_INT(ip6check_feed(&k, IP6CHECK_ADDRS, l, sizeof(l) - 1, true,
+	    &used, &e), 0);
+	T_CHECK(!k.addr_found);
+	T_EQ_INT(ip6check_verdict(&k, &e), -1);
 	ip6check_init(&k, c, "abcdefghijklmno");
-	T_CHECK(ip6check_feed(&k, IP6CHECK_ADDRS, l, sizeof(l) - 1, true,
-	    &used, &e) == 0);
+	T_EQ_INT(ip6check_feed(&k, IP6CHECK_ADDRS, l, sizeof(l) - 1, true,
+	    &used, &e), 0);
 	T_CHECK(k.addr_found);
 	config_free(c);
 }
@@ -244,7 +239,7 @@ run_reads_proc(void)
 	struct gp_config *c = config(false);
 	struct gp_err e = { "" };
 
-	T_CHECK(ip6check_run(c, "gpvpn-none0", &e) == -1);
+	T_EQ_INT(ip6check_run(c, "gpvpn-none0", &e), -1);
 	T_CHECK(strstr(e.msg, "is not on gpvpn-none0") != NULL ||
 	    strstr(e.msg, "/proc/self/net/") != NULL);
 	config_free(c);

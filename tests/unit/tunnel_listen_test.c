@@ -137,15 +137,17 @@ test_fd_good(void)
 	int fl;
 
 	activate(unix_socket(SOCK_STREAM, true), NULL, "1");
-	T_CHECK(listen_fd_from_env(&e) == LISTEN_FD);
+	T_EQ_INT(listen_fd_from_env(&e), LISTEN_FD);
 	T_STREQ(e.msg, "");
 	T_CHECK(env_unset());
 	fl = fcntl(LISTEN_FD, F_GETFD);
-	T_CHECK(fl != -1 && (fl & FD_CLOEXEC) != 0);
+	T_CHECK(fl != -1);
+	T_CHECK((fl & FD_CLOEXEC) != 0);
 	fl = fcntl(LISTEN_FD, F_GETFL);
-	T_CHECK(fl != -1 && (fl & O_NONBLOCK) != 0);
+	T_CHECK(fl != -1);
+	T_CHECK((fl & O_NONBLOCK) != 0);
 	/* Read once: a second call finds nothing. */
-	T_CHECK(listen_fd_from_env(&e) == -1);
+	T_EQ_INT(listen_fd_from_env(&e), -1);
 	close(LISTEN_FD);
 }
 
@@ -158,21 +160,24 @@ test_peer_self(void)
 	gid_t mine[256];
 	int sv[2], n, i, found = 0;
 
-	T_CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
-	T_CHECK(peer_read(sv[0], &p, &e) == 0);
-	T_CHECK(p.pid == getpid() && p.uid == geteuid() &&
-	    p.gid == getegid());
+	T_EQ_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	T_EQ_INT(peer_read(sv[0], &p, &e), 0);
+	T_EQ_INT(p.pid, getpid());
+	T_EQ_INT(p.uid, geteuid());
+	T_EQ_INT(p.gid, getegid());
 	n = getgroups(256, mine);
-	T_CHECK(n >= 0 && (size_t)n == p.n_groups);
+	T_CHECK(n >= 0);
+	T_EQ_INT((size_t)n, p.n_groups);
 	for (i = 0; i < n && (size_t)i < p.n_groups; i++)
 		found += mine[i] == p.groups[i];
-	T_CHECK(found == n);
+	T_EQ_INT(found, n);
 	peer_free(&p);
-	T_CHECK(p.groups == NULL && p.n_groups == 0);
+	T_CHECK(p.groups == NULL);
+	T_EQ_INT(p.n_groups, 0);
 	close(sv[0]);
 	close(sv[1]);
 	/* Not a connected unix socket. */
-	T_CHECK(peer_read(sv[0], &p, &e) == -1);
+	T_EQ_INT(peer_read(sv[0], &p, &e), -1);
 	T_CHECK(strstr(e.msg, "SO_PEERCRED") != NULL);
 	peer_free(&p);
 }
@@ -189,13 +194,13 @@ test_peer_many_groups(void)
 	pid_t pid;
 
 	if (geteuid() != 0) {		/* CI runs this as root */
-		T_CHECK(peer_read(-1, &p, &e) == -1);
+		T_EQ_INT(peer_read(-1, &p, &e), -1);
 		T_CHECK(strstr(e.msg, "SO_PEERCRED") != NULL);
 		return;
 	}
 	for (i = 0; i < 300; i++)
 		g[i] = (gid_t)(64000 + i);
-	T_CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	T_EQ_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	if ((pid = fork()) == 0) {
 		close(sv[0]);
 		if (setgroups(300, g) == -1)
@@ -208,8 +213,9 @@ test_peer_many_groups(void)
 	}
 	close(sv[0]);
 	close(sv[1]);
-	T_CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
-	    WEXITSTATUS(st) == 0);
+	T_EQ_INT(waitpid(pid, &st, 0), pid);
+	T_CHECK(WIFEXITED(st));
+	T_EQ_INT(WEXITSTATUS(st), 0);
 }
 
 static void
@@ -221,17 +227,21 @@ test_resolve(void)
 	static const char text[] = "allow-user root\nallow-user "
 	    "no-such-user-gpvpn\nallow-group root\nallow-group 64010\n";
 
-	T_CHECK(policy_parse(text, strlen(text), &p, &e) == 0);
-	T_CHECK(!p.allow_users[0].resolved && p.allow_groups[1].resolved);
+	T_EQ_INT(policy_parse(text, strlen(text), &p, &e), 0);
+	T_CHECK(!p.allow_users[0].resolved);
+	T_CHECK(p.allow_groups[1].resolved);
 	peer_resolve(&p);
-	T_CHECK(p.allow_users[0].resolved && p.allow_users[0].id == 0);
+	T_CHECK(p.allow_users[0].resolved);
+	T_EQ_INT(p.allow_users[0].id, 0);
 	T_CHECK(!p.allow_users[1].resolved);
-	T_CHECK(p.allow_groups[0].resolved && p.allow_groups[0].id == 0);
-	T_CHECK(p.allow_groups[1].resolved && p.allow_groups[1].id == 64010);
+	T_CHECK(p.allow_groups[0].resolved);
+	T_EQ_INT(p.allow_groups[0].id, 0);
+	T_CHECK(p.allow_groups[1].resolved);
+	T_EQ_INT(p.allow_groups[1].id, 64010);
 	/* gid 0 by name lets a non-root user of group root in. */
 	peer.uid = 1000;
 	peer.gid = 0;
-	T_CHECK(policy_peer_check(&p, &peer, &e) == 0);
+	T_EQ_INT(policy_peer_check(&p, &peer, &e), 0);
 }
 
 int

@@ -71,15 +71,16 @@ probe4_matches_vector(void)
 	T_CHECK(c != NULL);
 	if (c == NULL)
 		return;
-	T_CHECK(magic_family(c) == CFG_AF_INET);
-	T_CHECK(magic_build(c, 0, out, sizeof(out)) == MAGIC_PING4_BYTES);
-	T_CHECK(memcmp(out, vector_probe, MAGIC_PING4_BYTES) == 0);
+	T_EQ_INT(magic_family(c), CFG_AF_INET);
+	T_EQ_INT(magic_build(c, 0, out, sizeof(out)), MAGIC_PING4_BYTES);
+	T_EQ_MEM(out, vector_probe, MAGIC_PING4_BYTES);
 	/* Sequence 5: header checksum unchanged, ICMP checksum valid. */
-	T_CHECK(magic_build(c, 5, out, sizeof(out)) == MAGIC_PING4_BYTES);
-	T_CHECK(out[26] == 0 && out[27] == 5);
-	T_CHECK(fold(sum16(0, out, 20)) == 0xffff);
-	T_CHECK(fold(sum16(0, out + 20, 24)) == 0xffff);
-	T_CHECK(magic_build(c, 0, out, MAGIC_PING4_BYTES - 1) == 0);
+	T_EQ_INT(magic_build(c, 5, out, sizeof(out)), MAGIC_PING4_BYTES);
+	T_EQ_INT(out[26], 0);
+	T_EQ_INT(out[27], 5);
+	T_EQ_UINT(fold(sum16(0, out, 20)), 0xffff);
+	T_EQ_UINT(fold(sum16(0, out + 20, 24)), 0xffff);
+	T_EQ_INT(magic_build(c, 0, out, MAGIC_PING4_BYTES - 1), 0);
 	config_free(c);
 }
 
@@ -92,22 +93,29 @@ probe6_checksum(void)
 	T_CHECK(c != NULL);
 	if (c == NULL)
 		return;
-	T_CHECK(magic_family(c) == CFG_AF_INET6);
-	T_CHECK(magic_build(c, 5, out, sizeof(out)) == MAGIC_PING6_BYTES);
-	T_CHECK(out[0] == 0x60 && out[4] == 0 && out[5] == 24);
-	T_CHECK(out[6] == 58 && out[7] == 128);
-	T_CHECK(memcmp(out + 8, c->ip6.bytes, 16) == 0);
-	T_CHECK(memcmp(out + 24, c->esp.magic6.bytes, 16) == 0);
-	T_CHECK(out[40] == 128 && out[41] == 0);
-	T_CHECK(out[44] == 0x47 && out[45] == 0x47 && out[47] == 5);
+	T_EQ_INT(magic_family(c), CFG_AF_INET6);
+	T_EQ_INT(magic_build(c, 5, out, sizeof(out)), MAGIC_PING6_BYTES);
+	T_EQ_UINT(out[0], 0x60);
+	T_EQ_INT(out[4], 0);
+	T_EQ_INT(out[5], 24);
+	T_EQ_INT(out[6], 58);
+	T_EQ_INT(out[7], 128);
+	T_EQ_MEM(out + 8, c->ip6.bytes, 16);
+	T_EQ_MEM(out + 24, c->esp.magic6.bytes, 16);
+	T_EQ_INT(out[40], 128);
+	T_EQ_INT(out[41], 0);
+	T_EQ_UINT(out[44], 0x47);
+	T_EQ_UINT(out[45], 0x47);
+	T_EQ_INT(out[47], 5);
 	/* Value computed with Python for these addresses and sequence 5. */
-	T_CHECK(out[42] == 0xa1 && out[43] == 0x55);
+	T_EQ_UINT(out[42], 0xa1);
+	T_EQ_UINT(out[43], 0x55);
 	/* Pseudo-header: source, destination, u32 length, 0 0 0 58. */
 	memcpy(ph, out + 8, 32);
 	memcpy(ph + 32, "\0\0\0\x18\0\0\0\x3a", 8);
-	T_CHECK(fold(sum16(sum16(0, ph, 40), out + 40, 24)) == 0xffff);
-	T_CHECK(memcmp(out + 48, "monitor\0\0pan ha ", 16) == 0);
-	T_CHECK(magic_build(c, 0, out, MAGIC_PING6_BYTES - 1) == 0);
+	T_EQ_UINT(fold(sum16(sum16(0, ph, 40), out + 40, 24)), 0xffff);
+	T_EQ_MEM(out + 48, "monitor\0\0pan ha ", 16);
+	T_EQ_INT(magic_build(c, 0, out, MAGIC_PING6_BYTES - 1), 0);
 	config_free(c);
 }
 
@@ -122,10 +130,10 @@ family_rule(void)
 		return;
 	/* Both magic addresses, only an IPv4 client address: ICMPv4. */
 	c->ip6.family = CFG_AF_NONE;
-	T_CHECK(magic_family(c) == CFG_AF_INET);
+	T_EQ_INT(magic_family(c), CFG_AF_INET);
 	c->esp.magic4.family = CFG_AF_NONE;
-	T_CHECK(magic_family(c) == CFG_AF_NONE);
-	T_CHECK(magic_build(c, 0, out, sizeof(out)) == 0);
+	T_EQ_INT(magic_family(c), CFG_AF_NONE);
+	T_EQ_INT(magic_build(c, 0, out, sizeof(out)), 0);
 	T_CHECK(!magic_is_reply(c, vector_probe, sizeof(vector_probe)));
 	config_free(c);
 }

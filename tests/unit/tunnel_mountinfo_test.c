@@ -23,23 +23,23 @@ real_lines(void)
 	struct mountinfo_ent m;
 	struct gp_err e = { "" };
 
-	T_CHECK(parse("26 1 254:0 / / rw,relatime - ext4 /dev/vda "
-	    "rw,discard", &m, &e) == 0);
+	T_EQ_INT(parse("26 1 254:0 / / rw,relatime - ext4 /dev/vda "
+	    "rw,discard", &m, &e), 0);
 	T_STREQ(m.point, "/");
-	T_CHECK(m.flags == MS_RELATIME);
-	T_CHECK(parse("27 26 0:24 / /mnt/x ro,nosuid,nodev,relatime - "
-	    "tmpfs none ro,size=4k,mode=755", &m, &e) == 0);
+	T_EQ_INT(m.flags, MS_RELATIME);
+	T_EQ_INT(parse("27 26 0:24 / /mnt/x ro,nosuid,nodev,relatime - "
+	    "tmpfs none ro,size=4k,mode=755", &m, &e), 0);
 	T_STREQ(m.point, "/mnt/x");
-	T_CHECK(m.flags == (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_RELATIME));
+	T_EQ_INT(m.flags, (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_RELATIME));
 	/* Optional fields before the separator. */
-	T_CHECK(parse("45 44 0:4 net:[4026532173] /run/netns/a rw shared:2 "
-	    "master:1 - nsfs nsfs rw", &m, &e) == 0);
+	T_EQ_INT(parse("45 44 0:4 net:[4026532173] /run/netns/a rw shared:2 "
+	    "master:1 - nsfs nsfs rw", &m, &e), 0);
 	T_STREQ(m.point, "/run/netns/a");
-	T_CHECK(m.flags == 0);
-	T_CHECK(parse("30 22 0:27 / /sys/fs/cgroup rw,nosuid,nodev,noexec,"
+	T_EQ_INT(m.flags, 0);
+	T_EQ_INT(parse("30 22 0:27 / /sys/fs/cgroup rw,nosuid,nodev,noexec,"
 	    "nosymfollow,noatime,nodiratime,idmapped - tmpfs tmpfs rw",
-	    &m, &e) == 0);
-	T_CHECK(m.flags == (MS_NOSUID | MS_NODEV | MS_NOEXEC |
+	    &m, &e), 0);
+	T_EQ_INT(m.flags, (MS_NOSUID | MS_NODEV | MS_NOEXEC |
 	    MS_NOSYMFOLLOW | MS_NOATIME | MS_NODIRATIME));
 }
 
@@ -49,12 +49,12 @@ escapes(void)
 	struct mountinfo_ent m;
 	struct gp_err e = { "" };
 
-	T_CHECK(parse("50 26 0:40 / /mnt/a\\040b\\011c\\012d\\134e rw - "
-	    "tmpfs x rw", &m, &e) == 0);
+	T_EQ_INT(parse("50 26 0:40 / /mnt/a\\040b\\011c\\012d\\134e rw - "
+	    "tmpfs x rw", &m, &e), 0);
 	T_STREQ(m.point, "/mnt/a b\tc\nd\\e");
 	/* Bytes the kernel does not escape pass through. */
-	T_CHECK(parse("50 26 0:40 / /mnt/caf\xc3\xa9 rw - tmpfs x rw",
-	    &m, &e) == 0);
+	T_EQ_INT(parse("50 26 0:40 / /mnt/caf\xc3\xa9 rw - tmpfs x rw",
+	    &m, &e), 0);
 	T_STREQ(m.point, "/mnt/caf\xc3\xa9");
 }
 
@@ -65,13 +65,14 @@ refuse(const char *line, const char *want)
 	struct gp_err e = { "" };
 
 	memset(&m, 0xa5, sizeof(m));
-	T_CHECK(parse(line, &m, &e) == -1);
+	T_EQ_INT(parse(line, &m, &e), -1);
 	if (strstr(e.msg, want) == NULL) {
 		fprintf(stderr, "  `%s': got \"%s\", want \"%s\"\n", line,
 		    e.msg, want);
 		t_failed_now = 1;
 	}
-	T_CHECK(m.point[0] == '\0' && m.flags == 0);
+	T_EQ_INT(m.point[0], '\0');
+	T_EQ_INT(m.flags, 0);
 }
 
 static void
@@ -110,7 +111,7 @@ malformed_nul(void)
 	struct mountinfo_ent m;
 	struct gp_err e = { "" };
 
-	T_CHECK(mountinfo_parse_line(line, sizeof(line) - 1, &m, &e) == -1);
+	T_EQ_INT(mountinfo_parse_line(line, sizeof(line) - 1, &m, &e), -1);
 	T_CHECK(strstr(e.msg, "control byte 0x00") != NULL);
 }
 
@@ -125,15 +126,15 @@ too_long(void)
 	memset(point, 'a', sizeof(point) - 1);
 	point[0] = '/';
 	snprintf(line, sizeof(line), "1 1 1:1 / %s rw - t s o", point);
-	T_CHECK(parse(line, &m, &e) == -1);
+	T_EQ_INT(parse(line, &m, &e), -1);
 	T_CHECK(strstr(e.msg, "bad mount point") != NULL);
 	/* One byte shorter than the buffer fits. */
 	point[MOUNTINFO_PATH_MAX - 1] = '\0';
 	snprintf(line, sizeof(line), "1 1 1:1 / %s rw - t s o", point);
-	T_CHECK(parse(line, &m, &e) == 0);
-	T_CHECK(strlen(m.point) == MOUNTINFO_PATH_MAX - 1);
-	T_CHECK(mountinfo_parse_line(line, MOUNTINFO_LINE_MAX + 1, &m,
-	    &e) == -1);
+	T_EQ_INT(parse(line, &m, &e), 0);
+	T_EQ_INT(strlen(m.point), MOUNTINFO_PATH_MAX - 1);
+	T_EQ_INT(mountinfo_parse_line(line, MOUNTINFO_LINE_MAX + 1, &m,
+	    &e), -1);
 	T_CHECK(strstr(e.msg, "a line of") != NULL);
 }
 
@@ -165,25 +166,25 @@ whole_file(void)
 	struct collect c = { 0, "", 0 };
 	struct gp_err e = { "" };
 
-	T_CHECK(mountinfo_parse(text, strlen(text), collect_one, &c,
-	    &e) == 0);
-	T_CHECK(c.n == 3);
+	T_EQ_INT(mountinfo_parse(text, strlen(text), collect_one, &c,
+	    &e), 0);
+	T_EQ_INT(c.n, 3);
 	T_STREQ(c.last, "/sys");
 	memset(&c, 0, sizeof(c));
 	c.stop_at = 2;
-	T_CHECK(mountinfo_parse(text, strlen(text), collect_one, &c,
-	    &e) == -1);
+	T_EQ_INT(mountinfo_parse(text, strlen(text), collect_one, &c,
+	    &e), -1);
 	T_STREQ(e.msg, "stopped at 2");
 	memset(&c, 0, sizeof(c));
-	T_CHECK(mountinfo_parse(text, strlen(text) - 1, collect_one, &c,
-	    &e) == -1);
+	T_EQ_INT(mountinfo_parse(text, strlen(text) - 1, collect_one, &c,
+	    &e), -1);
 	T_STREQ(e.msg, "mountinfo line 3: no newline");
-	T_CHECK(mountinfo_parse("26 1 254:0 / / rw - ext4 x rw\nbad\n", 35,
-	    collect_one, &c, &e) == -1);
+	T_EQ_INT(mountinfo_parse("26 1 254:0 / / rw - ext4 x rw\nbad\n", 35,
+	    collect_one, &c, &e), -1);
 	T_CHECK(strncmp(e.msg, "line 2: mountinfo:", 18) == 0);
 	memset(&c, 0, sizeof(c));
-	T_CHECK(mountinfo_parse("", 0, collect_one, &c, &e) == 0);
-	T_CHECK(c.n == 0);
+	T_EQ_INT(mountinfo_parse("", 0, collect_one, &c, &e), 0);
+	T_EQ_INT(c.n, 0);
 }
 
 int

@@ -11,58 +11,58 @@
 static void
 worked_examples(void)
 {
-	T_CHECK(mtu_esp(1406, false, CFG_MAC_SHA1_96) == 1326);
-	T_CHECK(mtu_esp(1406, false, CFG_MAC_SHA256_128) == 1326);
-	T_CHECK(mtu_esp(1500, false, CFG_MAC_SHA1_96) == 1422);
-	T_CHECK(mtu_https(1406, 0, false) == 1361);
+	T_EQ_INT(mtu_esp(1406, false, CFG_MAC_SHA1_96), 1326);
+	T_EQ_INT(mtu_esp(1406, false, CFG_MAC_SHA256_128), 1326);
+	T_EQ_INT(mtu_esp(1500, false, CFG_MAC_SHA1_96), 1422);
+	T_EQ_INT(mtu_https(1406, 0, false), 1361);
 }
 
 /* No path MTU known: base 1406; below 1280 it is raised to 1280. */
 static void
 base_default_and_floor(void)
 {
-	T_CHECK(mtu_https(0, 0, false) == 1361);
-	T_CHECK(mtu_esp(0, false, CFG_MAC_SHA1_96) == 1326);
-	T_CHECK(mtu_https(1000, 0, false) == 1280 - 20 - 20 - 5);
+	T_EQ_INT(mtu_https(0, 0, false), 1361);
+	T_EQ_INT(mtu_esp(0, false, CFG_MAC_SHA1_96), 1326);
+	T_EQ_INT(mtu_https(1000, 0, false), 1280 - 20 - 20 - 5);
 	/* 1280-28-36 = 1216, already a multiple of 16, minus 2 */
-	T_CHECK(mtu_esp(576, false, CFG_MAC_SHA1_96) == 1214);
+	T_EQ_INT(mtu_esp(576, false, CFG_MAC_SHA1_96), 1214);
 }
 
 static void
 ipv6_peer(void)
 {
-	T_CHECK(mtu_https(0, 0, true) == 1406 - 20 - 40 - 5);
+	T_EQ_INT(mtu_https(0, 0, true), 1406 - 20 - 40 - 5);
 	/* 1406-48 = 1358 -36 = 1322 -> 1312 -> 1310 */
-	T_CHECK(mtu_esp(1406, true, CFG_MAC_SHA1_96) == 1310);
+	T_EQ_INT(mtu_esp(1406, true, CFG_MAC_SHA1_96), 1310);
 	/* 1358-40 = 1318 -> 1312 -> 1310 */
-	T_CHECK(mtu_esp(1406, true, CFG_MAC_SHA256_128) == 1310);
+	T_EQ_INT(mtu_esp(1406, true, CFG_MAC_SHA256_128), 1310);
 }
 
 /* A known MSS replaces "base - TCP - IP". */
 static void
 mss_wins(void)
 {
-	T_CHECK(mtu_https(1500, 1448, false) == 1443);
-	T_CHECK(mtu_https(0, 1460, true) == 1455);
+	T_EQ_INT(mtu_https(1500, 1448, false), 1443);
+	T_EQ_INT(mtu_https(0, 1460, true), 1455);
 }
 
 /* Loopback reports 64 KiB; a silly MSS goes below the floor. */
 static void
 clamps(void)
 {
-	T_CHECK(mtu_https(65536, 65483, false) == CFG_MTU_MAX);
-	T_CHECK(mtu_https(65536, 0, false) == CFG_MTU_MAX);
-	T_CHECK(mtu_https(0, 100, false) == CFG_MTU_MIN);
-	T_CHECK(mtu_https(0, 3, false) == CFG_MTU_MIN);
-	T_CHECK(mtu_esp(65536, false, CFG_MAC_SHA1_96) == CFG_MTU_MAX);
+	T_EQ_INT(mtu_https(65536, 65483, false), CFG_MTU_MAX);
+	T_EQ_INT(mtu_https(65536, 0, false), CFG_MTU_MAX);
+	T_EQ_INT(mtu_https(0, 100, false), CFG_MTU_MIN);
+	T_EQ_INT(mtu_https(0, 3, false), CFG_MTU_MIN);
+	T_EQ_INT(mtu_esp(65536, false, CFG_MAC_SHA1_96), CFG_MTU_MAX);
 }
 
 static void
 md5_and_unknown_mac(void)
 {
-	T_CHECK(mtu_esp(1406, false, CFG_MAC_MD5_96) == 1326);
-	T_CHECK(mtu_esp(1406, false, CFG_MAC_NONE) == 0);
-	T_CHECK(mtu_esp(1406, false, 99) == 0);
+	T_EQ_INT(mtu_esp(1406, false, CFG_MAC_MD5_96), 1326);
+	T_EQ_INT(mtu_esp(1406, false, CFG_MAC_NONE), 0);
+	T_EQ_INT(mtu_esp(1406, false, 99), 0);
 }
 
 /* What carries IPv6: an IPv6 tunnel address, unless --disable-ipv6. */
@@ -87,21 +87,21 @@ inner_v6(void)
 static void
 ipv6_floor(void)
 {
-	T_CHECK(mtu_tunnel(1000, 1400, true) == 1280);
-	T_CHECK(mtu_tunnel(576, 0, true) == 1280);
-	T_CHECK(mtu_tunnel(0, mtu_https(0, 536, false), true) == 1280);
-	T_CHECK(mtu_tunnel(0, mtu_https(0, 100, true), true) == 1280);
-	T_CHECK(mtu_tunnel(0, 1279, true) == 1280);
-	T_CHECK(mtu_tunnel(0, 1280, true) == 1280);
-	T_CHECK(mtu_tunnel(0, 1422, true) == 1422);
-	T_CHECK(mtu_tunnel(1400, 1200, true) == 1400);
-	T_CHECK(mtu_tunnel(0, 0, true) == 0);
-	T_CHECK(mtu_tunnel(1000, 1400, false) == 1000);
-	T_CHECK(mtu_tunnel(576, 1400, false) == 576);
-	T_CHECK(mtu_tunnel(0, mtu_https(0, 100, false), false) == 576);
-	T_CHECK(mtu_floor(1200, true) == 1280);
-	T_CHECK(mtu_floor(1200, false) == 1200);
-	T_CHECK(mtu_floor(9000, true) == 9000);
+	T_EQ_INT(mtu_tunnel(1000, 1400, true), 1280);
+	T_EQ_INT(mtu_tunnel(576, 0, true), 1280);
+	T_EQ_INT(mtu_tunnel(0, mtu_https(0, 536, false), true), 1280);
+	T_EQ_INT(mtu_tunnel(0, mtu_https(0, 100, true), true), 1280);
+	T_EQ_INT(mtu_tunnel(0, 1279, true), 1280);
+	T_EQ_INT(mtu_tunnel(0, 1280, true), 1280);
+	T_EQ_INT(mtu_tunnel(0, 1422, true), 1422);
+	T_EQ_INT(mtu_tunnel(1400, 1200, true), 1400);
+	T_EQ_INT(mtu_tunnel(0, 0, true), 0);
+	T_EQ_INT(mtu_tunnel(1000, 1400, false), 1000);
+	T_EQ_INT(mtu_tunnel(576, 1400, false), 576);
+	T_EQ_INT(mtu_tunnel(0, mtu_https(0, 100, false), false), 576);
+	T_EQ_INT(mtu_floor(1200, true), 1280);
+	T_EQ_INT(mtu_floor(1200, false), 1200);
+	T_EQ_INT(mtu_floor(9000, true), 9000);
 }
 
 int

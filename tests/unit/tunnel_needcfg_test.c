@@ -64,12 +64,12 @@ burst_sends_one(void)
 	pair(sv, &n);
 	for (i = 0; i < 1000; i++)
 		needcfg_request(&n, T0 + i);
-	T_CHECK(frames(sv[1]) == 1);
+	T_EQ_INT(frames(sv[1]), 1);
 	for (i = 0; i < 1000; i++) {
 		needcfg_tick(&n, T0 + 1000 + i * 100);
 		needcfg_request(&n, T0 + 1000 + i * 100);
 	}
-	T_CHECK(frames(sv[1]) == 0);	/* outstanding: no answer yet */
+	T_EQ_INT(frames(sv[1]), 0);	/* outstanding: no answer yet */
 	close(sv[0]);
 	close(sv[1]);
 }
@@ -83,16 +83,16 @@ too_soon_waits(void)
 
 	pair(sv, &n);
 	needcfg_request(&n, T0);
-	T_CHECK(frames(sv[1]) == 1);
+	T_EQ_INT(frames(sv[1]), 1);
 	needcfg_answered(&n);
 	needcfg_request(&n, T0 + 2000);
 	needcfg_request(&n, T0 + 2001);
 	needcfg_tick(&n, T0 + NEEDCFG_INTERVAL_MS - 1);
-	T_CHECK(frames(sv[1]) == 0);
+	T_EQ_INT(frames(sv[1]), 0);
 	needcfg_tick(&n, T0 + NEEDCFG_INTERVAL_MS);
-	T_CHECK(frames(sv[1]) == 1);
+	T_EQ_INT(frames(sv[1]), 1);
 	needcfg_tick(&n, T0 + 3 * NEEDCFG_INTERVAL_MS);
-	T_CHECK(frames(sv[1]) == 0);	/* one pending, one sent */
+	T_EQ_INT(frames(sv[1]), 0);	/* one pending, one sent */
 	close(sv[0]);
 	close(sv[1]);
 }
@@ -106,11 +106,11 @@ unanswered_expires(void)
 
 	pair(sv, &n);
 	needcfg_request(&n, T0);
-	T_CHECK(frames(sv[1]) == 1);
+	T_EQ_INT(frames(sv[1]), 1);
 	needcfg_request(&n, T0 + NEEDCFG_WAIT_MS - 1);
-	T_CHECK(frames(sv[1]) == 0);
+	T_EQ_INT(frames(sv[1]), 0);
 	needcfg_request(&n, T0 + NEEDCFG_WAIT_MS);
-	T_CHECK(frames(sv[1]) == 1);
+	T_EQ_INT(frames(sv[1]), 1);
 	close(sv[0]);
 	close(sv[1]);
 }
@@ -168,7 +168,7 @@ pipe_never_written(void)
 	needcfg_request(&n, T0);
 	needcfg_tick(&n, T0 + NEEDCFG_WAIT_MS);
 	close(p[1]);
-	T_CHECK(read(p[0], &c, 1) == 0);
+	T_EQ_INT(read(p[0], &c, 1), 0);
 	close(p[0]);
 }
 

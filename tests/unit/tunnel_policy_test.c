@@ -21,6 +21,8 @@
 #include "tunnel/policy_check.h"
 #include "tunnel/policy_peer.h"
 #include "tunnel/policy_print.h"
+#include "fixture_config.h"
+#include "golden.h"
 #include "t.h"
 
 #define DATA	"tests/data/policy"
@@ -42,12 +44,12 @@ slurp(const char *path, size_t *len)
 
 /* NAME.conf -> the printed policy or "error: ...", as NAME.ok holds. */
 static int
-golden_one(const char *name, int update)
+golden_one(const char *name)
 {
 	static struct tunnel_policy p;
-	char path[512], got[8192], *want, *text;
+	char path[512], got[8192], *text;
 	struct gp_err e = { "" };
-	size_t len, wlen;
+	size_t len;
 	FILE *m;
 
 	snprintf(path, sizeof(path), DATA "/%s.conf", name);
@@ -60,20 +62,8 @@ golden_one(const char *name, int update)
 		policy_print(m, &p);
 	fclose(m);
 	snprintf(path, sizeof(path), DATA "/%s.ok", name);
-	if (update) {
-		m = fopen(path, "w");
-		fputs(got, m);
-		fclose(m);
-		return 0;
-	}
-	if ((want = slurp(path, &wlen)) == NULL || strcmp(want, got) != 0) {
-		fprintf(stderr, "  %s: got:\n%s", name, got);
-		return -1;
-	}
-	return 0;
+	return golden_check(path, got, strlen(got));
 }
-
-static int golden_update;
 
 static void
 test_golden(void)
@@ -94,44 +84,21 @@ test_golden(void)
 			continue;
 		memcpy(name, de->d_name, l - 5);
 		name[l - 5] = '\0';
-		T_CHECK(golden_one(name, golden_update) == 0);
+		T_EQ_INT(golden_one(name), 0);
 		n++;
 	}
 	closedir(d);
 	T_CHECK(n >= 15);
 }
 
-static void
-addr(struct cfg_addr *a, const char *s)
-{
-	if (config_addr_parse(s, a) == -1)
-		exit(2);
-}
-
-static void
-route(struct gp_config *c, const char *a, unsigned len, bool exclude)
-{
-	struct cfg_route *r = &c->routes[c->n_routes++];
-
-	addr(&r->addr, a);
-	r->prefixlen = (uint8_t)len;
-	r->exclude = exclude;
-}
-
 static struct gp_config *
 test_config(void)
 {
-	struct gp_config *c = config_new();
+	struct gp_config *c = fx_config("", "198.18.128.10");
 
-	snprintf(c->gw_host, sizeof(c->gw_host), "gw.example.com");
-	addr(&c->gw_addr, "198.18.0.1");
-	c->gw_port = 443;
-	memset(c->gw_pin, 0xab, sizeof(c->gw_pin));
-	addr(&c->ip4, "198.18.128.10");
-	c->ip4_prefixlen = 32;
-	route(c, "198.18.64.0", 24, false);
-	route(c, "10.1.0.0", 16, false);
-	route(c, "10.1.2.0", 24, true);
+	fx_route(c, "198.18.64.0", 24, false);
+	fx_route(c, "10.1.0.0", 16, false);
+	fx_route(c, "10.1.2.0", 24, true);
 	return c;
 }
 
@@ -163,11 +130,11 @@ test_check_allowed(void)
 	struct gp_err e = { "" };
 	char why[256];
 
-	T_CHECK(check(ALLOW_ALL, c, why, sizeof(why)) == 0);
-	T_CHECK(check("dns no\n", c, why, sizeof(why)) == 0);
-	T_CHECK(check("gateway 198.18.0.1\n", c, why, sizeof(why)) == 0);
-	T_CHECK(check("", c, why, sizeof(why)) == 0);
-	T_CHECK(policy_check(&none, c, &e) == 0);	/* no file */
+	T_EQ_INT(check(ALLOW_ALL, c, why, sizeof(why)), 0);
+	T_EQ_INT(check("dns no\n", c, why, sizeof(why)), 0);
+	T_EQ_INT(check("gateway 198.18.0.1\n", c, why, sizeof(why)), 0);
+	T_EQ_INT(check("", c, why, sizeof(why)), 0);
+	T_EQ_INT(policy_check(&none, c, &e), 0);	/* no file */
 	config_free(c);
 }
 
@@ -177,11 +144,11 @@ test_check_gateway(void)
 	struct gp_config *c = test_config();
 	char why[256];
 
-	T_CHECK(check("gateway 198.18.0.9\n", c, why, sizeof(why)) == -1);
+	T_EQ_INT(check("gateway 198.18.0.9\n", c, why, sizeof(why)), -1);
 	T_STREQ(why, "policy refuses gateway 198.18.0.1: not an allowed "
 	    "gateway");
 	c->gw_pin[0] ^= 1;
-	T_CHECK(check(ALLOW_ALL, c, why, sizeof(why)) == -1);
+	T_EQ_INT(check(ALLOW_ALL, c, why, sizeof(why)), -1);
 	T_STREQ(why, "policy refuses gateway 198.18.0.1: its key "
 	    "(pin-sha256) is not the one the policy allows");
 	config_free(c);
@@ -195,7 +162,7 @@ proxy_config(void)
 
 	memset(&c->gw_addr, 0, sizeof(c->gw_addr));
 	c->proxy.type = CFG_PROXY_HTTP;
-	addr(&c->proxy.addr, "198.18.10.1");
+	fx_addr(&c->proxy.addr, "198.18.10.1");
 	c->proxy.port = 8888;
 	snprintf(c->proxy.target, sizeof(c->proxy.target), "%s", c->gw_host);
 	return c;
@@ -207,24 +174,24 @@ test_check_proxy(void)
 	struct gp_config *c = proxy_config(), *d = test_config();
 	char why[256];
 
-	T_CHECK(check("", c, why, sizeof(why)) == 0);
-	T_CHECK(check("proxy yes\n", c, why, sizeof(why)) == 0);
-	T_CHECK(check("proxy 198.18.10.1:8888\n", c, why, sizeof(why)) == 0);
-	T_CHECK(check("proxy 198.18.10.9\nproxy 198.18.10.1\n", c, why,
-	    sizeof(why)) == 0);
-	T_CHECK(check("proxy no\n", d, why, sizeof(why)) == 0);
-	T_CHECK(check("proxy no\n", c, why, sizeof(why)) == -1);
+	T_EQ_INT(check("", c, why, sizeof(why)), 0);
+	T_EQ_INT(check("proxy yes\n", c, why, sizeof(why)), 0);
+	T_EQ_INT(check("proxy 198.18.10.1:8888\n", c, why, sizeof(why)), 0);
+	T_EQ_INT(check("proxy 198.18.10.9\nproxy 198.18.10.1\n", c, why,
+	    sizeof(why)), 0);
+	T_EQ_INT(check("proxy no\n", d, why, sizeof(why)), 0);
+	T_EQ_INT(check("proxy no\n", c, why, sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the http-connect proxy 198.18.10.1 port "
 	    "8888: the policy says proxy no");
-	T_CHECK(check("proxy 198.18.10.1:3128\n", c, why, sizeof(why)) == -1);
+	T_EQ_INT(check("proxy 198.18.10.1:3128\n", c, why, sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the http-connect proxy 198.18.10.1 port "
 	    "8888: not an allowed proxy");
-	T_CHECK(check("proxy [fd00::1]:8888\n", c, why, sizeof(why)) == -1);
+	T_EQ_INT(check("proxy [fd00::1]:8888\n", c, why, sizeof(why)), -1);
 	/* Gateway lines without a proxy line: a proxy must be named. */
-	T_CHECK(check(ALLOW_ALL, c, why, sizeof(why)) == -1);
+	T_EQ_INT(check(ALLOW_ALL, c, why, sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the http-connect proxy 198.18.10.1 port "
 	    "8888: the policy names its gateways and no proxy");
-	T_CHECK(check(ALLOW_ALL "proxy yes\n", c, why, sizeof(why)) == 0);
+	T_EQ_INT(check(ALLOW_ALL "proxy yes\n", c, why, sizeof(why)), 0);
 	config_free(c);
 	config_free(d);
 }
@@ -236,15 +203,15 @@ test_check_proxy_gateway(void)
 	struct gp_config *c = proxy_config();
 	char why[256];
 
-	T_CHECK(check("gateway 198.18.0.1\nproxy yes\n", c, why,
-	    sizeof(why)) == -1);
+	T_EQ_INT(check("gateway 198.18.0.1\nproxy yes\n", c, why,
+	    sizeof(why)), -1);
 	T_STREQ(why, "policy refuses gateway gw.example.com through a proxy: "
 	    "no gateway line has its pin-sha256 (behind a proxy only the pin "
 	    "names the gateway)");
-	T_CHECK(check("gateway 198.18.0.77 pin-sha256:" PIN_AB "\nproxy yes\n",
-	    c, why, sizeof(why)) == 0);
+	T_EQ_INT(check("gateway 198.18.0.77 pin-sha256:" PIN_AB "\nproxy yes\n",
+	    c, why, sizeof(why)), 0);
 	c->gw_pin[0] ^= 1;
-	T_CHECK(check(ALLOW_ALL "proxy yes\n", c, why, sizeof(why)) == -1);
+	T_EQ_INT(check(ALLOW_ALL "proxy yes\n", c, why, sizeof(why)), -1);
 	T_CHECK(strstr(why, "no gateway line has its pin-sha256") != NULL);
 	config_free(c);
 }
@@ -255,21 +222,21 @@ test_check_routes(void)
 	struct gp_config *c = test_config();
 	char why[256];
 
-	route(c, "203.0.113.0", 24, false);
-	T_CHECK(check(ALLOW_ALL, c, why, sizeof(why)) == -1);
+	fx_route(c, "203.0.113.0", 24, false);
+	T_EQ_INT(check(ALLOW_ALL, c, why, sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the split-include route "
 	    "203.0.113.0/24: outside every allowed route prefix");
 	c->routes[c->n_routes - 1].exclude = true;
-	T_CHECK(check(ALLOW_ALL, c, why, sizeof(why)) == -1);
+	T_EQ_INT(check(ALLOW_ALL, c, why, sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the split-exclude route "
 	    "203.0.113.0/24: outside every allowed route prefix");
 	c->n_routes--;
 	/* Wider than the allowed prefix, though it starts inside. */
-	route(c, "10.0.0.0", 7, false);
-	T_CHECK(check(ALLOW_ALL, c, why, sizeof(why)) == -1);
+	fx_route(c, "10.0.0.0", 7, false);
+	T_EQ_INT(check(ALLOW_ALL, c, why, sizeof(why)), -1);
 	c->n_routes--;
-	addr(&c->ip4, "192.0.2.10");
-	T_CHECK(check(ALLOW_ALL, c, why, sizeof(why)) == -1);
+	fx_addr(&c->ip4, "192.0.2.10");
+	T_EQ_INT(check(ALLOW_ALL, c, why, sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the tunnel address 192.0.2.10/32: "
 	    "outside every allowed route prefix");
 	config_free(c);
@@ -282,10 +249,10 @@ test_check_default_route(void)
 	char why[256];
 
 	c->n_routes = 0;
-	T_CHECK(check(ALLOW_ALL, c, why, sizeof(why)) == -1);
+	T_EQ_INT(check(ALLOW_ALL, c, why, sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the default route (no split-include "
 	    "routes) 0.0.0.0/0: outside every allowed route prefix");
-	T_CHECK(check("route 0.0.0.0/0\n", c, why, sizeof(why)) == 0);
+	T_EQ_INT(check("route 0.0.0.0/0\n", c, why, sizeof(why)), 0);
 	config_free(c);
 }
 
@@ -296,14 +263,14 @@ test_check_dns(void)
 	char why[256];
 
 	c->n_dns = 1;
-	addr(&c->dns[0], "198.18.64.53");
-	T_CHECK(check("dns yes\n", c, why, sizeof(why)) == 0);
-	T_CHECK(check("dns no\n", c, why, sizeof(why)) == -1);
+	fx_addr(&c->dns[0], "198.18.64.53");
+	T_EQ_INT(check("dns yes\n", c, why, sizeof(why)), 0);
+	T_EQ_INT(check("dns no\n", c, why, sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the DNS settings (1 servers, 0 search "
 	    "domains, 0 WINS servers): the policy says dns no");
 	c->n_dns = 0;
 	c->n_suffix = 1;
-	T_CHECK(check("dns no\n", c, why, sizeof(why)) == -1);
+	T_EQ_INT(check("dns no\n", c, why, sizeof(why)), -1);
 	config_free(c);
 }
 
@@ -314,25 +281,25 @@ test_check_default_by_include(void)
 	char why[256];
 
 	/* vpnc-script makes any 0.0.0.0/N split-include the default. */
-	route(c, "0.0.0.0", 8, false);
-	T_CHECK(check("route 0.0.0.0/8\n" ALLOW_ALL, c, why,
-	    sizeof(why)) == -1);
+	fx_route(c, "0.0.0.0", 8, false);
+	T_EQ_INT(check("route 0.0.0.0/8\n" ALLOW_ALL, c, why,
+	    sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the default route (split-include "
 	    "0.0.0.0/8) 0.0.0.0/0: outside every allowed route prefix");
-	T_CHECK(check("route 0.0.0.0/0\n", c, why, sizeof(why)) == 0);
+	T_EQ_INT(check("route 0.0.0.0/0\n", c, why, sizeof(why)), 0);
 	c->routes[c->n_routes - 1].exclude = true;	/* script ignores */
-	T_CHECK(check("route 0.0.0.0/8\n" ALLOW_ALL, c, why,
-	    sizeof(why)) == 0);
+	T_EQ_INT(check("route 0.0.0.0/8\n" ALLOW_ALL, c, why,
+	    sizeof(why)), 0);
 	c->n_routes--;
-	addr(&c->ip6, "fd00::10");
+	fx_addr(&c->ip6, "fd00::10");
 	c->ip6_prefixlen = 128;
-	route(c, "fd00::", 8, false);
-	route(c, "::", 1, false);
-	T_CHECK(check("route ::/1\nroute fd00::/8\n" ALLOW_ALL, c, why,
-	    sizeof(why)) == -1);
+	fx_route(c, "fd00::", 8, false);
+	fx_route(c, "::", 1, false);
+	T_EQ_INT(check("route ::/1\nroute fd00::/8\n" ALLOW_ALL, c, why,
+	    sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the default route (split-include "
 	    "::/1) ::/0: outside every allowed route prefix");
-	T_CHECK(check("route ::/0\n" ALLOW_ALL, c, why, sizeof(why)) == 0);
+	T_EQ_INT(check("route ::/0\n" ALLOW_ALL, c, why, sizeof(why)), 0);
 	config_free(c);
 }
 
@@ -342,22 +309,22 @@ test_check_ports(void)
 	struct gp_config *c = test_config();
 	char why[256];
 
-	T_CHECK(check("gateway-port 443\n", c, why, sizeof(why)) == 0);
-	T_CHECK(check("gateway-port 8443\ngateway-port 443\n", c, why,
-	    sizeof(why)) == 0);
-	T_CHECK(check("gateway-port 8443\n", c, why, sizeof(why)) == -1);
+	T_EQ_INT(check("gateway-port 443\n", c, why, sizeof(why)), 0);
+	T_EQ_INT(check("gateway-port 8443\ngateway-port 443\n", c, why,
+	    sizeof(why)), 0);
+	T_EQ_INT(check("gateway-port 8443\n", c, why, sizeof(why)), -1);
 	T_STREQ(why, "policy refuses gateway port 443: not a gateway-port "
 	    "of the policy");
 	/* esp-port: only when the frame has ESP. */
-	T_CHECK(check("esp-port 4501\n", c, why, sizeof(why)) == 0);
+	T_EQ_INT(check("esp-port 4501\n", c, why, sizeof(why)), 0);
 	c->esp.present = true;
 	c->esp.udp_port = 4501;
-	T_CHECK(check("esp-port 4501\n", c, why, sizeof(why)) == 0);
+	T_EQ_INT(check("esp-port 4501\n", c, why, sizeof(why)), 0);
 	c->esp.udp_port = 53;
-	T_CHECK(check("esp-port 4501\n", c, why, sizeof(why)) == -1);
+	T_EQ_INT(check("esp-port 4501\n", c, why, sizeof(why)), -1);
 	T_STREQ(why, "policy refuses ESP port 53: not an esp-port of the "
 	    "policy");
-	T_CHECK(check("gateway-port 443\n", c, why, sizeof(why)) == 0);
+	T_EQ_INT(check("gateway-port 443\n", c, why, sizeof(why)), 0);
 	config_free(c);
 }
 
@@ -368,35 +335,35 @@ test_check_dns_servers(void)
 	char why[256];
 
 	c->n_dns = 2;
-	addr(&c->dns[0], "198.18.64.53");
-	addr(&c->dns[1], "fd00::53");
-	T_CHECK(check("dns-server 198.18.64.0/24\ndns-server fd00::/64\n",
-	    c, why, sizeof(why)) == 0);
-	T_CHECK(check("dns-server 198.18.64.53/32\n"
-	    "dns-server fd00::53/128\n", c, why, sizeof(why)) == 0);
-	T_CHECK(check("dns-server 198.18.64.0/24\n", c, why,
-	    sizeof(why)) == -1);
+	fx_addr(&c->dns[0], "198.18.64.53");
+	fx_addr(&c->dns[1], "fd00::53");
+	T_EQ_INT(check("dns-server 198.18.64.0/24\ndns-server fd00::/64\n",
+	    c, why, sizeof(why)), 0);
+	T_EQ_INT(check("dns-server 198.18.64.53/32\n"
+	    "dns-server fd00::53/128\n", c, why, sizeof(why)), 0);
+	T_EQ_INT(check("dns-server 198.18.64.0/24\n", c, why,
+	    sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the DNS server fd00::53: outside every "
 	    "dns-server prefix");
-	addr(&c->dns[0], "8.8.8.8");
-	T_CHECK(check("dns-server 198.18.64.0/24\ndns-server fd00::/64\n",
-	    c, why, sizeof(why)) == -1);
+	fx_addr(&c->dns[0], "8.8.8.8");
+	T_EQ_INT(check("dns-server 198.18.64.0/24\ndns-server fd00::/64\n",
+	    c, why, sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the DNS server 8.8.8.8: outside every "
 	    "dns-server prefix");
-	T_CHECK(check("dns yes\n", c, why, sizeof(why)) == 0);
+	T_EQ_INT(check("dns yes\n", c, why, sizeof(why)), 0);
 	c->n_dns = 0;
 	c->n_nbns = 1;
-	addr(&c->nbns[0], "203.0.113.1");
-	T_CHECK(check("dns-server 198.18.64.0/24\n", c, why,
-	    sizeof(why)) == -1);
+	fx_addr(&c->nbns[0], "203.0.113.1");
+	T_EQ_INT(check("dns-server 198.18.64.0/24\n", c, why,
+	    sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the WINS server 203.0.113.1: outside "
 	    "every dns-server prefix");
 	/* dns no still refuses everything. */
 	c->n_nbns = 0;
 	c->n_dns = 1;
-	addr(&c->dns[0], "198.18.64.53");
-	T_CHECK(check("dns no\ndns-server 198.18.64.0/24\n", c, why,
-	    sizeof(why)) == -1);
+	fx_addr(&c->dns[0], "198.18.64.53");
+	T_EQ_INT(check("dns no\ndns-server 198.18.64.0/24\n", c, why,
+	    sizeof(why)), -1);
 	config_free(c);
 }
 
@@ -413,28 +380,28 @@ test_check_dns_suffixes(void)
 	char why[256];
 
 	suffix(c, "corp.example");
-	T_CHECK(check("dns-suffix corp.example\n", c, why, sizeof(why)) ==
+	T_EQ_INT(check("dns-suffix corp.example\n", c, why, sizeof(why)),
 	    0);
-	T_CHECK(check("dns-suffix CORP.Example\n", c, why, sizeof(why)) ==
+	T_EQ_INT(check("dns-suffix CORP.Example\n", c, why, sizeof(why)),
 	    0);
 	/* ".corp.example" is what lies below, not corp.example itself. */
-	T_CHECK(check("dns-suffix .corp.example\n", c, why, sizeof(why)) ==
+	T_EQ_INT(check("dns-suffix .corp.example\n", c, why, sizeof(why)),
 	    -1);
 	T_STREQ(why, "policy refuses the search domain corp.example: not a "
 	    "dns-suffix of the policy");
 	suffix(c, "eu.corp.example");
-	T_CHECK(check("dns-suffix corp.example\n", c, why, sizeof(why)) ==
+	T_EQ_INT(check("dns-suffix corp.example\n", c, why, sizeof(why)),
 	    -1);
 	T_STREQ(why, "policy refuses the search domain eu.corp.example: not "
 	    "a dns-suffix of the policy");
-	T_CHECK(check("dns-suffix corp.example\ndns-suffix .corp.example\n",
-	    c, why, sizeof(why)) == 0);
+	T_EQ_INT(check("dns-suffix corp.example\ndns-suffix .corp.example\n",
+	    c, why, sizeof(why)), 0);
 	suffix(c, "evilcorp.example");
-	T_CHECK(check("dns-suffix corp.example\ndns-suffix .corp.example\n",
-	    c, why, sizeof(why)) == -1);
+	T_EQ_INT(check("dns-suffix corp.example\ndns-suffix .corp.example\n",
+	    c, why, sizeof(why)), -1);
 	T_STREQ(why, "policy refuses the search domain evilcorp.example: "
 	    "not a dns-suffix of the policy");
-	T_CHECK(check("dns-server 0.0.0.0/0\n", c, why, sizeof(why)) == 0);
+	T_EQ_INT(check("dns-server 0.0.0.0/0\n", c, why, sizeof(why)), 0);
 	config_free(c);
 }
 
@@ -461,22 +428,22 @@ test_check_extra(void)
 	parse("route 10.0.0.0/8\n", &extra);
 	snprintf(extra.source, sizeof(extra.source), "/etc/gpvpn/x.conf");
 	sys.extra = &extra;
-	T_CHECK(policy_check(&sys, c, &e) == -1);
+	T_EQ_INT(policy_check(&sys, c, &e), -1);
 	T_STREQ(e.msg, "policy refuses the tunnel address 198.18.128.10/32:"
 	    " outside every allowed route prefix (/etc/gpvpn/x.conf)");
 	/* A wider --policy does not widen the system one. */
 	parse("route 0.0.0.0/0\n", &extra);
-	route(c, "203.0.113.0", 24, false);
-	T_CHECK(policy_check(&sys, c, &e) == -1);
+	fx_route(c, "203.0.113.0", 24, false);
+	T_EQ_INT(policy_check(&sys, c, &e), -1);
 	T_CHECK(strstr(e.msg, "203.0.113.0/24") != NULL);
 	c->n_routes--;
-	T_CHECK(policy_check(&sys, c, &e) == 0);
+	T_EQ_INT(policy_check(&sys, c, &e), 0);
 	/* No system file: --policy alone still applies. */
 	none.extra = &extra;
 	parse("dns no\n", &extra);
 	c->n_dns = 1;
-	addr(&c->dns[0], "198.18.64.53");
-	T_CHECK(policy_check(&none, c, &e) == -1);
+	fx_addr(&c->dns[0], "198.18.64.53");
+	T_EQ_INT(policy_check(&none, c, &e), -1);
 	T_CHECK(strstr(e.msg, "dns no") != NULL);
 	config_free(c);
 }
@@ -520,9 +487,13 @@ test_example(void)
 	T_CHECK(text != NULL);
 	if (text == NULL)
 		return;
-	T_CHECK(policy_parse(text, len, &p, &e) == 0);
-	T_CHECK(p.n_gateways > 0 && p.n_routes > 0 && p.n_dns_servers > 0 &&
-	    p.n_suffixes > 0 && p.n_gw_ports > 0 && p.n_allows == 0);
+	T_EQ_INT(policy_parse(text, len, &p, &e), 0);
+	T_CHECK(p.n_gateways > 0);
+	T_CHECK(p.n_routes > 0);
+	T_CHECK(p.n_dns_servers > 0);
+	T_CHECK(p.n_suffixes > 0);
+	T_CHECK(p.n_gw_ports > 0);
+	T_EQ_INT(p.n_allows, 0);
 }
 
 static void
@@ -536,25 +507,27 @@ test_load_owner_mode(void)
 	T_CHECK(fd != -1);
 	if (fd == -1)
 		return;
-	T_CHECK(write(fd, "dns no\n", 7) == 7);
-	T_CHECK(fchmod(fd, 0644) == 0);
+	T_EQ_INT(write(fd, "dns no\n", 7), 7);
+	T_EQ_INT(fchmod(fd, 0644), 0);
 	if (geteuid() == 0) {
-		T_CHECK(policy_load(path, false, &p, &e) == 0);
-		T_CHECK(p.present && !p.dns);
+		T_EQ_INT(policy_load(path, false, &p, &e), 0);
+		T_CHECK(p.present);
+		T_CHECK(!p.dns);
 		T_STREQ(p.source, path);
-		T_CHECK(fchown(fd, 65534, 0) == 0);
-		T_CHECK(policy_load(path, false, &p, &e) == -1);
+		T_EQ_INT(fchown(fd, 65534, 0), 0);
+		T_EQ_INT(policy_load(path, false, &p, &e), -1);
 		T_CHECK(strstr(e.msg, "must be owned by root") != NULL);
-		T_CHECK(fchown(fd, 0, 0) == 0);
+		T_EQ_INT(fchown(fd, 0, 0), 0);
 	} else
-		T_CHECK(policy_load(path, false, &p, &e) == -1);
-	T_CHECK(fchmod(fd, 0664) == 0);
-	T_CHECK(policy_load(path, false, &p, &e) == -1);
+		T_EQ_INT(policy_load(path, false, &p, &e), -1);
+	T_EQ_INT(fchmod(fd, 0664), 0);
+	T_EQ_INT(policy_load(path, false, &p, &e), -1);
 	T_CHECK(strstr(e.msg, "not writable by group or others") != NULL);
 	close(fd);
 	unlink(path);
-	T_CHECK(policy_load(path, true, &p, &e) == 0 && !p.present);
-	T_CHECK(policy_load(path, false, &p, &e) == -1);
+	T_EQ_INT(policy_load(path, true, &p, &e), 0);
+	T_CHECK(!p.present);
+	T_EQ_INT(policy_load(path, false, &p, &e), -1);
 }
 
 static void
@@ -565,8 +538,8 @@ test_parse_limits(void)
 	struct gp_err e = { "" };
 
 	memset(big, '#', sizeof(big));
-	T_CHECK(policy_parse(big, sizeof(big), &p, &e) == -1);
-	T_CHECK(policy_parse("dns no\0", 7, &p, &e) == -1);
+	T_EQ_INT(policy_parse(big, sizeof(big), &p, &e), -1);
+	T_EQ_INT(policy_parse("dns no\0", 7, &p, &e), -1);
 	T_CHECK(strstr(e.msg, "NUL") != NULL);
 }
 
@@ -600,36 +573,36 @@ test_peer_check(void)
 	char why[256];
 
 	/* No allow line, or no policy: root only. */
-	T_CHECK(peer_check("", 0, 0, NULL, 0, why, sizeof(why)) == 0);
-	T_CHECK(peer_check("", 1000, 1000, NULL, 0, why, sizeof(why)) == -1);
+	T_EQ_INT(peer_check("", 0, 0, NULL, 0, why, sizeof(why)), 0);
+	T_EQ_INT(peer_check("", 1000, 1000, NULL, 0, why, sizeof(why)), -1);
 	T_STREQ(why, "uid 1000 is not root, and the policy has no "
 	    "allow-user or allow-group line");
-	T_CHECK(peer_check("dns no\n", 1000, 1000, sup, 3, why,
-	    sizeof(why)) == -1);
+	T_EQ_INT(peer_check("dns no\n", 1000, 1000, sup, 3, why,
+	    sizeof(why)), -1);
 	/* Root needs no line. */
-	T_CHECK(peer_check("allow-user 1000\n", 0, 0, NULL, 0, why,
-	    sizeof(why)) == 0);
-	T_CHECK(peer_check("allow-user 1000\n", 1000, 5, NULL, 0, why,
-	    sizeof(why)) == 0);
-	T_CHECK(peer_check("allow-user 1000\n", 1001, 1000, NULL, 0, why,
-	    sizeof(why)) == -1);
+	T_EQ_INT(peer_check("allow-user 1000\n", 0, 0, NULL, 0, why,
+	    sizeof(why)), 0);
+	T_EQ_INT(peer_check("allow-user 1000\n", 1000, 5, NULL, 0, why,
+	    sizeof(why)), 0);
+	T_EQ_INT(peer_check("allow-user 1000\n", 1001, 1000, NULL, 0, why,
+	    sizeof(why)), -1);
 	T_STREQ(why, "uid 1001 (gid 1000, 0 supplementary groups) matches "
 	    "no allow-user or allow-group line of the policy");
 	/* A group by the primary gid or a supplementary one. */
-	T_CHECK(peer_check("allow-group 64010\n", 1001, 64010, NULL, 0, why,
-	    sizeof(why)) == 0);
-	T_CHECK(peer_check("allow-group 64010\n", 1001, 1001, sup, 3, why,
-	    sizeof(why)) == 0);
-	T_CHECK(peer_check("allow-group 64010\n", 1001, 1001, sup, 1, why,
-	    sizeof(why)) == -1);
+	T_EQ_INT(peer_check("allow-group 64010\n", 1001, 64010, NULL, 0, why,
+	    sizeof(why)), 0);
+	T_EQ_INT(peer_check("allow-group 64010\n", 1001, 1001, sup, 3, why,
+	    sizeof(why)), 0);
+	T_EQ_INT(peer_check("allow-group 64010\n", 1001, 1001, sup, 1, why,
+	    sizeof(why)), -1);
 	/* A uid is not a gid, nor the other way round. */
-	T_CHECK(peer_check("allow-group 1001\n", 1001, 5, NULL, 0, why,
-	    sizeof(why)) == -1);
-	T_CHECK(peer_check("allow-user 64010\n", 1001, 64010, sup, 3, why,
-	    sizeof(why)) == -1);
+	T_EQ_INT(peer_check("allow-group 1001\n", 1001, 5, NULL, 0, why,
+	    sizeof(why)), -1);
+	T_EQ_INT(peer_check("allow-user 64010\n", 1001, 64010, sup, 3, why,
+	    sizeof(why)), -1);
 	/* A name nobody resolved matches nothing. */
-	T_CHECK(peer_check("allow-user root\nallow-group root\n", 1001, 0,
-	    NULL, 0, why, sizeof(why)) == -1);
+	T_EQ_INT(peer_check("allow-user root\nallow-group root\n", 1001, 0,
+	    NULL, 0, why, sizeof(why)), -1);
 }
 
 static void
@@ -644,20 +617,20 @@ test_allow_limits(void)
 	for (i = 0; i <= POLICY_ALLOW_MAX; i++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n,
 		    "allow-group g%u\n", i);
-	T_CHECK(policy_parse(text, n, &p, &e) == -1);
+	T_EQ_INT(policy_parse(text, n, &p, &e), -1);
 	T_STREQ(e.msg, "policy line 65: too many lines of this kind: "
 	    "\"g64\"");
 	n -= strlen("allow-group g64\n");
-	T_CHECK(policy_parse(text, n, &p, &e) == 0);
-	T_CHECK(p.n_allow_groups == POLICY_ALLOW_MAX && p.n_allow_users == 0);
+	T_EQ_INT(policy_parse(text, n, &p, &e), 0);
+	T_EQ_INT(p.n_allow_groups, POLICY_ALLOW_MAX);
+	T_EQ_INT(p.n_allow_users, 0);
 	T_STREQ(p.allow_groups[63].name, "g63");
 	T_CHECK(!p.allow_groups[63].resolved);
 }
 
 int
-main(int argc, char **argv)
+main(void)
 {
-	golden_update = argc > 1 && strcmp(argv[1], "--update") == 0;
 	T_RUN(test_golden);
 	T_RUN(test_check_allowed);
 	T_RUN(test_check_gateway);

@@ -175,7 +175,7 @@ run6(const struct privsep_msg *msgs, size_t n, const char *m)
 	if (pid == -1 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
 		return -1;
 	if (WEXITSTATUS(st) == SKIPPED)
-		printf("# skipped: needs root and /dev/net/tun\n");
+		T_SKIP("needs root and /dev/net/tun");
 	return WEXITSTATUS(st);
 }
 
@@ -226,7 +226,7 @@ test_exit_before_transport(void)
 {
 	struct privsep_msg m[] = { msg(PS_EXIT, 2) };
 
-	T_CHECK(run(m, 1) == 2);
+	T_EQ_INT(run(m, 1), 2);
 	T_STREQ(ran(), "");
 }
 
@@ -236,7 +236,7 @@ test_connect_then_exit(void)
 	struct privsep_msg m[] = { msg(PS_TRANSPORT_UP, 1400),
 	    msg(PS_EXIT, 0) };
 
-	T_CHECK(run(m, 2) == 0);
+	T_EQ_INT(run(m, 2), 0);
 	T_STREQ(ran(), "pre-init connect disconnect");
 }
 
@@ -245,7 +245,7 @@ test_set_mtu_too_early(void)
 {
 	struct privsep_msg m[] = { msg(PS_SET_MTU, 1400) };
 
-	T_CHECK(run(m, 1) == 1);
+	T_EQ_INT(run(m, 1), 1);
 	T_STREQ(ran(), "");
 }
 
@@ -255,7 +255,7 @@ test_transport_up_twice(void)
 	struct privsep_msg m[] = { msg(PS_TRANSPORT_UP, 1400),
 	    msg(PS_TRANSPORT_UP, 1400) };
 
-	T_CHECK(run(m, 2) == 1);
+	T_EQ_INT(run(m, 2), 1);
 	T_STREQ(ran(), "pre-init connect disconnect");
 }
 
@@ -265,7 +265,7 @@ test_priv_only_message(void)
 	struct privsep_msg m[] = { msg(PS_TRANSPORT_UP, 1400),
 	    msg(PS_STOP, 0) };
 
-	T_CHECK(run(m, 2) == 1);
+	T_EQ_INT(run(m, 2), 1);
 	T_STREQ(ran(), "pre-init connect disconnect");
 }
 
@@ -275,7 +275,7 @@ test_net_vanishes(void)
 	struct privsep_msg m[] = { msg(PS_TRANSPORT_UP, 1400) };
 
 	fake_vanish = 1;
-	T_CHECK(run(m, 1) == 1);
+	T_EQ_INT(run(m, 1), 1);
 	T_STREQ(ran(), "pre-init connect disconnect");
 	fake_vanish = 0;
 }
@@ -289,7 +289,7 @@ test_reconnect(void)
 	    msg(PS_RECONNECTING, 0), msg(PS_RECONNECTED, 0),
 	    msg(PS_EXIT, 0) };
 
-	T_CHECK(run(m, 4) == 0);
+	T_EQ_INT(run(m, 4), 0);
 	T_STREQ(ran(), "pre-init connect attempt-reconnect reconnect "
 	    "disconnect");
 	T_STREQ(lines_of(got), "GO RETRY");
@@ -308,7 +308,7 @@ test_reconnect_flood(void)
 	    msg(PS_RECONNECTED, 0), msg(PS_RECONNECTING, 0),
 	    msg(PS_RECONNECTED, 0), msg(PS_EXIT, 0) };
 
-	T_CHECK(run(m, 9) == 0);
+	T_EQ_INT(run(m, 9), 0);
 	T_STREQ(ran(), "pre-init connect attempt-reconnect reconnect "
 	    "disconnect");
 	T_STREQ(lines_of(got), "GO RETRY RETRY RETRY RETRY RETRY");
@@ -323,7 +323,7 @@ test_reconnect_paced(void)
 	    msg(PS_EXIT, 0) };
 
 	fake_gap_us = (BACKOFF_MIN_MS + 100) * 1000;
-	T_CHECK(run(m, 4) == 0);
+	T_EQ_INT(run(m, 4), 0);
 	fake_gap_us = 50000;
 	T_STREQ(ran(), "pre-init connect attempt-reconnect "
 	    "attempt-reconnect disconnect");
@@ -339,9 +339,9 @@ test_reconnect_out_of_place(void)
 	    msg(PS_RECONNECTED, 0) };
 	struct privsep_msg m2[] = { msg(PS_RECONNECTING, 0) };
 
-	T_CHECK(run(m, 2) == 1);
+	T_EQ_INT(run(m, 2), 1);
 	T_STREQ(ran(), "pre-init connect disconnect");
-	T_CHECK(run(m2, 1) == 1);
+	T_EQ_INT(run(m2, 1), 1);
 	T_STREQ(ran(), "");
 }
 
@@ -359,14 +359,14 @@ v6_connects(void)
 
 	opt.v6 = opt.route = true;
 	if ((st = run6(m, 2, "ok")) != SKIPPED) {
-		T_CHECK(st == 0);
+		T_EQ_INT(st, 0);
 		T_STREQ(ran(), "pre-init,1400,1500,6 connect,1400,1500,6 "
 		    "disconnect,1400,1400,6");
 		T_STREQ(lines_of(got), "GO");
 	}
 	opt.route = false;		/* the default route instead */
 	if ((st = run6(m, 2, "ok")) != SKIPPED) {
-		T_CHECK(st == 0);
+		T_EQ_INT(st, 0);
 		T_STREQ(lines_of(got), "GO");
 	}
 	opt.v6 = false;
@@ -382,7 +382,7 @@ v6_transport_up_floor(void)
 
 	opt.v6 = true;
 	if ((st = run6(m, 2, "ok")) != SKIPPED) {
-		T_CHECK(st == 0);
+		T_EQ_INT(st, 0);
 		T_STREQ(ran(), "pre-init,1280,1500,6 connect,1280,1500,6 "
 		    "disconnect,1280,1280,6");
 	}
@@ -399,7 +399,7 @@ v6_set_mtu_floor(void)
 
 	opt.v6 = true;
 	if ((st = run6(m, 3, "ok")) != SKIPPED) {
-		T_CHECK(st == 0);
+		T_EQ_INT(st, 0);
 		T_STREQ(ran(), "pre-init,1400,1500,6 connect,1400,1500,6 "
 		    "disconnect,1280,1280,6");
 	}
@@ -415,7 +415,7 @@ v4_mtu_576(void)
 	int st;
 
 	if ((st = run6(m, 4, "ok")) != SKIPPED) {
-		T_CHECK(st == 0);
+		T_EQ_INT(st, 0);
 		T_STREQ(ran(), "pre-init,576,1500, connect,576,1500, "
 		    "disconnect,576,576,");
 	}
@@ -437,7 +437,7 @@ v6_fails_closed(void)
 		opt.route = i == 1;
 		if ((st = run6(m, 2, modes[i])) == SKIPPED)
 			continue;
-		T_CHECK(st == 1);
+		T_EQ_INT(st, 1);
 		T_STREQ(ran(), "pre-init,1400,1500,6 connect,1400,1500,6 "
 		    "disconnect,1400,1400,6");
 		T_STREQ(lines_of(got), "STOP");
@@ -455,7 +455,7 @@ v6_disabled(void)
 
 	opt.v6 = opt.no_ipv6 = true;
 	if ((st = run6(m, 2, "noaddr")) != SKIPPED) {
-		T_CHECK(st == 0);
+		T_EQ_INT(st, 0);
 		T_STREQ(ran(), "pre-init,1200,1500, connect,1200,1500, "
 		    "disconnect,1200,1200,");
 		T_STREQ(lines_of(got), "GO");

@@ -30,6 +30,7 @@
 #include "tunnel/priv.h"
 #include "tunnel/privsep.h"
 #include "tunnel/rekey.h"
+#include "fixture_config.h"
 #include "t.h"
 
 #define BURST		1000	/* NEED_CONFIG messages from [net] */
@@ -71,35 +72,16 @@ on_signal(int sig)
 		stop_flag = 1;
 }
 
-static void
-addr(struct cfg_addr *a, const char *s)
-{
-	if (config_addr_parse(s, a) == -1)
-		exit(2);
-}
-
 /* A configuration that passes config_validate, as a frame needs. */
 static struct gp_config *
 test_config(void)
 {
-	struct gp_config *c = config_new();
+	struct gp_config *c = fx_config("c0ffee0123456789", "198.18.128.10");
 
-	if (c == NULL)
-		exit(2);
-	snprintf(c->gw_host, sizeof(c->gw_host), "gw.example.com");
-	addr(&c->gw_addr, "198.18.0.1");
-	c->gw_port = 443;
-	memset(c->gw_pin, 0xab, sizeof(c->gw_pin));
-	snprintf(c->tunnel_path, sizeof(c->tunnel_path),
-	    "/ssl-tunnel-connect.sslvpn");
-	snprintf(c->authcookie, sizeof(c->authcookie), "c0ffee0123456789");
-	snprintf(c->user, sizeof(c->user), "alice");
-	addr(&c->ip4, "198.18.128.10");
-	c->ip4_prefixlen = 32;
 	c->n_dns = 1;
-	addr(&c->dns[0], "198.18.64.53");
+	fx_addr(&c->dns[0], "198.18.64.53");
 	c->n_routes = 1;
-	addr(&c->routes[0].addr, "198.18.64.0");
+	fx_addr(&c->routes[0].addr, "198.18.64.0");
 	c->routes[0].prefixlen = 24;
 	c->timeout_s = 3600;
 	c->idle_timeout_s = 10800;
@@ -396,7 +378,7 @@ rekey_keys_only(void)
 	T_CHECK(run_until(&r, 'C', true, 5000));
 	put_shutdown(r.ctl[1]);
 	run_end(&r, true);
-	T_CHECK(r.status == 0);
+	T_EQ_INT(r.status, 0);
 	T_STREQ(r.seen, "GCS");
 	T_STREQ(ran(), "pre-init " APPLIED "|connect " APPLIED
 	    "|disconnect " APPLIED);
@@ -416,12 +398,12 @@ rekey_host_change_refused(void)
 	T_CHECK(run_until(&r, 'G', true, 5000));
 	c->n_dns = 0;
 	c->n_routes = 2;
-	addr(&c->routes[1].addr, "198.18.77.7");
+	fx_addr(&c->routes[1].addr, "198.18.77.7");
 	c->routes[1].prefixlen = 32;
 	c->routes[1].exclude = true;
 	put_config(r.ctl[1], c);
 	run_end(&r, true);
-	T_CHECK(r.status == REKEY_EXIT_REFUSED);
+	T_EQ_INT(r.status, REKEY_EXIT_REFUSED);
 	T_STREQ(r.seen, "GS");		/* no CONFIG reached [net] */
 	T_STREQ(ran(), "pre-init " APPLIED "|connect " APPLIED
 	    "|disconnect " APPLIED);
@@ -440,8 +422,8 @@ need_config_burst(void)
 	run_poll(&r, true, 500);
 	kill(r.priv, SIGTERM);
 	run_end(&r, true);
-	T_CHECK(r.status == 0);
-	T_CHECK(r.need == 1);
+	T_EQ_INT(r.status, 0);
+	T_EQ_INT(r.need, 1);
 	if (r.need != 1)
 		fprintf(stderr, "  %u NEED_CONFIG frames\n", r.need);
 }
@@ -469,7 +451,7 @@ need_config_peer_stuck(void)
 	T_CHECK(run_until(&r, 'S', false, 3000));
 	T_CHECK(clock_now_ms() - t < 3000);
 	run_end(&r, false);
-	T_CHECK(r.status == 0);
+	T_EQ_INT(r.status, 0);
 	T_STREQ(ran(), "pre-init " APPLIED "|connect " APPLIED
 	    "|disconnect " APPLIED);
 }
@@ -496,11 +478,11 @@ half_frame(void)
 	T_CHECK(run_until(&r, 'T', true, 2000));
 	while (r.need < FRAME_HDR_BYTES && clock_now_ms() - t < 3000)
 		run_poll(&r, true, 50);
-	T_CHECK(r.need == FRAME_HDR_BYTES);
+	T_EQ_INT(r.need, FRAME_HDR_BYTES);
 	T_CHECK(run_until(&r, 'S', true, FRAME_READ_TIMEOUT_MS + 3000));
 	T_CHECK(clock_now_ms() - t >= FRAME_READ_TIMEOUT_MS - 100);
 	run_end(&r, true);
-	T_CHECK(r.status == 1);
+	T_EQ_INT(r.status, 1);
 	T_STREQ(ran(), "pre-init " APPLIED "|connect " APPLIED
 	    "|disconnect " APPLIED);
 }

@@ -66,8 +66,8 @@ test_cut(void)
 	in[PRIVLOG_LINE_BYTES + 2] = '\n';
 	got = relay(in, PRIVLOG_LINE_BYTES + 3);
 	/* PRIVLOG_LINE_BYTES, a newline, the 2 left and theirs */
-	T_CHECK(got == PRIVLOG_LINE_BYTES + 4);
-	T_CHECK(out[PRIVLOG_LINE_BYTES] == '\n');
+	T_EQ_INT(got, PRIVLOG_LINE_BYTES + 4);
+	T_EQ_INT(out[PRIVLOG_LINE_BYTES], '\n');
 	T_STREQ(out + PRIVLOG_LINE_BYTES + 1, "xx\n");
 	free(in);
 }

@@ -45,26 +45,34 @@ test_roundtrip(void)
 	memset(&m, 0, sizeof(m));
 	m.type = PS_TRANSPORT_UP;
 	m.mtu = 1400;
-	T_CHECK(roundtrip(&m, &o) == 0 && o.type == PS_TRANSPORT_UP &&
-	    o.mtu == 1400);
+	T_EQ_INT(roundtrip(&m, &o), 0);
+	T_EQ_INT(o.type, PS_TRANSPORT_UP);
+	T_EQ_INT(o.mtu, 1400);
 	m.type = PS_SET_MTU;
 	m.mtu = 576;
-	T_CHECK(roundtrip(&m, &o) == 0 && o.mtu == 576);
+	T_EQ_INT(roundtrip(&m, &o), 0);
+	T_EQ_INT(o.mtu, 576);
 	m.type = PS_EXIT;
 	m.status = 2;
-	T_CHECK(roundtrip(&m, &o) == 0 && o.status == 2);
+	T_EQ_INT(roundtrip(&m, &o), 0);
+	T_EQ_INT(o.status, 2);
 	m.type = PS_STOP;
-	T_CHECK(roundtrip(&m, &o) == 0 && o.type == PS_STOP);
+	T_EQ_INT(roundtrip(&m, &o), 0);
+	T_EQ_INT(o.type, PS_STOP);
 	m.type = PS_RECONNECTING;
-	T_CHECK(roundtrip(&m, &o) == 0 && o.type == PS_RECONNECTING);
+	T_EQ_INT(roundtrip(&m, &o), 0);
+	T_EQ_INT(o.type, PS_RECONNECTING);
 	m.type = PS_RECONNECTED;
-	T_CHECK(roundtrip(&m, &o) == 0 && o.type == PS_RECONNECTED);
+	T_EQ_INT(roundtrip(&m, &o), 0);
+	T_EQ_INT(o.type, PS_RECONNECTED);
 	m.type = PS_RETRY;
-	T_CHECK(roundtrip(&m, &o) == 0 && o.type == PS_RETRY);
+	T_EQ_INT(roundtrip(&m, &o), 0);
+	T_EQ_INT(o.type, PS_RETRY);
 	m.type = PS_CONFIG;
 	buf_view(&m.body, cfg, sizeof(cfg));
-	T_CHECK(roundtrip(&m, &o) == 0 && buf_avail(&o.body) == sizeof(cfg)
-	    && memcmp(buf_ptr(&o.body), cfg, sizeof(cfg)) == 0);
+	T_EQ_INT(roundtrip(&m, &o), 0);
+	T_EQ_INT(buf_avail(&o.body), sizeof(cfg));
+	T_EQ_MEM(buf_ptr(&o.body), cfg, sizeof(cfg));
 }
 
 static void
@@ -76,13 +84,13 @@ test_encode_refuses(void)
 
 	memset(&m, 0, sizeof(m));
 	buf_view(&m.body, NULL, 0);
-	T_CHECK(buf_init(&b, PRIVSEP_MAX_BYTES) == 0);
+	T_EQ_INT(buf_init(&b, PRIVSEP_MAX_BYTES), 0);
 	m.type = 0;
-	T_CHECK(privsep_encode(&m, &b, &e) == -1);
+	T_EQ_INT(privsep_encode(&m, &b, &e), -1);
 	m.type = PS_TYPES;
-	T_CHECK(privsep_encode(&m, &b, &e) == -1);
+	T_EQ_INT(privsep_encode(&m, &b, &e), -1);
 	m.type = PS_CONFIG;		/* empty */
-	T_CHECK(privsep_encode(&m, &b, &e) == -1);
+	T_EQ_INT(privsep_encode(&m, &b, &e), -1);
 	buf_free(&b);
 }
 
@@ -125,35 +133,35 @@ test_decode_refuses(void)
 	struct privsep_msg m;
 	struct gp_err e = { "" };
 
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_SET_MTU, 0, 4, mtu1400, 4, why) == 0);
-	T_CHECK(dec(0x12345678, PS_SET_MTU, 0, 4, mtu1400, 4, why) == -1);
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_SET_MTU, 1, 4, mtu1400, 4, why) == -1);
-	T_CHECK(dec(PRIVSEP_MAGIC, 0, 0, 0, NULL, 0, why) == -1);
-	T_CHECK(dec(PRIVSEP_MAGIC, 99, 0, 0, NULL, 0, why) == -1);
+	T_EQ_INT(dec(PRIVSEP_MAGIC, PS_SET_MTU, 0, 4, mtu1400, 4, why), 0);
+	T_EQ_INT(dec(0x12345678, PS_SET_MTU, 0, 4, mtu1400, 4, why), -1);
+	T_EQ_INT(dec(PRIVSEP_MAGIC, PS_SET_MTU, 1, 4, mtu1400, 4, why), -1);
+	T_EQ_INT(dec(PRIVSEP_MAGIC, 0, 0, 0, NULL, 0, why), -1);
+	T_EQ_INT(dec(PRIVSEP_MAGIC, 99, 0, 0, NULL, 0, why), -1);
 	T_STREQ(why, "privsep: unknown type 99");
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_SET_MTU, 0, 4, mtu100, 4, why) == -1);
+	T_EQ_INT(dec(PRIVSEP_MAGIC, PS_SET_MTU, 0, 4, mtu100, 4, why), -1);
 	T_STREQ(why, "privsep: SET_MTU: MTU 100 outside 576..9000");
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_TRANSPORT_UP, 0, 4, mtu_huge, 4,
-	    why) == -1);
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_EXIT, 0, 1, st3, 1, why) == -1);
+	T_EQ_INT(dec(PRIVSEP_MAGIC, PS_TRANSPORT_UP, 0, 4, mtu_huge, 4,
+	    why), -1);
+	T_EQ_INT(dec(PRIVSEP_MAGIC, PS_EXIT, 0, 1, st3, 1, why), -1);
 	T_STREQ(why, "privsep: EXIT: status 3 outside 0..2");
 	/* Lengths: short, long, trailing bytes, a lying header. */
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_SET_MTU, 0, 3, mtu1400, 3, why) == -1);
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_STOP, 0, 0, st3, 1, why) == -1);
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_STOP, 0, 1, st3, 1, why) == -1);
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_EXIT, 0, 2, st3, 1, why) == -1);
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_CONFIG, 0, 0, NULL, 0, why) == -1);
+	T_EQ_INT(dec(PRIVSEP_MAGIC, PS_SET_MTU, 0, 3, mtu1400, 3, why), -1);
+	T_EQ_INT(dec(PRIVSEP_MAGIC, PS_STOP, 0, 0, st3, 1, why), -1);
+	T_EQ_INT(dec(PRIVSEP_MAGIC, PS_STOP, 0, 1, st3, 1, why), -1);
+	T_EQ_INT(dec(PRIVSEP_MAGIC, PS_EXIT, 0, 2, st3, 1, why), -1);
+	T_EQ_INT(dec(PRIVSEP_MAGIC, PS_CONFIG, 0, 0, NULL, 0, why), -1);
 	/* The reconnect messages are empty, fixed-size. */
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_RECONNECTING, 0, 0, NULL, 0, why) ==
+	T_EQ_INT(dec(PRIVSEP_MAGIC, PS_RECONNECTING, 0, 0, NULL, 0, why),
 	    0);
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_RECONNECTING, 0, 1, st3, 1, why) ==
+	T_EQ_INT(dec(PRIVSEP_MAGIC, PS_RECONNECTING, 0, 1, st3, 1, why),
 	    -1);
 	T_STREQ(why, "privsep: RECONNECTING: body of 1 bytes (1 sent)");
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_RECONNECTED, 0, 4, mtu1400, 4, why) ==
+	T_EQ_INT(dec(PRIVSEP_MAGIC, PS_RECONNECTED, 0, 4, mtu1400, 4, why),
 	    -1);
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_RETRY, 0, 1, st3, 1, why) == -1);
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_TYPES, 0, 0, NULL, 0, why) == -1);
-	T_CHECK(privsep_decode(mtu1400, sizeof(mtu1400), &m, &e) == -1);
+	T_EQ_INT(dec(PRIVSEP_MAGIC, PS_RETRY, 0, 1, st3, 1, why), -1);
+	T_EQ_INT(dec(PRIVSEP_MAGIC, PS_TYPES, 0, 0, NULL, 0, why), -1);
+	T_EQ_INT(privsep_decode(mtu1400, sizeof(mtu1400), &m, &e), -1);
 }
 
 static void
@@ -214,24 +222,26 @@ test_socketpair(void)
 	struct gp_err e = { "" };
 	int sp[2];
 
-	T_CHECK(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp) == 0);
-	T_CHECK(privsep_recv(sp[1], rbuf, &m, &e) == -1 && errno == EAGAIN);
+	T_EQ_INT(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp), 0);
+	T_EQ_INT(privsep_recv(sp[1], rbuf, &m, &e), -1);
+	T_EQ_INT(errno, EAGAIN);
 	memset(&m, 0, sizeof(m));
 	m.type = PS_TRANSPORT_UP;
 	m.mtu = 1406;
-	T_CHECK(privsep_send(sp[0], &m, &e) == 0);
-	T_CHECK(privsep_send_type(sp[0], PS_NEED_CONFIG, &e) == 0);
-	T_CHECK(privsep_recv(sp[1], rbuf, &m, &e) == 1 &&
-	    m.type == PS_TRANSPORT_UP && m.mtu == 1406);
-	T_CHECK(privsep_recv(sp[1], rbuf, &m, &e) == 1 &&
-	    m.type == PS_NEED_CONFIG);
+	T_EQ_INT(privsep_send(sp[0], &m, &e), 0);
+	T_EQ_INT(privsep_send_type(sp[0], PS_NEED_CONFIG, &e), 0);
+	T_EQ_INT(privsep_recv(sp[1], rbuf, &m, &e), 1);
+	T_EQ_INT(m.type, PS_TRANSPORT_UP);
+	T_EQ_INT(m.mtu, 1406);
+	T_EQ_INT(privsep_recv(sp[1], rbuf, &m, &e), 1);
+	T_EQ_INT(m.type, PS_NEED_CONFIG);
 	/* An oversized record is refused, not truncated. */
 	memset(big, 0, sizeof(big));
-	T_CHECK(send(sp[0], big, sizeof(big), 0) == (ssize_t)sizeof(big));
-	T_CHECK(privsep_recv(sp[1], rbuf, &m, &e) == -1 &&
-	    errno == EMSGSIZE);
+	T_EQ_INT(send(sp[0], big, sizeof(big), 0), (ssize_t)sizeof(big));
+	T_EQ_INT(privsep_recv(sp[1], rbuf, &m, &e), -1);
+	T_EQ_INT(errno, EMSGSIZE);
 	close(sp[0]);
-	T_CHECK(privsep_recv(sp[1], rbuf, &m, &e) == 0);
+	T_EQ_INT(privsep_recv(sp[1], rbuf, &m, &e), 0);
 	close(sp[1]);
 }
 

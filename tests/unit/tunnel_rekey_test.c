@@ -11,53 +11,28 @@
 #include "ipc/config.h"
 #include "ipc/log.h"
 #include "tunnel/rekey.h"
+#include "fixture_config.h"
 #include "t.h"
-
-static void
-addr(struct cfg_addr *a, const char *s)
-{
-	if (config_addr_parse(s, a) == -1)
-		exit(2);
-}
-
-static void
-route(struct gp_config *c, const char *a, unsigned plen, bool exclude)
-{
-	struct cfg_route *r = &c->routes[c->n_routes++];
-
-	addr(&r->addr, a);
-	r->prefixlen = (uint8_t)plen;
-	r->exclude = exclude;
-}
 
 static struct gp_config *
 base(void)
 {
-	struct gp_config *c = config_new();
+	struct gp_config *c = fx_config("c0ffee", "198.18.128.10");
 
-	if (c == NULL)
-		exit(2);
-	snprintf(c->gw_host, sizeof(c->gw_host), "gw.example.com");
-	addr(&c->gw_addr, "198.18.0.1");
-	c->gw_port = 443;
-	memset(c->gw_pin, 0xab, sizeof(c->gw_pin));
-	snprintf(c->authcookie, sizeof(c->authcookie), "c0ffee");
-	addr(&c->ip4, "198.18.128.10");
-	c->ip4_prefixlen = 32;
-	addr(&c->ip6, "fd00::10");
+	fx_addr(&c->ip6, "fd00::10");
 	c->ip6_prefixlen = 64;
 	c->n_dns = 2;
-	addr(&c->dns[0], "198.18.64.53");
-	addr(&c->dns[1], "198.18.64.54");
+	fx_addr(&c->dns[0], "198.18.64.53");
+	fx_addr(&c->dns[1], "198.18.64.54");
 	c->n_nbns = 1;
-	addr(&c->nbns[0], "198.18.64.55");
+	fx_addr(&c->nbns[0], "198.18.64.55");
 	c->n_suffix = 2;
 	snprintf(c->suffix[0], sizeof(c->suffix[0]), "corp.example");
 	snprintf(c->suffix[1], sizeof(c->suffix[1]), "example");
-	route(c, "198.18.64.0", 24, false);
-	route(c, "198.18.65.0", 24, false);
-	route(c, "198.18.77.7", 32, true);
-	route(c, "fd00:1::", 64, false);
+	fx_route(c, "198.18.64.0", 24, false);
+	fx_route(c, "198.18.65.0", 24, false);
+	fx_route(c, "198.18.77.7", 32, true);
+	fx_route(c, "fd00:1::", 64, false);
 	c->timeout_s = 3600;
 	c->esp.present = true;
 	c->esp.spi_c2s = 0x11111111;
@@ -86,7 +61,7 @@ proxy_refused(void)
 	char msg[GP_ERR_MAX];
 
 	c->proxy.type = CFG_PROXY_SOCKS5;
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	T_CHECK(strstr(msg, "the proxy") != NULL);
 	config_free(c);
 }
@@ -97,7 +72,7 @@ same_passes(void)
 	struct gp_config *c = base();
 	char msg[GP_ERR_MAX];
 
-	T_CHECK(verdict(c, msg, sizeof(msg)) == 0);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), 0);
 	config_free(c);
 }
 
@@ -112,16 +87,16 @@ keys_timers_cookie_pass(void)
 	c->esp.spi_s2c = 0x33333333;
 	memset(c->esp.ekey_c2s, 0x5a, sizeof(c->esp.ekey_c2s));
 	c->esp.udp_port = 4502;
-	addr(&c->esp.magic4, "198.18.0.9");
+	fx_addr(&c->esp.magic4, "198.18.0.9");
 	c->timeout_s = 7200;
 	c->lifetime_s = 86400;
 	c->idle_timeout_s = 600;
 	snprintf(c->authcookie, sizeof(c->authcookie), "beef");
 	snprintf(c->user, sizeof(c->user), "bob");
 	snprintf(c->tunnel_path, sizeof(c->tunnel_path), "/other");
-	T_CHECK(verdict(c, msg, sizeof(msg)) == 0);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), 0);
 	c->esp.present = false;
-	T_CHECK(verdict(c, msg, sizeof(msg)) == 0);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), 0);
 	config_free(c);
 }
 
@@ -133,12 +108,12 @@ routes_as_a_set(void)
 	char msg[GP_ERR_MAX];
 
 	c->n_routes = 0;
-	route(c, "fd00:1::1", 64, false);
-	route(c, "198.18.77.7", 32, true);
-	route(c, "198.18.65.9", 24, false);
-	route(c, "198.18.64.0", 24, false);
-	route(c, "198.18.64.0", 24, false);
-	T_CHECK(verdict(c, msg, sizeof(msg)) == 0);
+	fx_route(c, "fd00:1::1", 64, false);
+	fx_route(c, "198.18.77.7", 32, true);
+	fx_route(c, "198.18.65.9", 24, false);
+	fx_route(c, "198.18.64.0", 24, false);
+	fx_route(c, "198.18.64.0", 24, false);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), 0);
 	config_free(c);
 }
 
@@ -148,8 +123,8 @@ route_added_refused(void)
 	struct gp_config *c = base();
 	char msg[GP_ERR_MAX];
 
-	route(c, "198.18.99.1", 32, true);
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	fx_route(c, "198.18.99.1", 32, true);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	T_STREQ(msg, "rekey refused: it changes the routes (first: "
 	    "split-exclude route 198.18.99.1/32 added)");
 	config_free(c);
@@ -162,18 +137,18 @@ route_removed_or_flipped_refused(void)
 	char msg[GP_ERR_MAX];
 
 	c->n_routes = 3;		/* fd00:1::/64 gone */
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	T_CHECK(strstr(msg, "split-include route fd00:1::/64 removed") !=
 	    NULL);
 	config_free(c);
 	c = base();
 	c->routes[2].exclude = false;	/* exclude becomes include */
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	T_CHECK(strstr(msg, "the routes") != NULL);
 	config_free(c);
 	c = base();
 	c->routes[0].prefixlen = 23;
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	config_free(c);
 }
 
@@ -185,12 +160,12 @@ dns_refused(void)
 	char msg[GP_ERR_MAX];
 
 	c->dns[0] = c->dns[1];
-	addr(&c->dns[1], "198.18.64.53");
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	fx_addr(&c->dns[1], "198.18.64.53");
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	T_STREQ(msg, "rekey refused: it changes the DNS servers (first: "
 	    "DNS server 1: 198.18.64.53 -> 198.18.64.54)");
 	c->n_dns = 0;
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	T_CHECK(strstr(msg, "198.18.64.53 -> none") != NULL);
 	config_free(c);
 }
@@ -202,18 +177,18 @@ wins_and_suffix_refused(void)
 	char msg[GP_ERR_MAX];
 
 	c->n_nbns = 0;
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	T_CHECK(strstr(msg, "the WINS servers") != NULL);
 	config_free(c);
 	c = base();
 	snprintf(c->suffix[1], sizeof(c->suffix[1]), "evil.example");
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	T_CHECK(strstr(msg, "search domain 2: example -> evil.example") !=
 	    NULL);
 	config_free(c);
 	c = base();
 	snprintf(c->suffix[0], sizeof(c->suffix[0]), "Corp.EXAMPLE");
-	T_CHECK(verdict(c, msg, sizeof(msg)) == 0);	/* names ignore case */
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), 0);	/* names ignore case */
 	config_free(c);
 }
 
@@ -227,7 +202,7 @@ addresses_mtu_gateway_refused(void)
 	for (i = 0; i < 7; i++) {
 		c = base();
 		if (i == 0)
-			addr(&c->ip4, "198.18.128.11");
+			fx_addr(&c->ip4, "198.18.128.11");
 		else if (i == 1)
 			c->ip6_prefixlen = 120;
 		else if (i == 2)
@@ -240,7 +215,7 @@ addresses_mtu_gateway_refused(void)
 			c->gw_port = 8443;
 		else
 			snprintf(c->gw_host, sizeof(c->gw_host), "gw2");
-		T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+		T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 		T_CHECK(strncmp(msg, "rekey refused: it changes the ", 30) ==
 		    0);
 		config_free(c);
@@ -254,10 +229,10 @@ several_named(void)
 	struct gp_config *c = base();
 	char msg[GP_ERR_MAX];
 
-	route(c, "198.18.99.0", 24, false);
+	fx_route(c, "198.18.99.0", 24, false);
 	c->n_dns = 1;
 	c->mtu = 1400;
-	T_CHECK(verdict(c, msg, sizeof(msg)) == -1);
+	T_EQ_INT(verdict(c, msg, sizeof(msg)), -1);
 	T_STREQ(msg, "rekey refused: it changes the MTU, the routes, the "
 	    "DNS servers (first: MTU 0 -> 1400)");
 	config_free(c);

@@ -132,12 +132,12 @@ test_safe(void)
 	char out[PATH_MAX], want[PATH_MAX], why[GP_ERR_MAX];
 
 	snprintf(want, sizeof(want), "%s/ok/script", base);
-	T_CHECK(chk("ok/script", SAFEPATH_EXEC, out, why) == SAFEPATH_OK);
+	T_EQ_INT(chk("ok/script", SAFEPATH_EXEC, out, why), SAFEPATH_OK);
 	T_STREQ(out, want);
-	T_CHECK(chk("ok/noexec", 0, out, why) == SAFEPATH_OK);
+	T_EQ_INT(chk("ok/noexec", 0, out, why), SAFEPATH_OK);
 	/* Resolved first: a link in an unsafe place to a safe file is the
 	 * safe file, and the caller runs out, not the link. */
-	T_CHECK(chk("ww/link", SAFEPATH_EXEC, out, why) == SAFEPATH_OK);
+	T_EQ_INT(chk("ww/link", SAFEPATH_EXEC, out, why), SAFEPATH_OK);
 	T_STREQ(out, want);
 }
 
@@ -146,7 +146,7 @@ test_unsafe(void)
 {
 	char out[PATH_MAX], want[PATH_MAX], why[GP_ERR_MAX];
 
-	T_CHECK(chk("ww/script", SAFEPATH_EXEC, out, why) ==
+	T_EQ_INT(chk("ww/script", SAFEPATH_EXEC, out, why),
 	    SAFEPATH_UNSAFE);
 	snprintf(want, sizeof(want), "`%s/ww` is writable by others "
 	    "(mode 0777)", base);
@@ -154,20 +154,20 @@ test_unsafe(void)
 	snprintf(want, sizeof(want), "%s/ww/script", base);
 	T_STREQ(out, want);
 	/* The first directory at fault is named, not the file. */
-	T_CHECK(chk("ww/sub/script", SAFEPATH_EXEC, out, why) ==
+	T_EQ_INT(chk("ww/sub/script", SAFEPATH_EXEC, out, why),
 	    SAFEPATH_UNSAFE);
 	T_CHECK(strstr(why, "/ww` is writable by others") != NULL);
-	T_CHECK(chk("sticky/script", SAFEPATH_EXEC, out, why) ==
+	T_EQ_INT(chk("sticky/script", SAFEPATH_EXEC, out, why),
 	    SAFEPATH_UNSAFE);
 	T_CHECK(strstr(why, "writable by others (mode 1777)") != NULL);
-	T_CHECK(chk("gwdir/script", SAFEPATH_EXEC, out, why) ==
+	T_EQ_INT(chk("gwdir/script", SAFEPATH_EXEC, out, why),
 	    SAFEPATH_UNSAFE);
 	T_CHECK(strstr(why, "/gwdir` is writable by its group") != NULL);
-	T_CHECK(chk("ok/gw", 0, out, why) == SAFEPATH_UNSAFE);
+	T_EQ_INT(chk("ok/gw", 0, out, why), SAFEPATH_UNSAFE);
 	T_CHECK(strstr(why, "/ok/gw` is writable by its group (mode 0775)")
 	    != NULL);
 	/* A link in a safe place to a file in an unsafe one. */
-	T_CHECK(chk("ok/link", SAFEPATH_EXEC, out, why) == SAFEPATH_UNSAFE);
+	T_EQ_INT(chk("ok/link", SAFEPATH_EXEC, out, why), SAFEPATH_UNSAFE);
 	T_CHECK(strstr(why, "/ww` is writable by others") != NULL);
 }
 
@@ -180,14 +180,14 @@ test_owner(void)
 	mk("ok/other", 0755, false);
 	snprintf(p, sizeof(p), "%s/ok/other", base);
 	if (geteuid() == 0) {
-		T_CHECK(chown(p, 65534, 65534) == 0);
-		T_CHECK(chk("ok/other", SAFEPATH_EXEC, out, why) ==
+		T_EQ_INT(chown(p, 65534, 65534), 0);
+		T_EQ_INT(chk("ok/other", SAFEPATH_EXEC, out, why),
 		    SAFEPATH_UNSAFE);
 		T_CHECK(strstr(why, "/ok/other` is owned by uid 65534, not "
 		    "root") != NULL);
 	} else {
 		/* owner 0: only root's, and the test's files are not. */
-		T_CHECK(safepath_check(p, 0, 0, out, sizeof(out), &e) ==
+		T_EQ_INT(safepath_check(p, 0, 0, out, sizeof(out), &e),
 		    SAFEPATH_UNSAFE);
 		T_CHECK(strstr(e.msg, "not root") != NULL);
 	}
@@ -199,19 +199,19 @@ test_bad(void)
 	char out[PATH_MAX], why[GP_ERR_MAX];
 	struct gp_err e = { "" };
 
-	T_CHECK(chk("ok/noexec", SAFEPATH_EXEC, out, why) == SAFEPATH_BAD);
+	T_EQ_INT(chk("ok/noexec", SAFEPATH_EXEC, out, why), SAFEPATH_BAD);
 	T_CHECK(strstr(why, "/ok/noexec` is not executable") != NULL);
-	T_CHECK(chk("ok/dir", 0, out, why) == SAFEPATH_BAD);
+	T_EQ_INT(chk("ok/dir", 0, out, why), SAFEPATH_BAD);
 	T_CHECK(strstr(why, "/ok/dir` is not a regular file") != NULL);
-	T_CHECK(chk("ok/missing", 0, out, why) == SAFEPATH_BAD);
+	T_EQ_INT(chk("ok/missing", 0, out, why), SAFEPATH_BAD);
 	T_CHECK(strstr(why, "No such file or directory") != NULL);
 	T_STREQ(out, "");
-	T_CHECK(safepath_check("ok/script", 0, 0, out, sizeof(out), &e) ==
+	T_EQ_INT(safepath_check("ok/script", 0, 0, out, sizeof(out), &e),
 	    SAFEPATH_BAD);
 	T_STREQ(e.msg, "`ok/script`: not an absolute path");
-	T_CHECK(safepath_check("/", 0, 0, out, sizeof(out), &e) ==
+	T_EQ_INT(safepath_check("/", 0, 0, out, sizeof(out), &e),
 	    SAFEPATH_BAD);
-	T_CHECK(safepath_check("/etc/hostname", 0, 0, out, 4, &e) ==
+	T_EQ_INT(safepath_check("/etc/hostname", 0, 0, out, 4, &e),
 	    SAFEPATH_BAD);
 	T_CHECK(strstr(e.msg, "too long") != NULL);
 }
@@ -227,10 +227,10 @@ test_tmp(void)
 	T_CHECK(fd != -1);
 	if (fd == -1)
 		return;
-	T_CHECK(fchmod(fd, 0755) == 0);
+	T_EQ_INT(fchmod(fd, 0755), 0);
 	close(fd);
-	T_CHECK(safepath_check(p, geteuid(), SAFEPATH_EXEC, out, sizeof(out),
-	    &e) == SAFEPATH_UNSAFE);
+	T_EQ_INT(safepath_check(p, geteuid(), SAFEPATH_EXEC, out, sizeof(out),
+	    &e), SAFEPATH_UNSAFE);
 	T_CHECK(strstr(e.msg, "`/tmp` is writable by others") != NULL);
 	unlink(p);
 }

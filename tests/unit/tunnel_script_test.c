@@ -16,46 +16,16 @@
 #include "ipc/config.h"
 #include "ipc/log.h"
 #include "tunnel/script.h"
+#include "fixture_config.h"
 #include "t.h"
 
 #define COOKIE	"c0ffee0123456789abcdef0123456789"
-
-static void
-addr(struct cfg_addr *a, const char *s)
-{
-	if (config_addr_parse(s, a) == -1) {
-		fprintf(stderr, "bad test address %s\n", s);
-		exit(2);
-	}
-}
-
-static void
-route(struct gp_config *c, const char *s, unsigned plen, bool exclude)
-{
-	struct cfg_route *r = &c->routes[c->n_routes++];
-
-	addr(&r->addr, s);
-	r->prefixlen = (uint8_t)plen;
-	r->exclude = exclude;
-}
 
 /* Only the fields every config has. */
 static struct gp_config *
 minimal_config(void)
 {
-	struct gp_config *c = config_new();
-
-	snprintf(c->gw_host, sizeof(c->gw_host), "gw.example.com");
-	addr(&c->gw_addr, "198.18.0.1");
-	c->gw_port = 443;
-	memset(c->gw_pin, 0xab, sizeof(c->gw_pin));
-	snprintf(c->tunnel_path, sizeof(c->tunnel_path),
-	    "/ssl-tunnel-connect.sslvpn");
-	snprintf(c->authcookie, sizeof(c->authcookie), COOKIE);
-	snprintf(c->user, sizeof(c->user), "alice");
-	addr(&c->ip4, "198.18.10.5");
-	c->ip4_prefixlen = 32;
-	return c;
+	return fx_config(COOKIE, "198.18.10.5");
 }
 
 static struct gp_config *
@@ -64,21 +34,21 @@ full_config(void)
 	struct gp_config *c = minimal_config();
 
 	c->ip4_prefixlen = 24;
-	addr(&c->ip6, "fd00::c6a0");
+	fx_addr(&c->ip6, "fd00::c6a0");
 	c->ip6_prefixlen = 64;
 	c->n_dns = 2;
-	addr(&c->dns[0], "198.18.0.53");
-	addr(&c->dns[1], "fd00::53");
+	fx_addr(&c->dns[0], "198.18.0.53");
+	fx_addr(&c->dns[1], "fd00::53");
 	c->n_nbns = 1;
-	addr(&c->nbns[0], "198.18.0.54");
+	fx_addr(&c->nbns[0], "198.18.0.54");
 	c->n_suffix = 2;
 	snprintf(c->suffix[0], sizeof(c->suffix[0]), "example.com");
 	snprintf(c->suffix[1], sizeof(c->suffix[1]), "corp.example.com");
-	route(c, "198.18.20.0", 24, false);
-	route(c, "198.19.0.0", 16, false);
-	route(c, "198.18.40.0", 24, true);
-	route(c, "fd00:1::", 48, false);
-	route(c, "fd00:2::", 64, true);
+	fx_route(c, "198.18.20.0", 24, false);
+	fx_route(c, "198.19.0.0", 16, false);
+	fx_route(c, "198.18.40.0", 24, true);
+	fx_route(c, "fd00:1::", 48, false);
+	fx_route(c, "fd00:2::", 64, true);
 	c->idle_timeout_s = 3600;
 	c->timeout_s = 7200;
 	c->esp.present = true;
@@ -91,7 +61,7 @@ full_config(void)
 	memset(c->esp.ekey_s2c, 0x5e, 16);
 	memset(c->esp.akey_c2s, 0x5e, 20);
 	memset(c->esp.akey_s2c, 0x5e, 20);
-	addr(&c->esp.magic4, "198.18.0.1");
+	fx_addr(&c->esp.magic4, "198.18.0.1");
 	return c;
 }
 
@@ -156,7 +126,7 @@ check_expected(const struct script_env *env, const char *const *want)
 			T_STREQ(env->vars[i], want[i]);
 	}
 	T_CHECK(want[i] == NULL);
-	T_CHECK(i == env->n);
+	T_EQ_INT(i, env->n);
 	T_CHECK(env->vars[env->n] == NULL);
 }
 
@@ -181,12 +151,13 @@ env_full(void)
 	struct script_env env;
 	struct gp_err e = { "" };
 
-	T_CHECK(config_validate(c, &e) == 0);
-	T_CHECK(script_env_build(&env, "connect", c, "tun7", 1361, &e) == 0);
+	T_EQ_INT(config_validate(c, &e), 0);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun7", 1361, &e), 0);
 	check_expected(&env, full_expected);
 	check_safe(&env);
 	script_env_free(&env);
-	T_CHECK(env.n == 0 && env.vars[0] == NULL);
+	T_EQ_INT(env.n, 0);
+	T_CHECK(env.vars[0] == NULL);
 	config_free(c);
 }
 
@@ -210,8 +181,8 @@ env_minimal(void)
 	struct script_env env;
 	struct gp_err e = { "" };
 
-	T_CHECK(config_validate(c, &e) == 0);
-	T_CHECK(script_env_build(&env, "disconnect", c, "gp0", 0, &e) == 0);
+	T_EQ_INT(config_validate(c, &e), 0);
+	T_EQ_INT(script_env_build(&env, "disconnect", c, "gp0", 0, &e), 0);
 	check_expected(&env, minimal_expected);
 	check_safe(&env);
 	script_env_free(&env);
@@ -229,11 +200,11 @@ env_proxy_gateway(void)
 
 	memset(&c->gw_addr, 0, sizeof(c->gw_addr));
 	c->proxy.type = CFG_PROXY_HTTP;
-	addr(&c->proxy.addr, "198.18.10.1");
+	fx_addr(&c->proxy.addr, "198.18.10.1");
 	c->proxy.port = 8888;
 	snprintf(c->proxy.target, sizeof(c->proxy.target), "%s", c->gw_host);
-	T_CHECK(config_validate(c, &e) == 0);
-	T_CHECK(script_env_build(&env, "connect", c, "tun0", 1341, &e) == 0);
+	T_EQ_INT(config_validate(c, &e), 0);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun0", 1341, &e), 0);
 	T_STREQ(env.vars[2], "VPNGATEWAY=198.18.10.1");
 	script_env_free(&env);
 	config_free(c);
@@ -250,11 +221,11 @@ env_v6_only(void)
 
 	memset(&c->ip4, 0, sizeof(c->ip4));
 	c->ip4_prefixlen = 0;
-	addr(&c->ip6, "2001:db8::5");
+	fx_addr(&c->ip6, "2001:db8::5");
 	c->ip6_prefixlen = 128;
-	addr(&c->gw_addr, "2001:db8::1");
-	T_CHECK(config_validate(c, &e) == 0);
-	T_CHECK(script_env_build(&env, "connect", c, "tun0", 1341, &e) == 0);
+	fx_addr(&c->gw_addr, "2001:db8::1");
+	T_EQ_INT(config_validate(c, &e), 0);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun0", 1341, &e), 0);
 	for (i = 0; i < env.n; i++) {
 		T_CHECK(strncmp(env.vars[i], "INTERNAL_IP4_ADDRESS=", 21) != 0);
 		if (strcmp(env.vars[i], "INTERNAL_IP6_NETMASK=2001:db8::5/128")
@@ -326,19 +297,19 @@ env_ipv4_only(void)
 	struct gp_err e = { "" };
 
 	c->n_nbns = 2;
-	addr(&c->nbns[1], "fd00::54");
-	T_CHECK(config_validate(c, &e) == 0);
-	T_CHECK(script_env_build_ipv4(&env, "connect", c, "tun7", 1200, &e)
-	    == 0);
+	fx_addr(&c->nbns[1], "fd00::54");
+	T_EQ_INT(config_validate(c, &e), 0);
+	T_EQ_INT(script_env_build_ipv4(&env, "connect", c,
+	    "tun7", 1200, &e), 0);
 	check_expected(&env, ipv4_expected);
 	check_safe(&env);
 	script_env_free(&env);
 	/* Only IPv6 DNS servers: no INTERNAL_IP4_DNS at all. */
 	c->n_dns = 1;
-	addr(&c->dns[0], "fd00::53");
-	T_CHECK(script_env_build_ipv4(&env, "disconnect", c, "tun7", 0, &e)
-	    == 0);
-	T_CHECK(env.n == ipv4_expected_n() - 2);
+	fx_addr(&c->dns[0], "fd00::53");
+	T_EQ_INT(script_env_build_ipv4(&env, "disconnect", c,
+	    "tun7", 0, &e), 0);
+	T_EQ_INT(env.n, ipv4_expected_n() - 2);
 	script_env_free(&env);
 	config_free(c);
 }
@@ -355,11 +326,12 @@ env_many_routes(void)
 
 	for (i = 0; i < CFG_ROUTES_MAX; i++) {
 		snprintf(s, sizeof(s), "10.%u.%u.0", i / 256, i % 256);
-		route(c, s, 24, i % 2 == 1);
+		fx_route(c, s, 24, i % 2 == 1);
 	}
-	T_CHECK(config_validate(c, &e) == 0);
-	T_CHECK(script_env_build(&env, "connect", c, "tun0", 1361, &e) == 0);
-	T_CHECK(env.n > 6 * CFG_ROUTES_MAX && env.n <= SCRIPT_ENV_MAX);
+	T_EQ_INT(config_validate(c, &e), 0);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun0", 1361, &e), 0);
+	T_CHECK(env.n > 6 * CFG_ROUTES_MAX);
+	T_CHECK(env.n <= SCRIPT_ENV_MAX);
 	T_STREQ(env.vars[env.n - 1], "CISCO_SPLIT_EXC=512");
 	script_env_free(&env);
 	config_free(c);
@@ -373,21 +345,22 @@ env_rejects(void)
 	struct script_env env;
 	struct gp_err e = { "" };
 
-	T_CHECK(script_env_build(&env, "connect; reboot", c, "tun0", 0,
-	    &e) == -1);
-	T_CHECK(script_env_build(&env, "connect", c, "tun 0", 0, &e) == -1);
-	T_CHECK(script_env_build(&env, "connect", c, "", 0, &e) == -1);
+	T_EQ_INT(script_env_build(&env, "connect; reboot", c, "tun0", 0,
+	    &e), -1);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun 0", 0, &e), -1);
+	T_EQ_INT(script_env_build(&env, "connect", c, "", 0, &e), -1);
 	snprintf(c->suffix[1], sizeof(c->suffix[1]), "x$(reboot)");
-	T_CHECK(script_env_build(&env, "connect", c, "tun0", 0, &e) == -1);
-	T_CHECK(env.n == 0 && env.vars[0] == NULL);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun0", 0, &e), -1);
+	T_EQ_INT(env.n, 0);
+	T_CHECK(env.vars[0] == NULL);
 	snprintf(c->suffix[1], sizeof(c->suffix[1]), "a\nb");
-	T_CHECK(script_env_build(&env, "connect", c, "tun0", 0, &e) == -1);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun0", 0, &e), -1);
 	snprintf(c->suffix[1], sizeof(c->suffix[1]), "a;b");
-	T_CHECK(script_env_build(&env, "connect", c, "tun0", 0, &e) == -1);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun0", 0, &e), -1);
 	snprintf(c->suffix[1], sizeof(c->suffix[1]), "a`b`");
-	T_CHECK(script_env_build(&env, "connect", c, "tun0", 0, &e) == -1);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun0", 0, &e), -1);
 	snprintf(c->suffix[1], sizeof(c->suffix[1]), "a'b\"");
-	T_CHECK(script_env_build(&env, "connect", c, "tun0", 0, &e) == -1);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun0", 0, &e), -1);
 	T_CHECK(strstr(e.msg, "unsafe") != NULL);
 	config_free(c);
 }
@@ -481,9 +454,10 @@ run_clean_env(void)
 	write_script(tmp_path("rec.sh"), body);
 	setenv("GPVPN_SHOULD_NOT_LEAK", "1", 1);
 	fd = open("/dev/null", O_RDONLY);	/* no O_CLOEXEC on purpose */
-	T_CHECK(fd != -1 && dup2(fd, 9) == 9);
-	T_CHECK(script_env_build(&env, "connect", c, "tun7", 1361, &e) == 0);
-	T_CHECK(run_redirected(tmp_path("rec.sh"), &env, &e) == 0);
+	T_CHECK(fd != -1);
+	T_EQ_INT(dup2(fd, 9), 9);
+	T_EQ_INT(script_env_build(&env, "connect", c, "tun7", 1361, &e), 0);
+	T_EQ_INT(run_redirected(tmp_path("rec.sh"), &env, &e), 0);
 	/* Our stdout may be the frame socket: the script's goes to stderr. */
 	T_CHECK(file_has(tmp_path("stderr.out"), "to-stdout"));
 	T_CHECK(!file_has(tmp_path("stdout.out"), "to-stdout"));
@@ -508,13 +482,50 @@ run_status(void)
 	struct gp_err e = { "" };
 
 	write_script(tmp_path("fail.sh"), "exit 3");
-	T_CHECK(script_run(tmp_path("fail.sh"), &env, &e) == -1);
+	T_EQ_INT(script_run(tmp_path("fail.sh"), &env, &e), -1);
 	T_CHECK(strstr(e.msg, "exit status 3") != NULL);
-	T_CHECK(script_run(tmp_path("missing.sh"), &env, &e) == -1);
+	T_EQ_INT(script_run(tmp_path("missing.sh"), &env, &e), -1);
 	T_CHECK(strstr(e.msg, "127") != NULL);
 	write_script(tmp_path("kill.sh"), "kill -TERM $$");
-	T_CHECK(script_run(tmp_path("kill.sh"), &env, &e) == -1);
+	T_EQ_INT(script_run(tmp_path("kill.sh"), &env, &e), -1);
 	T_CHECK(strstr(e.msg, "signal 15") != NULL);
+}
+
+/* 0 once pid has exited (a zombie counts), -1 if it runs for ms more. */
+static int
+wait_gone(long pid, int ms)
+{
+	struct timespec tick = { 0, 10 * 1000000L };
+	char path[64], buf[512], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	for (; ms > 0; ms -= 10) {
+		if ((f = fopen(path, "r")) == NULL)
+			return 0;
+		p = fgets(buf, sizeof(buf), f) != NULL ?
+		    strrchr(buf, ')') : NULL;
+		fclose(f);
+		if (p == NULL || p[1] == '\0' || p[2] == 'Z')
+			return 0;
+		nanosleep(&tick, NULL);
+	}
+	return -1;
+}
+
+/* The pid a script wrote into path, or -1. */
+static long
+pid_in(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long pid = -1;
+
+	if (f == NULL)
+		return -1;
+	if (fscanf(f, "%ld", &pid) != 1 || pid <= 1)
+		pid = -1;
+	fclose(f);
+	return pid;
 }
 
 /* A hung script and what it started are killed at the bound. */
@@ -523,24 +534,28 @@ run_timeout(void)
 {
 	struct script_env env = { 0, { NULL } };
 	struct gp_err e = { "" };
-	struct timespec t0, t1, pause = { 1, 300 * 1000000L };
+	struct timespec t0, t1;
 	char body[512];
-	long ms;
+	long ms, orphan;
 
 	snprintf(body, sizeof(body),
-	    "(sleep 1; echo survived > %s) &\nsleep 10",
-	    tmp_path("orphan.out"));
+	    "(sleep 1; echo survived > %s) &\necho $! > %s\nsleep 10",
+	    tmp_path("orphan.out"), tmp_path("orphan.pid"));
 	write_script(tmp_path("hang.sh"), body);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	T_CHECK(script_run_ms(tmp_path("hang.sh"), &env, 200, &e) == -1);
+	T_EQ_INT(script_run_ms(tmp_path("hang.sh"), &env, 200, &e), -1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
 	    (t1.tv_nsec - t0.tv_nsec) / 1000000;
-	T_CHECK(ms >= 150 && ms < 2000);
+	T_CHECK(ms >= 150);
+	T_CHECK(ms < 2000);
 	T_CHECK(strstr(e.msg, "killed after 200 ms") != NULL);
-	nanosleep(&pause, NULL);
-	/* The background child was in the script's group: gone too. */
-	T_CHECK(access(tmp_path("orphan.out"), F_OK) == -1);
+	/* The background child was in the script's group: gone too, and
+	 * before it could write (it would exit after writing otherwise). */
+	orphan = pid_in(tmp_path("orphan.pid"));
+	T_REQUIRE(orphan != -1);
+	T_EQ_INT(wait_gone(orphan, 5000), 0);
+	T_EQ_INT(access(tmp_path("orphan.out"), F_OK), -1);
 }
 
 static void

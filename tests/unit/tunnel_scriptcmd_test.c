@@ -65,24 +65,27 @@ first_word(void)
 	struct gp_err e = { "" };
 	size_t s, n;
 
-	T_CHECK(scriptcmd_first_word("vpn-slice 10.0.0.0/8", &s, &n,
-	    &e) == 0);
-	T_CHECK(s == 0 && n == 9);
-	T_CHECK(scriptcmd_first_word(" \t/run/w.sh a b", &s, &n, &e) == 0);
-	T_CHECK(s == 2 && n == 9);
-	T_CHECK(scriptcmd_first_word("/run/w.sh", &s, &n, &e) == 0);
-	T_CHECK(s == 0 && n == 9);
-	T_CHECK(scriptcmd_first_word("'/run/w.sh' a", &s, &n, &e) == -1);
+	T_EQ_INT(scriptcmd_first_word("vpn-slice 10.0.0.0/8", &s, &n,
+	    &e), 0);
+	T_EQ_INT(s, 0);
+	T_EQ_INT(n, 9);
+	T_EQ_INT(scriptcmd_first_word(" \t/run/w.sh a b", &s, &n, &e), 0);
+	T_EQ_INT(s, 2);
+	T_EQ_INT(n, 9);
+	T_EQ_INT(scriptcmd_first_word("/run/w.sh", &s, &n, &e), 0);
+	T_EQ_INT(s, 0);
+	T_EQ_INT(n, 9);
+	T_EQ_INT(scriptcmd_first_word("'/run/w.sh' a", &s, &n, &e), -1);
 	T_STREQ(e.msg, "-s `'/run/w.sh' a`: a command line must start "
 	    "with a program (an absolute path or a name), then a blank");
-	T_CHECK(scriptcmd_first_word("/run/w.sh;id", &s, &n, &e) == -1);
-	T_CHECK(scriptcmd_first_word("$X a", &s, &n, &e) == -1);
-	T_CHECK(scriptcmd_first_word(">f a", &s, &n, &e) == -1);
-	T_CHECK(scriptcmd_first_word("   ", &s, &n, &e) == -1);
-	T_CHECK(scriptcmd_first_word("", &s, &n, &e) == -1);
-	T_CHECK(scriptcmd_first_word("./w.sh a", &s, &n, &e) == -1);
+	T_EQ_INT(scriptcmd_first_word("/run/w.sh;id", &s, &n, &e), -1);
+	T_EQ_INT(scriptcmd_first_word("$X a", &s, &n, &e), -1);
+	T_EQ_INT(scriptcmd_first_word(">f a", &s, &n, &e), -1);
+	T_EQ_INT(scriptcmd_first_word("   ", &s, &n, &e), -1);
+	T_EQ_INT(scriptcmd_first_word("", &s, &n, &e), -1);
+	T_EQ_INT(scriptcmd_first_word("./w.sh a", &s, &n, &e), -1);
 	T_STREQ(e.msg, "-s `./w.sh a`: the program is a relative path");
-	T_CHECK(scriptcmd_first_word("bin/w a", &s, &n, &e) == -1);
+	T_EQ_INT(scriptcmd_first_word("bin/w a", &s, &n, &e), -1);
 }
 
 static void
@@ -98,22 +101,22 @@ which(void)
 		exit(2);
 	/* A directory named prog is skipped, as sh skips it. */
 	snprintf(list, sizeof(list), "::relative:%s/sub:%s", dir, dir);
-	T_CHECK(scriptcmd_which_in(list, "prog", out, sizeof(out),
-	    &e) == 0);
+	T_EQ_INT(scriptcmd_which_in(list, "prog", out, sizeof(out),
+	    &e), 0);
 	snprintf(want, sizeof(want), "%s/prog", dir);
 	T_STREQ(out, want);
-	T_CHECK(scriptcmd_which_in(list, "noexec", out, sizeof(out),
-	    &e) == -1);
+	T_EQ_INT(scriptcmd_which_in(list, "noexec", out, sizeof(out),
+	    &e), -1);
 	T_CHECK(strstr(e.msg, "program `noexec` is not in root's PATH")
 	    != NULL);
-	T_CHECK(scriptcmd_which_in(list, "sub/prog", out, sizeof(out),
-	    &e) == -1);
-	T_CHECK(scriptcmd_which_in(list, "", out, sizeof(out), &e) == -1);
+	T_EQ_INT(scriptcmd_which_in(list, "sub/prog", out, sizeof(out),
+	    &e), -1);
+	T_EQ_INT(scriptcmd_which_in(list, "", out, sizeof(out), &e), -1);
 	/* The fixed PATH: sh is in /usr/bin or /bin on every system. */
-	T_CHECK(scriptcmd_which("sh", out, sizeof(out), &e) == 0);
+	T_EQ_INT(scriptcmd_which("sh", out, sizeof(out), &e), 0);
 	T_CHECK(strcmp(out, "/usr/bin/sh") == 0 ||
 	    strcmp(out, "/bin/sh") == 0);
-	T_CHECK(scriptcmd_which(".", out, sizeof(out), &e) == -1);
+	T_EQ_INT(scriptcmd_which(".", out, sizeof(out), &e), -1);
 	rmdir(in_dir("sub/prog"));
 	rmdir(in_dir("sub"));
 }
@@ -124,19 +127,19 @@ rewrite(void)
 	struct gp_err e = { "" };
 	char out[64], small[12];
 
-	T_CHECK(scriptcmd_rewrite(" vpn-slice 10.0.0.0/8", 1, 9,
-	    "/usr/bin/vpn-slice", out, sizeof(out), &e) == 0);
+	T_EQ_INT(scriptcmd_rewrite(" vpn-slice 10.0.0.0/8", 1, 9,
+	    "/usr/bin/vpn-slice", out, sizeof(out), &e), 0);
 	T_STREQ(out, " /usr/bin/vpn-slice 10.0.0.0/8");
-	T_CHECK(scriptcmd_rewrite("vpn-slice 10.0.0.0/8", 0, 9,
-	    "/usr/bin/vpn-slice", small, sizeof(small), &e) == -1);
+	T_EQ_INT(scriptcmd_rewrite("vpn-slice 10.0.0.0/8", 0, 9,
+	    "/usr/bin/vpn-slice", small, sizeof(small), &e), -1);
 	T_STREQ(small, "");
 	T_STREQ(e.msg, "-s: the command line is too long");
-	T_CHECK(scriptcmd_program("/usr/bin/vpn-slice 10.0.0.0/8", out,
-	    sizeof(out), &e) == 0);
+	T_EQ_INT(scriptcmd_program("/usr/bin/vpn-slice 10.0.0.0/8", out,
+	    sizeof(out), &e), 0);
 	T_STREQ(out, "/usr/bin/vpn-slice");
-	T_CHECK(scriptcmd_program("/run/w.sh", out, sizeof(out), &e) == 0);
+	T_EQ_INT(scriptcmd_program("/run/w.sh", out, sizeof(out), &e), 0);
 	T_STREQ(out, "/run/w.sh");
-	T_CHECK(scriptcmd_program("'x' y", out, sizeof(out), &e) == -1);
+	T_EQ_INT(scriptcmd_program("'x' y", out, sizeof(out), &e), -1);
 }
 
 /* A command line runs under /bin/sh -c with its arguments, and sees
@@ -156,18 +159,18 @@ run_command_line(void)
 	    "exit 7\n");
 	setenv("GPVPN_SHOULD_NOT_LEAK", "1", 1);
 	snprintf(cmd, sizeof(cmd), "%s/args.sh a1 'b 2'", dir);
-	T_CHECK(script_run(cmd, &env, &e) == -1);
+	T_EQ_INT(script_run(cmd, &env, &e), -1);
 	T_CHECK(strstr(e.msg, "exit status 7") != NULL);
 	snprintf(cmd, sizeof(cmd), "grep -qx '%s/args.sh|a1|b 2|' %s && "
 	    "grep -qx reason=connect %s && ! grep -q SHOULD_NOT_LEAK %s",
 	    dir, in_dir("args.out"), in_dir("args.out"), in_dir("args.out"));
-	T_CHECK(system(cmd) == 0);
+	T_EQ_INT(system(cmd), 0);
 	/* The same file as a plain path: exec'd, no arguments. */
-	T_CHECK(script_run(in_dir("args.sh"), &env, &e) == -1);
+	T_EQ_INT(script_run(in_dir("args.sh"), &env, &e), -1);
 	T_CHECK(strstr(e.msg, "exit status 7") != NULL);
 	snprintf(cmd, sizeof(cmd), "grep -qx '%s/args.sh|' %s", dir,
 	    in_dir("args.out"));
-	T_CHECK(system(cmd) == 0);
+	T_EQ_INT(system(cmd), 0);
 	unlink(in_dir("args.out"));
 	unlink(in_dir("args.sh"));
 }

@@ -189,13 +189,13 @@ esp_up_hands_over(void)
 	setup();
 	https.state = TRANSPORT_READY;
 	T_CHECK(session_switch_carrier(&s) == &s.slot[SESSION_HTTPS]);
-	T_CHECK(esp_event(TRANSPORT_EV_RX, 1100) == 0);
-	T_CHECK(esp_event(TRANSPORT_EV_RX_REPLY, 1200) == 1);
-	T_CHECK(esp_event(TRANSPORT_EV_RX_REPLY, 1300) == 0);
-	T_CHECK(esp_event(TRANSPORT_EV_UP, 1300) == 0);
+	T_EQ_INT(esp_event(TRANSPORT_EV_RX, 1100), 0);
+	T_EQ_INT(esp_event(TRANSPORT_EV_RX_REPLY, 1200), 1);
+	T_EQ_INT(esp_event(TRANSPORT_EV_RX_REPLY, 1300), 0);
+	T_EQ_INT(esp_event(TRANSPORT_EV_UP, 1300), 0);
 	T_STREQ(calls, "https:close-handover");
-	T_CHECK(s.mtu == 1400);
-	T_CHECK(s.xp.state == XPORT_ESP);
+	T_EQ_INT(s.mtu, 1400);
+	T_EQ_INT(s.xp.state, XPORT_ESP);
 	T_CHECK(session_switch_carrier(&s) == &s.slot[SESSION_ESP]);
 }
 
@@ -206,15 +206,15 @@ exhausted_falls_back(void)
 {
 	setup();
 	(void)esp_event(TRANSPORT_EV_RX_REPLY, 1100);
-	T_CHECK(esp_event(TRANSPORT_EV_EXHAUSTED, 1200) == 0);
-	T_CHECK(esp_event(TRANSPORT_EV_EXHAUSTED, 1200) == 0);
+	T_EQ_INT(esp_event(TRANSPORT_EV_EXHAUSTED, 1200), 0);
+	T_EQ_INT(esp_event(TRANSPORT_EV_EXHAUSTED, 1200), 0);
 	T_CHECK(s.want_config);
-	T_CHECK(session_switch_timers(&s, 1300) == SESSION_GO);
+	T_EQ_INT(session_switch_timers(&s, 1300), SESSION_GO);
 	T_STREQ(calls, "esp:close-keep https:open-again esp:close-all");
-	T_CHECK(need_configs == 1);
+	T_EQ_INT(need_configs, 1);
 	T_CHECK(!s.want_config);
-	T_CHECK(s.xp.state == XPORT_HTTPS);
-	T_CHECK(s.mtu == 1300);
+	T_EQ_INT(s.xp.state, XPORT_HTTPS);
+	T_EQ_INT(s.mtu, 1300);
 	T_CHECK(session_switch_carrier(&s) == &s.slot[SESSION_HTTPS]);
 }
 
@@ -225,11 +225,11 @@ dead_esp_https_fails(void)
 	setup();
 	(void)esp_event(TRANSPORT_EV_RX_REPLY, 1100);
 	https.open_rc = SESSION_RECONNECT;
-	T_CHECK(session_switch_timers(&s, 1100 + XPORT_DEAD_MS) ==
+	T_EQ_INT(session_switch_timers(&s, 1100 + XPORT_DEAD_MS),
 	    SESSION_RECONNECT);
 	T_STREQ(calls, "esp:close-keep https:open-again");
-	T_CHECK(need_configs == 0);
-	T_CHECK(st.esp_deaths == 1);
+	T_EQ_INT(need_configs, 0);
+	T_EQ_INT(st.esp_deaths, 1);
 }
 
 /* No reply in the probe window: HTTPS, counted as a fallback. */
@@ -237,14 +237,14 @@ static void
 probes_unanswered(void)
 {
 	setup();
-	T_CHECK(session_switch_timers(&s, 1000) == SESSION_GO);
+	T_EQ_INT(session_switch_timers(&s, 1000), SESSION_GO);
 	T_STREQ(calls, "esp:probe");
 	calls[0] = '\0';
-	T_CHECK(session_switch_timers(&s, 1000 + XPORT_PROBE_WINDOW_MS) ==
+	T_EQ_INT(session_switch_timers(&s, 1000 + XPORT_PROBE_WINDOW_MS),
 	    SESSION_GO);
 	T_STREQ(calls, "esp:close-keep https:open-again esp:close-all");
-	T_CHECK(st.esp_fallbacks == 1);
-	T_CHECK(need_configs == 0);
+	T_EQ_INT(st.esp_fallbacks, 1);
+	T_EQ_INT(need_configs, 0);
 }
 
 /* New keys while ESP carries: REKEY_LIVE, then the grace window. */
@@ -257,7 +257,7 @@ rekey_live(void)
 	T_STREQ(calls, "esp:rekey-live");
 	T_CHECK(s.xp.grace);
 	calls[0] = '\0';
-	T_CHECK(session_switch_timers(&s, 2000 + XPORT_GRACE_MS) ==
+	T_EQ_INT(session_switch_timers(&s, 2000 + XPORT_GRACE_MS),
 	    SESSION_GO);
 	T_CHECK(strncmp(calls, "esp:grace-over", 14) == 0);
 	setup();

@@ -51,16 +51,18 @@ probes_then_https(void)
 	trace_init(&tr);
 	xport_init(&x, 0, true);
 	T_STREQ(xport_name(&x), "probing");
-	T_CHECK(xport_next(&x) == 0);
+	T_EQ_INT(xport_next(&x), 0);
 	run(&x, 0, 8000, &tr);
-	T_CHECK(tr.probes == 5);
-	T_CHECK(tr.probe_at[0] == 0 && tr.probe_at[1] == 1000 &&
-	    tr.probe_at[4] == 4000);
-	T_CHECK(tr.at[XPORT_OPEN_HTTPS] == 5000);
-	T_CHECK(x.state == XPORT_HTTPS && !x.probing);
+	T_EQ_INT(tr.probes, 5);
+	T_EQ_INT(tr.probe_at[0], 0);
+	T_EQ_INT(tr.probe_at[1], 1000);
+	T_EQ_INT(tr.probe_at[4], 4000);
+	T_EQ_INT(tr.at[XPORT_OPEN_HTTPS], 5000);
+	T_EQ_INT(x.state, XPORT_HTTPS);
+	T_CHECK(!x.probing);
 	xport_https_up(&x);
 	T_STREQ(xport_name(&x), "https");
-	T_CHECK(xport_next(&x) == INT64_MAX);
+	T_EQ_INT(xport_next(&x), INT64_MAX);
 }
 
 static void
@@ -69,9 +71,9 @@ no_esp_opens_https_at_once(void)
 	struct xport x;
 
 	xport_init(&x, 500, false);
-	T_CHECK(xport_next(&x) == 500);
-	T_CHECK(xport_tick(&x, 500) == XPORT_OPEN_HTTPS);
-	T_CHECK(xport_tick(&x, 500) == XPORT_NONE);
+	T_EQ_INT(xport_next(&x), 500);
+	T_EQ_INT(xport_tick(&x, 500), XPORT_OPEN_HTTPS);
+	T_EQ_INT(xport_tick(&x, 500), XPORT_NONE);
 }
 
 static void
@@ -84,13 +86,13 @@ reply_brings_esp_up(void)
 	xport_init(&x, 0, true);
 	run(&x, 0, 2500, &tr);
 	T_CHECK(!xport_esp_rx(&x, 2600, false));	/* data: not yet */
-	T_CHECK(x.state == XPORT_PROBING);
+	T_EQ_INT(x.state, XPORT_PROBING);
 	T_CHECK(xport_esp_rx(&x, 2700, true));
-	T_CHECK(x.state == XPORT_ESP);
+	T_EQ_INT(x.state, XPORT_ESP);
 	T_CHECK(!xport_esp_rx(&x, 2800, true));	/* only once */
 	run(&x, 2800, 8000, &tr);
-	T_CHECK(tr.at[XPORT_OPEN_HTTPS] == -1);
-	T_CHECK(tr.probes == 3);
+	T_EQ_INT(tr.at[XPORT_OPEN_HTTPS], -1);
+	T_EQ_INT(tr.probes, 3);
 }
 
 /* Silence from 0: DPD pings at 10 and 15 s, dead at 20 s. */
@@ -104,12 +106,13 @@ dpd_and_dead(void)
 	xport_init(&x, 0, true);
 	(void)xport_tick(&x, 0);
 	T_CHECK(xport_esp_rx(&x, 0, true));
-	T_CHECK(xport_next(&x) == 10000);
+	T_EQ_INT(xport_next(&x), 10000);
 	run(&x, 100, 25000, &tr);
-	T_CHECK(tr.probes == 2);
-	T_CHECK(tr.probe_at[0] == 10000 && tr.probe_at[1] == 15000);
-	T_CHECK(tr.at[XPORT_ESP_DEAD] == 20000);
-	T_CHECK(x.state == XPORT_HTTPS);
+	T_EQ_INT(tr.probes, 2);
+	T_EQ_INT(tr.probe_at[0], 10000);
+	T_EQ_INT(tr.probe_at[1], 15000);
+	T_EQ_INT(tr.at[XPORT_ESP_DEAD], 20000);
+	T_EQ_INT(x.state, XPORT_HTTPS);
 }
 
 /* Traffic keeps ESP alive; a DPD reply resets the clock. */
@@ -123,13 +126,14 @@ dpd_answered(void)
 	xport_init(&x, 0, true);
 	T_CHECK(xport_esp_rx(&x, 0, true));
 	run(&x, 0, 12000, &tr);
-	T_CHECK(tr.probes == 1 && tr.probe_at[0] == 10000);
+	T_EQ_INT(tr.probes, 1);
+	T_EQ_INT(tr.probe_at[0], 10000);
 	(void)xport_esp_rx(&x, 12000, true);
 	T_CHECK(!x.dpd_out);
 	run(&x, 12100, 21000, &tr);
-	T_CHECK(tr.probes == 1);
-	T_CHECK(tr.at[XPORT_ESP_DEAD] == -1);
-	T_CHECK(xport_next(&x) == 22000);
+	T_EQ_INT(tr.probes, 1);
+	T_EQ_INT(tr.at[XPORT_ESP_DEAD], -1);
+	T_EQ_INT(xport_next(&x), 22000);
 }
 
 /* A rekey with ESP up keeps the old inbound SA for the grace window. */
@@ -143,12 +147,14 @@ rekey_grace(void)
 	xport_init(&x, 0, true);
 	T_CHECK(xport_esp_rx(&x, 0, true));
 	xport_rekey(&x, 3000, true);
-	T_CHECK(x.grace && x.state == XPORT_ESP);
-	T_CHECK(xport_next(&x) == 10000);	/* DPD comes first */
+	T_CHECK(x.grace);
+	T_EQ_INT(x.state, XPORT_ESP);
+	T_EQ_INT(xport_next(&x), 10000);	/* DPD comes first */
 	(void)xport_esp_rx(&x, 9000, false);
 	run(&x, 3000, 14000, &tr);
-	T_CHECK(tr.at[XPORT_GRACE_OVER] == 13000);
-	T_CHECK(!x.grace && x.state == XPORT_ESP);
+	T_EQ_INT(tr.at[XPORT_GRACE_OVER], 13000);
+	T_CHECK(!x.grace);
+	T_EQ_INT(x.state, XPORT_ESP);
 }
 
 /* A rekey whose config has no ESP any more leaves ESP at once. */
@@ -160,9 +166,9 @@ rekey_without_esp(void)
 	xport_init(&x, 0, true);
 	T_CHECK(xport_esp_rx(&x, 0, true));
 	xport_rekey(&x, 1000, false);
-	T_CHECK(xport_next(&x) == 0);
-	T_CHECK(xport_tick(&x, 1000) == XPORT_OPEN_HTTPS);
-	T_CHECK(x.state == XPORT_HTTPS);
+	T_EQ_INT(xport_next(&x), 0);
+	T_EQ_INT(xport_tick(&x, 1000), XPORT_OPEN_HTTPS);
+	T_EQ_INT(x.state, XPORT_HTTPS);
 }
 
 /* ESP abandoned: a new CONFIG probes again while HTTPS runs; no reply
@@ -181,9 +187,11 @@ rekey_reprobes(void)
 	T_STREQ(xport_name(&x), "https+probing");
 	trace_init(&tr);
 	run(&x, 60000, 70000, &tr);
-	T_CHECK(tr.probes == 5 && tr.probe_at[0] == 60000);
-	T_CHECK(tr.at[XPORT_STOP_PROBING] == 65000);
-	T_CHECK(x.state == XPORT_HTTPS && !x.probing);
+	T_EQ_INT(tr.probes, 5);
+	T_EQ_INT(tr.probe_at[0], 60000);
+	T_EQ_INT(tr.at[XPORT_STOP_PROBING], 65000);
+	T_EQ_INT(x.state, XPORT_HTTPS);
+	T_CHECK(!x.probing);
 	T_CHECK(!xport_esp_rx(&x, 70000, true));	/* not probing */
 	xport_rekey(&x, 80000, true);
 	trace_init(&tr);
@@ -204,7 +212,7 @@ rekey_while_probing(void)
 	run(&x, 0, 3000, &tr);
 	xport_rekey(&x, 3000, true);
 	run(&x, 3100, 9000, &tr);
-	T_CHECK(tr.at[XPORT_OPEN_HTTPS] == 8000);
+	T_EQ_INT(tr.at[XPORT_OPEN_HTTPS], 8000);
 }
 
 /* ESP up, last heard at 1 s; a pause ends at 40 s: no ESP_DEAD for the
@@ -220,19 +228,20 @@ suspect_unanswered(void)
 	xport_init(&x, 0, true);
 	T_CHECK(xport_esp_rx(&x, 1000, true));
 	xport_suspect(&x, 40000);
-	T_CHECK(xport_next(&x) == 40000);
+	T_EQ_INT(xport_next(&x), 40000);
 	run(&x, 40000, 50000, &tr);
-	T_CHECK(tr.at[XPORT_ESP_DEAD] == -1);
-	T_CHECK(tr.probes == 5 && tr.probe_at[0] == 40000 &&
-	    tr.probe_at[4] == 44000);
-	T_CHECK(tr.at[XPORT_RECONNECT] == 40000 + XPORT_SUSPECT_WAIT_MS);
-	T_CHECK(x.state == XPORT_DOWN);
+	T_EQ_INT(tr.at[XPORT_ESP_DEAD], -1);
+	T_EQ_INT(tr.probes, 5);
+	T_EQ_INT(tr.probe_at[0], 40000);
+	T_EQ_INT(tr.probe_at[4], 44000);
+	T_EQ_INT(tr.at[XPORT_RECONNECT], 40000 + XPORT_SUSPECT_WAIT_MS);
+	T_EQ_INT(x.state, XPORT_DOWN);
 	T_STREQ(xport_name(&x), "none");
-	T_CHECK(xport_next(&x) == INT64_MAX);
+	T_EQ_INT(xport_next(&x), INT64_MAX);
 	xport_rekey(&x, 50000, true);		/* no probing of its own */
-	T_CHECK(xport_tick(&x, 60000) == XPORT_NONE);
+	T_EQ_INT(xport_tick(&x, 60000), XPORT_NONE);
 	xport_init(&x, 60000, true);		/* the reconnect attempt */
-	T_CHECK(xport_tick(&x, 60000) == XPORT_SEND_PROBE);
+	T_EQ_INT(xport_tick(&x, 60000), XPORT_SEND_PROBE);
 }
 
 /* An answer to the ping clears it: DPD times from then on. */
@@ -246,12 +255,14 @@ suspect_answered(void)
 	xport_init(&x, 0, true);
 	T_CHECK(xport_esp_rx(&x, 1000, true));
 	xport_suspect(&x, 40000);
-	T_CHECK(xport_tick(&x, 40000) == XPORT_SEND_PROBE);
+	T_EQ_INT(xport_tick(&x, 40000), XPORT_SEND_PROBE);
 	T_CHECK(!xport_esp_rx(&x, 40300, true));
-	T_CHECK(!x.suspect && x.state == XPORT_ESP);
+	T_CHECK(!x.suspect);
+	T_EQ_INT(x.state, XPORT_ESP);
 	run(&x, 40400, 50000, &tr);
-	T_CHECK(tr.at[XPORT_RECONNECT] == -1 && tr.probes == 0);
-	T_CHECK(xport_next(&x) == 50300);	/* the next DPD */
+	T_EQ_INT(tr.at[XPORT_RECONNECT], -1);
+	T_EQ_INT(tr.probes, 0);
+	T_EQ_INT(xport_next(&x), 50300);	/* the next DPD */
 }
 
 /* Only ESP is pinged here; HTTPS is the session's (session_recon.c). */
@@ -261,10 +272,11 @@ suspect_not_esp(void)
 	struct xport x;
 
 	xport_init(&x, 0, false);
-	T_CHECK(xport_tick(&x, 0) == XPORT_OPEN_HTTPS);
+	T_EQ_INT(xport_tick(&x, 0), XPORT_OPEN_HTTPS);
 	xport_https_up(&x);
 	xport_suspect(&x, 30000);
-	T_CHECK(!x.suspect && xport_tick(&x, 40000) == XPORT_NONE);
+	T_CHECK(!x.suspect);
+	T_EQ_INT(xport_tick(&x, 40000), XPORT_NONE);
 }
 
 static void

@@ -39,7 +39,7 @@ open_rejects_bad_name(void)
 	char name[IFNAMSIZ] = "bad name";
 	struct gp_err e = { "" };
 
-	T_CHECK(tun_open(name, &e) == -1);
+	T_EQ_INT(tun_open(name, &e), -1);
 	T_CHECK(strstr(e.msg, "bad name") != NULL);
 }
 
@@ -74,12 +74,13 @@ open_as_root(void)
 
 	if ((pid = fork()) == 0)
 		_exit(open_in_netns());
-	T_CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+	T_CHECK(pid > 0);
+	T_EQ_INT(waitpid(pid, &status, 0), pid);
 	T_CHECK(WIFEXITED(status));
 	if (WEXITSTATUS(status) == 77)
-		printf("# tun_open skipped: needs root and /dev/net/tun\n");
+		T_SKIP("needs root and /dev/net/tun");
 	else
-		T_CHECK(WEXITSTATUS(status) == 0);
+		T_EQ_INT(WEXITSTATUS(status), 0);
 }
 
 int
