@@ -61,7 +61,7 @@ xgw() {
 	    --gw-address "$a" --gateway-name "$a" --log "$T/$n.log" "$@" \
 	    >"$T/$n.out" 2>"$T/$n.err" &
 	lib_track $!
-	wait_until 100 0.1 grep -q '"event": "ready"' "$T/$n.log" ||
+	wait_until 300 0.1 grep -q '"event": "ready"' "$T/$n.log" ||
 	    die "gateway $n starts (see $T/$n.err)"
 }
 

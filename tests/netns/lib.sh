@@ -291,7 +291,8 @@ gw_start() {
 	    ${GW_EXTRA:-} "$@" >"$T/gw.out" 2>>"$T/gw.err" &
 	GW_PID=$!
 	lib_track "$GW_PID"
-	wait_until 100 0.1 grep -q '"event": "ready"' "$GW_LOG" ||
+	# python3 and its imports can take 10 s on a loaded 2-core machine
+	wait_until 300 0.1 grep -q '"event": "ready"' "$GW_LOG" ||
 	    die "gateway starts (see $T/gw.err)"
 }
 
