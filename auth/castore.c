@@ -125,10 +125,10 @@ castore_system_bundle(void)
 	castore_default(CURLINFO_CAINFO, X509_get_default_cert_file(), path,
 	    sizeof(path));
 	if (path[0] == '\0')
-		log_warn("system CAs: libcurl names no CA bundle; only "
+		log_warnx("system CAs: libcurl names no CA bundle; only "
 		    "--cafile and --servercert can verify a server");
 	else if (castore_add_file(path, &n, &e) == -1)
-		log_warn("system CAs: %s; only --cafile and --servercert can "
+		log_warnx("system CAs: %s; only --cafile and --servercert can "
 		    "verify a server", e.msg);
 	else
 		log_debug("CA store: %d certificate(s) from %s, read once",

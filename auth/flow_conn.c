@@ -104,7 +104,7 @@ flow_conn_pin(const struct flow *f, struct http_opts *ho)
 	ho->cmdline_host = strcmp(f->t.host, f->url_host) == 0;
 	ho->pin_b64 = ho->cmdline_host ? f->o->pin_b64 : NULL;
 	if (f->o->pin_b64 != NULL && !ho->cmdline_host)
-		log_warn("--servercert names %s's key only: gateway %s is "
+		log_warnx("--servercert names %s's key only: gateway %s is "
 		    "checked against the CAs", f->url_host, f->t.host);
 }
 
@@ -127,7 +127,7 @@ flow_conn_open(struct flow *f)
 		    e.msg);
 	if (f->px != NULL && proxyconf_remote_dns(f->px) &&
 	    f->o->resolve != NULL)
-		log_warn("--resolve is not used: the %s proxy resolves %s",
+		log_warnx("--resolve is not used: the %s proxy resolves %s",
 		    proxyconf_scheme_name(f->px->scheme), f->t.host);
 	flow_conn_log(f);
 	memset(&ho, 0, sizeof(ho));

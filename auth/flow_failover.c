@@ -223,7 +223,7 @@ flow_failover_all(struct flow *f, struct flow_failover_gw *gws, size_t i,
 		}
 		if (next == p->ngw)
 			break;
-		log_warn("gateway %s (%s) failed: %s; trying %s (%s)",
+		log_warnx("gateway %s (%s) failed: %s; trying %s (%s)",
 		    p->gw[i].desc, p->gw[i].name, f->why, p->gw[next].desc,
 		    p->gw[next].name);
 		i = next;
@@ -259,7 +259,7 @@ flow_failover_show(const struct flow *f)
 	size_t i;
 
 	if (p->ignored[0] != '\0')
-		log_warn("portal: ignoring what it pushes to clients: %s",
+		log_warnx("portal: ignoring what it pushes to clients: %s",
 		    p->ignored);
 	for (i = 0; i < p->ngw; i++) {
 		if (p->gw[i].prio == PORTAL_PRIO_NONE)

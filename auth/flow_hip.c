@@ -47,7 +47,7 @@ flow_hip_send(struct flow *f, const char *md5)
 	c.client_os = f->o->clientos;
 	c.app_version = f->app_version;
 	if (hip_send(f->http, &c, &e) == -1) {
-		log_warn("%s; access may be restricted", e.msg);
+		log_warnx("%s; access may be restricted", e.msg);
 		return FLOW_HIP_FAILED;
 	}
 	log_info("hipreport: HIP report accepted");
@@ -74,7 +74,7 @@ flow_hip_run(struct flow *f)
 		    config_addr_str(&f->cfg->ip6, addr));
 	if (flow_hip_md5(f->cookie, md5) == -1) {
 		form_free(fm);
-		log_warn("hipreportcheck: cannot compute the md5; skipped");
+		log_warnx("hipreportcheck: cannot compute the md5; skipped");
 		return FLOW_HIP_FAILED;
 	}
 	form_add(fm, "md5", md5);
@@ -86,7 +86,7 @@ flow_hip_run(struct flow *f)
 	if (rc == 0)
 		rc = hipcheck_parse(r.body, r.len, &needed, &e);
 	if (rc == -1) {
-		log_warn("%s (continuing)", e.msg);
+		log_warnx("%s (continuing)", e.msg);
 		return FLOW_HIP_FAILED;
 	}
 	if (needed)

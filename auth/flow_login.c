@@ -118,7 +118,7 @@ flow_login_done(struct flow *f, const struct login_result *res)
 	log_info("logged in as %s%s%s", c->user,
 	    res->auth_source[0] != '\0' ? " via " : "", res->auth_source);
 	if (res->password_expiry_days >= 0)
-		log_warn("the password expires in %d days",
+		log_warnx("the password expires in %d days",
 		    res->password_expiry_days);
 	return FLOW_RES_OK;
 }
@@ -183,7 +183,7 @@ flow_login_again(struct flow *f, enum flow_res res, int tries)
 	if (res != FLOW_RES_BAD_PASSWD || f->o->passwd_on_stdin ||
 	    tries >= FLOW_PASSWD_TRIES)
 		return false;
-	log_warn("wrong user name or password; try again (%d of %d)",
+	log_warnx("wrong user name or password; try again (%d of %d)",
 	    tries + 1, FLOW_PASSWD_TRIES);
 	return true;
 }

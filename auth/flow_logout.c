@@ -25,11 +25,11 @@ flow_logout_run(struct flow *f)
 	    HTTP_FRESH | HTTP_PUBLIC, &r, &e);
 	form_free(fm);
 	if (rc == -1)
-		log_warn("%s; the cookie may stay valid", e.msg);
+		log_warnx("%s; the cookie may stay valid", e.msg);
 	else if (errors_parse(r.body, r.len, text, sizeof(text), &cls))
-		log_warn("logout: the gateway says: %s", text);
+		log_warnx("logout: the gateway says: %s", text);
 	else if (r.status != 200)
-		log_warn("logout: HTTP %ld; the cookie may stay valid",
+		log_warnx("logout: HTTP %ld; the cookie may stay valid",
 		    r.status);
 	else {
 		log_info("logged out");

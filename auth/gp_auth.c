@@ -383,7 +383,7 @@ gp_auth_args(struct gp_auth_args *a, int argc, char **argv)
 		fatalx("stdout is a terminal: pipe gp-auth into gp-tunnel, "
 		    "or use --tunnel, --tunnel-socket or --authenticate");
 	if (a->flow.pin_b64 != NULL && a->pin[0] != '\0')
-		log_warn("--servercert: the server is trusted by its key pin "
+		log_warnx("--servercert: the server is trusted by its key pin "
 		    "alone; CA and host name are not checked");
 	gp_auth_proxy(a);
 }

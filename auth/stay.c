@@ -168,7 +168,7 @@ stay_rekey(struct stay *s)
 		s->status = FLOW_EXIT_ERR;
 		return -1;
 	}
-	log_warn("rekey: failed (attempt %u of %u); trying again in %d s",
+	log_warnx("rekey: failed (attempt %u of %u); trying again in %d s",
 	    s->rekey_fails, STAY_REKEY_TRIES, STAY_REKEY_RETRY_S);
 	s->rekey_at_ms = clock_now_ms() + STAY_REKEY_RETRY_S * 1000;
 	return 0;
@@ -231,7 +231,7 @@ stay_backchannel(struct stay *s)
 		return -1;
 	}
 	if (rc == -1) {
-		log_warn("from the tunnel: %s", e.msg);
+		log_warnx("from the tunnel: %s", e.msg);
 		return -1;
 	}
 	switch (h.type) {
@@ -243,7 +243,7 @@ stay_backchannel(struct stay *s)
 			rc = -2;
 		break;
 	default:
-		log_warn("unexpected frame type %u from the tunnel", h.type);
+		log_warnx("unexpected frame type %u from the tunnel", h.type);
 		rc = -1;
 		break;
 	}
@@ -358,7 +358,7 @@ stay_wait_child(pid_t pid)
 			return FLOW_EXIT_ERR;
 		(void)nanosleep(&tick, NULL);
 	} while (clock_now_ms() < end);
-	log_warn("--tunnel command (pid %ld) has not exited; not waiting",
+	log_warnx("--tunnel command (pid %ld) has not exited; not waiting",
 	    (long)pid);
 	return FLOW_EXIT_ERR;
 }

@@ -25,8 +25,13 @@ void	log_msg(enum log_level lvl, const char *fmt, ...)
 void	log_vmsg(enum log_level lvl, const char *fmt, va_list ap)
 	    __attribute__((format(printf, 2, 0)));
 
+/*
+ * None of these appends errno (OpenBSD's x-suffixed names): a caller
+ * that wants it says strerror(errno) itself, so it is never printed
+ * twice. fatal() below is the one that appends it.
+ */
 #define log_err(...)	log_msg(LOG_LVL_ERR, __VA_ARGS__)
-#define log_warn(...)	log_msg(LOG_LVL_WARN, __VA_ARGS__)
+#define log_warnx(...)	log_msg(LOG_LVL_WARN, __VA_ARGS__)
 #define log_info(...)	log_msg(LOG_LVL_INFO, __VA_ARGS__)
 #define log_debug(...)	log_msg(LOG_LVL_DEBUG, __VA_ARGS__)
 #define log_trace(...)	log_msg(LOG_LVL_TRACE, __VA_ARGS__)

@@ -190,7 +190,7 @@ caller_path(const struct caller *c, const char *what, const char *path,
 	if (caller_on_behalf(c))
 		return err_set(e, "%s refused: %s, so someone other than "
 		    "root could change it", what, why.msg);
-	log_warn("%s: %s: whoever can write there can change what root "
+	log_warnx("%s: %s: whoever can write there can change what root "
 	    "runs or reads; used anyway, as root chose it", what, why.msg);
 	return 0;
 }
@@ -235,7 +235,7 @@ caller_extra_policy(const struct caller *c, const char *path,
 	if (r != SAFEPATH_OK && caller_on_behalf(c))
 		return err_set(e, "--policy refused: %s", why.msg);
 	if (r == SAFEPATH_UNSAFE)
-		log_warn("--policy: %s: whoever can write there can change "
+		log_warnx("--policy: %s: whoever can write there can change "
 		    "the policy", why.msg);
 	if (policy_load(caller_on_behalf(c) ? real : path, false, s->extra,
 	    e) == -1)

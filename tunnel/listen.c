@@ -151,7 +151,7 @@ static void
 listen_log_policy(const struct listen *l)
 {
 	if (l->pol.n_allow_users == 0 && l->pol.n_allow_groups == 0)
-		log_warn("policy %s: no allow-user or allow-group line: only "
+		log_warnx("policy %s: no allow-user or allow-group line: only "
 		    "root may bring a tunnel up", l->c->policy);
 	else
 		log_info("policy %s: %u allow-user and %u allow-group lines",
@@ -171,12 +171,12 @@ listen_admit(struct listen *l, const struct policy_peer *peer)
 		return -1;
 	}
 	if (policy_peer_check(&l->pol, peer, &e) == -1) {
-		log_warn("refused uid %lu (pid %ld): %s",
+		log_warnx("refused uid %lu (pid %ld): %s",
 		    (unsigned long)peer->uid, (long)peer->pid, e.msg);
 		return -1;
 	}
 	if (l->child != -1) {
-		log_warn("refused uid %lu (pid %ld): busy, the session of uid "
+		log_warnx("refused uid %lu (pid %ld): busy, the session of uid "
 		    "%lu (pid %ld) is running; one at a time",
 		    (unsigned long)peer->uid, (long)peer->pid,
 		    (unsigned long)l->child_uid, (long)l->child);
@@ -253,7 +253,7 @@ listen_accept(struct listen *l)
 	if (conn == -1) {
 		if (errno != EAGAIN && errno != EINTR &&
 		    errno != ECONNABORTED)
-			log_warn("accept: %s", strerror(errno));
+			log_warnx("accept: %s", strerror(errno));
 		return;
 	}
 	if (peer_read(conn, &peer, &e) == -1)
@@ -272,7 +272,7 @@ listen_reaped(struct listen *l, int st)
 		    (unsigned long)l->child_uid, (long)l->child,
 		    WEXITSTATUS(st));
 	else if (WIFSIGNALED(st))
-		log_warn("session of uid %lu (pid %ld) killed by signal %d",
+		log_warnx("session of uid %lu (pid %ld) killed by signal %d",
 		    (unsigned long)l->child_uid, (long)l->child,
 		    WTERMSIG(st));
 	l->child = -1;

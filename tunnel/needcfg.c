@@ -51,7 +51,7 @@ needcfg_write(struct needcfg *n)
 			continue;
 		if (k == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return n->out_off > 0 ? 0 : -1;
-		log_warn("control stream: NEED_CONFIG: %s; no more requests",
+		log_warnx("control stream: NEED_CONFIG: %s; no more requests",
 		    k == 0 ? "nothing written" : strerror(errno));
 		n->can_reply = false;
 		return -1;
@@ -72,7 +72,7 @@ needcfg_send(struct needcfg *n, int64_t now)
 	n->pending = false;
 	n->sent_at_ms = now;
 	if (frame_encode(FRAME_NEED_CONFIG, NULL, &b, &e) == -1) {
-		log_warn("control stream: NEED_CONFIG: %s", e.msg);
+		log_warnx("control stream: NEED_CONFIG: %s", e.msg);
 		return;
 	}
 	n->out_off = 0;

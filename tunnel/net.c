@@ -136,7 +136,7 @@ net_need_config(void *arg)
 	struct gp_err e = { "" };
 
 	if (privsep_send_type(n->a->ps_fd, PS_NEED_CONFIG, &e) == -1)
-		log_warn("%s", e.msg);
+		log_warnx("%s", e.msg);
 }
 
 /* SIOCSIFMTU needs CAP_NET_ADMIN: [priv] validates and applies it. */
@@ -151,7 +151,7 @@ net_set_mtu(void *arg, unsigned mtu)
 	m.type = PS_SET_MTU;
 	m.mtu = mtu;
 	if (privsep_send(n->a->ps_fd, &m, &e) == -1) {
-		log_warn("%s", e.msg);
+		log_warnx("%s", e.msg);
 		return -1;
 	}
 	return 0;
@@ -193,7 +193,7 @@ net_reconnecting(void *arg)
 	if (n->state == PS_ST_RUNNING)
 		n->state = PS_ST_RECONNECTING;
 	if (privsep_send_type(n->a->ps_fd, PS_RECONNECTING, &e) == -1) {
-		log_warn("%s", e.msg);
+		log_warnx("%s", e.msg);
 		return;
 	}
 	n->retry_wait++;
@@ -202,7 +202,7 @@ net_reconnecting(void *arg)
 		net_wait_tick(n, left < NET_WAIT_TICK_MS ? (int)left :
 		    NET_WAIT_TICK_MS);
 	if (n->retry_wait > 0 && !n->stop)
-		log_warn("[priv] did not answer RECONNECTING in %d s; trying "
+		log_warnx("[priv] did not answer RECONNECTING in %d s; trying "
 		    "all the same", PRIVSEP_RETRY_WAIT_MS / 1000);
 }
 
@@ -216,7 +216,7 @@ net_reconnected(void *arg)
 	if (n->state == PS_ST_RECONNECTING)
 		n->state = PS_ST_RUNNING;
 	if (privsep_send_type(n->a->ps_fd, PS_RECONNECTED, &e) == -1)
-		log_warn("%s", e.msg);
+		log_warnx("%s", e.msg);
 }
 
 /* The connect script runs in [priv]: no packets move until GO. */

@@ -96,7 +96,7 @@ peer_resolve_list(struct policy_principal *list, unsigned n, bool group)
 			a->id = (uint32_t)pw->pw_uid;
 			a->resolved = true;
 		} else
-			log_warn("policy: %s %s: no such %s%s%s: the line "
+			log_warnx("policy: %s %s: no such %s%s%s: the line "
 			    "matches nobody", kw, a->name,
 			    group ? "group" : "user", errno != 0 ? ": " : "",
 			    errno != 0 ? strerror(errno) : "");

@@ -136,7 +136,7 @@ priv_mtu(const struct priv *p, const char *what, unsigned mtu)
 	unsigned m = mtu_floor(mtu, mtu_inner_v6(p->a->cfg, p->a->no_ipv6));
 
 	if (m != mtu)
-		log_warn("%s: MTU %u is below IPv6's minimum: using %u",
+		log_warnx("%s: MTU %u is below IPv6's minimum: using %u",
 		    what, mtu, m);
 	return m;
 }
@@ -153,13 +153,13 @@ priv_set_mtu(struct priv *p, unsigned mtu)
 	memcpy(ifr.ifr_name, p->a->ifname, IFNAMSIZ);
 	ifr.ifr_mtu = (int)mtu;
 	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
-		log_warn("SIOCSIFMTU: socket: %s", strerror(errno));
+		log_warnx("SIOCSIFMTU: socket: %s", strerror(errno));
 		return;
 	}
 	r = ioctl(fd, SIOCSIFMTU, &ifr);
 	close(fd);
 	if (r == -1)
-		log_warn("SIOCSIFMTU %s %u: %s", p->a->ifname, mtu,
+		log_warnx("SIOCSIFMTU %s %u: %s", p->a->ifname, mtu,
 		    strerror(errno));
 	else
 		p->mtu = mtu;
@@ -193,7 +193,7 @@ priv_transport_up(struct priv *p, unsigned mtu)
 	/* As OpenConnect: before the tun device is configured, and its
 	 * failure does not stop the session. */
 	if (priv_script(p, "pre-init") == -1)
-		log_warn("going on after the pre-init script failed");
+		log_warnx("going on after the pre-init script failed");
 	/* Even a failed connect may have applied part of its work. */
 	p->connect_ran = true;
 	if (priv_script(p, "connect") == -1 || priv_check_ipv6(p) == -1) {
@@ -229,7 +229,7 @@ priv_reconnecting(struct priv *p)
 		(void)priv_script(p, "attempt-reconnect");
 		p->attempt_ran = true;
 	} else
-		log_warn("[net] asks to reconnect again too soon: "
+		log_warnx("[net] asks to reconnect again too soon: "
 		    "attempt-reconnect not run");
 	priv_send(p, PS_RETRY);
 }
@@ -446,7 +446,7 @@ priv_signals(struct priv *p)
 		*p->a->usr1 = 0;
 		if (p->state != PS_ST_STOPPING &&
 		    privsep_send_type(p->a->ps_fd, PS_STATS, &e) == -1)
-			log_warn("%s", e.msg);
+			log_warnx("%s", e.msg);
 	}
 }
 
@@ -535,7 +535,7 @@ priv_reap(struct priv *p)
 			return;
 		(void)nanosleep(&tick, NULL);
 	}
-	log_warn("[net] (pid %ld) has not exited", (long)p->a->net_pid);
+	log_warnx("[net] (pid %ld) has not exited", (long)p->a->net_pid);
 }
 
 int

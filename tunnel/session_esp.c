@@ -107,7 +107,7 @@ session_esp_udp_open(struct session_esp *x)
 	x->rx_more = false;
 	x->udp_fd = udp_open(&c->gw_addr, c->esp.udp_port, &e);
 	if (x->udp_fd == -1) {
-		log_warn("%s", e.msg);
+		log_warnx("%s", e.msg);
 		return false;
 	}
 	x->udp_port = c->esp.udp_port;
@@ -135,7 +135,7 @@ session_esp_new_sas(struct session_esp *x, struct esp_sa **out,
 	if (*out != NULL)
 		*in = esp_sa_new(&x->env->io->cfg->esp, 0, &e);
 	if (*in == NULL) {
-		log_warn("esp: %s", e.msg);
+		log_warnx("esp: %s", e.msg);
 		esp_sa_free(*out);
 		*out = NULL;
 		return false;

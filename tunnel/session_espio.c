@@ -42,7 +42,7 @@ session_espio_probe(struct session_esp *x)
 	    x->probe + ESP_HEADROOM, sizeof(x->probe) - ESP_HEADROOM);
 	if (n == 0 || esp_encrypt(x->sa_out, x->probe, sizeof(x->probe), n,
 	    &out) == -1) {
-		log_warn("esp: cannot build probe %u", (unsigned)x->probe_seq);
+		log_warnx("esp: cannot build probe %u", (unsigned)x->probe_seq);
 		return;
 	}
 	log_trace("esp: probe %u", (unsigned)x->probe_seq);

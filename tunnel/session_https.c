@@ -87,9 +87,9 @@ static int
 session_https_lost(long n, const struct gp_err *e)
 {
 	if (n == HTTPS_IO_CLOSED)
-		log_warn("https: gateway closed the tunnel");
+		log_warnx("https: gateway closed the tunnel");
 	else
-		log_warn("%s", e->msg);
+		log_warnx("%s", e->msg);
 	return SESSION_RECONNECT;
 }
 
@@ -293,16 +293,16 @@ session_https_dead(const struct session_https *h, int64_t now)
 {
 	if (now - h->last_rx >= session_https_dead_ms) {
 		if (h->suspect)
-			log_warn("https: no answer to a keepalive after the "
+			log_warnx("https: no answer to a keepalive after the "
 			    "pause; reconnecting");
 		else
-			log_warn("https: nothing from the gateway for %d ms; "
+			log_warnx("https: nothing from the gateway for %d ms; "
 			    "reconnecting", (int)session_https_dead_ms);
 		return true;
 	}
 	if (h->tx_blocked_since != 0 &&
 	    now - h->tx_blocked_since >= session_https_dead_ms) {
-		log_warn("https: cannot send to the gateway for %d ms; "
+		log_warnx("https: cannot send to the gateway for %d ms; "
 		    "reconnecting", (int)session_https_dead_ms);
 		return true;
 	}
@@ -418,7 +418,7 @@ session_https_open(void *t, enum transport_open how, int64_t now)
 		log_err("%s", e.msg);
 		return 1;
 	}
-	log_warn("%s", e.msg);
+	log_warnx("%s", e.msg);
 	return SESSION_RECONNECT;
 }
 

@@ -31,7 +31,7 @@ static int
 session_loop_ctl(struct session *s, short revents)
 {
 	if ((revents & POLLNVAL) != 0 || s->io->on_ctl == NULL) {
-		log_warn("session: control stream unusable; ignoring it");
+		log_warnx("session: control stream unusable; ignoring it");
 		s->ctl_fd = -1;
 		return SESSION_GO;
 	}

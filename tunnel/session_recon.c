@@ -72,7 +72,7 @@ session_recon_check(struct session *s, int64_t now)
 		slept = 0;
 	if (late + slept < SESSION_PAUSE_MS)
 		return;
-	log_warn("%s for %" PRId64 " s: checking the %s transport",
+	log_warnx("%s for %" PRId64 " s: checking the %s transport",
 	    slept > late ? "the system was suspended" :
 	    "gp-tunnel was stopped", (late + slept) / 1000,
 	    xport_name(&s->xp));

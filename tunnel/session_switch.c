@@ -55,7 +55,7 @@ session_switch_set_mtu(struct session *s, unsigned mtu)
 	s->mtu = mtu;
 	if (s->started && s->io->set_mtu != NULL &&
 	    s->io->set_mtu(s->io->mtu_arg, mtu) == -1)
-		log_warn("could not set the tun MTU to %u", mtu);
+		log_warnx("could not set the tun MTU to %u", mtu);
 }
 
 /* The HTTPS tunnel now: at start (no ESP, or no probe reply) and when
@@ -136,13 +136,13 @@ session_switch_act(struct session *s, enum xport_action a,
 		return SESSION_GO;
 	case XPORT_ESP_DEAD:
 		s->st->esp_deaths++;
-		log_warn("esp: nothing received for %d s; falling back to "
+		log_warnx("esp: nothing received for %d s; falling back to "
 		    "the HTTPS tunnel", XPORT_DEAD_MS / 1000);
 		return session_switch_fallback(s, true);
 	case XPORT_GRACE_OVER:
 		return x->ops->ctl(x->t, TRANSPORT_CTL_GRACE_OVER, now);
 	case XPORT_RECONNECT:
-		log_warn("esp: no answer within %d s after the pause; "
+		log_warnx("esp: no answer within %d s after the pause; "
 		    "reconnecting", XPORT_SUSPECT_WAIT_MS / 1000);
 		return SESSION_RECONNECT;
 	default:
@@ -187,7 +187,7 @@ session_switch_exhausted(struct session *s)
 {
 	if (s->xp.drop_esp)
 		return;
-	log_warn("esp: outbound sequence numbers used up");
+	log_warnx("esp: outbound sequence numbers used up");
 	s->xp.drop_esp = true;
 	s->want_config = true;
 }
