@@ -89,10 +89,12 @@ static const struct { int level, name; } net_getsockopts[] = {
 	{ IPPROTO_IPV6, IPV6_MTU },
 };
 
-/* setsockopt(): Nagle off on the reconnected tunnel; nothing else (no
- * SO_MARK, no SO_BINDTODEVICE). */
+/* setsockopt(): Nagle off on the reconnected tunnel, the ESP socket's
+ * receive buffer (tunnel/udp.c, capped by rmem_max: no SO_RCVBUFFORCE);
+ * nothing else (no SO_MARK, no SO_BINDTODEVICE). */
 static const struct { int level, name; } net_setsockopts[] = {
 	{ IPPROTO_TCP, TCP_NODELAY },
+	{ SOL_SOCKET, SO_RCVBUF },
 };
 
 /* prctl(): only the two reads sandbox_enter() verifies with. */
