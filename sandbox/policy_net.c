@@ -10,6 +10,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 
 #include "sandbox/sandbox.h"
 
@@ -90,11 +91,13 @@ static const struct { int level, name; } net_getsockopts[] = {
 };
 
 /* setsockopt(): Nagle off on the reconnected tunnel, the ESP socket's
- * receive buffer (tunnel/udp.c, capped by rmem_max: no SO_RCVBUFFORCE);
+ * receive buffer (tunnel/udp.c, capped by rmem_max: no SO_RCVBUFFORCE)
+ * and UDP_GRO on it (tunnel/espgro.c, read back with recvmmsg's cmsgs);
  * nothing else (no SO_MARK, no SO_BINDTODEVICE). */
 static const struct { int level, name; } net_setsockopts[] = {
 	{ IPPROTO_TCP, TCP_NODELAY },
 	{ SOL_SOCKET, SO_RCVBUF },
+	{ SOL_UDP, UDP_GRO },
 };
 
 /* prctl(): only the two reads sandbox_enter() verifies with. */
