@@ -546,8 +546,8 @@ peer_print_stats(const struct peer *p)
 
 	fprintf(stderr, "esppeer: rx_dgrams %llu rx_trunc %llu "
 	    "tun_writes %llu tun_supers %llu tun_write_err %llu "
-	    "tun_reads %llu tun_bad %llu "
-	    "tx_dgrams %llu tx_gso %llu tx_noclient %llu send_err %llu magic %llu "
+	    "tun_reads %llu tun_bad %llu tx_dgrams %llu tx_gso %llu "
+	    "tx_noclient %llu send_err %llu magic %llu "
 	    "drop_short %llu drop_spi %llu drop_icv %llu drop_replay %llu "
 	    "drop_pad %llu drop_nexthdr %llu sink %llu blast %llu\n",
 	    s->rx_dgrams, s->rx_trunc, s->tun_writes, s->tun_supers,

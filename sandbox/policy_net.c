@@ -169,6 +169,12 @@ net_misc_rules(scmp_filter_ctx ctx, struct gp_err *e)
 		    e) == -1)
 			return -1;
 	}
+	/* sendmsg(): ESP runs with a UDP_SEGMENT cmsg (tunnel/espgso.c),
+	 * MSG_DONTWAIT only. */
+	a[0] = SCMP_A2(SCMP_CMP_EQ, MSG_DONTWAIT);
+	if (sandbox_rule_add(ctx, NET_ALLOW, SCMP_SYS(sendmsg), 1, a,
+	    e) == -1)
+		return -1;
 	for (i = 0; i < NET_NELEM(net_mem_calls); i++) {
 		a[0] = SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
 		if (sandbox_rule_add(ctx, NET_ALLOW, net_mem_calls[i], 1, a,

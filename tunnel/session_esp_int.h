@@ -63,6 +63,7 @@ struct session_esp {
 	uint16_t		 probe_seq;
 	bool			 rx_more;	/* datagram budget used up */
 	bool			 gro;		/* UDP_GRO on udp_fd */
+	bool			 gso;		/* UDP_SEGMENT sends */
 	uint64_t		 drop_logged[SESSION_ESP_DROP_KINDS];
 	uint8_t			 probe[SESSION_ESP_PROBE_BYTES];
 	struct session_esp_vec	 vtx;

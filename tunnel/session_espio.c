@@ -1,7 +1,8 @@
 /*
  * The ESP transport's I/O (PROTOCOL.md §7): datagrams in by recvmmsg
  * (runs of them split after UDP_GRO, espgro.c), tun packets out
- * encrypted in place and sent by sendmmsg, over a fixed buffer pool;
+ * encrypted in place and sent by UDP_SEGMENT runs (espgso.c) or
+ * sendmmsg, over a fixed buffer pool;
  * and magic-ping probes. Runs in [net]; datagrams are
  * untrusted: only what passes esp_decrypt and an IP header check reaches
  * tun, and probe replies never do.
@@ -17,6 +18,7 @@
 
 #include "ipc/buf.h"
 #include "ipc/log.h"
+#include "tunnel/espgso.h"
 #include "tunnel/session.h"
 #include "tunnel/session_esp_int.h"
 #include "tunnel/transport.h"
@@ -235,6 +237,41 @@ session_espio_rx(void *t, const struct pollfd *pfd, int64_t now)
 	return SESSION_GO;
 }
 
+/* Datagrams from..k-1 by sendmmsg: how many went, or -1 (errno). */
+static int
+session_espio_mmsg(struct session_esp *x, unsigned from, unsigned k)
+{
+	return sendmmsg(x->udp_fd, x->vtx.msg + from, k - from,
+	    MSG_DONTWAIT);
+}
+
+/* A run from `from` in one UDP_SEGMENT sendmsg; on a refusal other than
+ * a full socket, the run by sendmmsg (and, if the kernel cannot do it
+ * at all, sendmmsg from now on). How many went, or -1 (errno). */
+static int
+session_espio_gso(struct session_esp *x, unsigned from, unsigned k)
+{
+	struct session_esp_vec *v = &x->vtx;
+	size_t run = espgso_run(v->iov, k, from);
+	int e;
+
+	if (espgso_send(x->udp_fd, &v->iov[from], run) >= 0) {
+		x->env->st->esp_tx_gso += run > 1;
+		return (int)run;
+	}
+	e = errno;
+	if (e == EAGAIN || e == EWOULDBLOCK || e == ENOBUFS ||
+	    e == ECONNREFUSED || e == EINTR)
+		return -1;
+	if (espgso_unsupported(e)) {
+		log_info("esp: UDP_SEGMENT refused (%s): sendmmsg",
+		    strerror(e));
+		x->gso = false;
+	}
+	return sendmmsg(x->udp_fd, v->msg + from, (unsigned)run,
+	    MSG_DONTWAIT);
+}
+
 /* Send the encrypted vector; what the socket cannot take is lost. */
 static void
 session_espio_send(struct session_esp *x, unsigned k)
@@ -245,7 +282,8 @@ session_espio_send(struct session_esp *x, unsigned k)
 	int n;
 
 	while (sent < k) {
-		n = sendmmsg(x->udp_fd, v->msg + sent, k - sent, MSG_DONTWAIT);
+		n = x->gso ? session_espio_gso(x, sent, k) :
+		    session_espio_mmsg(x, sent, k);
 		if (n > 0) {
 			for (i = sent; i < sent + (unsigned)n; i++) {
 				st->esp_tx_pkts++;
