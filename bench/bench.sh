@@ -14,7 +14,11 @@
 # PNG and the raw records to $BENCH_RESULTS, and a last line
 #   bench: tcp-tx R tcp-rx R pps64-tx R pps64-rx R cpu/pkt R first-esp R
 # Knobs: BENCH_ROUNDS (5), BENCH_SECONDS per test (5), BENCH_SHORT=1 (one
-# round of 1 s tests, results under build-bench/short: the CI check).
+# round of 1 s tests, results under build-bench/short: the CI check),
+# BENCH_PEER_GSO=1 (the peer sends runs of same-size datagrams with one
+# UDP_SEGMENT sendmsg, esppeer -G, so a client with UDP_GRO takes them
+# whole; both clients get the same packets, OpenConnect's kernel splits
+# them at its socket).
 # Needs root, iperf3, openconnect, python3-matplotlib (bench/deps.sh).
 set -u
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -121,7 +125,9 @@ bench_gw_start() {
 peer_start() {
 	PEER_OUT=$T/peer-$1.out
 	PEER_ERR=$T/peer-$1.err
-	taskset -c "$PEER_CPU" ip netns exec "$NS_G" "$PEER" -l "$GW_ADDR" \
+	# shellcheck disable=SC2046
+	taskset -c "$PEER_CPU" ip netns exec "$NS_G" "$PEER" \
+	    $([ "${BENCH_PEER_GSO:-0}" = 1 ] && echo -G) -l "$GW_ADDR" \
 	    -p 4501 -i "$PEER_TUN" -g "$GW_ADDR" -s "$TARGET" \
 	    -c "$PEER_CTL" >"$PEER_OUT" 2>"$PEER_ERR" &
 	PEER_PID=$!

@@ -17,6 +17,8 @@
  * and dropped instead of reaching the tun, and on command (one byte on
  * the -c FIFO: 'a' 64-byte, 'b' 1400-byte packets, 's' stop, 'p' print
  * the counters) it floods the client's tunnel address with such packets.
+ * With -G it sends each run of same-size datagrams (then one shorter)
+ * with one UDP_SEGMENT sendmsg, as a gateway with GSO would.
  * `esppeer now` prints CLOCK_MONOTONIC in ns, the clock of its
  * "first_esp_ns" line, so a driver can time start-to-first-ESP;
  * `esppeer selftest` checks it against the §7.6 test vector.
@@ -29,6 +31,7 @@
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -83,6 +86,7 @@ struct peer_stats {
 	unsigned long long	tun_reads;	/* reads, TSO or not */
 	unsigned long long	tun_bad;	/* read but not usable */
 	unsigned long long	tx_dgrams;
+	unsigned long long	tx_gso;		/* UDP_SEGMENT sends */
 	unsigned long long	tx_noclient;
 	unsigned long long	send_err;
 	unsigned long long	magic;
@@ -115,6 +119,7 @@ struct peer {
 	struct iovec		siov[PEER_BATCH];
 	uint8_t			sbuf[PEER_BATCH][PEER_BUF_BYTES];
 	unsigned		nsend;
+	int			gso;		/* -G: UDP_SEGMENT runs */
 	struct tunoff_gro	gro;
 	uint8_t			tunbuf[TUNOFF_HDR_BYTES + TUNOFF_MAX_BYTES + 1];
 };
@@ -252,12 +257,77 @@ peer_queue(struct peer *p, size_t inner_len)
 	p->nsend++;
 }
 
+/* How many datagrams from i on go in one UDP_SEGMENT send: a run of the
+ * same size, then at most one shorter, within 64 and 65000 bytes. */
+static unsigned
+peer_gso_run(const struct peer *p, unsigned i)
+{
+	size_t seg = p->siov[i].iov_len, total = seg;
+	unsigned j = i + 1;
+
+	while (j < p->nsend && j - i < 64 &&
+	    total + p->siov[j].iov_len <= 65000 &&
+	    p->siov[j].iov_len <= seg) {
+		total += p->siov[j].iov_len;
+		if (p->siov[j++].iov_len < seg)
+			break;
+	}
+	return j - i;
+}
+
+/* -G: each run of same-size datagrams in one sendmsg with UDP_SEGMENT,
+ * so that the client's socket may take them with UDP_GRO. */
+static void
+peer_flush_gso(struct peer *p)
+{
+	union { uint8_t b[CMSG_SPACE(sizeof(uint16_t))];
+	    struct cmsghdr align; } u;
+	struct msghdr m;
+	struct cmsghdr *c;
+	unsigned i = 0, k;
+	uint16_t seg;
+
+	while (i < p->nsend) {
+		k = peer_gso_run(p, i);
+		memset(&m, 0, sizeof(m));
+		m.msg_name = &p->client;
+		m.msg_namelen = sizeof(p->client);
+		m.msg_iov = &p->siov[i];
+		m.msg_iovlen = k;
+		if (k > 1) {
+			memset(&u, 0, sizeof(u));
+			m.msg_control = u.b;
+			m.msg_controllen = sizeof(u.b);
+			c = CMSG_FIRSTHDR(&m);
+			c->cmsg_level = SOL_UDP;
+			c->cmsg_type = UDP_SEGMENT;
+			c->cmsg_len = CMSG_LEN(sizeof(seg));
+			seg = (uint16_t)p->siov[i].iov_len;
+			memcpy(CMSG_DATA(c), &seg, sizeof(seg));
+		}
+		if (sendmsg(p->udp, &m, 0) == -1) {
+			if (errno == EINTR)
+				continue;
+			p->st.send_err += k;
+		} else {
+			p->st.tx_dgrams += k;
+			p->st.tx_gso += k > 1;
+		}
+		i += k;
+	}
+	p->nsend = 0;
+}
+
 static void
 peer_flush(struct peer *p)
 {
 	unsigned done = 0;
 	int n;
 
+	if (p->gso) {
+		peer_flush_gso(p);
+		return;
+	}
 	while (done < p->nsend) {
 		n = sendmmsg(p->udp, p->smsg + done, p->nsend - done, 0);
 		if (n <= 0) {
@@ -476,13 +546,13 @@ peer_print_stats(const struct peer *p)
 
 	fprintf(stderr, "esppeer: rx_dgrams %llu rx_trunc %llu "
 	    "tun_writes %llu tun_supers %llu tun_write_err %llu "
-	    "tun_reads %llu tun_bad %llu "
-	    "tx_dgrams %llu tx_noclient %llu send_err %llu magic %llu "
+	    "tun_reads %llu tun_bad %llu tx_dgrams %llu tx_gso %llu "
+	    "tx_noclient %llu send_err %llu magic %llu "
 	    "drop_short %llu drop_spi %llu drop_icv %llu drop_replay %llu "
 	    "drop_pad %llu drop_nexthdr %llu sink %llu blast %llu\n",
 	    s->rx_dgrams, s->rx_trunc, s->tun_writes, s->tun_supers,
 	    s->tun_write_err, s->tun_reads, s->tun_bad, s->tx_dgrams,
-	    s->tx_noclient, s->send_err, s->magic,
+	    s->tx_gso, s->tx_noclient, s->send_err, s->magic,
 	    s->drops[ESP_DROP_SHORT], s->drops[ESP_DROP_SPI],
 	    s->drops[ESP_DROP_ICV], s->drops[ESP_DROP_REPLAY],
 	    s->drops[ESP_DROP_PAD], s->drops[ESP_DROP_NEXTHDR], s->sink,
@@ -593,7 +663,7 @@ peer_selftest(struct peer *p)
 static void
 peer_usage(void)
 {
-	fputs("usage: esppeer -l ADDR -p PORT -i TUN -g GW-ADDRESS "
+	fputs("usage: esppeer [-G] -l ADDR -p PORT -i TUN -g GW-ADDRESS "
 	    "[-s BLAST-SRC] [-c FIFO]\n"
 	    "       esppeer now | selftest\n", stderr);
 	exit(64);
@@ -618,7 +688,7 @@ peer_parse(int argc, char **argv, struct sockaddr_in *sin, const char **tun,
 	sin->sin_family = AF_INET;
 	*tun = NULL;
 	*ctl = NULL;
-	while ((ch = getopt(argc, argv, "l:p:i:g:s:c:")) != -1) {
+	while ((ch = getopt(argc, argv, "Gl:p:i:g:s:c:")) != -1) {
 		switch (ch) {
 		case 'l':
 			peer_addr("-l", optarg, (uint8_t *)&sin->sin_addr);
@@ -642,6 +712,9 @@ peer_parse(int argc, char **argv, struct sockaddr_in *sin, const char **tun,
 			break;
 		case 'c':
 			*ctl = optarg;
+			break;
+		case 'G':
+			p->gso = 1;
 			break;
 		default:
 			peer_usage();

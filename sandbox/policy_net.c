@@ -10,6 +10,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 
 #include "sandbox/sandbox.h"
 
@@ -89,10 +90,14 @@ static const struct { int level, name; } net_getsockopts[] = {
 	{ IPPROTO_IPV6, IPV6_MTU },
 };
 
-/* setsockopt(): Nagle off on the reconnected tunnel; nothing else (no
- * SO_MARK, no SO_BINDTODEVICE). */
+/* setsockopt(): Nagle off on the reconnected tunnel, the ESP socket's
+ * receive buffer (tunnel/udp.c, capped by rmem_max: no SO_RCVBUFFORCE)
+ * and UDP_GRO on it (tunnel/espgro.c, read back with recvmmsg's cmsgs);
+ * nothing else (no SO_MARK, no SO_BINDTODEVICE). */
 static const struct { int level, name; } net_setsockopts[] = {
 	{ IPPROTO_TCP, TCP_NODELAY },
+	{ SOL_SOCKET, SO_RCVBUF },
+	{ SOL_UDP, UDP_GRO },
 };
 
 /* prctl(): only the two reads sandbox_enter() verifies with. */
@@ -164,6 +169,12 @@ net_misc_rules(scmp_filter_ctx ctx, struct gp_err *e)
 		    e) == -1)
 			return -1;
 	}
+	/* sendmsg(): ESP runs with a UDP_SEGMENT cmsg (tunnel/espgso.c),
+	 * MSG_DONTWAIT only. */
+	a[0] = SCMP_A2(SCMP_CMP_EQ, MSG_DONTWAIT);
+	if (sandbox_rule_add(ctx, NET_ALLOW, SCMP_SYS(sendmsg), 1, a,
+	    e) == -1)
+		return -1;
 	for (i = 0; i < NET_NELEM(net_mem_calls); i++) {
 		a[0] = SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
 		if (sandbox_rule_add(ctx, NET_ALLOW, net_mem_calls[i], 1, a,

@@ -14,6 +14,8 @@
 #include "ipc/clock.h"
 #include "ipc/log.h"
 #include "tunnel/mtu.h"
+#include "tunnel/espgro.h"
+#include "tunnel/espgso.h"
 #include "tunnel/session.h"
 #include "tunnel/session_esp_int.h"
 #include "tunnel/transport.h"
@@ -82,6 +84,7 @@ session_esp_close_udp(struct session_esp *x)
 		close(x->udp_fd);
 	x->udp_fd = -1;
 	x->rx_more = false;
+	x->gro = x->gso = false;
 }
 
 /* KEEP: the socket only; else the SAs too. */
@@ -111,6 +114,8 @@ session_esp_udp_open(struct session_esp *x)
 		return false;
 	}
 	x->udp_port = c->esp.udp_port;
+	x->gro = espgro_enable(x->udp_fd);
+	x->gso = espgso_wanted();
 	return true;
 }
 

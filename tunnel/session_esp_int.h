@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "tunnel/esp.h"
+#include "tunnel/espgro.h"
 #include "tunnel/gpst.h"
 #include "tunnel/magic.h"
 #include "tunnel/session_esp.h"
@@ -39,6 +40,19 @@ struct session_esp_vec {
 	uint8_t		 slot[SESSION_ESP_BATCH][SESSION_ESP_SLOT_BYTES];
 };
 
+/*
+ * The receive side: one arena cut into 32 slots of one datagram each, or,
+ * with UDP_GRO, into 8 of a whole super-datagram each (no more memory).
+ */
+#define SESSION_ESP_RX_ARENA	(SESSION_ESP_BATCH * SESSION_ESP_SLOT_BYTES)
+#define SESSION_ESP_GRO_SLOTS	(SESSION_ESP_RX_ARENA / ESPGRO_MAX_BYTES)
+struct session_esp_rxvec {
+	struct mmsghdr	 msg[SESSION_ESP_BATCH];
+	struct iovec	 iov[SESSION_ESP_BATCH];
+	uint8_t		 ctl[SESSION_ESP_BATCH][ESPGRO_CTL_BYTES];
+	uint8_t		 arena[SESSION_ESP_RX_ARENA];
+};
+
 struct session_esp {
 	struct transport_env	*env;
 	uint64_t		 gen;		/* of the config in use */
@@ -48,9 +62,12 @@ struct session_esp {
 	struct esp_sa		*sa_in_old;	/* rekey grace window */
 	uint16_t		 probe_seq;
 	bool			 rx_more;	/* datagram budget used up */
+	bool			 gro;		/* UDP_GRO on udp_fd */
+	bool			 gso;		/* UDP_SEGMENT sends */
 	uint64_t		 drop_logged[SESSION_ESP_DROP_KINDS];
 	uint8_t			 probe[SESSION_ESP_PROBE_BYTES];
-	struct session_esp_vec	 vtx, vrx;
+	struct session_esp_vec	 vtx;
+	struct session_esp_rxvec vrx;
 };
 
 /* session_esp.c */

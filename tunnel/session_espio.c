@@ -1,7 +1,9 @@
 /*
- * The ESP transport's I/O (PROTOCOL.md §7): datagrams in by recvmmsg,
- * tun packets out encrypted in place and sent by sendmmsg, over a fixed
- * buffer pool; and magic-ping probes. Runs in [net]; datagrams are
+ * The ESP transport's I/O (PROTOCOL.md §7): datagrams in by recvmmsg
+ * (runs of them split after UDP_GRO, espgro.c), tun packets out
+ * encrypted in place and sent by UDP_SEGMENT runs (espgso.c) or
+ * sendmmsg, over a fixed buffer pool;
+ * and magic-ping probes. Runs in [net]; datagrams are
  * untrusted: only what passes esp_decrypt and an IP header check reaches
  * tun, and probe replies never do.
  */
@@ -16,6 +18,7 @@
 
 #include "ipc/buf.h"
 #include "ipc/log.h"
+#include "tunnel/espgso.h"
 #include "tunnel/session.h"
 #include "tunnel/session_esp_int.h"
 #include "tunnel/transport.h"
@@ -149,19 +152,64 @@ session_espio_point(struct session_esp_vec *v, unsigned i, size_t len)
 	v->msg[i].msg_len = 0;
 }
 
-/* Up to a batch of datagrams; a full batch means come back at once. */
+_Static_assert(SESSION_ESP_GRO_SLOTS >= 1, "the rx arena holds a GRO slot");
+
+/* Point the receive vector at the arena: n slots of size bytes each,
+ * each with room for a UDP_GRO cmsg. */
+static void
+session_espio_rxpoint(struct session_esp_rxvec *v, unsigned n, size_t size)
+{
+	struct msghdr *h;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		v->iov[i].iov_base = v->arena + (size_t)i * size;
+		v->iov[i].iov_len = size;
+		h = &v->msg[i].msg_hdr;
+		memset(h, 0, sizeof(*h));
+		h->msg_iov = &v->iov[i];
+		h->msg_iovlen = 1;
+		h->msg_control = v->ctl[i];
+		h->msg_controllen = sizeof(v->ctl[i]);
+		v->msg[i].msg_len = 0;
+	}
+}
+
+/* One received buffer: a datagram, or with UDP_GRO a run of them. */
+static int
+session_espio_super(struct session_esp *x, unsigned i, int64_t now)
+{
+	struct mmsghdr *m = &x->vrx.msg[i];
+	struct espgro_iter it;
+	uint8_t *d;
+	size_t len, seg;
+	int r;
+
+	if ((m->msg_hdr.msg_flags & MSG_TRUNC) != 0)
+		return session_espio_in(x, NULL, 0, MSG_TRUNC, now);
+	seg = espgro_segsize(&m->msg_hdr);
+	if (seg != 0 && seg < m->msg_len)
+		x->env->st->esp_rx_gro++;
+	espgro_begin(&it, m->msg_hdr.msg_iov->iov_base, m->msg_len, seg);
+	while (espgro_next(&it, &d, &len)) {
+		r = session_espio_in(x, d, len, 0, now);
+		if (r != SESSION_GO || x->udp_fd == -1)
+			return r;
+	}
+	return SESSION_GO;
+}
+
+/* Up to a batch of buffers; a full batch means come back at once. */
 static int
 session_espio_recv(struct session_esp *x, int64_t now)
 {
-	struct session_esp_vec *v = &x->vrx;
-	unsigned i;
+	unsigned i, k = x->gro ? SESSION_ESP_GRO_SLOTS : SESSION_ESP_BATCH;
 	int n, r;
 
 	x->rx_more = false;
-	for (i = 0; i < SESSION_ESP_BATCH; i++)
-		session_espio_point(v, i, SESSION_ESP_SLOT_BYTES);
-	n = recvmmsg(x->udp_fd, v->msg, SESSION_ESP_BATCH, MSG_DONTWAIT,
-	    NULL);
+	session_espio_rxpoint(&x->vrx, k, x->gro ? ESPGRO_MAX_BYTES :
+	    SESSION_ESP_SLOT_BYTES);
+	n = recvmmsg(x->udp_fd, x->vrx.msg, k, MSG_DONTWAIT, NULL);
 	if (n == -1) {
 		if (errno == ECONNREFUSED)
 			session_esp_refused(x);
@@ -171,12 +219,11 @@ session_espio_recv(struct session_esp *x, int64_t now)
 		return SESSION_GO;
 	}
 	for (i = 0; i < (unsigned)n; i++) {
-		r = session_espio_in(x, v->slot[i], v->msg[i].msg_len,
-		    v->msg[i].msg_hdr.msg_flags, now);
+		r = session_espio_super(x, i, now);
 		if (r != SESSION_GO || x->udp_fd == -1)
 			return r;
 	}
-	x->rx_more = n == SESSION_ESP_BATCH;
+	x->rx_more = (unsigned)n == k;
 	return SESSION_GO;
 }
 
@@ -190,6 +237,41 @@ session_espio_rx(void *t, const struct pollfd *pfd, int64_t now)
 	return SESSION_GO;
 }
 
+/* Datagrams from..k-1 by sendmmsg: how many went, or -1 (errno). */
+static int
+session_espio_mmsg(struct session_esp *x, unsigned from, unsigned k)
+{
+	return sendmmsg(x->udp_fd, x->vtx.msg + from, k - from,
+	    MSG_DONTWAIT);
+}
+
+/* A run from `from` in one UDP_SEGMENT sendmsg; on a refusal other than
+ * a full socket, the run by sendmmsg (and, if the kernel cannot do it
+ * at all, sendmmsg from now on). How many went, or -1 (errno). */
+static int
+session_espio_gso(struct session_esp *x, unsigned from, unsigned k)
+{
+	struct session_esp_vec *v = &x->vtx;
+	size_t run = espgso_run(v->iov, k, from);
+	int e;
+
+	if (espgso_send(x->udp_fd, &v->iov[from], run) >= 0) {
+		x->env->st->esp_tx_gso += run > 1;
+		return (int)run;
+	}
+	e = errno;
+	if (e == EAGAIN || e == EWOULDBLOCK || e == ENOBUFS ||
+	    e == ECONNREFUSED || e == EINTR)
+		return -1;
+	if (espgso_unsupported(e)) {
+		log_info("esp: UDP_SEGMENT refused (%s): sendmmsg",
+		    strerror(e));
+		x->gso = false;
+	}
+	return sendmmsg(x->udp_fd, v->msg + from, (unsigned)run,
+	    MSG_DONTWAIT);
+}
+
 /* Send the encrypted vector; what the socket cannot take is lost. */
 static void
 session_espio_send(struct session_esp *x, unsigned k)
@@ -200,7 +282,8 @@ session_espio_send(struct session_esp *x, unsigned k)
 	int n;
 
 	while (sent < k) {
-		n = sendmmsg(x->udp_fd, v->msg + sent, k - sent, MSG_DONTWAIT);
+		n = x->gso ? session_espio_gso(x, sent, k) :
+		    session_espio_mmsg(x, sent, k);
 		if (n > 0) {
 			for (i = sent; i < sent + (unsigned)n; i++) {
 				st->esp_tx_pkts++;

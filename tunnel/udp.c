@@ -11,8 +11,26 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ipc/log.h"
 #include "tunnel/peeraddr.h"
 #include "tunnel/udp.h"
+
+/*
+ * A receive buffer that holds a burst: [net] drains it 32 datagrams per
+ * wakeup, and a download at line rate overflowed the default 208 KiB.
+ * The kernel caps the request at net.core.rmem_max (and doubles it for
+ * its bookkeeping); SO_RCVBUFFORCE would pass the cap but needs
+ * CAP_NET_ADMIN, which [net] never holds (it makes and reopens this
+ * socket inside the sandbox). A refusal only leaves the default.
+ */
+static void
+udp_rcvbuf(int fd)
+{
+	int v = UDP_RCVBUF_BYTES;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)) == -1)
+		log_debug("esp: SO_RCVBUF %d: %s", v, strerror(errno));
+}
 
 int
 udp_open(const struct cfg_addr *gw, uint16_t port, struct gp_err *e)
@@ -33,6 +51,7 @@ udp_open(const struct cfg_addr *gw, uint16_t port, struct gp_err *e)
 		close(fd);
 		return -1;
 	}
+	udp_rcvbuf(fd);
 	return fd;
 }
 

@@ -3,13 +3,15 @@
  * gateway on loopback built from tunnel/esp.c with the directions
  * swapped: probes and the reply that brings ESP up, data both ways, bad
  * datagrams kept off tun, a rekey with its grace window, the fallback
- * after 5 s of silence and the socket reopened after ECONNREFUSED.
+ * after 5 s of silence and the socket reopened after ECONNREFUSED; a
+ * UDP_GRO burst split back into datagrams, and the same with it off.
  */
 #include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +26,7 @@
 #include "ipc/log.h"
 #include "tunnel/ctl.h"
 #include "tunnel/esp.h"
+#include "tunnel/espgro.h"
 #include "tunnel/https.h"
 #include "tunnel/needcfg.h"
 #include "tunnel/session.h"
@@ -588,6 +591,83 @@ rekey_while_probing(void)
 	config_free(c2);
 }
 
+/* Five ESP datagrams in one UDP_SEGMENT write: four of the same size (the
+ * third with a bad ICV), then a shorter one. */
+static void
+gro_send(struct gw *g)
+{
+	static uint8_t d[5 * DGRAM_MAX];
+	uint8_t p[DGRAM_MAX];
+	size_t off = 0, seg = 0, n;
+	int v;
+	unsigned i;
+
+	for (i = 1; i <= 5; i++) {
+		n = gw_seal(g->out, p, pkt4(p, i < 5 ? 300 : 100, LAN_ADDR,
+		    17, (uint8_t)i), d + off);
+		seg = seg == 0 ? n : seg;
+		if (i == 3)
+			d[off + n - 1] ^= 1;
+		off += n;
+	}
+	v = (int)seg;
+	if (setsockopt(g->fd, SOL_UDP, UDP_SEGMENT, &v, sizeof(v)) == -1)
+		abort();
+	gw_sendraw(g, d, off);
+	v = 0;
+	(void)setsockopt(g->fd, SOL_UDP, UDP_SEGMENT, &v, sizeof(v));
+}
+
+/* The burst reaches tun as four packets in order, with UDP_GRO (one
+ * super-datagram, counted) or with the fallback forced (five reads). */
+static void
+gro_burst(bool forced)
+{
+	static const uint8_t tags[4] = { 1, 2, 4, 5 };
+	uint8_t p[DGRAM_MAX], got[DGRAM_MAX];
+	struct tunnel_stats st;
+	struct gp_config *c;
+	struct child ch;
+	struct gp_err e;
+	struct gw g;
+	unsigned i;
+	size_t n;
+
+	gw_open(&g);
+	c = cfg_esp(g.port, 0x2000c1c1, 0x2000d1d1, 3);
+	T_CHECK(config_validate(c, &e) == 0);
+	gw_keys(&g, c);
+	if (forced)
+		setenv(ESPGRO_OFF_ENV, "1", 1);
+	T_CHECK(child_start(&ch, c) == 0);
+	unsetenv(ESPGRO_OFF_ENV);
+	T_CHECK(bring_up(&g, &ch) == 0);
+	gro_send(&g);
+	for (i = 0; i < 4; i++) {
+		n = pkt4(p, i < 3 ? 300 : 100, LAN_ADDR, 17, tags[i]);
+		T_CHECK(tun_read(&ch, got, sizeof(got), 1000) == n &&
+		    memcmp(got, p, n) == 0);
+	}
+	T_CHECK(frame_write(ch.ctl, FRAME_SHUTDOWN, NULL, &e) == 0);
+	T_CHECK(child_end(&ch, &st) == 0);
+	T_CHECK(st.esp_rx_pkts == 4 && st.esp_drop[ESP_DROP_ICV] == 1);
+	T_CHECK(st.esp_rx_gro == (forced ? 0 : 1));
+	gw_close(&g);
+	config_free(c);
+}
+
+static void
+gro_on(void)
+{
+	gro_burst(false);
+}
+
+static void
+gro_forced_off(void)
+{
+	gro_burst(true);
+}
+
 /* NEED_CONFIG goes only to a writable socket, never into a pipe. */
 static void
 reply_only_on_sockets(void)
@@ -616,5 +696,7 @@ main(void)
 	T_RUN(esp_session);
 	T_RUN(rekey_while_probing);
 	T_RUN(fallbacks);
+	T_RUN(gro_on);
+	T_RUN(gro_forced_off);
 	return T_DONE();
 }
