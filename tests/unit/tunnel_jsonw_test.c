@@ -77,7 +77,8 @@ hostile(void)
 {
 	char out[256];
 
-	T_STREQ(one_str(out, sizeof(out), "a\"b\\c"), "{\"s\":\"a\\\"b\\\\c\"}");
+	T_STREQ(one_str(out, sizeof(out), "a\"b\\c"),
+	    "{\"s\":\"a\\\"b\\\\c\"}");
 	T_STREQ(one_str(out, sizeof(out), "\n\r\t\x01\x1f\x7f"),
 	    "{\"s\":\"\\u000a\\u000d\\u0009\\u0001\\u001f\\u007f\"}");
 	/* A forged second line or member stays inside the string. */
