@@ -12,18 +12,21 @@
 #      traffic all along, the lines are dropped with a warning, EPIPE
 #      ends the status lines and not the session;
 #  (c) --status-fd refused: stdin, stderr, a closed and a read-only fd;
+#  (d) a rekey every 3 s: "rekeying", then "connected" again once [net]
+#      installed the keys, and the SA age starts over;
 #  no secret (password, authcookies, ESP keys) in the status lines,
 #  syslog or stderr.
-# Needs root; takes binaries from $B; TAP; bounded to 200 s.
+# Needs root; takes binaries from $B; TAP; bounded to 260 s.
 set -u
 . "$(dirname "$0")/lib.sh"
 
-lib_start 200
+lib_start 260
 need_client
 netns_setup
 make_certs
 make_password
 SCHEMA=$REPO/doc/status.schema.json
+ISO_RE='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z'
 CHECK=$LIB_DIR/statuscheck.py
 
 # The secrets: password, authcookies, and every ESP key the gateway issued.
@@ -132,8 +135,11 @@ check "(a) addresses, interface, gateway, MTU of the session" \
     'port': 443} and o['address']['ipv4'].startswith('198.18.128.')
     for o in lines) and any(o['mtu'] for o in lines)"
 sed 's/^/#   /' "$T/status-a" | head -n 12
-check "(a) syslog: the connect line names interface, addresses, transport,
-    gateway" grep -qE "^<30>gp-tunnel\[[0-9]+\]: connected: $C_TUN up, IPv4 198\.18\.128\.[0-9]+, IPv6 -, MTU [0-9]+, transport esp, gateway $GW_ADDR \($GW_ADDR\) port 443" "$T/syslog"
+CONNECT_RE="^<30>gp-tunnel\[[0-9]+\]: connected: $C_TUN up, IPv4 198\.18\.128"
+CONNECT_RE="$CONNECT_RE\.[0-9]+, IPv6 -, MTU [0-9]+, transport esp, gateway"
+CONNECT_RE="$CONNECT_RE $GW_ADDR \($GW_ADDR\) port 443\$"
+check "(a) syslog: the connect line: interface, addresses, transport, gateway" \
+    grep -qE "$CONNECT_RE" "$T/syslog"
 check "(a) syslog: [net]'s lines relayed by [priv], debug at LOG_DEBUG" \
     grep -qE '^<31>gp-tunnel\[[0-9]+\]: sandbox net: entered' "$T/syslog"
 check "(a) syslog: [net]'s warning of the ESP death at LOG_WARNING" \
@@ -160,7 +166,7 @@ if gpvpn_up b; then
 		sleep 0.02
 	done
 	check "(b) --timestamp: stderr lines begin with ISO 8601 UTC, ms" \
-	    grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z gp-tunnel: connected: ' "$T/tun-b.err"
+	    grep -qE "^$ISO_RE gp-tunnel: connected: " "$T/tun-b.err"
 	check "(b) 200 SIGUSR1 into a full pipe: a warning, lines dropped" \
 	    wait_until 50 0.1 grep -q 'the reader is not keeping up' \
 	    "$T/tun-b.err"
@@ -176,6 +182,26 @@ if gpvpn_up b; then
 	    ip netns exec "$NS_C" ping -c 3 -i 0.2 -W 2 "$LAN_ADDR"
 fi
 round_down b
+
+# ---- (d) rekeys every 3 s ---------------------------------------------
+
+note "(d) ESP with a rekey every 3 s"
+cp "$T/client-resolv.orig" "$T/client-resolv.conf"
+: >"$T/status-d"
+gw_start --timeout 63
+status_start d ""
+if gpvpn_up d; then
+	check "(d) rekeying, then connected again, new keys: SA age reset" \
+	    wait_until 150 0.1 lines_ok d "'state/rekeying' in seq and
+	    seq.index('state/rekeying') + 1 < len(seq) and
+	    seq[seq.index('state/rekeying') + 1] == 'state/connected' and
+	    any(o['event'] == 'transport' and o['counters']['rekeys'] >= 1
+	    and o['sa_age_s'] is not None and o['sa_age_s'] <= 3
+	    for o in lines)"
+fi
+round_down d
+check "(d) every line valid; stopped last" \
+    lines_ok d "seq[-1] == 'state/stopped'"
 
 # ---- (c) descriptors refused at start ---------------------------------
 
@@ -196,7 +222,8 @@ check "(c) a read-only descriptor refused" \
 check "(c) not a number" refused "--status-fd: \`x\` is not" --status-fd x
 
 check "no secret in the status lines, syslog or stderr" \
-    no_secret_in "$T/status-a" "$T/status-b.read" "$T/syslog" \
+    no_secret_in "$T/status-a" "$T/status-b.read" "$T/status-d" \
+    "$T/syslog" \
     "$T"/tun-*.err "$T"/auth-*.err
 check_host_untouched
 lib_finish
