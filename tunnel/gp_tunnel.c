@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "ipc/config.h"
@@ -38,6 +39,7 @@
 #include "tunnel/priv.h"
 #include "tunnel/privsep.h"
 #include "tunnel/scriptcmd.h"
+#include "tunnel/status.h"
 #include "tunnel/stopsig.h"
 #include "tunnel/tun.h"
 
@@ -69,6 +71,9 @@ struct opts {
 	bool		 service;
 	uid_t		 peer_uid;
 	int		 verbosity;
+	int		 status_fd;	/* --status-fd, -1 */
+	bool		 syslog;	/* --syslog */
+	bool		 timestamp;	/* --timestamp */
 };
 
 static volatile sig_atomic_t stop_flag;
@@ -80,10 +85,12 @@ usage(int status)
 	fprintf(status == 0 ? stdout : stderr,
 	    "usage: gp-tunnel [-qv] [-i name] [-s script] [--no-esp]\n"
 	    "                 [--disable-ipv6] [--setuid user]\n"
-	    "                 [--policy file]\n"
+	    "                 [--policy file] [--status-fd n]\n"
+	    "                 [--syslog] [--timestamp]\n"
 	    "       gp-tunnel --listen [-qv] [-i name] [-s script]\n"
 	    "                 [--no-esp] [--disable-ipv6] [--setuid user]\n"
-	    "                 [--policy file]\n"
+	    "                 [--policy file] [--status-fd n]\n"
+	    "                 [--syslog] [--timestamp]\n"
 	    "       gp-tunnel --dump\n"
 	    "       gp-tunnel --version | -h\n"
 	    "Reads gp-auth's frame stream on stdin and runs the tunnel.\n"
@@ -101,16 +108,35 @@ usage(int status)
 	    "      --dump            print the frames, secrets redacted\n"
 	    "      --listen          serve the socket systemd passes, one\n"
 	    "                        session at a time (gp-tunnel.socket)\n"
+	    "      --status-fd N     a JSON status line per event on N\n"
+	    "      --syslog          log to syslog (automatic under\n"
+	    "                        systemd with --listen)\n"
+	    "      --timestamp       ISO 8601 UTC times on log lines\n"
 	    "  -v, --verbose         more logging (twice: trace)\n"
 	    "  -q, --quiet           errors only\n", DEFAULT_SCRIPT);
 	exit(status);
+}
+
+/* --status-fd N: a descriptor number; checked when it is used. */
+static int
+opts_fd(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > 65535)
+		fatalx("--status-fd: `%s` is not a descriptor number", s);
+	return (int)v;
 }
 
 static void
 opts_parse(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_NO_ESP = 256, OPT_DUMP, OPT_VERSION, OPT_SETUID,
-	    OPT_POLICY, OPT_NO_IPV6, OPT_LISTEN };
+	    OPT_POLICY, OPT_NO_IPV6, OPT_LISTEN, OPT_STATUS_FD, OPT_SYSLOG,
+	    OPT_TIMESTAMP };
 	static const struct option lo[] = {
 		{ "interface", required_argument, NULL, 'i' },
 		{ "script", required_argument, NULL, 's' },
@@ -120,6 +146,9 @@ opts_parse(int argc, char **argv, struct opts *o)
 		{ "policy", required_argument, NULL, OPT_POLICY },
 		{ "dump", no_argument, NULL, OPT_DUMP },
 		{ "listen", no_argument, NULL, OPT_LISTEN },
+		{ "status-fd", required_argument, NULL, OPT_STATUS_FD },
+		{ "syslog", no_argument, NULL, OPT_SYSLOG },
+		{ "timestamp", no_argument, NULL, OPT_TIMESTAMP },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -131,6 +160,7 @@ opts_parse(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof(*o));
 	o->script = DEFAULT_SCRIPT;
 	o->user = SANDBOX_NET_USER;
+	o->status_fd = -1;
 	while ((ch = getopt_long(argc, argv, "i:s:vqh", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
@@ -162,6 +192,15 @@ opts_parse(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_LISTEN:
 			o->listen = true;
+			break;
+		case OPT_STATUS_FD:
+			o->status_fd = opts_fd(optarg);
+			break;
+		case OPT_SYSLOG:
+			o->syslog = true;
+			break;
+		case OPT_TIMESTAMP:
+			o->timestamp = true;
 			break;
 		case 'v':
 			o->verbosity = o->verbosity < 0 ? 1 : o->verbosity + 1;
@@ -262,7 +301,8 @@ priv_enter(const struct privsep_priv *a)
 	p.keep_fds[3] = a->tun_fd;
 	p.keep_fds[4] = a->ps_fd;
 	p.keep_fds[5] = a->log_fd;
-	p.keep_fds[6] = -1;
+	p.keep_fds[6] = a->status_fd;	/* -1 ends the list */
+	p.keep_fds[7] = -1;
 	sandbox_enter(&p);
 }
 
@@ -331,6 +371,7 @@ tunnel_main(const struct opts *o, struct gp_config *cfg,
 	pv.pol = pol;
 	pv.stop = &stop_flag;
 	pv.usr1 = &dump_stats_flag;
+	pv.status_fd = o->status_fd;
 	pv.no_ipv6 = nt.no_ipv6 = o->no_ipv6;
 	acquire_fds(&pv, &nt, &https, o);
 	/* Fail closed: [priv] and vpnc-script never run without it. */
@@ -445,6 +486,21 @@ service_main(struct opts *o)
 	return listen_main(&c);
 }
 
+/* --syslog, or a service under systemd with no terminal; --timestamp;
+ * --status-fd checked before anything else is opened. */
+static void
+log_setup(const struct opts *o)
+{
+	struct gp_err e = { "" };
+
+	if (o->syslog || (o->listen && log_service_mode()))
+		log_set_syslog(LOG_DAEMON);
+	log_set_timestamp(o->timestamp);
+	if (o->status_fd != -1 && status_fd_check(o->status_fd,
+	    o->listen ? LISTEN_FD : -1, &e) == -1)
+		fatalx("%s", e.msg);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -455,6 +511,7 @@ main(int argc, char **argv)
 	caller_init();
 	opts_parse(argc, argv, &o);
 	log_init("gp-tunnel", o.verbosity);
+	log_setup(&o);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		fatal("signal(SIGPIPE)");
 	if (o.dump)

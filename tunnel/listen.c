@@ -31,6 +31,7 @@
 #include "tunnel/peer.h"
 #include "tunnel/policy_peer.h"
 #include "tunnel/privsep.h"
+#include "tunnel/sdnotify.h"
 #include "tunnel/stopsig.h"
 
 struct listen {
@@ -40,11 +41,24 @@ struct listen {
 	pid_t			 child;		/* the session, or -1 */
 	uid_t			 child_uid;
 	int64_t			 kill_at;	/* stopping: SIGKILL then */
+	bool			 stopping;	/* STOPPING=1 sent */
 	struct tunnel_policy	 pol;
 };
 
 static volatile sig_atomic_t listen_stop_flag;
 static volatile sig_atomic_t listen_usr1_flag;
+
+/* To systemd (Type=notify), when it asked: READY=1, STATUS=, STOPPING=1.
+ * A failure is only logged: the service runs on. */
+static void
+listen_notify(const char *msg, const char *status)
+{
+	struct gp_err e = { "" };
+
+	if ((msg != NULL && sdnotify_send(msg, &e) == -1) ||
+	    (status != NULL && sdnotify_status(status, &e) == -1))
+		log_debug("%s", e.msg);
+}
 
 /* A decimal environment variable: its value, or -1. */
 static long
@@ -224,6 +238,7 @@ listen_child(struct listen *l, int conn, const struct policy_peer *peer)
 static void
 listen_spawn(struct listen *l, int conn, const struct policy_peer *peer)
 {
+	char note[128];
 	pid_t pid;
 
 	fflush(stderr);
@@ -236,6 +251,9 @@ listen_spawn(struct listen *l, int conn, const struct policy_peer *peer)
 		listen_child(l, conn, peer);
 	l->child = pid;
 	l->child_uid = peer->uid;
+	snprintf(note, sizeof(note), "session of uid %lu (pid %ld) running",
+	    (unsigned long)peer->uid, (long)pid);
+	listen_notify(NULL, note);
 	log_info("accepted uid %lu (gid %lu, pid %ld): session pid %ld",
 	    (unsigned long)peer->uid, (unsigned long)peer->gid,
 	    (long)peer->pid, (long)pid);
@@ -267,6 +285,8 @@ listen_accept(struct listen *l)
 static void
 listen_reaped(struct listen *l, int st)
 {
+	char note[160];
+
 	if (WIFEXITED(st))
 		log_info("session of uid %lu (pid %ld) ended, status %d",
 		    (unsigned long)l->child_uid, (long)l->child,
@@ -275,6 +295,11 @@ listen_reaped(struct listen *l, int st)
 		log_warnx("session of uid %lu (pid %ld) killed by signal %d",
 		    (unsigned long)l->child_uid, (long)l->child,
 		    WTERMSIG(st));
+	snprintf(note, sizeof(note), "session of uid %lu ended (%s %d); "
+	    "waiting for a connection", (unsigned long)l->child_uid,
+	    WIFEXITED(st) ? "status" : "signal", WIFEXITED(st) ?
+	    WEXITSTATUS(st) : WTERMSIG(st));
+	listen_notify(NULL, note);
 	l->child = -1;
 }
 
@@ -330,6 +355,10 @@ listen_loop(struct listen *l)
 
 	for (;;) {
 		listen_reap(l);
+		if (listen_stop_flag && !l->stopping) {
+			l->stopping = true;
+			listen_notify("STOPPING=1", "stopping");
+		}
 		if (listen_stop_flag && listen_stopping(l))
 			return;
 		if (listen_usr1_flag) {
@@ -359,6 +388,8 @@ listen_main(const struct listen_conf *c)
 	l.c = c;
 	l.child = -1;
 	l.self = getpid();
+	if (sdnotify_init(&e) == -1)
+		log_warnx("%s: no notifications to systemd", e.msg);
 	if ((l.fd = listen_fd_from_env(&e)) == -1)
 		fatalx("%s", e.msg);
 	/* A policy that does not load stops the service at once. */
@@ -368,6 +399,7 @@ listen_main(const struct listen_conf *c)
 	stopsig_install(&listen_stop_flag, &listen_usr1_flag);
 	privsep_set_title("gp-tunnel [listen]");
 	listen_describe(l.fd);
+	listen_notify("READY=1", "waiting for a connection");
 	listen_loop(&l);
 	log_info("stopped");
 	return 0;

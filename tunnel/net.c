@@ -18,6 +18,7 @@
 #include "ipc/log.h"
 #include "ipc/secret.h"
 #include "tunnel/ctl.h"
+#include "tunnel/netreport.h"
 #include "tunnel/privsep.h"
 #include "tunnel/session.h"
 
@@ -30,6 +31,7 @@ struct net {
 	enum privsep_state	 state;
 	uint64_t		 gen;	/* +1 per rekey installed */
 	unsigned		 retry_wait;	/* RECONNECTING not answered */
+	uint8_t			 why;	/* of the next unasked REPORT */
 	bool			 failed;	/* a bad message from [priv] */
 	uint8_t			*rbuf;	/* PRIVSEP_MAX_BYTES + 1, secret */
 	volatile sig_atomic_t	 stop, dump;
@@ -48,6 +50,8 @@ net_signals(void)
 		if (signal(ign[i], SIG_IGN) == SIG_ERR)
 			fatal("[net]: signal(%d)", ign[i]);
 }
+
+static void	net_report(void *, const struct tunnel_stats *, bool);
 
 /* A rekey from [priv], already validated and checked against the policy
  * there; decoded and checked again here all the same. */
@@ -68,6 +72,8 @@ net_rekey(struct net *n, struct buf *body, struct gp_err *e)
 	n->a->cfg = c;
 	n->gen++;
 	log_debug("[net]: rekey installed");
+	n->why = PS_WHY_REKEY;
+	net_report(n, &n->st, false);
 	return 0;
 }
 
@@ -139,6 +145,23 @@ net_need_config(void *arg)
 		log_warnx("%s", e.msg);
 }
 
+/* session_io.report, and at the edges of the session: REPORT. */
+static void
+net_report(void *arg, const struct tunnel_stats *st, bool asked)
+{
+	struct net *n = arg;
+	struct privsep_msg m;
+	struct gp_err e = { "" };
+
+	memset(&m, 0, sizeof(m));
+	m.type = PS_REPORT;
+	netreport_fill(st, clock_now_ms(), &m.rep);
+	m.rep.why = asked ? PS_WHY_ASKED : n->why;
+	n->why = PS_WHY_TRANSPORT;
+	if (privsep_send(n->a->ps_fd, &m, &e) == -1)
+		log_debug("%s", e.msg);
+}
+
 /* SIOCSIFMTU needs CAP_NET_ADMIN: [priv] validates and applies it. */
 static int
 net_set_mtu(void *arg, unsigned mtu)
@@ -166,6 +189,7 @@ net_wait_tick(struct net *n, int ms)
 	if (n->dump) {
 		n->dump = 0;
 		session_stats_log(&n->st);
+		net_report(n, &n->st, true);
 	}
 	pfd.fd = n->a->ps_fd;
 	pfd.events = POLLIN;
@@ -248,6 +272,7 @@ net_io_init(struct net *n)
 	io->reconnected = net_reconnected;
 	io->mtu_arg = n;
 	io->no_ipv6 = n->a->no_ipv6;
+	io->report = net_report;
 }
 
 static void __attribute__((noreturn))
@@ -279,6 +304,7 @@ net_run(struct net *n)
 		return 1;
 	r = session_start(s);
 	if (r == SESSION_UP) {
+		net_report(n, &n->st, false);
 		memset(&m, 0, sizeof(m));
 		m.type = PS_TRANSPORT_UP;
 		m.mtu = session_mtu(s);
@@ -295,6 +321,8 @@ net_run(struct net *n)
 	} else if (r == 1 || r == 2)
 		log_debug("[net]: no transport (status %d)", r);
 	session_stats_log(&n->st);
+	n->why = PS_WHY_FINAL;
+	net_report(n, &n->st, false);
 	session_free(s);
 	return r;
 }
@@ -310,6 +338,7 @@ net_main(struct privsep_net *a)
 	n.state = PS_ST_STARTING;
 	if (dup2(a->log_fd, STDERR_FILENO) == -1)
 		fatal("[net]: dup2");
+	log_set_relayed();	/* [priv] relays, to syslog if need be */
 	if (a->log_fd != STDERR_FILENO)
 		close(a->log_fd);
 	net_signals();

@@ -39,6 +39,7 @@
 #include "tunnel/privsep.h"
 #include "tunnel/rekey.h"
 #include "tunnel/script.h"
+#include "tunnel/status.h"
 
 #define PRIV_TICK_MS		500
 
@@ -59,6 +60,7 @@ struct priv {
 	int64_t			 stop_deadline;
 	uint8_t			*rbuf;	/* PRIVSEP_MAX_BYTES + 1, secret */
 	struct privlog		 log;	/* [net]'s log lines */
+	struct status		 st;	/* --status-fd */
 };
 
 static int
@@ -102,6 +104,7 @@ priv_stop(struct priv *p)
 	if (p->state == PS_ST_STOPPING)
 		return;
 	p->state = PS_ST_STOPPING;
+	status_state(&p->st, "disconnecting");
 	p->stop_deadline = clock_now_ms() + PRIVSEP_STOP_WAIT_MS;
 	if (privsep_send_type(p->a->ps_fd, PS_STOP, &e) == -1)
 		log_debug("%s", e.msg);
@@ -162,7 +165,7 @@ priv_set_mtu(struct priv *p, unsigned mtu)
 		log_warnx("SIOCSIFMTU %s %u: %s", p->a->ifname, mtu,
 		    strerror(errno));
 	else
-		p->mtu = mtu;
+		p->mtu = p->st.mtu = mtu;
 }
 
 /* Fail closed: a tunnel with an IPv6 address whose address or routes
@@ -185,6 +188,27 @@ priv_check_ipv6(const struct priv *p)
 	return -1;
 }
 
+/* The line an operator reads, and the status line. */
+static void
+priv_connected(struct priv *p)
+{
+	const struct gp_config *c = p->a->cfg;
+	char v4[64] = "-", v6[64] = "-", gw[64] = "-";
+
+	if (c->ip4.family != CFG_AF_NONE)
+		(void)config_addr_str(&c->ip4, v4);
+	if (c->ip6.family != CFG_AF_NONE && !p->a->no_ipv6)
+		(void)config_addr_str(&c->ip6, v6);
+	if (c->gw_addr.family != CFG_AF_NONE)
+		(void)config_addr_str(&c->gw_addr, gw);
+	log_info("connected: %s up, IPv4 %s, IPv6 %s, MTU %u, transport %s, "
+	    "gateway %s (%s) port %u", p->a->ifname, v4, v6, p->mtu,
+	    privsep_xport_name(p->st.rep.xport), c->gw_host, gw,
+	    (unsigned)c->gw_port);
+	p->st.mtu = p->mtu;
+	status_state(&p->st, "connected");
+}
+
 static void
 priv_transport_up(struct priv *p, unsigned mtu)
 {
@@ -200,7 +224,7 @@ priv_transport_up(struct priv *p, unsigned mtu)
 		priv_abort(p);
 		return;
 	}
-	log_info("connected: %s up", p->a->ifname);
+	priv_connected(p);
 	p->state = PS_ST_RUNNING;
 	priv_send(p, PS_GO);
 }
@@ -224,6 +248,7 @@ priv_reconnecting(struct priv *p)
 		backoff_lost(&p->bo, now);
 		p->state = PS_ST_RECONNECTING;
 		p->attempt_ran = false;
+		status_state(&p->st, "reconnecting");
 	}
 	if (backoff_allow(&p->bo, now)) {
 		(void)priv_script(p, "attempt-reconnect");
@@ -241,6 +266,7 @@ priv_reconnected(struct priv *p)
 	if (p->state != PS_ST_RECONNECTING)
 		return;		/* stopping */
 	p->state = PS_ST_RUNNING;
+	status_state(&p->st, "connected");
 	backoff_up(&p->bo, clock_now_ms());
 	log_info("[net] reconnected: the same address, routes and DNS");
 	if (p->attempt_ran)
@@ -276,6 +302,9 @@ priv_dispatch(struct priv *p, const struct privsep_msg *m)
 	case PS_EXIT:
 		p->net_exited = true;
 		p->net_status = m->status;
+		break;
+	case PS_REPORT:
+		status_report(&p->st, &m->rep);
 		break;
 	default:
 		return -1;
@@ -344,6 +373,7 @@ priv_rekey(struct priv *p, struct buf *body, struct gp_err *e)
 	if (privsep_send(p->a->ps_fd, &m, e) == -1)
 		goto out_free;
 	log_info("rekey: new configuration (keys and timers) passed to [net]");
+	status_rekeying(&p->st);
 	status = 0;
 out_free:
 	config_free(c);
@@ -444,6 +474,9 @@ priv_signals(struct priv *p)
 	}
 	if (*p->a->usr1) {
 		*p->a->usr1 = 0;
+		/* [net] answers with REPORT once a transport is up. */
+		if (p->state == PS_ST_STARTING || p->state == PS_ST_STOPPING)
+			status_event(&p->st, "request");
 		if (p->state != PS_ST_STOPPING &&
 		    privsep_send_type(p->a->ps_fd, PS_STATS, &e) == -1)
 			log_warnx("%s", e.msg);
@@ -470,6 +503,7 @@ priv_loop(struct priv *p)
 
 	while (!p->net_exited) {
 		priv_signals(p);
+		status_flush(&p->st);
 		priv_ctl_deadline(p);
 		needcfg_tick(&p->need, clock_now_ms());
 		if (p->state == PS_ST_STOPPING &&
@@ -554,6 +588,9 @@ priv_main(struct privsep_priv *a)
 	p.state = PS_ST_STARTING;
 	needcfg_init(&p.need, a->ctl_fd, ctl_fd_can_reply(a->ctl_fd));
 	p.ctl_open = true;
+	status_init(&p.st, a->status_fd, a->cfg, a->ifname);
+	p.st.no_ipv6 = a->no_ipv6;
+	status_state(&p.st, "connecting");
 	if ((p.rbuf = secret_alloc(PRIVSEP_MAX_BYTES + 1)) == NULL)
 		fatalx("[priv]: out of memory");
 	priv_loop(&p);
@@ -565,6 +602,8 @@ priv_main(struct privsep_priv *a)
 	if (p.connect_ran && priv_script(&p, "disconnect") == -1 &&
 	    status == 0)
 		status = 1;
+	p.st.exit_status = status;
+	status_state(&p.st, "stopped");
 	close(a->tun_fd);
 	ctl_reader_free(&p.rd);
 	secret_free(p.rbuf, PRIVSEP_MAX_BYTES + 1);

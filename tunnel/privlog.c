@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ipc/clock.h"
+#include "ipc/log.h"
 #include "tunnel/privlog.h"
 
 /* [net]'s log lines, which it may have forged: control characters are
@@ -28,8 +29,8 @@ privlog_flush(struct privlog *l)
 		} else
 			out[o++] = (char)c;
 	}
-	out[o++] = '\n';
-	(void)fwrite(out, 1, o, stderr);
+	out[o] = '\0';
+	log_relay(out);		/* stderr, or syslog */
 	l->len = 0;
 }
 

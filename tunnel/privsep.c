@@ -18,7 +18,8 @@
  * connect script; SET_MTU only once running; NEED_CONFIG while starting
  * or running; RECONNECTING once running (again while reconnecting: one
  * per attempt), RECONNECTED only while reconnecting; EXIT at any time;
- * while stopping, what [net] sent before it saw STOP. [net]: GO once;
+ * while stopping, what [net] sent before it saw STOP; REPORT at any
+ * time (a status line each: [net] sends them on events only). [net]: GO once;
  * CONFIG (rekey) and STATS at any time before STOP; RETRY once running
  * (late answers included); STOP at any time. Everything else is fatal.
  */
@@ -34,16 +35,19 @@ static const bool privsep_table[2][PS_STATES][PS_TYPES] = {
 	},
 	[1] = {		/* to [priv] */
 		[PS_ST_STARTING] = { [PS_TRANSPORT_UP] = true,
-		    [PS_NEED_CONFIG] = true, [PS_EXIT] = true },
+		    [PS_NEED_CONFIG] = true, [PS_EXIT] = true,
+		    [PS_REPORT] = true },
 		[PS_ST_RUNNING] = { [PS_SET_MTU] = true,
 		    [PS_NEED_CONFIG] = true, [PS_RECONNECTING] = true,
-		    [PS_EXIT] = true },
+		    [PS_EXIT] = true, [PS_REPORT] = true },
 		[PS_ST_RECONNECTING] = { [PS_SET_MTU] = true,
 		    [PS_NEED_CONFIG] = true, [PS_RECONNECTING] = true,
-		    [PS_RECONNECTED] = true, [PS_EXIT] = true },
+		    [PS_RECONNECTED] = true, [PS_EXIT] = true,
+		    [PS_REPORT] = true },
 		[PS_ST_STOPPING] = { [PS_SET_MTU] = true,
 		    [PS_NEED_CONFIG] = true, [PS_RECONNECTING] = true,
-		    [PS_RECONNECTED] = true, [PS_EXIT] = true },
+		    [PS_RECONNECTED] = true, [PS_EXIT] = true,
+		    [PS_REPORT] = true },
 	},
 };
 
@@ -64,6 +68,7 @@ privsep_type_name(uint8_t type)
 		[PS_GO] = "GO", [PS_CONFIG] = "CONFIG", [PS_STATS] = "STATS",
 		[PS_STOP] = "STOP", [PS_RECONNECTING] = "RECONNECTING",
 		[PS_RECONNECTED] = "RECONNECTED", [PS_RETRY] = "RETRY",
+		[PS_REPORT] = "REPORT",
 	};
 
 	if (type == 0 || type >= PS_TYPES)
@@ -81,6 +86,8 @@ privsep_body_len(uint8_t type)
 		return 4;
 	case PS_EXIT:
 		return 1;
+	case PS_REPORT:
+		return PRIVSEP_REPORT_BYTES;
 	case PS_CONFIG:
 		return -1;
 	default:
@@ -112,6 +119,9 @@ privsep_encode(const struct privsep_msg *m, struct buf *out,
 	} else if (m->type == PS_EXIT) {
 		if (buf_put_u8(out, (uint8_t)m->status) == -1)
 			return err_set(e, "privsep: body does not fit");
+	} else if (m->type == PS_REPORT) {
+		if (privsep_report_put(out, &m->rep) == -1)
+			return err_set(e, "privsep: REPORT does not fit");
 	} else if (want == -1 &&
 	    buf_put_bytes(out, buf_ptr(&m->body), blen) == -1)
 		return err_set(e, "privsep: CONFIG does not fit");
@@ -144,6 +154,8 @@ privsep_decode_body(struct buf *in, struct privsep_msg *m, uint32_t len,
 		return 0;
 	case PS_CONFIG:
 		return buf_get_view(in, &m->body, len);
+	case PS_REPORT:
+		return privsep_report_get(in, &m->rep, e);
 	default:
 		return 0;
 	}

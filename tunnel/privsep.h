@@ -48,7 +48,31 @@ enum privsep_type {
 	PS_RECONNECTED = 10,	/* empty: it is back: run reconnect */
 	/* [priv] -> [net] */
 	PS_RETRY = 11,		/* empty: attempt-reconnect done, try */
-	PS_TYPES = 12
+	/* [net] -> [priv]: for --status-fd (issue 12) */
+	PS_REPORT = 12,		/* struct privsep_report, fixed size */
+	PS_TYPES = 13
+};
+
+/* REPORT: what only [net] knows, for [priv]'s status lines. No secret:
+ * a transport, an age and counters. */
+enum privsep_xport { PS_XPORT_NONE = 0, PS_XPORT_ESP, PS_XPORT_HTTPS,
+	PS_XPORTS };
+enum privsep_why {
+	PS_WHY_TRANSPORT = 0,	/* the transport changed */
+	PS_WHY_ASKED,		/* the answer to STATS (SIGUSR1) */
+	PS_WHY_REKEY,		/* a rekey was installed */
+	PS_WHY_FINAL,		/* the loop ended; EXIT is next */
+	PS_WHYS
+};
+#define PRIVSEP_REPORT_BYTES	72	/* u8 u8 u16 u32, 8 x u64 */
+#define PRIVSEP_SA_NONE		UINT32_MAX
+struct privsep_report {
+	uint8_t		xport;		/* enum privsep_xport */
+	uint8_t		why;		/* enum privsep_why */
+	uint32_t	sa_age_s;	/* PRIVSEP_SA_NONE: no ESP SA */
+	uint64_t	tx_pkts, tx_bytes, rx_pkts, rx_bytes;
+	uint64_t	drops;		/* every drop counter, summed */
+	uint64_t	reconnects, rekeys, esp_fallbacks;
 };
 
 /* The states of the receiving side. */
@@ -65,6 +89,7 @@ struct privsep_msg {
 	uint8_t		type;		/* enum privsep_type */
 	unsigned	mtu;		/* TRANSPORT_UP, SET_MTU */
 	int		status;		/* EXIT */
+	struct privsep_report rep;	/* REPORT */
 	struct buf	body;		/* CONFIG: a view into the input */
 };
 
@@ -80,6 +105,11 @@ int	privsep_decode(const uint8_t *p, size_t len, struct privsep_msg *m,
  * state? */
 bool	privsep_allowed(bool to_priv, enum privsep_state st, uint8_t type);
 const char *privsep_type_name(uint8_t type);
+/* privsep_report.c: REPORT's body. get checks every field. 0 or -1. */
+int	privsep_report_put(struct buf *out, const struct privsep_report *r);
+int	privsep_report_get(struct buf *in, struct privsep_report *r,
+	    struct gp_err *e);
+const char *privsep_xport_name(uint8_t xport);
 
 /* I/O on the socketpair. send: 0 or -1. recv: 1 with a message (its body
  * views buf, which holds PRIVSEP_MAX_BYTES + 1), 0 on EOF, -1 on error
@@ -117,6 +147,7 @@ struct privsep_priv {
 	bool			 no_ipv6;
 	char			 ifname[16];	/* IFNAMSIZ */
 	int			 ctl_fd, ps_fd, log_fd, tun_fd;
+	int			 status_fd;	/* --status-fd, or -1 */
 	pid_t			 net_pid;
 	volatile sig_atomic_t	*stop;		/* SIGINT, SIGTERM, SIGHUP */
 	volatile sig_atomic_t	*usr1;		/* SIGUSR1: counters */

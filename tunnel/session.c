@@ -65,11 +65,21 @@ session_sync_stats(struct session *s)
 void
 session_dump(struct session *s)
 {
-	if (s->io->dump_stats != NULL && *s->io->dump_stats != 0) {
+	bool asked = s->io->dump_stats != NULL && *s->io->dump_stats != 0;
+	bool moved = s->started && ((int)s->xp.state != s->reported ||
+	    s->st->sa_since_ms != s->reported_sa);
+
+	if (!asked && (!moved || s->io->report == NULL))
+		return;
+	session_sync_stats(s);
+	if (asked) {
 		*s->io->dump_stats = 0;
-		session_sync_stats(s);
 		session_stats_log(s->st);
 	}
+	s->reported = (int)s->xp.state;
+	s->reported_sa = s->st->sa_since_ms;
+	if (s->io->report != NULL && s->started)
+		s->io->report(s->io->ctl_arg, s->st, asked);
 }
 
 /* Rate-limited: the 1st, 2nd, 4th, 8th... drop is logged. */
@@ -180,6 +190,8 @@ session_start(struct session *s)
 	}
 	s->started = true;
 	session_sync_stats(s);
+	s->reported = (int)s->xp.state;	/* the caller reports it */
+	s->reported_sa = s->st->sa_since_ms;
 	return SESSION_UP;
 }
 

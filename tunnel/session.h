@@ -84,6 +84,11 @@ struct session_io {
 	void			(*reconnecting)(void *arg);	/* ctl_arg */
 	/* It is back, with the same cookie and address (reconnect runs). */
 	void			(*reconnected)(void *arg);	/* ctl_arg */
+	/* Issue 12, may be NULL: the counters, once started, when the
+	 * transport changed or SIGUSR1 asked (asked). */
+	void			(*report)(void *arg,
+				    const struct tunnel_stats *st,
+				    bool asked);		/* ctl_arg */
 };
 
 struct session;

@@ -43,6 +43,8 @@ struct session {
 	/* Which transport carries (transport.c) */
 	struct xport		 xp;
 	bool			 want_config;	/* NEED_CONFIG once on HTTPS */
+	int			 reported;	/* xp.state io->report saw */
+	int64_t			 reported_sa;	/* and st->sa_since_ms */
 	uint64_t		 probes_at;	/* probes_tx as probing began */
 
 	/* Pauses and reconnects (session_recon.c) */
@@ -56,7 +58,8 @@ struct session {
 bool	session_stopped(const struct session *s);
 int64_t	session_min(int64_t a, int64_t b);
 void	session_sync_stats(struct session *s);
-/* Log the counters if SIGUSR1 asked for them. */
+/* Log the counters if SIGUSR1 asked for them; io->report them then,
+ * and when the transport changed. */
 void	session_dump(struct session *s);
 /* ESP or the HTTPS tunnel carries the tunnel. */
 bool	session_carried(struct session *s);

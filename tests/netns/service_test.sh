@@ -18,6 +18,8 @@
 #      ends the session cleanly (disconnect, logout) and the listener.
 #   e: a new listener is SIGKILLed during a session: the session still
 #      stops cleanly (PR_SET_PDEATHSIG).
+#   The listener gets an abstract NOTIFY_SOCKET the test reads, as
+#   Type=notify would: READY=1, its STATUS= lines, STOPPING=1.
 # Needs root; binaries from $B; TAP; bounded to 150 s.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -108,7 +110,7 @@ listen_start() {
 	    -n "$T/client-resolv.conf" -- sh "$T/unit-fs.sh" \
 	    setpriv --bounding-set="-all,$caps" --inh-caps=-all \
 	    --no-new-privs \
-	    systemd-socket-activate -l "$SOCK" \
+	    systemd-socket-activate -l "$SOCK" -E "NOTIFY_SOCKET=$NOTIFY" \
 	    "$GP_TUNNEL" --listen -i "$C_TUN" -s "$SCRIPT" --policy "$POLICY" \
 	    -v -v >"$T/listen.out" 2>"$T/listen.err" &
 	lib_track $!
@@ -181,6 +183,20 @@ chmod 0644 "$POLICY"
 
 # ---- the listener ---------------------------------------------------
 
+# The notify socket systemd would pass (Type=notify): an abstract name in
+# the client's network namespace, every datagram a line of notify.log.
+NOTIFY=@gpvpn-notify-$$
+ip netns exec "$NS_C" "$PY" -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("\0" + sys.argv[1][1:])
+open(sys.argv[2] + ".ready", "w").close()
+with open(sys.argv[2], "ab", buffering=0) as f:
+    while True:
+        f.write(s.recv(4096) + b"\n")' "$NOTIFY" "$T/notify.log" &
+NOTIFY_PID=$!
+lib_track "$NOTIFY_PID"
+wait_until 50 0.1 test -e "$T/notify.log.ready" || die "notify reader starts"
+
 note "listener: systemd-socket-activate -l $SOCK gp-tunnel --listen"
 listen_start || die "the listener starts (see $T/listen.err)"
 check "socket: mode 0660, group $GID_SOCK, owner root" \
@@ -194,6 +210,11 @@ auth_start a "$UID_A" "$GID_SOCK" ""
 if session_up a 1; then
 	check "a: the listener admitted uid $UID_A" \
 	    grep -q "accepted uid $UID_A " "$T/listen.err"
+	# systemd-socket-activate starts gp-tunnel at the first connection.
+	want="READY=1|STATUS=waiting for a connection|STATUS=session of uid"
+	want="$want $UID_A (pid [0-9]*) running|"
+	check "a: sd_notify: READY=1, waiting, then the session of uid $UID_A" \
+	    eval 'head -n 3 "$T/notify.log" | tr "\n" "|" | grep -qx "$want"'
 	check "a: gp-auth said it was accepted before logging in" \
 	    grep -q "service at $SOCK accepted us" "$T/auth-a.err"
 	check "a: gp-auth runs as uid $UID_A under its seccomp filter" \
@@ -290,6 +311,9 @@ note "c: SIGTERM to the listener"
 stop_pid "$LISTEN_PID" TERM 40
 check "c: the listener stops after the session" gone "$LISTEN_PID"
 check "c: ... and says so" grep -q "gp-tunnel: stopped" "$T/listen.err"
+check "c: sd_notify: STOPPING=1, then the session's end" \
+    eval 'grep -n "" "$T/notify.log" | grep -A9 ":STOPPING=1\$" |
+    grep -q "STATUS=session of uid $UID_C ended"'
 session_down c 2
 check "c: gp-auth logs out, exit 1" \
     wait_until 100 0.1 grep -qx 1 "$T/auth-c.rc"
@@ -309,6 +333,7 @@ if session_up e 3; then
 	check "e: gp-auth sees the end, exit 1" \
 	    wait_until 100 0.1 grep -qx 1 "$T/auth-e.rc"
 fi
+stop_pid "$NOTIFY_PID" TERM 5
 check "no process left in the client namespace" \
     wait_until 30 0.1 ns_client_empty
 gw_stop

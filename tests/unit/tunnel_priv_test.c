@@ -51,6 +51,7 @@ static struct {
 	bool		 no_ipv6;	/* --disable-ipv6 */
 	const char	*script;
 	int		 tun_fd;
+	int		 status_fd;	/* --status-fd; 0: none */
 } opt;
 
 static void
@@ -136,6 +137,7 @@ run(const struct privsep_msg *msgs, size_t n)
 	a.ps_fd = sp[0];
 	a.log_fd = lp[0];
 	a.tun_fd = opt.tun_fd > 0 ? opt.tun_fd : open("/dev/null", O_RDWR);
+	a.status_fd = opt.status_fd > 0 ? opt.status_fd : -1;
 	a.net_pid = pid;
 	a.stop = &stop_flag;
 	a.usr1 = &usr1_flag;
@@ -293,6 +295,55 @@ test_reconnect(void)
 	T_STREQ(ran(), "pre-init connect attempt-reconnect reconnect "
 	    "disconnect");
 	T_STREQ(lines_of(got), "GO RETRY");
+}
+
+/* --status-fd: a line per state, [net]'s REPORT with its counters, no
+ * line for the REPORT that comes before connect (connected carries it),
+ * "stopped" with the exit status last. */
+static void
+test_status_lines(void)
+{
+	struct privsep_msg m[] = { msg(PS_REPORT, 0),
+	    msg(PS_TRANSPORT_UP, 1400), msg(PS_RECONNECTING, 0),
+	    msg(PS_RECONNECTED, 0), msg(PS_REPORT, 0), msg(PS_EXIT, 0) };
+	char buf[8192], *p;
+	ssize_t n;
+	int sfd[2];
+
+	m[0].rep.xport = PS_XPORT_ESP;
+	m[0].rep.sa_age_s = 3;
+	m[4].rep.xport = PS_XPORT_HTTPS;
+	m[4].rep.sa_age_s = PRIVSEP_SA_NONE;
+	m[4].rep.tx_pkts = 7;
+	T_CHECK(pipe(sfd) == 0);
+	opt.status_fd = sfd[1];
+	T_CHECK(run(m, 6) == 0);
+	opt.status_fd = 0;
+	close(sfd[1]);
+	n = read(sfd[0], buf, sizeof(buf) - 1);
+	close(sfd[0]);
+	buf[n > 0 ? n : 0] = '\0';
+	p = strchr(buf, '\n');
+	T_CHECK(strncmp(buf, "{\"version\":1,\"event\":\"state\",", 29) == 0);
+	T_CHECK(p != NULL && strstr(buf, "\"state\":\"connecting\"") < p &&
+	    strstr(buf, "\"state\":\"connecting\"") != NULL);
+	T_CHECK((p = strstr(buf, "\"state\":\"connected\"")) != NULL &&
+	    strstr(p, "\"transport\":\"esp\"") != NULL &&
+	    strstr(p, "\"sa_age_s\":3,") != NULL);
+	T_CHECK(p != NULL && (p = strstr(p, "\"state\":\"reconnecting\""))
+	    != NULL);
+	T_CHECK(p != NULL && (p = strstr(p, "\"state\":\"connected\"")) !=
+	    NULL);
+	T_CHECK(p != NULL && (p = strstr(p, "\"event\":\"transport\"")) !=
+	    NULL && strstr(p, "\"transport\":\"https\"") != NULL &&
+	    strstr(p, "\"sa_age_s\":null") != NULL &&
+	    strstr(p, "\"tx_packets\":7,") != NULL);
+	T_CHECK(p != NULL && (p = strstr(p, "\"state\":\"stopped\"")) !=
+	    NULL && strstr(p, "\"exit_status\":0}\n") != NULL);
+	T_CHECK(strstr(buf, "\"interface\":\"" TUN6 "\"") != NULL);
+	T_CHECK(strstr(buf, "\"gateway\":{\"host\":\"gw.example.com\","
+	    "\"address\":\"198.18.0.1\",\"port\":443}") != NULL);
+	T_CHECK(strstr(buf, "\"ipv4\":\"198.18.128.10\"") != NULL);
 }
 
 /* A [net] that asks faster than the back-off allows: every request is
@@ -518,6 +569,7 @@ main(void)
 	T_RUN(test_priv_only_message);
 	T_RUN(test_net_vanishes);
 	T_RUN(test_reconnect);
+	T_RUN(test_status_lines);
 	T_RUN(test_reconnect_flood);
 	T_RUN(test_reconnect_paced);
 	T_RUN(test_reconnect_out_of_place);

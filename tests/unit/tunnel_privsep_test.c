@@ -99,7 +99,7 @@ static int
 dec(uint32_t magic, uint8_t type, uint8_t z8, uint32_t len,
     const uint8_t *body, size_t blen, char *why)
 {
-	uint8_t p[64];
+	uint8_t p[12 + PRIVSEP_REPORT_BYTES];
 	struct privsep_msg m;
 	struct gp_err e = { "" };
 	int r;
@@ -162,6 +162,53 @@ test_decode_refuses(void)
 	T_EQ_INT(dec(PRIVSEP_MAGIC, PS_RETRY, 0, 1, st3, 1, why), -1);
 	T_EQ_INT(dec(PRIVSEP_MAGIC, PS_TYPES, 0, 0, NULL, 0, why), -1);
 	T_EQ_INT(privsep_decode(mtu1400, sizeof(mtu1400), &m, &e), -1);
+}
+
+/* REPORT: the counters round-trip; every field is checked. */
+static void
+test_report(void)
+{
+	uint8_t body[PRIVSEP_REPORT_BYTES];
+	char why[GP_ERR_MAX];
+	struct privsep_msg m, o;
+
+	memset(&m, 0, sizeof(m));
+	m.type = PS_REPORT;
+	m.rep.xport = PS_XPORT_ESP;
+	m.rep.why = PS_WHY_ASKED;
+	m.rep.sa_age_s = 12;
+	m.rep.tx_pkts = 1;
+	m.rep.rx_bytes = UINT64_MAX;
+	m.rep.esp_fallbacks = 0x100000002ULL;
+	T_CHECK(roundtrip(&m, &o) == 0 && o.type == PS_REPORT &&
+	    o.rep.xport == PS_XPORT_ESP && o.rep.why == PS_WHY_ASKED &&
+	    o.rep.sa_age_s == 12 && o.rep.tx_pkts == 1 &&
+	    o.rep.rx_bytes == UINT64_MAX &&
+	    o.rep.esp_fallbacks == 0x100000002ULL);
+	memset(body, 0, sizeof(body));
+	body[0] = PS_XPORT_ESP;
+	T_CHECK(dec(PRIVSEP_MAGIC, PS_REPORT, 0, 72, body, 72, why) == 0);
+	T_CHECK(dec(PRIVSEP_MAGIC, PS_REPORT, 0, 71, body, 71, why) == -1);
+	body[0] = PS_XPORTS;
+	T_CHECK(dec(PRIVSEP_MAGIC, PS_REPORT, 0, 72, body, 72, why) == -1);
+	T_STREQ(why, "privsep: REPORT: transport `3`");
+	body[0] = PS_XPORT_HTTPS;
+	body[1] = PS_WHYS;
+	T_CHECK(dec(PRIVSEP_MAGIC, PS_REPORT, 0, 72, body, 72, why) == -1);
+	T_STREQ(why, "privsep: REPORT: reason `4`");
+	body[1] = 0;
+	body[3] = 1;
+	T_CHECK(dec(PRIVSEP_MAGIC, PS_REPORT, 0, 72, body, 72, why) == -1);
+	body[3] = 0;
+	body[7] = 5;	/* an SA age over HTTPS */
+	T_CHECK(dec(PRIVSEP_MAGIC, PS_REPORT, 0, 72, body, 72, why) == -1);
+	T_STREQ(why, "privsep: REPORT: SA age `5` without ESP");
+	/* [priv] takes it in every state; [net] never. */
+	T_CHECK(privsep_allowed(true, PS_ST_STARTING, PS_REPORT));
+	T_CHECK(privsep_allowed(true, PS_ST_RUNNING, PS_REPORT));
+	T_CHECK(privsep_allowed(true, PS_ST_RECONNECTING, PS_REPORT));
+	T_CHECK(privsep_allowed(true, PS_ST_STOPPING, PS_REPORT));
+	T_CHECK(!privsep_allowed(false, PS_ST_RUNNING, PS_REPORT));
 }
 
 static void
@@ -252,6 +299,7 @@ main(void)
 	T_RUN(test_encode_refuses);
 	T_RUN(test_decode_refuses);
 	T_RUN(test_table);
+	T_RUN(test_report);
 	T_RUN(test_socketpair);
 	return T_DONE();
 }
