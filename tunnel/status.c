@@ -180,9 +180,9 @@ status_write(struct status *s, const char *event)
 			return;
 		s->dropped++;
 		if (!s->warned)
-			log_warnx("--status-fd %d: the reader is not keeping up:"
-			    " dropping lines (counted in lines_dropped)",
-			    s->fd);
+			log_warnx("--status-fd %d: the reader is not "
+			    "keeping up: dropping lines (counted in "
+			    "lines_dropped)", s->fd);
 		s->warned = true;
 		return;
 	}
