@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # gpvpn: one GNU Makefile for both programs, the tests, fuzzing and the demo.
 # `make` builds gp-auth and gp-tunnel; `make check` runs the whole suite;
 # `make asan` runs it again under ASan+UBSan; `make demo` shows a session.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Installs the Debian 12 packages gpvpn needs to build and test, when run as
 # root; otherwise names exactly what is missing. Used by `make deps`,
 # `make check`, `make demo` and .ci/run; with package names as arguments,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's trust store (see castore.h). Runs in gp-auth before the
  * sandbox: the files are parsed once, here, instead of by libcurl on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's trust store: the CAs libcurl would trust by default (its
  * system bundle; with --cafile, that file and the system's directory of

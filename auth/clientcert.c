@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The TLS client certificate of gp-auth (see clientcert.h). Files are
  * read into secret memory, decoded by OpenSSL into key objects and wiped;

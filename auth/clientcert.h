@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's TLS client certificate (-c/--certificate, -k/--sslkey): PEM
  * or PKCS#12 decoded in memory before the sandbox, the passphrase from

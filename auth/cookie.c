@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The OpenConnect-compatible cookie string (PROTOCOL.md §5.3) and the HIP
  * md5 input (§11.2), for gp-auth. cookie_parse reads a string the user

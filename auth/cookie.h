@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The saved login fields of gp-auth (PROTOCOL.md §5.3) and OpenConnect's
  * cookie string built from them or parsed back. The string to parse is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's cookie text in and out (see cookie_io.h): the cookie string
  * from stdin, and the --authenticate lines. The text read is the user's

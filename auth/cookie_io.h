@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's cookie text in and out: OpenConnect's cookie string read
  * from stdin (--cookie-on-stdin), and the --authenticate lines

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Prompts and password input for gp-auth (see creds.h). The terminal state
  * is saved before echo goes off and put back on return and from the signal

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The user name, password and 2FA answers for gp-auth: read from the
  * terminal (echo off for secrets, restored on every path, signals too) or,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Recognises a server's error answer (PROTOCOL.md §2) and classifies its
  * text, for gp-auth's flow. The body is untrusted; this only decides

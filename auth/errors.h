@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The error documents of gp-auth's servers (PROTOCOL.md §2):
  * <response status="error"><error>TEXT</error></response> and friends,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's login flow, the driver (see flow.h): set-up, then the steps
  * in order, each returning what happened, and the texts they leave for

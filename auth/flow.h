@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's login flow, the driver (PROTOCOL.md §1): it sequences the
  * steps (flow_prelogin.c, flow_login.c, flow_portal.c, flow_failover.c,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The connection of gp-auth's login steps to f->t (see flow_conn.h).
  * Runs in gp-auth; addresses and names come from the user or from an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The connection of gp-auth's login steps to f->t: its proxy, its address
  * (--resolve or the resolver), its pin, and the handle in the pool for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The failure record of gp-auth's login steps (see flow_fail.h). Runs in
  * gp-auth; server texts reach it already made printable (errors.c), and

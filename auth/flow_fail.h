@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The failure record of gp-auth's login steps: a failure's message is
  * logged (or, while the failover decides, noted only) and kept with its

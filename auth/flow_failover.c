@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's gateway step (see flow_failover.h): the probe among the
  * portal's best gateways of equal priority, --authgroup's or the user's

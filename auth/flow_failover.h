@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's gateway step (PROTOCOL.md §4.3, §4.4): the portal's sorted
  * list probed, the gateway chosen (--authgroup, the terminal, or the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's getconfig step (see flow_getconfig.h). Runs in gp-auth; the
  * answer comes from a possibly hostile server through the pure

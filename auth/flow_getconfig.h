@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's getconfig step (PROTOCOL.md §6.1): the client's offer POSTed
  * with the cookie, the answer parsed (getconfig.c) and completed with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's HIP step (see flow_hip.h). Runs in gp-auth; the check's
  * answer goes through the pure hipcheck.c, and the cookie in the forms

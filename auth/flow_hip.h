@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's HIP step (PROTOCOL.md §11.1): ask hipreportcheck.esp whether
  * the gateway wants a report, and send one (hip.c) if it does. Runs in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The requests of gp-auth's login steps (see flow_http.h). Runs in
  * gp-auth and talks to a possibly hostile server through http.c; its

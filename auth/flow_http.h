@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The requests of gp-auth's login steps: a form POSTed on f->http, and
  * the checks every answer goes through (HTTP status, the §2 error

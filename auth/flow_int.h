@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The login state gp-auth's flow driver (flow.c) hands to its steps
  * (flow_*.c), and the result each step returns. Private to those files;

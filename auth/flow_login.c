@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's login step (see flow_login.h). Runs in gp-auth; the server's
  * prompts are untrusted and shown only sanitised, the answers it takes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's login step (PROTOCOL.md §5, and the portal's §4.1): the
  * credentials, the login form, the 2FA challenge rounds, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's logout step (see flow_logout.h). Runs in gp-auth; the
  * gateway's answer is untrusted and goes through the pure errors.c; the

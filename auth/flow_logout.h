@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's logout step (PROTOCOL.md §13): logout.esp with the cookie
  * string, on a new connection. Runs in gp-auth at the end of a session;

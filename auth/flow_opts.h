@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What gp-auth's login flow is told (struct flow_opts, from the command
  * line in gp_auth.c) and what it ends with (the FLOW_EXIT_* statuses).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's portal step (see flow_portal.h). Runs in gp-auth; portal
  * answers are untrusted and go through portal.c; the password kept for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's portal step (PROTOCOL.md §3-§4.2): portal prelogin and
  * getconfig with the login form, the policy into f->portal, then the

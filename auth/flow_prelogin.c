@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's prelogin step (see flow_prelogin.h). Runs in gp-auth; the
  * answer comes from a possibly hostile server and is parsed by the pure

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's prelogin step (PROTOCOL.md §3.1) at the gateway or the
  * portal: the server's labels and region into f->pre, or what it asks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's rekey step (see flow_rekey.h). Runs in gp-auth; the new
  * configuration comes from a possibly hostile gateway and replaces the

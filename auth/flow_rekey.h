@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's rekey step (PROTOCOL.md §6.1, §9): getconfig again with the
  * current addresses preferred, a new config kept only if it keeps the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Form bodies for gp-auth's requests and the percent-decoding of values
  * that came from a server. form_decode's input is untrusted; the encoder

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * application/x-www-form-urlencoded bodies as GP servers expect them
  * (PROTOCOL.md §2): lowercase %xx, space as %20, alnum and -_.~ literal.

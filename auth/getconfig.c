@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * getconfig.esp response parser (PROTOCOL.md §6.2) for gp-auth: tunnel
  * addresses, DNS, routes and timers; the <ipsec> block is

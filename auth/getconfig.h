@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The getconfig.esp answer (PROTOCOL.md §6.2) for gp-auth: a pure parser
  * of the tunnel's addresses, DNS, routes and timers; the <ipsec> block is

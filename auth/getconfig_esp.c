@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The <ipsec> block of getconfig.esp for gp-auth (see getconfig_esp.h).
  * The block comes from an untrusted server: every value is checked, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The <ipsec> block of getconfig.esp (PROTOCOL.md §6.2) for gp-auth: the
  * ESP port, algorithms, SPIs and keys, read strictly, then kept only if

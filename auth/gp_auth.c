@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth: logs in to a GlobalProtect gateway as the calling user, sends
  * the tunnel configuration to gp-tunnel as a CONFIG frame and stays to log

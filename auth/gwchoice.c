@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Gateway choice from the portal's list (PROTOCOL.md §4.3) for gp-auth:
  * region priority order, --authgroup matching, which failures move on to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Gateway failover for gp-auth (flow_failover.c): which failures at one
  * of the portal's gateways let the next one be tried, and the order of

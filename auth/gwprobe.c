@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The gateway probe (see gwprobe.h), in gp-auth under its seccomp
  * denylist: socket(), connect(), poll(), getsockopt() and close() only.

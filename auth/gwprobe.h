@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The gateway probe of gp-auth: among the portal's best gateways of equal
  * priority, the one that answers fastest is tried first, as PAN's own

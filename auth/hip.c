@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * HIP report submission for gp-auth (see hip.h). The body is built in
  * secret memory (it holds the cookie) and never logged; the gateway's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's HIP report submission (PROTOCOL.md §11.1 step 2): the report
  * from the built-in generator or a --csd-wrapper script, POSTed to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * hipreportcheck.esp response parser (PROTOCOL.md §11.1) for gp-auth.
  * The body is untrusted: strict XML, and the one value used must be

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The hipreportcheck.esp answer (PROTOCOL.md §11.1) for gp-auth: a pure
  * parser. The body comes from an untrusted server.

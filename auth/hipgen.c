@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's built-in HIP report (see hipgen.h): host facts read with
  * getifaddrs() and from /etc/os-release (allowed under gp-auth's seccomp

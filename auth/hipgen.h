@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's built-in HIP report generator (PROTOCOL.md §11.4): the host
  * facts (hostname, OS from /etc/os-release, interfaces with MAC and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The HIP runner's messages (see hipmsg.h for the layout), encoded and
  * decoded through the checked buffer. Runs in gp-auth and in its runner

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The messages between gp-auth and its HIP runner child (hiprun.c), one
  * per SOCK_SEQPACKET datagram. gp-auth trusts no reply (the script's

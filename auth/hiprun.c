@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The HIP runner of gp-auth: a small child forked before the seccomp
  * filter (which kills execve) and before any secret is in memory. It waits

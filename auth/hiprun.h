@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The HIP runner of gp-auth (hiprun.c): a child forked before the seccomp
  * filter that runs the --csd-wrapper script on request. What it sends

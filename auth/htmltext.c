@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Decoders for the text of HTML and JavaScript 2FA challenges (see
  * htmltext.h), run by gp-auth on an untrusted server body. All reading

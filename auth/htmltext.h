@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Decoders for the text of gp-auth's HTML and JavaScript 2FA challenges
  * (PROTOCOL.md §5.5 syntaxes 2 and 3): HTML entities and JS string

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's HTTPS requests (see http.h). Runs in gp-auth; every response
  * byte, header and certificate is untrusted. The OpenSSL verify callback

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's HTTPS client on libcurl: a handle per origin (its connection
  * and cookie jar, kept for the run by http_pool.c), pinned to the address

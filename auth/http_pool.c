@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's handle per origin (see http_pool.h). Runs in gp-auth; it
  * holds no untrusted input itself: origins come from the user's URL and

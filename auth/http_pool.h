@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's HTTPS handles, one per origin (https, host, port) for the
  * whole run: every request to an origin goes through its handle, so it

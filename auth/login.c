@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * login.esp response parser (PROTOCOL.md §5.2, §5.5) for gp-auth: the
  * JNLP argument list that makes the cookie, or a 2FA challenge in one of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The login.esp answer and the portal's getconfig challenge (PROTOCOL.md
  * §5.2, §5.5) for gp-auth: a pure parser. The body comes from an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The login body fixer (see loginfix.h) for gp-auth: escapes the lone
  * '&' and '<' that servers put in a challenge's <respmsg> (PROTOCOL.md

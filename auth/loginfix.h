@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The login body fixer of gp-auth (PROTOCOL.md §2): servers send a lone
  * '&' or '<' inside a 2FA challenge's <respmsg>, which no XML parser

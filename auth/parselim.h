@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The size limits the pure response parsers of gp-auth share (prelogin,
  * login, errors, portal): the longest server text, label or field each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Server key pins (see pin.h), in gp-auth. The pin argument is the user's
  * own; the certificate hashed here was sent by a possibly hostile server,

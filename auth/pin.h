@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Server key pins in OpenConnect's format for gp-auth: "pin-sha256:" and
  * the base64 SHA-256 of a certificate's SubjectPublicKeyInfo. The pin text

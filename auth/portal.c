@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Portal <policy> parser (PROTOCOL.md §4.2) for gp-auth: pure, bytes in
  * and struct out. The body comes from an untrusted portal: lengths are

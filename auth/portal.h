@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The portal's answer for gp-auth (PROTOCOL.md §4.2-§4.3): a pure parser
  * of <policy> and the gateway choice by region priority and --authgroup.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * prelogin.esp response parser (PROTOCOL.md §3.2) for gp-auth. The body
  * comes from an untrusted server: strict XML, every field length-capped,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The prelogin.esp answer (PROTOCOL.md §3.2) for gp-auth: a pure parser,
  * bytes in, struct and error out. The body comes from an untrusted

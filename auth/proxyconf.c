@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's proxy settings (see proxyconf.h): the URL of --proxy or of
  * the environment (read only with --proxy-from-env), no_proxy, and the

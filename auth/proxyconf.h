@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's proxy: --proxy URL, or with --proxy-from-env the usual
  * https_proxy, all_proxy and no_proxy variables (never without it). The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The user's URL and the gateway's address (see resolve.h), in gp-auth.
  * The URL comes from the user's command line, yet it is checked strictly

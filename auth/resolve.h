@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What the user's URL names and where it lives, for gp-auth: the URL is
  * split into host, port and GP interface, and the host is resolved once,

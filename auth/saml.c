@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * SAML hand-over in gp-auth (see saml.h): decode the prelogin's
  * saml-request and build the text that tells the user how to come back

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * SAML hand-over for gp-auth (PROTOCOL.md §3.3, §18): what the prelogin's
  * saml-request points to, and the text that tells the user, as pure

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's life after login (see stay.h). The frame stream goes to
  * gp-tunnel, which may hang up at any time; frames it sends back on a

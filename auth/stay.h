@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth after login: where the frame stream goes (stdout, a socketpair
  * to the --tunnel command, or the --tunnel-socket), the CONFIG frame,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's side of the service mode (tunnel_sock.h): connect to the
  * socket, make sure root is at the other end, and read the one frame

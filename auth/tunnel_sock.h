@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth --tunnel-socket PATH: connect to gp-tunnel's service socket
  * (gp-tunnel --listen, gp-tunnel.socket) and wait until the service says

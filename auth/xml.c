@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libxml2 wrapper and text helpers for gp-auth's parsers (see xml.h).
  * Every document is untrusted: size and NUL checks, DOCTYPE rejection and

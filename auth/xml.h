@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libxml2 and text helpers shared by gp-auth's pure parsers. Input is
  * untrusted: documents are read from memory with no network, no DTD, no

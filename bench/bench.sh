@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # bench.sh: `make bench` (issue 11 item 1). gp-auth | gp-tunnel and
 # OpenConnect (Debian's) take turns, each round one session of each,
 # through the same gateway: tests/gateway/gpgw.py for login and getconfig

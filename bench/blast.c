@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * blast: the client-side load of make bench's packet-rate tests, run in
  * the client namespace on the client's CPU. It sends UDP datagrams that

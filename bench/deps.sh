@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Installs what `make bench` needs on top of .ci/deps.sh (Debian 12):
 # iperf3 for the load and python3-matplotlib for the plot, when run as
 # root; otherwise names exactly what is missing. Used by make bench,

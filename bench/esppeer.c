@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * esppeer: the benchmark's ESP gateway (make bench), run as root in the
  * gateway namespace while tests/gateway/gpgw.py (--esp-external) does the

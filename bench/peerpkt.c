@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * peerpkt (see peerpkt.h): magic ping replies and discard-port packets
  * for bench/esppeer, the benchmark's ESP peer. Its inputs are inner

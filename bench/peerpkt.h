@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * peerpkt: the inner packets bench/esppeer looks at or makes itself, in
  * the benchmark's ESP peer: magic pings (PROTOCOL.md §7.7) and their

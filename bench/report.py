@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """report.py: the numbers of `make bench` (bench/bench.sh).
 
 Usage: report.py RECORDS MACHINE OUTDIR. RECORDS holds one line of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tunoff (see tunoff.h): TSO segmentation of what bench/esppeer reads
  * from its tun and coalescing of what it writes, in the benchmark's ESP

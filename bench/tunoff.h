@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tunoff: TCP segmentation and coalescing for bench/esppeer's tun device
  * (IFF_VNET_HDR with TSO4 and checksum offload), so that the gateway's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * tunoff_test: checks bench/tunoff.c, the benchmark peer's TSO splitting
  * and TCP coalescing, on a synthetic 10000-byte TSO packet: each segment

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for cookie_parse and form_decode (gp-auth). Input is
  * arbitrary, as from a pasted or piped cookie; a parsed cookie must

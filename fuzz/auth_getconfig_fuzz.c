@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for getconfig_parse (gp-auth). Input is arbitrary, as
  * from a hostile gateway; an accepted config must keep its invariants

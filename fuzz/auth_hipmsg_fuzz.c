@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for the HIP runner's messages (auth/hipmsg.c): the
  * same bytes as a request (as the runner child reads it) and as a reply

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for the challenge text decoders (auth/htmltext.c):
  * the first byte picks an output size, the rest is a hostile body. The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for login_parse (gp-auth): JNLP and the three
  * challenge syntaxes. Input is arbitrary, as from a hostile server; a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for the login body fixer (auth/loginfix.c): arbitrary
  * bytes as a hostile server's challenge body. The result must be a

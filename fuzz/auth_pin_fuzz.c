@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for pin_parse (gp-auth's --servercert). Input is
  * arbitrary, as typed or pasted by a user; an accepted pin must be 44

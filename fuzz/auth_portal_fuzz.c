@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for portal_parse and the gateway choice (gp-auth).
  * Input is arbitrary, as from a hostile portal; any crash, leak or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for prelogin_parse, hipcheck_parse and
  * errors_parse (gp-auth). Input is arbitrary, as from a hostile

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for saml.c (gp-auth): the decoded saml-request is the
  * input, base64-encoded into a prelogin as prelogin_parse leaves it, then

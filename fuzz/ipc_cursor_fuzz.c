@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for the text cursor (ipc/cursor.c): the first bytes
  * pick a sequence of calls, the rest is the text. Every call must stay in

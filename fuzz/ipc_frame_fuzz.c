@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for the frame codec (ipc/frame.c): arbitrary bytes as
  * a frame header plus CONFIG body, as gp-tunnel reads them from its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for the text decoders (ipc/textenc.c): arbitrary
  * bytes as hex, base64 and percent-escaped text, as servers and files

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for [priv]'s incremental reader of gp-auth's frame
  * stream (tunnel/ctl.c ctl_reader_step), which takes untrusted bytes in

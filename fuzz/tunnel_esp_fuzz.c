@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for ESP receive (tunnel/esp.c): the input is an
  * untrusted datagram for a fixed SA, or an inner packet that is sealed by

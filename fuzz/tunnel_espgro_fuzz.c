@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for the UDP_GRO split of gp-tunnel [net]
  * (tunnel/espgro.c): the first bytes are a control buffer as the kernel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for the GPST reassembler (tunnel/gpst.c), the first
  * code in gp-tunnel to see bytes from the gateway. The input is untrusted

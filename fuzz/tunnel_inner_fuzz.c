@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for what gp-tunnel checks in a decrypted ESP payload
  * before it can reach tun: the IP header sanity check (tunnel/transport.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for the IPv6 check of gp-tunnel [priv]
  * (tunnel/ip6check.c), which parses the kernel's /proc/net/if_inet6 and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for the JSON writer of gp-tunnel's status lines
  * (tunnel/jsonw.c), which escapes strings that may come from a server.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for the /proc/self/mountinfo parser
  * (tunnel/mountinfo.c): the input is untrusted text, parsed as one line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for gp-tunnel's policy file parser and checker
  * (tunnel/policy*.c). The input is an untrusted policy text; a parsed

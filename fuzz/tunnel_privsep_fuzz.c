@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for the [priv] <-> [net] message codec of gp-tunnel
  * (tunnel/privsep.c), which [priv] runs on whatever a compromised [net]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for the parser of an HTTP proxy's answer to CONNECT
  * (tunnel/proxy.c), untrusted bytes gp-tunnel [net] reads before TLS.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for the SOCKS5 parsers of gp-tunnel [net]
  * (tunnel/proxy.c): the method choice and the CONNECT reply, untrusted

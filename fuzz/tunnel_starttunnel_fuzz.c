@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer target for the START_TUNNEL answer of the HTTPS tunnel
  * (tunnel/https_reply.c): the gateway's untrusted bytes, handed to the

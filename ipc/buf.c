@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Checked byte buffers (see buf.h). Runs in every process; the bytes held
  * are untrusted, so every getter checks the length before it reads.

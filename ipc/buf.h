@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Checked byte buffers: the only way gpvpn reads untrusted bytes.
  * Used by every process. A buffer has a ceiling set when it is created;

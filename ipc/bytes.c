@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Byte predicates (see bytes.h), linked into every process. Keys and
  * pins pass through here, so the loop never stops early.

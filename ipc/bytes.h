@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Small byte predicates for every gpvpn process. They read the caller's
  * memory only and take the same time whatever it holds.

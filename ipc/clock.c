@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Monotonic milliseconds (see clock.h), linked by every process. It reads
  * only the kernel's clock, which every seccomp policy allows.

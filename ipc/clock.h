@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Monotonic time in milliseconds, for the deadlines and timers of every
  * gpvpn process. No input.

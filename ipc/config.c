@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The tunnel configuration (see config.h): allocation in secret memory,
  * field checks, semantic validation and the printed form. Linked by gp-auth

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The tunnel configuration that gp-auth sends to gp-tunnel in a CONFIG
  * frame. gp-auth fills it from getconfig.esp; gp-tunnel decodes it from an

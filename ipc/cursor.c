@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Checked text cursors (see cursor.h). Runs in every process; the text
  * is untrusted, so every call checks what is left before it looks, and a

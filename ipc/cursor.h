@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Checked text cursors: the text twin of the byte buffer (buf.h), in the
  * shape of curl's strparse. Used by every process on untrusted text. A

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Bounded string appenders (see dynbuf.h), linked into every process.
  * What is appended is the caller's, often a secret: storage is wiped

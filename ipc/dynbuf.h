@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Bounded string appenders in the style of curl's dynbuf, for every
  * gpvpn process. A dynbuf has a ceiling fixed when it is set up (heap

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Error records (see err.h). Used in every process; the values quoted here
  * come from untrusted input, so they are made printable and cut short.

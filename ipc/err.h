@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Error records returned by parsers and codecs below main(). A record names
  * the field and the offending value, never a secret; the caller decides

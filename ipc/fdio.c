@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Descriptor chores (see fdio.h), linked into every process; the close
  * functions also run in forked children before exec, so they allocate

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Descriptor chores shared by every gpvpn process: closing all but a
  * keep-list (before exec or a sandbox), reading to EOF under a cap and

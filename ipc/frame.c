@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The frame codec and frame I/O between gp-auth and gp-tunnel (see
  * frame.h). gp-auth encodes; gp-tunnel decodes bytes from a pipe or socket

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The frame stream between gp-auth and gp-tunnel (DESIGN.md §2). Both
  * processes link this; gp-tunnel treats every byte as untrusted. A frame is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The size limits on what servers, users and frames hand to gpvpn, each
  * with why it is that number. gp-auth and gp-tunnel both include it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Logging for every gpvpn process (see log.h). Output is one line per call
  * on stderr or one datagram to syslog; control characters in messages are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Logging and fatal errors for every gpvpn process. Messages go to stderr
  * with the program name (and, with log_set_timestamp(), an ISO 8601 UTC

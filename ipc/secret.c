@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Secret storage (see secret.h). Runs in every process. Pages come from
  * mmap so that madvise(MADV_DONTDUMP) and mlock apply to them alone.

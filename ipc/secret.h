@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Secret storage for every gpvpn process: passwords, the auth cookie and
  * ESP keys live only in memory from secret_alloc(), which is kept out of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Text encodings (see textenc.h), linked into every process. Decoders
  * read untrusted text strictly within the length given, never past it,

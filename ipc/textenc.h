@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Text encodings for every gpvpn process: hex, base64 and the percent
  * escapes of form bodies and URLs. The decoders take untrusted text,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ISO 8601 UTC timestamps (see walltime.h). Reads the kernel's real-time
  * clock and computes the date itself: no file, no system call but

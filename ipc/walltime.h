@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Wall-clock time as ISO 8601 UTC with milliseconds
  * ("2026-12-05T07:35:01.123Z"), for log timestamps and gp-tunnel's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The seccomp policy of gp-auth, which runs as the user and parses what
  * hostile servers send: a denylist (default allow) of the primitives an

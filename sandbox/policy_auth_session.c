@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-auth's second seccomp stage, stacked on its login filter
  * (policy_auth.c) once the login is done: what is left (getconfig, HIP,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The seccomp allowlist of gp-tunnel [net], the process that moves
  * packets between tun and the gateway: default kill, each call with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The seccomp policy of gp-tunnel [priv], which stays root with only the
  * capabilities it needs (CAP_NET_ADMIN) to create tun and run

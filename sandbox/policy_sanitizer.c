@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The calls that the ASan/UBSan runtime makes on its own inside a
  * sandbox, for builds with GPVPN_SANITIZER (make asan): a separate list

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sandbox_enter() for every gpvpn process that sandboxes itself: close
  * descriptors, change user, drop capabilities, NO_NEW_PRIVS, rlimits, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sandbox_enter(), the one way into a gpvpn sandbox, and the policies of
  * each process role ([net], gp-auth): descriptors, user, capabilities,

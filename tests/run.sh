@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Runs the whole suite and counts TAP-style "ok"/"not ok" lines from every
 # layer: unit and golden tests (C), fuzz smoke runs, and the namespace
 # tests (root only; CI runs as root). "ok - ... # SKIP why" counts as

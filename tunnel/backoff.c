@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The reconnect schedule (see backoff.h): bounded exponential back-off,
  * used by [net] to pace its attempts and by [priv] to rate-limit the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The reconnect schedule of gp-tunnel: how long [net] waits before each
  * attempt to bring a lost transport back, and the same schedule as

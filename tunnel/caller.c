@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Who gp-tunnel runs for (caller.h), the allow-* checks of the options
  * that user chose, and the set-up that loads root's policy and checks the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Who gp-tunnel runs for, and what that caller may choose (SECURITY.md
  * "Deployment"). Real root at a shell may choose anything; a user on

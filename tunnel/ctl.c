@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The control stream of gp-tunnel (see ctl.h): the first CONFIG, [priv]'s
  * incremental reader for the frames after it, and the --dump printer.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The control stream of gp-tunnel (stdin): frames from gp-auth. The first
  * must be CONFIG; later ones are a rekey (CONFIG) or SHUTDOWN, which

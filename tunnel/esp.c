@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ESP for GP (see esp.h, PROTOCOL.md §7) in gp-tunnel's packet process:
  * AES-CBC with HMAC-MD5/SHA1/SHA256, keyed once per SA, no allocation and

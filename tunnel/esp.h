@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ESP for GP (PROTOCOL.md §7), in gp-tunnel's packet process: one SA per
  * direction, pre-keyed OpenSSL contexts reused for every packet, in-place

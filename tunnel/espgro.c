@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * UDP_GRO on the ESP socket (see espgro.h): turning it on, the segment
  * size from the kernel's cmsg, and the walk over a super-datagram. Runs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * UDP_GRO on the ESP socket, in gp-tunnel [net]: the kernel hands a run
  * of same-size datagrams from the gateway over as one super-datagram and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * UDP_SEGMENT on the ESP socket (see espgso.h): grouping the encrypted
  * batch into runs the kernel can segment, and the sendmsg that carries

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * UDP_SEGMENT on the ESP socket, in gp-tunnel [net]: a run of same-size
  * ESP datagrams (the last may be shorter) goes to the kernel in one

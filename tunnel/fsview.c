@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The file-system view of gp-tunnel [priv] (fsview.h): a private mount
  * namespace, read-only but for the few paths vpnc-script writes. Runs as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The file-system view of gp-tunnel [priv] and the vpnc-script it runs:
  * a private mount namespace where everything is read-only except what

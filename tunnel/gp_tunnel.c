@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-tunnel's main: options, the policy, the first CONFIG frame from
  * stdin checked against it, then acquire (TLS context, tun, channels)

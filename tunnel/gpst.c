@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * GPST framing (see gpst.h), used by gp-tunnel's packet loop. Pure: bytes
  * in, packets and error records out, no I/O and no allocation. The stream

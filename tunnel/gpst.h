@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * GPST framing of the HTTPS tunnel (PROTOCOL.md §8.3), pure code used by
  * gp-tunnel: encode a header for an outgoing packet, and reassemble the

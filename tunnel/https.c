@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The HTTPS tunnel (see https.h), in gp-tunnel: the open sequence
  * (connect, handshake, pin, request, START_TUNNEL: https_conn.c,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The HTTPS tunnel of PROTOCOL.md §8, in gp-tunnel: a TLS connection to
  * the gateway address from the frame, pinned to the SPKI SHA-256 that

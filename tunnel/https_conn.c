@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The connection under gp-tunnel's HTTPS tunnel: a non-blocking TCP
  * connect to the gateway (or through its proxy, proxy.c), the TLS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The TLS context of gp-tunnel's HTTPS tunnel, made before the sandbox:
  * TLS >= 1.2, no resumption, a socket BIO that writes with MSG_NOSIGNAL,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Internals of gp-tunnel's HTTPS tunnel, shared by https.c (the open
  * tunnel's I/O, the open sequence), https_ctx.c (TLS context, pin

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The gateway's answer to the tunnel request (PROTOCOL.md §8.2): the 12
  * bytes START_TUNNEL, else an HTTP status line (502: the cookie was

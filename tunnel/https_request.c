@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The request that opens gp-tunnel's HTTPS tunnel (PROTOCOL.md §8.1): a
  * header-less GET whose query carries the auth cookie and user name,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Is IPv6 in the tunnel (ip6check.h)? gp-tunnel [priv] runs this after
  * the connect script. The parser is pure and treats the kernel's text as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * After the connect script, gp-tunnel [priv] checks that IPv6 really is
  * in the tunnel: the config's IPv6 address on tun, and each IPv6 split

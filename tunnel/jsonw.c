@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The JSON writer (jsonw.h): every append is bounded by the buffer and
  * a failure sticks, so a caller checks once at the end. Runs in gp-tunnel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A small JSON writer into a fixed buffer, for gp-tunnel's --status-fd
  * lines: objects, strings, integers, booleans and null, with no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-tunnel --listen (listen.h): the activated socket, and the loop that
  * admits one peer at a time and runs its session in a child. Runs as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-tunnel --listen, the service mode (SECURITY.md "Service mode"): the
  * socket systemd or systemd-socket-activate passes, and the loop that

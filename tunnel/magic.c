@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The GP magic ping (see magic.h, PROTOCOL.md §7.7) in gp-tunnel's packet
  * process: builds the ICMP/ICMPv6 echo request probes and recognises the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The GP "magic ping" (PROTOCOL.md §7.7): ICMP echo requests through ESP
  * from the tunnel address to gw-address, with the 16-byte payload

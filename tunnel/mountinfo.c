@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The /proc/self/mountinfo parser (mountinfo.h): pure and bounded, bytes
  * read only through the checked buffer. gp-tunnel [priv] runs it at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A pure parser of /proc/self/mountinfo (proc(5)): each line gives a
  * mount point and the per-mount flags that a read-only remount must

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Tunnel MTU when getconfig says 0 (PROTOCOL.md §10), in gp-tunnel. Pure
  * arithmetic on numbers the kernel reported for our own socket; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Tunnel MTU when getconfig says 0 (PROTOCOL.md §10), and the floor that
  * a tunnel carrying IPv6 keeps. Pure, in gp-tunnel ([net] and [priv]).

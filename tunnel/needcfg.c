@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * NEED_CONFIG to gp-auth, rate-limited (see needcfg.h), in gp-tunnel
  * [priv]. The requests come from [net], which is untrusted: however many

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * NEED_CONFIG from gp-tunnel [priv] to gp-auth, rate-limited. [net]
  * (untrusted: it handles hostile packets) asks for fresh keys when ESP

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-tunnel [net]: enters its sandbox (uid nobody, no capabilities,
  * NO_NEW_PRIVS, the seccomp allowlist) before it reads a single network

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The REPORT body from [net]'s counters (netreport.h). Runs in gp-tunnel
  * [net]; it reads only its own counters, which hold no secret.

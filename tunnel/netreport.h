@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * [net]'s counters (struct tunnel_stats) as a REPORT body for [priv]'s
  * status lines: the transport, the SA's age and the traffic, with no

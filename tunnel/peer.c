@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The credentials of a connected peer and the policy's user and group
  * names as ids (peer.h). Runs in the gp-tunnel --listen process, as root;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-tunnel --listen: who is at the other end of an accepted connection
  * (the kernel's SO_PEERCRED and SO_PEERGROUPS), and the allow-user and

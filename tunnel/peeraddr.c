@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A CONFIG address as a sockaddr (see peeraddr.h), for gp-tunnel [net]'s
  * sockets to the gateway and the proxy. The address comes from a

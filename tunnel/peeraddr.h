@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A gateway or proxy address from a validated CONFIG as a sockaddr, for
  * gp-tunnel's TCP (https_conn.c) and UDP (udp.c) sockets. Runs in [net];

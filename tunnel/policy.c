@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The gp-tunnel policy file (policy.h): the loader that refuses a file
  * root does not own alone, and the pure, bounded parser that reads it

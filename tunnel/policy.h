@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The root-owned policy of gp-tunnel (/etc/gpvpn/gp-tunnel.conf, plus
  * --policy FILE on top): which gateways, ports, route prefixes and DNS

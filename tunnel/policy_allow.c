@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The allow- lines of the gp-tunnel policy file (policy_allow.h): the
  * principals that may connect to gp-tunnel --listen, and the -s, --setuid,

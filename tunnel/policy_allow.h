@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The allow- lines of the gp-tunnel policy file: allow-user and
  * allow-group (who may connect to --listen), and allow-script,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The check of a CONFIG frame against the gp-tunnel policy
  * (policy_check.h): proxy, gateway and its pin, ports, routes and DNS,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The check of a CONFIG frame against the gp-tunnel policy: gateway and
  * its pin, ports, proxy, routes and DNS. Runs in [priv] (and gp-tunnel

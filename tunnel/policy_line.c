@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The line reader of the gp-tunnel policy file (policy_line.h): splits
  * one line into words in place, with allow-script's rest-of-line value,

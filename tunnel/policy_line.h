@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * One line of a gp-tunnel policy file (policy.h), split into words, and
  * the refusal that names its number and a word. Runs in [priv] and in

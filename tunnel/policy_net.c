@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The address rules of the gp-tunnel policy file (policy_net.h): the
  * gateway lines with their pin-sha256 codec, the route and dns-server

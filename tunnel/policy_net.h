@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The address rules of the gp-tunnel policy file: gateway lines with
  * their optional key pin, and the route and dns-server prefixes. Runs

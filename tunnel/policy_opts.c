@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The option lines of the gp-tunnel policy file (policy_opts.h): dns,
  * dns-suffix, gateway-port, esp-port and proxy, each checked before it

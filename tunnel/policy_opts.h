@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The option lines of the gp-tunnel policy file: dns yes|no,
  * dns-suffix, gateway-port and esp-port, and proxy. Runs in [priv];

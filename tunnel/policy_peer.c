@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Who may connect to gp-tunnel --listen (policy_peer.h): root, or a peer
  * whose uid, gid or a supplementary group an allow- line lists. Runs in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Who may bring a tunnel up through gp-tunnel --listen: the peer's
  * credentials against the allow-user and allow-group lines. Runs in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The gp-tunnel policy printed back (policy_print.h): one line per rule
  * in a fixed order, which policy_parse() reads back to the same policy.

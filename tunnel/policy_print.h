@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The gp-tunnel policy printed back as text, one line per rule, for
  * golden tests and -vv. Runs in [priv] and in tests; the policy it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-tunnel [priv]: root with CAP_NET_ADMIN only. It reads and checks the
  * frames from gp-auth (untrusted), runs vpnc-script (pre-init, connect,

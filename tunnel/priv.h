@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-tunnel [priv]'s main loop (priv.c): root with CAP_NET_ADMIN, which
  * checks gp-auth's frames, runs vpnc-script and obeys [net]'s fixed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * [priv]'s relay of [net]'s log lines (privlog.h): reads the pipe
  * without blocking, escapes control characters and cuts lines longer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * [priv]'s relay of [net]'s log lines to stderr: [net] writes them down
  * a pipe and may have forged them, so control characters are escaped

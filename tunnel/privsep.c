@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The [priv] <-> [net] messages of gp-tunnel (privsep.h): codec, the
  * permission table and the socketpair I/O. Both processes link it; what

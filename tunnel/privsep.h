@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The messages between gp-tunnel [priv] and [net] over their
  * SOCK_SEQPACKET socketpair: a fixed set of typed messages, a codec on

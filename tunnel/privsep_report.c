@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * REPORT, the one privsep message with a structured body (privsep.h):
  * [net]'s transport, SA age and counters, which [priv] writes as

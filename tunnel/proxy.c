@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The proxy handshakes' pure half (see proxy.h): the CONNECT and SOCKS5
  * requests gp-tunnel [net] sends, and the parsers of what the proxy

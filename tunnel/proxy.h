@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The proxy handshakes of gp-tunnel [net] before TLS (HTTP CONNECT and
  * SOCKS5 without authentication): request builders, strict and bounded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The proxy handshake on gp-tunnel [net]'s TCP socket (see proxy.h): the
  * request out, the answer in, read no further than it goes, all to the

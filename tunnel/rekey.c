@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The rekey comparison of gp-tunnel [priv] (see rekey.h): a later CONFIG
  * against the configuration the connect script applied. The new config

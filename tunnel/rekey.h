@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What a rekey may change, decided by gp-tunnel [priv] before a later
  * CONFIG reaches [net]. The configuration compared against is the one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The "root's alone" path check (safepath.h), as OpenSSH's safe_path()
  * does it for authorized keys: resolve the path, then walk from / down

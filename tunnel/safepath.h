@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Is a file root's alone? The check gp-tunnel makes, still as root and
  * before reading stdin, on the vpnc-script it will run and on the policy

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The vpnc-script environment and its runner (see script.h), in the
  * privileged side of gp-tunnel. The config it reads was validated, but

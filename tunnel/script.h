@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The vpnc-script interface (DESIGN.md §4, PROTOCOL.md §15), in the
  * privileged side of gp-tunnel. The environment is built from a validated,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The -s value (scriptcmd.h): a plain path or a command line for
  * /bin/sh -c, its first word, and a bare name looked up in root's fixed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What -s names: a plain path, exec'd as it is, or a command line that
  * /bin/sh -c runs, as OpenConnect runs every -s value (SECURITY.md

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sd_notify(3) by hand (sdnotify.h): a Unix datagram to $NOTIFY_SOCKET.
  * Runs in the gp-tunnel --listen process; the variable is systemd's and

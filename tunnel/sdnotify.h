@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The systemd notify protocol, without libsystemd: one datagram
  * ("READY=1", "STATUS=...", "STOPPING=1") to the socket named by

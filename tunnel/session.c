@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The packet loop of gp-tunnel (see session.h), its life cycle: the
  * transports made and given their environment (tun writes, drops,

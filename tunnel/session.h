@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The packet-moving side of gp-tunnel: brings up ESP (magic-ping probes)
  * or the HTTPS tunnel, runs the tun <-> transport loop (vectors of

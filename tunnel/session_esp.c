@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The ESP transport of gp-tunnel's loop (see session_esp.h): the UDP
  * socket, the SAs and their rekey grace window, and its ops table; the

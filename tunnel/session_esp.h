@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The ESP transport of gp-tunnel's packet loop (PROTOCOL.md §7): made
  * here, then driven only through its transport_ops. Runs in [net]; the

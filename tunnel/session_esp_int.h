@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The ESP transport's private state, shared by session_esp.c (keys,
  * socket, rekey, the ops table) and session_espio.c (datagrams in and

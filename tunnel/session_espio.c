@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The ESP transport's I/O (PROTOCOL.md §7): datagrams in by recvmmsg
  * (runs of them split after UDP_GRO, espgro.c), tun packets out

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The HTTPS tunnel as a transport of gp-tunnel's loop (see
  * session_https.h): tun packets framed into a queue of whole frames and

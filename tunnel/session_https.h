@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The HTTPS tunnel as a transport of gp-tunnel's packet loop
  * (PROTOCOL.md §8): GPST frames over TLS, a queue of whole frames,

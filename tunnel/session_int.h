@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Internals of gp-tunnel's packet loop, shared by session.c (life
  * cycle), session_loop.c (one turn of poll), session_switch.c (which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * One turn of gp-tunnel's packet loop: the timers of the transport
  * machine and of each transport, one poll() over tun, the control

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * When the network moves, in gp-tunnel's packet loop: a pause of the
  * process or the system (SIGSTOP, suspend) makes the transport suspect,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The counters of gp-tunnel's packet loop as one log line (on SIGUSR1
  * and at exit): traffic per transport, drops by reason, probes, DPD and

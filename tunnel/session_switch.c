@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Which transport carries gp-tunnel's tunnel: the actions of the pure
  * transport machine (transport.c) turned into calls on the transports'

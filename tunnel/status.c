@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The --status-fd lines (status.h). Runs in gp-tunnel [priv]; a reader
  * that is slow or gone never stalls the tunnel: the descriptor is

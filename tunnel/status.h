@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * gp-tunnel --status-fd: one JSON object per line (schema in
  * doc/status.schema.json and gp-tunnel(8)) on every state change, on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The stop signals (stopsig.h): one set of handlers for gp-tunnel's
  * session and for its --listen service, each with its own flags. Runs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The stop signals of gp-tunnel and its --listen service: SIGINT,
  * SIGTERM and SIGHUP set a stop flag, SIGUSR1 a counters flag, without

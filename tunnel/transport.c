@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The transport state machine of gp-tunnel (see transport.h): pure code
  * on the caller's clock, so the timings of PROTOCOL.md §7.8 are tested

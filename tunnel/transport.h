@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Which transport carries the tunnel (PROTOCOL.md §7.8, §9): ESP probing,
  * ESP up with DPD, or the HTTPS tunnel, as a pure state machine driven by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The one interface between gp-tunnel's packet loop (session*.c) and a
  * transport that carries the tunnel (ESP in session_esp*.c, the HTTPS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The tun device (see tun.h), in gp-tunnel: opened while the process still
  * holds CAP_NET_ADMIN. The requested name comes from our own command line,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The tun device, in gp-tunnel: created (IFF_TUN | IFF_NO_PI) while the
  * process still holds CAP_NET_ADMIN, then only read and written.

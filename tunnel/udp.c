@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The ESP UDP socket of gp-tunnel (see udp.h). The peer address and port
  * come from a validated CONFIG; the socket is made before any datagram

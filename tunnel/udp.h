@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The UDP socket that carries ESP (PROTOCOL.md §7.1), in gp-tunnel:
  * connected to the gateway address from the frame and the CONFIG's

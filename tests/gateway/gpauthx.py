@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Authentication modes of the test gateway (gpgw.py): 2FA challenges
 (PROTOCOL.md §5.5), a required TLS client certificate (§2) and a required
 HIP report (§11). Test code: requests are untrusted and checked, and what

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """gpesp: the test gateway's own ESP (PROTOCOL.md §7), in Python.
 
 One Sa per direction: AES-CBC (cryptography) and truncated HMAC (hashlib),

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """gpgw: a GlobalProtect test gateway for gpvpn's tests and demo.
 
 It speaks the gateway side of PROTOCOL.md (prelogin, login, getconfig, HIP

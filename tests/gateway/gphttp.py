@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """gphttp: how gpgw.py frames and encodes its HTTP answers, and the cookie
 shapes it hands out, for tests of clients against servers that speak HTTP
 in all its legal forms (issue 9). Used by gpgw.py only; standard library.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Portal and SAML modes of the test gateway (gpgw.py), PROTOCOL.md
 §3-§4: a portal with several gateways and region priorities, a portal
 cookie (portal-userauthcookie) good for the gateway login, SAML prelogin

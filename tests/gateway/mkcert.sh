@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # mkcert.sh DIR: make a throw-away test CA and a gateway certificate for
 # tests/gateway/gpgw.py with the openssl CLI. Both keys are ECDSA P-256;
 # the server certificate names DNS:gw.gpvpn.test and IP:198.18.0.1.

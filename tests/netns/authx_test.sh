@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # authx_test.sh: gp-auth's 2FA (PROTOCOL.md §5.5), client certificates
 # (§2) and HIP (§11) against the test gateway's gpauthx.py modes. gp-auth
 # runs as nobody in the client namespace; answers come from stdin with

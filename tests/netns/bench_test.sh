@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # bench_test.sh: the benchmark works (make bench-short, issue 11 item 1).
 # Builds bench/esppeer, checks it against the PROTOCOL.md §7.6 vector
 # and its tun offloads (bench/tunoff_test), then runs bench/bench.sh with

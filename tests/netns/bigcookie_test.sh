@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # bigcookie_test.sh: issue 9 item 2, the cookie sizes real servers use,
 # end to end in namespaces against tests/gateway/gpgw.py:
 #  (a) a 900-character base64url authcookie, a 256-byte user, portal and

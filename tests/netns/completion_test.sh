@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # completion_test.sh: the bash completions (completions/) offer exactly
 # the options of each program's getopt_long table, long and short, and
 # complete the arguments that have a known set of values. Runs the

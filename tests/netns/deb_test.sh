@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # deb_test.sh: `dpkg-buildpackage -us -uc -b` in a copy of the tree (its
 # tracked and unignored files: a clean checkout) builds gpvpn_VERSION.deb
 # whose files are tests/data/pkg/deb.list; lintian reports no error and

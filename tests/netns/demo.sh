@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # demo.sh: a narrated gpvpn session (`sudo make demo`). It builds three
 # network namespaces (client, gateway, a LAN host), starts our test
 # gateway, connects with gp-auth | gp-tunnel, pings both ways, moves 1 MiB

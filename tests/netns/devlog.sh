@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # devlog.sh SOCK -- CMD...: runs CMD with SOCK (a datagram socket the test
 # reads) as /dev/log, inside the private mount namespace that
 # `ip netns exec` made: /dev becomes a tmpfs holding binds of the few

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # esp_start_bench.sh: the time from starting `gp-auth | gp-tunnel` to the
 # first valid ESP datagram at the test gateway (its `esp_peer` log record,
 # same clock), in namespaces, for our build ($B), an older build (OLD=DIR

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # esp_test.sh: gp-auth | gp-tunnel over ESP (PROTOCOL.md §7) against our
 # test gateway, whose ESP is its own Python code (gpesp.py, checked
 # against OpenConnect by openconnect_esp_test.sh), in namespaces:

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """esp_tshark.py PCAP SECRETS DIR: decrypt a capture of GP ESP with
 tshark and the keys the test gateway issued (its --secrets file), as an
 independent check of the bytes on the wire (PROTOCOL.md §7). The keys go

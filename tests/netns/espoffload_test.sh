@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # espoffload_test.sh: the ESP socket offloads of gp-tunnel
 # (tunnel/espgro.c, tunnel/espgso.c, tunnel/udp.c) in namespaces against
 # our test gateway, three times: UDP_GRO and UDP_SEGMENT on (the

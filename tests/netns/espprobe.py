@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """espprobe.py CAFILE PWFILE: exercises the test gateway's ESP (gpgw.py)
 from the client namespace with hand-made datagrams, built with the
 gateway's own gpesp.py (its crypto is checked against OpenConnect and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # failover_test.sh: gateway failover and choice (issue 9 item 4) end to
 # end, in network namespaces. The portal (tests/gateway/gpgw.py on
 # 198.18.0.1, also the working gateway) lists gateways on more addresses

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # fsview_test.sh: gp-tunnel [priv]'s file-system view, live. The connect
 # and disconnect script is a probe wrapper (root-owned, 0755, in the
 # client's /run/vpnc) that tries to chmod a root-owned file, to create a

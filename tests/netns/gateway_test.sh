@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # gateway_test.sh: checks the test gateway (tests/gateway/gpgw.py) on its
 # own, with hand-made requests from the client namespace (gwprobe.py):
 # error paths, TLS-record reassembly of GPST frames, anti-spoofing, logout

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # gpvpn_test.sh: gp-auth | gp-tunnel end to end against our test gateway
 # in network namespaces. Round 1: connect, pings both ways, 1 MiB each way,
 # secrets absent from /proc, SIGTERM to gp-tunnel (gp-auth must log out).

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """gwlog.py LOG EXPR [--show]: count the records r of a gpgw.py JSON-lines
 log for which the Python expression EXPR (written by our own test scripts)
 is true; --show also prints them. Malformed lines count as a failure."""

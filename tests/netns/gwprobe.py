@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """gwprobe.py CAFILE PWFILE: exercises tests/gateway/gpgw.py itself, from
 the client namespace, with hand-made requests (standard library only, no
 client code): the error paths the real clients never take (missing login

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # httpforms_test.sh: issue 9 item 3, HTTP as servers speak it, end to end
 # in namespaces against tests/gateway/gpgw.py (gphttp.py): for each of
 # --chunked, --gzip, --deflate, --connection-close, --http10 and

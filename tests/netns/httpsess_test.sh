@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # httpsess_test.sh: one HTTP session per origin (issue 9 item 1), end to
 # end in namespaces against tests/gateway/gpgw.py with --require-cookie
 # (the portal's prelogin sets a cookie every later request must carry).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # install_test.sh: `make install` into a DESTDIR puts exactly the files of
 # tests/data/pkg/install.list there, with their modes; every directory
 # variable moves its files; the service unit runs the installed

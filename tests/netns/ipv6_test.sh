@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # ipv6_test.sh: IPv6 cannot leak (issue 8). The gateway hands out an IPv6
 # tunnel address and the route of its /64 from the RFC 5180 benchmark
 # prefix 2001:2::/48, besides the IPv4 one:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # lib.sh: shared by the namespace tests and the demo (POSIX sh, sourced).
 # Builds three namespaces named with this shell's pid: a client, the
 # gateway (tests/gateway/gpgw.py) and a LAN host behind it, joined by veth

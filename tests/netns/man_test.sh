@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # man_test.sh: the three manual pages are mdoc and `mandoc -Tlint` finds
 # nothing in them, at any level, but "referenced manual not found" (which
 # depends on the pages installed on the machine); every long and short

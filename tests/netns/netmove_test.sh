@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # netmove_test.sh: the network moves under a running gp-auth | gp-tunnel
 # (issue 9 item 5), against the test gateway in namespaces.
 #  (d) vpnc-script runs with pre-init, then connect, with the same

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # nsexec.sh [-p PIDFILE] [-r RCFILE] [-n RESOLV] -- CMD...: the launcher the
 # namespace tests put in front of every client process, run as root inside
 # `ip netns exec`. -n gives CMD a private /run (a tmpfs) and RESOLV bound

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # openconnect_esp_test.sh: checks the test gateway's own ESP (gpesp.py)
 # against an independent implementation, OpenConnect, in namespaces.
 # OpenConnect runs WITHOUT --no-dtls, so it probes ESP with magic pings

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # openconnect_test.sh: checks our test gateway (tests/gateway/gpgw.py) with
 # a real client, OpenConnect, in network namespaces: login, tunnel, pings
 # both ways, 1 MiB each way over TCP, SIGTERM, logout, and that the host

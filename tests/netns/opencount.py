@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """opencount.py FILE OUT LIMIT_S: count the opens of FILE with inotify
 (IN_OPEN: any process, any namespace, since it watches the inode) and
 write the count to OUT, rewritten after each open; OUT holds 0 once the

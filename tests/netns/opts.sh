@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # opts.sh: sourced by the packaging tests (POSIX sh). The options of each
 # program as its getopt_long tables and option strings in the sources
 # say, so that man pages and completions are checked against the code.

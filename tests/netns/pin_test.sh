@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # pin_test.sh: gp-auth's --servercert against the test gateway. A partial
 # pin (even a matching prefix) and a wrong whole pin: exit 1, the real pin
 # printed, and the gateway sees the TLS handshake fail and no HTTP request

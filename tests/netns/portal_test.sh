@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # portal_test.sh: issue 5's portal half end to end, in network namespaces
 # against tests/gateway/gpgw.py (+ gpportal.py): portal prelogin and
 # getconfig, gateway choice by region and --authgroup, the portal cookie

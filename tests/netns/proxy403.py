@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 # proxy403.py ADDR PORT LOG: a small HTTP CONNECT proxy for proxy_test.sh.
 # A CONNECT that carries a User-Agent (libcurl sends one: gp-auth's) is
 # relayed; one without (gp-tunnel's) is answered "403 Forbidden", so the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # proxy_test.sh: gp-auth --proxy and gp-tunnel's HTTPS tunnel through a
 # proxy, in namespaces where the client has no route to the gateway, only
 # to a proxy namespace (tinyproxy, microsocks, and proxy403.py):

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # rekey_auth_test.sh: gp-auth's rekey (PROTOCOL.md §6.1, §9) against the
 # test gateway with a 65 s <timeout>, so the rekey comes 5 s after login;
 # gp-auth's frames go to `gp-tunnel --dump`. Round 1: a second getconfig

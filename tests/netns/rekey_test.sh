@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # rekey_test.sh: rekeys end to end, gp-auth and gp-tunnel against the test
 # gateway in namespaces (PROTOCOL.md §9, §7.8, §6.1). Round need: gp-auth
 # --tunnel runs gp-tunnel on a socketpair; the gateway's ESP goes silent

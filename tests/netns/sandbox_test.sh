@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # sandbox_test.sh: gp-tunnel's privilege separation, live, in namespaces.
 # Round esp (ESP) and round https (--no-esp): /proc shows [net] with four
 # non-zero uids, no capabilities (effective, permitted, bounding),

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # scriptargs_test.sh: -s given a command line (gp-tunnel(8)), run as
 # /bin/sh -c LINE as OpenConnect runs it, against the test gateway in
 # namespaces. Real root: -s '/run/vpnc/wrap.sh arg1 arg2' brings the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # service_test.sh: the service mode end to end, with no sudo. In the client
 # namespace, systemd-socket-activate passes a unix socket (mode 0660, group
 # $GID_SOCK) to `gp-tunnel --listen`, run under the capability bounding

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # status_test.sh: gp-tunnel --status-fd and --syslog, in namespaces
 # against the test gateway (issue 12, items 5 and 6):
 #  (a) ESP, then the gateway's ESP goes silent (HTTPS), SIGUSR1, stop:

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """statuscheck.py SCHEMA LINES [EXPR]: checks every line of gp-tunnel's
 --status-fd output against doc/status.schema.json by hand (Debian 12's
 python3 has no jsonschema): json.loads, then the keywords the schema uses

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # sudo_test.sh: gp-tunnel run on behalf of a user (SECURITY.md
 # "Deployment"), against the test gateway in namespaces. The production
 # binary runs in its own mount namespace whose /etc is the host's with an

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # systemd_units_test.sh: the units of the service mode (systemd/). Copies
 # whose ExecStart= runs the built gp-tunnel pass `systemd-analyze verify`
 # with no output at all (a copy with a missing binary must fail, so the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # version_test.sh: one version. VERSION holds it; `--version` of both
 # built programs, the first entry of NEWS and the top of debian/changelog
 # say the same. Root only because tests/run.sh runs this directory as

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """xfer.py serve|connect ADDR PORT SENDFILE READYFILE: one TCP connection
 that sends SENDFILE while it receives whatever the peer sends, then prints
 JSON with byte counts and sha256 of both directions. `serve` touches

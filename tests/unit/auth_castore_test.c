@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests of gp-auth's trust store (auth/castore.c): a CA file is
  * read into the one store, which then verifies a chain it anchors; a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Tests for the cookie string (auth/cookie.c) and the form encoder and
  * decoder (auth/form.c): golden files in tests/data/cookie/ plus the HIP

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests of the gateway failover (auth/gwchoice.c: which failures
  * move on, the order by probe time) and of the probe itself

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the network-free parts of gp-auth's flow: URL parsing
  * (ports, IPv6 literals, interfaces; flow.c) and the shell quoting of the

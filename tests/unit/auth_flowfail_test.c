@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the failure record of gp-auth's login steps
  * (auth/flow_fail.c): what a failure leaves for the failover and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Characterisation tests for gp-auth's form bodies and percent-decoding
  * (auth/form.c): the bytes on the wire, the exact overflow limits and

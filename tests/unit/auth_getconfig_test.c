@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Golden and hostile-input tests for getconfig_parse (auth/getconfig.c):
  * tunnel addresses, DNS, routes, timers and ESP keys. Test code; the

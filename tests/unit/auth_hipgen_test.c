@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests of gp-auth's built-in HIP report (auth/hipgen.c): the XML
  * for fixed facts against a golden file, escaping of hostile cookie

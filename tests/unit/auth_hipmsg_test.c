@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Tests for the HIP runner's messages (auth/hipmsg.c) and the runner
  * itself (auth/hiprun.c): requests and replies round-trip, and every

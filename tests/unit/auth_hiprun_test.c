@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * End-to-end tests for the HIP runner (auth/hiprun.c): a real child, a
  * real --csd-wrapper script in a temporary directory, and its arguments,

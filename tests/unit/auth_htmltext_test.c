@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Characterisation tests for the HTML-entity and JS-string decoders of
  * the login challenge (auth/htmltext.c): every expected value below was

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests of gp-auth's handle per origin (auth/http_pool.c): a target
  * finds the handle of its own scheme, host and port only (another port

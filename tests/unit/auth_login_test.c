@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Golden and hostile-input tests for login_parse (auth/login.c): JNLP
  * argument lists and the three 2FA challenge syntaxes. Test code; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Whole login.esp bodies through login_parse with the result each one
  * gave before the parsers moved onto the cursor; shared by the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Characterisation tests for the login body fixer (auth/loginfix.c):
  * every expected value below was captured from the fixer as it was in

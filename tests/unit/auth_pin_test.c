@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for gp-auth's --servercert pins (auth/pin.c): only the whole
  * pin is taken, as 44 or 43 base64 characters or OpenConnect's 64 hex

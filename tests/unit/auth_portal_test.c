@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Golden tests for portal_parse (auth/portal.c) and unit tests of the
  * gateway choice (auth/gwchoice.c). Test code; the inputs in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Golden and hostile-input tests for prelogin_parse (auth/prelogin.c),
  * plus the libxml2 wrapper's caps (auth/xml.c). Test code; the inputs in

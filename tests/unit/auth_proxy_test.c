@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for gp-auth's proxy (auth/proxyconf.c, http.c's use of it):
  * URL parsing, the environment read only on request, no_proxy, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for gp-auth's rekey decision (auth/flow_rekey.c flow_rekey_check):
  * a rekey may bring new keys, routes and timers, but a new tunnel address

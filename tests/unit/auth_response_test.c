@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Golden tests for hipcheck_parse (auth/hipcheck.c) and
  * errors_parse (auth/errors.c), with inputs in tests/data/hipcheck/

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for saml_target and saml_text (auth/saml.c): what a prelogin's
  * saml-request points to, and the hand-over text. Test code; the requests

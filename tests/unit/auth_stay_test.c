@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for gp-auth's answer to NEED_CONFIG (auth/stay.c
  * stay_need_config_at): a getconfig at once when the last one is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for gp-auth --tunnel-socket (auth/tunnel_sock.c): a service
  * that accepts (an empty STATUS frame), one that refuses (closes), one

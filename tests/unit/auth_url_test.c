@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for flow_url_parse (auth/flow.c): which interface a
  * URL or --usergroup names and the SAML ":field" (PROTOCOL.md §3.3).

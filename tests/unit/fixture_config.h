@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The sample configuration the tunnel unit tests build on, once: the
  * gateway gw.example.com at 198.18.0.1:443 and a session on it, plus

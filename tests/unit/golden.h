@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The one golden-file driver of the unit tests: golden_check compares
  * what a parser or printer made with a file under tests/data/, and

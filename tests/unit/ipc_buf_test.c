@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the checked buffer (ipc/buf.c): every getter at its edge,
  * zeroed output on failure, no advance on failure, writers at the ceiling.

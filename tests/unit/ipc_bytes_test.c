@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the byte predicates (ipc/bytes.c): all-zero at every
  * position of a non-zero byte, and the empty range.

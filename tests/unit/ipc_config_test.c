@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the tunnel configuration (ipc/config.c): the field
  * predicates, every config_validate() rule (THREATS.md 12 and 14), and

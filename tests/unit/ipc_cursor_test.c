@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the text cursor (ipc/cursor.c): every call at its exact
  * limit and one past it, NUL bytes inside the text, empty input, and no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the bounded appenders (ipc/dynbuf.c): the ceiling to the
  * byte in both modes, failed appends leaving the text as it was, and

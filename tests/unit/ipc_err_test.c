@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the quoting of untrusted values in messages (ipc/err.c)
  * and the escaping of log lines (ipc/log.c): exact output at the 64-byte

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the descriptor chores (ipc/fdio.c): close_from with a
  * keep-list on each of its three ways (close_range, /proc, the loop, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit and golden tests for the frame codec and frame I/O (ipc/frame.c):
  * round trips at every maximum, each limit one past, truncation at every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the log (ipc/log.c): -q lets errors only through; -v
  * and -v -v open debug and trace; --timestamp puts an ISO 8601 UTC time

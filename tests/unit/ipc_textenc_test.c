@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the text encodings (ipc/textenc.c): hex and base64 at
  * their size limits and one over, strict padding, and percent escapes

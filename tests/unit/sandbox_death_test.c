@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Death tests for the sandbox policies (THREATS.md 22): a forked child
  * enters the [net], gp-auth or [priv] policy (gp-auth's also with its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The sandbox policies as reviewed text: each filter is exported with
  * seccomp_export_pfc() and diffed against tests/data/sandbox/<role>.pfc

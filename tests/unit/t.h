@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A tiny unit-test helper: each test is a function; T_RUN prints
  * "ok - name" or "not ok - name" (TAP style) and tests/run.sh counts them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the reconnect schedule (tunnel/backoff.c) on fake time:
  * 1, 2, 4, 8, 16 then 30 s between attempts; a run that goes on when the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for who gp-tunnel runs for and what they may choose
  * (tunnel/caller.c): the decision from the uid and sudo's, pkexec's and

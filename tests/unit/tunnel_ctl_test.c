@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for gp-tunnel's control stream (tunnel/ctl.c) over a pipe:
  * the first frame must be a valid CONFIG; later CONFIG frames rekey unless

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for ESP (tunnel/esp.c): the PROTOCOL.md §7.6 known-answer
  * datagram, every suite round-tripping, the replay window edges, each

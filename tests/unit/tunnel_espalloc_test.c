@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * No allocation per packet on the ESP path (issue 11 item 2): 10^5
  * packets encrypted into and decrypted from fixed buffers, for each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for UDP_GRO on the ESP socket (tunnel/espgro.c): the walk
  * over a super-datagram, the cmsg parse with bad cmsgs, and on loopback

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for UDP_SEGMENT on the ESP socket (tunnel/espgso.c): how
  * an encrypted batch is cut into runs, and on loopback that one run sent

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The ESP side of the packet loop (tunnel/session*.c) against a fake ESP
  * gateway on loopback built from tunnel/esp.c with the directions

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The file-system view of gp-tunnel [priv] (tunnel/fsview.c), as root: a
  * forked child applies the view as gp-tunnel does, then [priv]'s sandbox

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for GPST framing (tunnel/gpst.c): header encoding, and the
  * reassembler fed every kind of split of hostile and valid streams

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 # A tiny HTTPS-tunnel gateway on 127.0.0.1 for tests/unit/tunnel_https_test.c
 # (test code only). The request path picks the behaviour; every connection
 # is logged so the test can tell whether the GET arrived. It exits when its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Tests for the HTTPS tunnel (tunnel/https.c) and the packet loop
  * (tunnel/session.c) against tests/unit/tunnel_https_server.py, a small

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The START_TUNNEL answer of the HTTPS tunnel (tunnel/https_reply.c),
  * through the reader's own loop (https_reply_collect) on bytes from

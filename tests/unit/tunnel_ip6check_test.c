@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit and golden tests for the IPv6 check after the connect script
  * (tunnel/ip6check.c): each tests/data/ip6check/NAME.if_inet6 with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the JSON writer (tunnel/jsonw.c): nesting and commas,
  * numbers, hostile strings (quotes, backslashes, control bytes, broken

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for gp-tunnel --listen's set-up (tunnel/listen.c, peer.c):
  * the socket activation variables and the checks on descriptor 3, the

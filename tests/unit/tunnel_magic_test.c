@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the magic ping (tunnel/magic.c): the IPv4 probe equals
  * the inner packet of the PROTOCOL.md §7.6 vector, the IPv6 checksum is

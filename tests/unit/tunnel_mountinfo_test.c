@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the /proc/self/mountinfo parser (tunnel/mountinfo.c):
  * real lines, the kernel's \ooo escapes, the flags a read-only remount

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the tunnel MTU (tunnel/mtu.c) against every worked
  * example of PROTOCOL.md §10, plus the base floor, IPv6 peers and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for [priv]'s NEED_CONFIG limiter (tunnel/needcfg.c) on a
  * real socketpair with a made-up clock: one request outstanding at a

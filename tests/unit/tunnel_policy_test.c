@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit and golden tests for gp-tunnel's policy (tunnel/policy*.c): each
  * tests/data/policy/NAME.conf parses to what NAME.ok says (the printed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the policy file's line reader (tunnel/policy_line.c):
  * words split on blanks, a '#' comment, allow-script's rest-of-line value

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for gp-tunnel [priv]'s loop (tunnel/priv.c) against a fake
  * [net] child over the real socketpair: the connect script runs on

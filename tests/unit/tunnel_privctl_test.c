@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for gp-tunnel [priv] (tunnel/priv.c) between a fake gp-auth
  * (this process, on a stream socketpair) and a fake [net] (a child, on

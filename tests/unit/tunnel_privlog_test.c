@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for [priv]'s relay of [net]'s log lines (tunnel/privlog.c):
  * control characters escaped, a long line cut, a last partial line

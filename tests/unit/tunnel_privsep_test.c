@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the [priv] <-> [net] messages of gp-tunnel
  * (tunnel/privsep.c): the codec round trip, every malformed message

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for gp-tunnel's proxy handshakes (tunnel/proxy.c and
  * proxy_handshake.c): the requests byte for byte, the parsers against good and

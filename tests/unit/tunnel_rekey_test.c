@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for what a rekey may change (tunnel/rekey.c): keys, SPIs,
  * the cookie and the timers pass; the routes as a set, the DNS and WINS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the "root's alone" path check (tunnel/safepath.c), on a
  * temporary tree made under the current directory (a sticky /tmp would

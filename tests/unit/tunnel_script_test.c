@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the vpnc-script environment and runner (tunnel/script.c):
  * exact variables for a full config, absent variables for empty fields,

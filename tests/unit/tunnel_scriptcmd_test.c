@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the -s value (tunnel/scriptcmd.c): plain path or
  * command line, its first word, a bare name looked up in a PATH, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the notify protocol (tunnel/sdnotify.c) against sockets
  * the test binds: a path and an abstract name; the variable is unset

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The loop's side of the transport interface (tunnel/session_switch.c):
  * two fake transports behind transport_ops record what the loop asks of

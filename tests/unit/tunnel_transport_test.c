@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the transport state machine (tunnel/transport.c) on fake
  * time: probes at 0, 1, 2... s, HTTPS at 5 s, DPD at 10 and 15 s, dead at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the tun device (tunnel/tun.c): the name check, and, when
  * run as root, tun_open in a private network namespace of a forked child

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the ESP UDP socket (tunnel/udp.c): it is connected to
  * the gateway's port, and its receive buffer is the one asked for, as far
