@@ -32,7 +32,7 @@
 #include "sandbox/sandbox.h"
 
 #ifndef GPVPN_VERSION
-#define GPVPN_VERSION	"0.1.0"
+#error "GPVPN_VERSION comes from the file VERSION, through the Makefile"
 #endif
 
 enum {

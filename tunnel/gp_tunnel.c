@@ -45,7 +45,7 @@
 #include "tunnel/tun.h"
 
 #ifndef GPVPN_VERSION
-#define GPVPN_VERSION	"0.1.0"
+#error "GPVPN_VERSION comes from the file VERSION, through the Makefile"
 #endif
 #define DEFAULT_SCRIPT	CALLER_DEFAULT_SCRIPT
 #define CTL_FD		STDIN_FILENO
