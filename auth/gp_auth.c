@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -60,7 +61,9 @@ enum {
 	OPT_RESOLVE,
 	OPT_PROTOCOL,
 	OPT_PROXY,
-	OPT_PROXY_FROM_ENV
+	OPT_PROXY_FROM_ENV,
+	OPT_SYSLOG,
+	OPT_TIMESTAMP
 };
 
 static const struct option gp_auth_opts[] = {
@@ -89,6 +92,8 @@ static const struct option gp_auth_opts[] = {
 	{ "csd-wrapper", required_argument, NULL, OPT_CSD_WRAPPER },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "syslog", no_argument, NULL, OPT_SYSLOG },
+	{ "timestamp", no_argument, NULL, OPT_TIMESTAMP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -138,6 +143,8 @@ usage(int status)
 "                          interface) instead of the built-in generator\n"
 "  -v, --verbose           more logs (twice: trace)\n"
 "  -q, --quiet             errors only\n"
+"      --syslog            log to syslog (facility user) instead of stderr\n"
+"      --timestamp         ISO 8601 UTC times on log lines\n"
 "      --version, -h, --help\n"
 "Exit status: 0 done, 1 error, 2 cookie rejected, 3 SAML login needed\n"
 "(the SAML URL and the command to come back with its cookie are "
@@ -154,6 +161,8 @@ struct gp_auth_args {
 	const char		*csd_wrapper;
 	int			 hip_fd;	/* the HIP runner, or -1 */
 	int			 verbosity;
+	bool			 syslog;		/* --syslog */
+	bool			 timestamp;	/* --timestamp */
 	char			 pin[PIN_B64_LEN + 1];
 	const char		*proxy_url;	/* --proxy */
 	bool			 proxy_env;	/* --proxy-from-env */
@@ -305,6 +314,12 @@ gp_auth_opt_meta(struct gp_auth_args *a, int c)
 	case 'q':
 		a->verbosity = -1;
 		break;
+	case OPT_SYSLOG:
+		a->syslog = true;
+		break;
+	case OPT_TIMESTAMP:
+		a->timestamp = true;
+		break;
 	case OPT_VERSION:
 		printf("gp-auth (gpvpn) %s\n", GPVPN_VERSION);
 		exit(0);
@@ -366,6 +381,9 @@ gp_auth_args(struct gp_auth_args *a, int argc, char **argv)
 		usage(1);
 	a->flow.url = argv[optind];
 	log_init("gp-auth", a->verbosity);
+	if (a->syslog)
+		log_set_syslog(LOG_USER);
+	log_set_timestamp(a->timestamp);
 	if (a->cc.cert == NULL && (a->cc.key != NULL || a->cc.pass_fd != -1))
 		fatalx("--sslkey and --key-password-fd need --certificate");
 	if (a->flow.cookie_on_stdin && (a->flow.passwd_on_stdin ||

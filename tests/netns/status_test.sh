@@ -204,6 +204,34 @@ round_down d
 check "(d) every line valid; stopped last" \
     lines_ok d "seq[-1] == 'state/stopped'"
 
+# ---- (e) gp-auth --syslog --timestamp --------------------------------
+
+note "(e) gp-auth --authenticate --syslog, /dev/log the test's socket"
+chmod 666 "$T/log.sock"		# as /dev/log is: gp-auth runs as a user
+gw_start
+printf '%s\n' "$PASSWORD" | ip netns exec "$NS_C" \
+    sh "$LIB_DIR/devlog.sh" "$T/log.sock" -- $(as_auth_user) \
+    "$GP_AUTH" --cafile "$CA" -u "$TEST_USER" --passwd-on-stdin \
+    --authenticate --syslog -v -v "https://$GW_ADDR/" \
+    >"$T/auth-e.out" 2>"$T/auth-e.err"
+echo $? >"$T/auth-e.rc"
+printf '%s\n' "$PASSWORD" | ip netns exec "$NS_C" $(as_auth_user) \
+    "$GP_AUTH" --cafile "$CA" -u "$TEST_USER" --passwd-on-stdin \
+    --authenticate --timestamp "https://$GW_ADDR/" \
+    >/dev/null 2>"$T/auth-e2.err"
+gw_stop
+check "(e) gp-auth --authenticate exits 0" grep -qx 0 "$T/auth-e.rc"
+check "(e) the cookie lines still on stdout" grep -q '^COOKIE=' "$T/auth-e.out"
+check "(e) gp-auth's lines in syslog, facility user, debug at LOG_DEBUG" \
+    wait_until 30 0.1 grep -qE '^<15>gp-auth\[[0-9]+\]: ' "$T/syslog"
+check "(e) ... info at LOG_INFO" grep -qE '^<14>gp-auth\[[0-9]+\]: ' \
+    "$T/syslog"
+check "(e) with --syslog, nothing on gp-auth's stderr" \
+    test ! -s "$T/auth-e.err"
+check "(e) gp-auth --timestamp: ISO 8601 UTC with ms on stderr lines" \
+    grep -qE '^20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]\.[0-9]{3}Z gp-auth: ' \
+    "$T/auth-e2.err"
+
 # ---- (c) descriptors refused at start ---------------------------------
 
 refused() {
