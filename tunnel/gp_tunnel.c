@@ -42,6 +42,7 @@
 #include "tunnel/scriptcmd.h"
 #include "tunnel/status.h"
 #include "tunnel/stopsig.h"
+#include "tunnel/tlswarm.h"
 #include "tunnel/tun.h"
 
 #ifndef GPVPN_VERSION
@@ -441,6 +442,7 @@ tunnel_session(const struct opts *o, const struct tunnel_policy *pol)
 	struct gp_config *cfg;
 	struct gp_err e = { "" };
 
+	tlswarm_run();	/* while gp-auth logs in */
 	cfg = first_config();
 	if (policy_check(pol, cfg, &e) == -1) {
 		config_free(cfg);
