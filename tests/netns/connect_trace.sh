@@ -1,16 +1,18 @@
 #!/bin/sh
 # connect_trace.sh: where the time from start to the first ESP datagram
-# goes, for gpvpn ($B) and OpenConnect (KINDS="new oc"), N rounds
-# alternating, through a portal listing a gateway on the same host: the
-# gateway's log records (TLS handshakes, each request, the first valid
-# ESP datagram) in ms after the start, and each client process's CPU time
+# goes, for gpvpn ($B), an older build (OLD=DIR with KINDS="new old oc")
+# and OpenConnect (KINDS="new oc" by default), N rounds alternating,
+# through a portal listing a gateway on the same host: the gateway's log
+# records (TLS handshakes, each request, the first valid ESP datagram)
+# in ms after the start, and each client process's CPU time
 # (/proc/PID/schedstat) just after that datagram. STRACE=1 runs each
 # client under `strace -f -tt` (traces kept in $T with KEEP_TMP=1),
-# STRACE=perf under `perf record -g`, PERF=1 records the whole machine
-# for 1.5 s; MEM=1 then floods the tunnel with pings for 2 s and prints
-# each client process's Rss/Pss (smaps_rollup; smaps kept in $T).
-# AUTH_OPTS, TUN_OPTS: more options. A measurement, not a test: no TAP
-# lines. Needs root.
+# STRACE=light traces only read and sendto (strace --seccomp-bpf, little
+# overhead), STRACE=perf runs it under `perf record -g`; PERF=1 records
+# the whole machine for 1.5 s. MEM=1 then floods the tunnel with pings
+# for 2 s and prints each client process's Rss/Pss (smaps_rollup; smaps
+# kept in $T). AUTH_OPTS, TUN_OPTS: more options. A measurement, not a
+# test: no TAP lines. Needs root.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -22,10 +24,15 @@ netns_setup
 make_certs
 make_password
 GW_OPTS="--portal --portal-gateway $GW_ADDR|Same|Any=1"
+NEW_AUTH=$GP_AUTH
+NEW_TUNNEL=$GP_TUNNEL
 
 st() {
 	if [ "$STRACE" = 1 ]; then
 		echo strace -f -tt -s 64 -o "$T/strace-$1"
+	elif [ "$STRACE" = light ]; then
+		echo strace -f -tt --seccomp-bpf -e trace=read,sendto \
+		    -o "$T/strace-$1"
 	elif [ "$STRACE" = perf ]; then
 		echo perf record -q -F 20000 -g -o "$T/perf-$1" --
 	fi
@@ -50,12 +57,12 @@ start() {
 	# shellcheck disable=SC2046,SC2086
 	( printf '%s\n' "$PASSWORD" |
 	  ip netns exec "$NS_C" sh "$NSEXEC" -p "$T/auth-$2.pid" \
-	    -r "$T/auth-$2.rc" -- $(st "auth-$2") $(as_auth_user) \
+	    -r "$T/auth-$2.rc" -- $(st "auth-$1-$2") $(as_auth_user) \
 	    "$GP_AUTH" --cafile "$CA" -u "$TEST_USER" --passwd-on-stdin \
 	    ${AUTH_OPTS:-} "https://$GW_ADDR/" 2>"$T/auth-$2.err" |
 	  ip netns exec "$NS_C" sh "$NSEXEC" -p "$T/tun-$2.pid" \
 	    -r "$T/tun-$2.rc" -n "$T/client-resolv.conf" -- \
-	    $(st "tun-$2") "$GP_TUNNEL" -i "$C_TUN" -s "$SCRIPT" \
+	    $(st "tun-$1-$2") "$GP_TUNNEL" -i "$C_TUN" -s "$SCRIPT" \
 	    ${TUN_OPTS:-} 2>"$T/tun-$2.err" ) &
 	lib_track $!
 	wait_until 50 0.1 test -s "$T/tun-$2.pid"
@@ -83,6 +90,10 @@ PYEOF
 }
 
 round() {
+	case $1 in
+	new) GP_AUTH=$NEW_AUTH GP_TUNNEL=$NEW_TUNNEL ;;
+	old) GP_AUTH=$OLD/gp-auth GP_TUNNEL=$OLD/gp-tunnel ;;
+	esac
 	cp "$T/client-resolv.orig" "$T/client-resolv.conf"
 	# shellcheck disable=SC2086
 	gw_start $GW_OPTS
