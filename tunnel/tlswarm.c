@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * OpenSSL's one-time set-up, moved off the connect path: gp-tunnel starts
  * with gp-auth and then waits for the first CONFIG, which comes after the

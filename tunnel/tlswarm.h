@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * OpenSSL's one-time set-up in gp-tunnel, done early (tlswarm.c). Runs
  * in gp-tunnel before the first frame; no input.

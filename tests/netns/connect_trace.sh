@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # connect_trace.sh: where the time from start to the first ESP datagram
 # goes, for gpvpn ($B), an older build (OLD=DIR with KINDS="new old oc")
 # and OpenConnect (KINDS="new oc" by default), N rounds alternating,
