@@ -29,6 +29,7 @@
 #include "ipc/secret.h"
 #include "sandbox/sandbox.h"
 #include "tunnel/caller.h"
+#include "tunnel/cleanup.h"
 #include "tunnel/ctl.h"
 #include "tunnel/fsview.h"
 #include "tunnel/https.h"
@@ -36,6 +37,7 @@
 #include "tunnel/policy.h"
 #include "tunnel/policy_check.h"
 #include "tunnel/priv.h"
+#include "tunnel/recfile.h"
 #include "tunnel/privsep.h"
 #include "tunnel/scriptcmd.h"
 #include "tunnel/stopsig.h"
@@ -60,6 +62,8 @@ struct opts {
 	bool		 no_ipv6;	/* --disable-ipv6 */
 	bool		 dump;
 	bool		 listen;	/* --listen: the service mode */
+	bool		 cleanup;	/* --cleanup IFNAME */
+	bool		 chose;		/* -s, --setuid, --policy... given */
 	/*
 	 * Service mode: every session runs on behalf of the peer that
 	 * connected (peer_uid, from SO_PEERCRED), like a sudo caller's.
@@ -84,6 +88,7 @@ usage(int status)
 	    "       gp-tunnel --listen [-qv] [-i name] [-s script]\n"
 	    "                 [--no-esp] [--disable-ipv6] [--setuid user]\n"
 	    "                 [--policy file]\n"
+	    "       gp-tunnel --cleanup name [-qv]\n"
 	    "       gp-tunnel --dump\n"
 	    "       gp-tunnel --version | -h\n"
 	    "Reads gp-auth's frame stream on stdin and runs the tunnel.\n"
@@ -98,6 +103,8 @@ usage(int status)
 	    SANDBOX_NET_USER ")\n"
 	    "      --policy FILE     more limits on what frames may ask for,\n"
 	    "                        on top of " POLICY_DEFAULT_PATH "\n"
+	    "      --cleanup NAME    after a gp-tunnel on NAME was killed:\n"
+	    "                        run the disconnect it recorded\n"
 	    "      --dump            print the frames, secrets redacted\n"
 	    "      --listen          serve the socket systemd passes, one\n"
 	    "                        session at a time (gp-tunnel.socket)\n"
@@ -110,7 +117,7 @@ static void
 opts_parse(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_NO_ESP = 256, OPT_DUMP, OPT_VERSION, OPT_SETUID,
-	    OPT_POLICY, OPT_NO_IPV6, OPT_LISTEN };
+	    OPT_POLICY, OPT_NO_IPV6, OPT_LISTEN, OPT_CLEANUP };
 	static const struct option lo[] = {
 		{ "interface", required_argument, NULL, 'i' },
 		{ "script", required_argument, NULL, 's' },
@@ -120,6 +127,7 @@ opts_parse(int argc, char **argv, struct opts *o)
 		{ "policy", required_argument, NULL, OPT_POLICY },
 		{ "dump", no_argument, NULL, OPT_DUMP },
 		{ "listen", no_argument, NULL, OPT_LISTEN },
+		{ "cleanup", required_argument, NULL, OPT_CLEANUP },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -133,23 +141,30 @@ opts_parse(int argc, char **argv, struct opts *o)
 	o->user = SANDBOX_NET_USER;
 	while ((ch = getopt_long(argc, argv, "i:s:vqh", lo, NULL)) != -1) {
 		switch (ch) {
+		case OPT_CLEANUP:
+			o->cleanup = true;
+			/* FALLTHROUGH */
 		case 'i':
 			if (strlen(optarg) >= IFNAMSIZ || !tun_name_ok(optarg))
-				fatalx("-i: bad interface name");
+				fatalx("%s: bad interface name", ch == 'i' ?
+				    "-i" : "--cleanup");
 			memcpy(o->ifname, optarg, strlen(optarg) + 1);
 			break;
 		case 's':
 			o->script = optarg;
+			o->chose = true;
 			break;
 		case OPT_SETUID:
 			if (optarg[0] == '\0' || strcmp(optarg, "root") == 0)
 				fatalx("--setuid: not root, and not empty");
 			o->user = optarg;
+			o->chose = true;
 			break;
 		case OPT_POLICY:
 			if (optarg[0] != '/')
 				fatalx("--policy: the path must be absolute");
 			o->policy = optarg;
+			o->chose = true;
 			break;
 		case OPT_NO_ESP:
 			o->no_esp = true;
@@ -182,6 +197,10 @@ opts_parse(int argc, char **argv, struct opts *o)
 		usage(EXIT_ERROR);
 	if (o->dump && o->listen)
 		fatalx("--dump and --listen exclude each other");
+	if (o->cleanup && (o->chose || o->dump || o->listen || o->no_esp ||
+	    o->no_ipv6))
+		fatalx("--cleanup takes only -q and -v: the script and the "
+		    "interface are the record's");
 	/* The process titles overwrite argv: keep copies. */
 	if ((o->script = strdup(o->script)) == NULL ||
 	    (o->user = strdup(o->user)) == NULL ||
@@ -262,8 +281,25 @@ priv_enter(const struct privsep_priv *a)
 	p.keep_fds[3] = a->tun_fd;
 	p.keep_fds[4] = a->ps_fd;
 	p.keep_fds[5] = a->log_fd;
-	p.keep_fds[6] = -1;
+	p.keep_fds[6] = a->rec_fd;	/* -1 if none: the end anyway */
+	p.keep_fds[7] = -1;
 	sandbox_enter(&p);
+}
+
+/* The session record (recfile.h), locked for the session; -1 if it
+ * cannot be had: the session goes on, without a --cleanup after it. */
+static int
+record_open(const char *ifname)
+{
+	struct gp_err e = { "" };
+	int fd;
+
+	if ((fd = recfile_open(ifname, true, &e)) < 0) {
+		log_warn("%s: no session record (--cleanup will not know "
+		    "what to undo after a SIGKILL)", e.msg);
+		return -1;
+	}
+	return fd;
 }
 
 static void
@@ -278,6 +314,8 @@ acquire_fds(struct privsep_priv *pv, struct privsep_net *nt,
 	memcpy(pv->ifname, o->ifname, IFNAMSIZ);
 	if ((pv->tun_fd = tun_open(pv->ifname, &e)) == -1)
 		fatalx("tun: %s", e.msg);
+	pv->rec_fd = record_open(pv->ifname);
+	pv->on_behalf = caller_on_behalf(caller_self());
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) == -1)
 		fatal("socketpair");
 	if (pipe2(lp, O_CLOEXEC) == -1)
@@ -344,6 +382,8 @@ tunnel_main(const struct opts *o, struct gp_config *cfg,
 	if (pid == 0) {
 		close(pv.ps_fd);
 		close(pv.log_fd);
+		if (pv.rec_fd != -1)
+			close(pv.rec_fd);
 		net_main(&nt);
 	}
 	pv.net_pid = pid;
@@ -460,6 +500,8 @@ main(int argc, char **argv)
 	if (o.dump)
 		return run_dump();
 	policy_init(&o, &pol);
+	if (o.cleanup)	/* the interface checked as a start's -i */
+		return cleanup_main(o.ifname, caller_on_behalf(caller_self()));
 	privsep_title_init(argc, argv);
 	if (o.listen)
 		return service_main(&o);

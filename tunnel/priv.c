@@ -28,8 +28,10 @@
 #include "ipc/log.h"
 #include "ipc/secret.h"
 #include "tunnel/backoff.h"
+#include "tunnel/cleanup.h"
 #include "tunnel/ctl.h"
 #include "tunnel/ip6check.h"
+#include "tunnel/keylife.h"
 #include "tunnel/mtu.h"
 #include "tunnel/needcfg.h"
 #include "tunnel/policy.h"
@@ -37,10 +39,13 @@
 #include "tunnel/priv.h"
 #include "tunnel/privlog.h"
 #include "tunnel/privsep.h"
+#include "tunnel/recfile.h"
 #include "tunnel/rekey.h"
 #include "tunnel/script.h"
 
 #define PRIV_TICK_MS		500
+/* The keys expired after gp-auth had gone: no logout was possible. */
+#define PRIV_EXIT_ORPHANED	5
 
 struct priv {
 	struct privsep_priv	*a;
@@ -53,6 +58,9 @@ struct priv {
 	bool			 attempt_ran;	/* attempt-reconnect, this
 						 * time [net] reconnects */
 	struct backoff		 bo;	/* its rate limit */
+	struct keylife		 keys;	/* the last CONFIG's timers */
+	bool			 orphaned;	/* gp-auth gone: run until
+						 * the keys expire */
 	int			 status;	/* [priv]'s own: -1 none */
 	int			 net_status;
 	unsigned		 mtu;
@@ -62,6 +70,23 @@ struct priv {
 };
 
 static int
+priv_env(struct priv *p, const char *reason, struct script_env *env)
+{
+	struct gp_err e = { "" };
+	int r;
+
+	if (p->a->no_ipv6)
+		r = script_env_build_ipv4(env, reason, p->a->cfg,
+		    p->a->ifname, p->mtu, &e);
+	else
+		r = script_env_build(env, reason, p->a->cfg, p->a->ifname,
+		    p->mtu, &e);
+	if (r == -1)
+		log_err("vpnc-script %s: %s", reason, e.msg);
+	return r;
+}
+
+static int
 priv_script(struct priv *p, const char *reason)
 {
 	struct script_env env;
@@ -69,16 +94,8 @@ priv_script(struct priv *p, const char *reason)
 	int r;
 
 	log_debug("running %s %s", p->a->script, reason);
-	if (p->a->no_ipv6)
-		r = script_env_build_ipv4(&env, reason, p->a->cfg,
-		    p->a->ifname, p->mtu, &e);
-	else
-		r = script_env_build(&env, reason, p->a->cfg, p->a->ifname,
-		    p->mtu, &e);
-	if (r == -1) {
-		log_err("vpnc-script %s: %s", reason, e.msg);
+	if (priv_env(p, reason, &env) == -1)
 		return -1;
-	}
 	r = script_run(p->a->script, &env, &e);
 	script_env_free(&env);
 	if (r == -1)
@@ -185,6 +202,21 @@ priv_check_ipv6(const struct priv *p)
 	return -1;
 }
 
+/* What disconnect will need, on disk before connect runs, so that
+ * gp-tunnel --cleanup can run it after a SIGKILL (cleanup.h). */
+static void
+priv_record(struct priv *p)
+{
+	struct script_env env;
+	struct gp_err e = { "" };
+
+	if (p->a->rec_fd == -1 || priv_env(p, "disconnect", &env) == -1)
+		return;
+	if (recfile_write(p->a->rec_fd, p->a->script, &env, &e) == -1)
+		log_warn("%s: --cleanup will have nothing to go by", e.msg);
+	script_env_free(&env);
+}
+
 static void
 priv_transport_up(struct priv *p, unsigned mtu)
 {
@@ -196,6 +228,7 @@ priv_transport_up(struct priv *p, unsigned mtu)
 		log_warn("going on after the pre-init script failed");
 	/* Even a failed connect may have applied part of its work. */
 	p->connect_ran = true;
+	priv_record(p);
 	if (priv_script(p, "connect") == -1 || priv_check_ipv6(p) == -1) {
 		priv_abort(p);
 		return;
@@ -344,6 +377,7 @@ priv_rekey(struct priv *p, struct buf *body, struct gp_err *e)
 	if (privsep_send(p->a->ps_fd, &m, e) == -1)
 		goto out_free;
 	log_info("rekey: new configuration (keys and timers) passed to [net]");
+	keylife_set(&p->keys, c, clock_now_ms());
 	status = 0;
 out_free:
 	config_free(c);
@@ -383,6 +417,42 @@ priv_frame(struct priv *p, const struct frame_hdr *h, struct buf *body)
 	return status;
 }
 
+/*
+ * End of input: gp-auth has gone (killed, or SIGHUP) without SHUTDOWN.
+ * Nobody can rekey or log out now; a running tunnel runs on until its
+ * keys expire (priv_keys_expired), anything else stops at once.
+ */
+static void
+priv_orphaned(struct priv *p)
+{
+	int64_t now = clock_now_ms();
+
+	if ((p->state != PS_ST_RUNNING && p->state != PS_ST_RECONNECTING) ||
+	    !keylife_known(&p->keys)) {
+		log_info("control stream closed: stopping");
+		priv_stop(p);
+		return;
+	}
+	p->orphaned = true;
+	log_warn("gp-auth has gone (end of input): nobody can rekey or log "
+	    "out; the tunnel runs on until its keys expire in %lld s",
+	    (long long)(keylife_left_ms(&p->keys, now) / 1000));
+}
+
+/* After priv_orphaned(): the keys are dead, stop. */
+static void
+priv_keys_expired(struct priv *p)
+{
+	if (!p->orphaned || p->state == PS_ST_STOPPING ||
+	    keylife_left_ms(&p->keys, clock_now_ms()) > 0)
+		return;
+	log_err("the keys have expired and gp-auth has gone: logout is "
+	    "impossible (the gateway ends the session when its lifetime "
+	    "is over); stopping, exit status %d", PRIV_EXIT_ORPHANED);
+	priv_fail(p, PRIV_EXIT_ORPHANED);
+	priv_stop(p);
+}
+
 /* The frame stream from gp-auth is readable: one read, never a wait. */
 static void
 priv_on_ctl(struct priv *p)
@@ -397,9 +467,8 @@ priv_on_ctl(struct priv *p)
 	case CTL_RD_MORE:
 		return;
 	case CTL_RD_EOF:
-		log_info("control stream closed: stopping");
 		p->ctl_open = false;
-		priv_stop(p);
+		priv_orphaned(p);
 		return;
 	case CTL_RD_FRAME:
 		status = priv_frame(p, &h, &body);
@@ -471,6 +540,7 @@ priv_loop(struct priv *p)
 	while (!p->net_exited) {
 		priv_signals(p);
 		priv_ctl_deadline(p);
+		priv_keys_expired(p);
 		needcfg_tick(&p->need, clock_now_ms());
 		if (p->state == PS_ST_STOPPING &&
 		    clock_now_ms() >= p->stop_deadline) {
@@ -516,6 +586,16 @@ priv_forget_secrets(struct gp_config *c)
 	explicit_bzero(c->esp.akey_s2c, sizeof(c->esp.akey_s2c));
 }
 
+/* Disconnect ran (or connect never did): nothing left to clean up. */
+static void
+priv_record_done(const struct privsep_priv *a)
+{
+	struct gp_err e = { "" };
+
+	if (a->rec_fd != -1 && recfile_clear(a->rec_fd, &e) == -1)
+		log_warn("%s", e.msg);
+}
+
 /* Reap [net] (bounded); it dies with us anyway (PR_SET_PDEATHSIG). */
 static void
 priv_reap(struct priv *p)
@@ -549,6 +629,7 @@ priv_main(struct privsep_priv *a)
 	memset(&p, 0, sizeof(p));
 	p.a = a;
 	p.log.fd = a->log_fd;
+	keylife_set(&p.keys, a->cfg, clock_now_ms());
 	priv_forget_secrets(a->cfg);
 	p.status = -1;
 	p.state = PS_ST_STARTING;
@@ -556,6 +637,8 @@ priv_main(struct privsep_priv *a)
 	p.ctl_open = true;
 	if ((p.rbuf = secret_alloc(PRIVSEP_MAX_BYTES + 1)) == NULL)
 		fatalx("[priv]: out of memory");
+	if (a->rec_fd != -1)
+		(void)cleanup_record(a->rec_fd, a->ifname, a->on_behalf);
 	priv_loop(&p);
 	if (p.net_exited)
 		privlog_drain(&p.log);
@@ -565,6 +648,7 @@ priv_main(struct privsep_priv *a)
 	if (p.connect_ran && priv_script(&p, "disconnect") == -1 &&
 	    status == 0)
 		status = 1;
+	priv_record_done(a);
 	close(a->tun_fd);
 	ctl_reader_free(&p.rd);
 	secret_free(p.rbuf, PRIVSEP_MAX_BYTES + 1);

@@ -117,6 +117,8 @@ struct privsep_priv {
 	bool			 no_ipv6;
 	char			 ifname[16];	/* IFNAMSIZ */
 	int			 ctl_fd, ps_fd, log_fd, tun_fd;
+	int			 rec_fd;	/* recfile.h, locked; -1 */
+	bool			 on_behalf;	/* caller.c: not root */
 	pid_t			 net_pid;
 	volatile sig_atomic_t	*stop;		/* SIGINT, SIGTERM, SIGHUP */
 	volatile sig_atomic_t	*usr1;		/* SIGUSR1: counters */

@@ -1,0 +1,186 @@
+#!/bin/sh
+# fault_test.sh: faults injected into a running gp-auth | gp-tunnel
+# (issue 13 item 3), against the test gateway in namespaces.
+#  (n) [net] killed (SIGKILL): [priv] runs disconnect and exits 1;
+#  (a) gp-auth killed (SIGKILL), the gateway's keys good for 20 s
+#      (getconfig <timeout>): the tunnel runs on, says that gp-auth is
+#      gone, and when the keys expire stops by itself, saying plainly
+#      that no logout is possible: exit 5, disconnect ran, DNS restored;
+#  (k) gp-tunnel killed (SIGKILL, both processes): the tun device goes
+#      with it, but the host route to the gateway and the VPN's DNS
+#      stay; `gp-tunnel --cleanup IFNAME` runs disconnect with what
+#      connect recorded in /run/gpvpn/IFNAME.state and removes the
+#      record; it refuses while a session holds the record; killed
+#      again, the next start cleans up the stale record first.
+# The gateway forgetting the session on a restart (exit 2, disconnect
+# ran) is netmove_test.sh (b2) and (c).
+# Needs root; binaries from $B; TAP; bounded to 150 s.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+lib_start 150
+need_client
+netns_setup
+make_certs
+make_password
+mkdir -m 700 "$T/gpvpn"		# /run/gpvpn in the client (nsexec.sh -n)
+
+KEY_TIMEOUT_S=20
+VPN_DNS=198.18.64.53
+RECORD=$T/gpvpn/$C_TUN.state
+
+net_pid() {
+	pgrep -P "$TUN_PID" -f 'gp-tunnel \[net\]' | head -n 1
+}
+
+log_has() {
+	grep -qF -- "$2" "$T/tun-$1.err"
+}
+
+host_route() {
+	[ -n "$(ip -n "$NS_C" -4 route show "$GW_ADDR")" ]
+}
+
+vpn_dns() {
+	grep -q "^nameserver $VPN_DNS" "$T/client-resolv.conf"
+}
+
+ns_client_empty() {
+	[ -z "$(ip netns pids "$NS_C")" ]
+}
+
+# cleanup_run NAME [ARGS]: gp-tunnel --cleanup in the client, as the
+# sessions run (the same /run/vpnc, /run/gpvpn and resolv.conf).
+cleanup_run() {
+	n=$1
+	shift
+	ip netns exec "$NS_C" sh "$NSEXEC" -r "$T/$n.rc" \
+	    -n "$T/client-resolv.conf" -- "$GP_TUNNEL" -v -v "$@" \
+	    </dev/null >"$T/$n.out" 2>"$T/$n.err"
+}
+
+rc_is() {
+	grep -qx "$2" "$T/$1.rc"
+}
+
+round_end() {
+	stop_pid "$TUN_PID" TERM 15
+	wait_until 100 0.1 gone "$AUTH_PID" || stop_pid "$AUTH_PID" TERM 5
+}
+
+fresh_resolv() {
+	cp "$T/client-resolv.orig" "$T/client-resolv.conf"
+}
+
+gw_start
+
+# ---- (n): [net] killed ----------------------------------------------
+
+note "(n) [net] killed with SIGKILL"
+gpvpn_start n --no-esp
+if gpvpn_up n; then
+	NET_PID=$(net_pid)
+	check "n: found gp-tunnel [net] ($NET_PID)" test -n "$NET_PID"
+	kill -KILL "$NET_PID"
+	check "n: [priv] exits 1 (<= 10 s)" \
+	    wait_until 100 0.1 rc_is tun-n 1
+	check "n: it says [net] went away" \
+	    log_has n "[net] went away without an exit status"
+	check_after_disconnect
+fi
+round_end
+
+# ---- (k): gp-tunnel killed; --cleanup; the next start -----------------
+
+note "(k) gp-tunnel killed with SIGKILL; --cleanup $C_TUN"
+fresh_resolv
+gpvpn_start k --no-esp
+if gpvpn_up k; then
+	check "k: connect left a record $RECORD, root's, mode 0600" eval \
+	    'test "$(stat -c %u:%a "$RECORD")" = 0:600'
+	cleanup_run busy --cleanup "$C_TUN"
+	check "k: --cleanup refuses while the session runs (exit 1)" \
+	    eval 'rc_is busy 1 && grep -q "in use" "$T/busy.err" &&
+	    client_tun_up && vpn_dns && test -s "$RECORD"'
+	NET_PID=$(net_pid)
+	kill -KILL "$TUN_PID" "$NET_PID"
+	check "k: the tun device went with the processes" \
+	    wait_until 50 0.1 client_tun_gone
+	check "k: the host route and the VPN's DNS stayed" \
+	    eval 'host_route && vpn_dns'
+	cleanup_run cl --cleanup "$C_TUN"
+	check "k: gp-tunnel --cleanup $C_TUN exits 0" rc_is cl 0
+	check "k: it ran disconnect with connect's environment" eval \
+	    'script_ran disconnect &&
+	    test "$(script_env disconnect TUNDEV)" = "$C_TUN" &&
+	    test "$(script_env disconnect VPNPID)" = \
+	    "$(script_env connect VPNPID)" &&
+	    test "$(script_env disconnect INTERNAL_IP4_ADDRESS)" = \
+	    "$(script_env connect INTERNAL_IP4_ADDRESS)"'
+	check "k: resolv.conf restored, the host route gone" eval \
+	    'cmp "$T/client-resolv.conf" "$T/client-resolv.orig" &&
+	    ! host_route'
+	check "k: the record is gone" eval '! test -s "$RECORD"'
+	cleanup_run cl2 --cleanup "$C_TUN"
+	check "k: a second --cleanup finds nothing to do (exit 0)" \
+	    eval 'rc_is cl2 0 && grep -q "no record" "$T/cl2.err"'
+fi
+wait_until 100 0.1 gone "$AUTH_PID" || stop_pid "$AUTH_PID" TERM 5
+
+note "(k2) killed again; the next start cleans up"
+fresh_resolv
+gpvpn_start k2 --no-esp
+if gpvpn_up k2; then
+	K2_VPNPID=$(script_env connect VPNPID)
+	NET_PID=$(net_pid)
+	kill -KILL "$TUN_PID" "$NET_PID"
+	wait_until 50 0.1 client_tun_gone
+	wait_until 100 0.1 gone "$AUTH_PID" || stop_pid "$AUTH_PID" TERM 5
+	check "k2: the VPN's DNS stayed" vpn_dns
+	gpvpn_start k3 --no-esp
+	if gpvpn_up k3; then
+		check "k3: the start cleaned up the stale record" \
+		    log_has k3 "a stale record for $C_TUN"
+		check "k3: ... with the dead session's disconnect" eval \
+		    'f=$(ls "$T/vpnc/script-k2" | grep -- "-disconnect.env\$") &&
+		    grep -qx "VPNPID=$K2_VPNPID" "$T/vpnc/script-k2/$f" &&
+		    grep -qx "TUNDEV=$C_TUN" "$T/vpnc/script-k2/$f"'
+		round_end
+		check "k3: exits 0 after SIGTERM" wait_until 50 0.1 rc_is tun-k3 0
+		check "k3: resolv.conf restored at the end" \
+		    cmp "$T/client-resolv.conf" "$T/client-resolv.orig"
+		check "k3: no record left" eval '! test -s "$RECORD"'
+	fi
+fi
+wait_until 100 0.1 gone "$AUTH_PID" || stop_pid "$AUTH_PID" TERM 5
+
+# ---- (a): gp-auth killed; the keys run out ----------------------------
+
+note "(a) gp-auth killed with SIGKILL; keys good for $KEY_TIMEOUT_S s"
+gw_stop
+gw_start --timeout "$KEY_TIMEOUT_S"
+fresh_resolv
+gpvpn_start a --no-esp
+if gpvpn_up a; then
+	t0=$(date +%s)
+	kill -KILL "$AUTH_PID"
+	check "a: gp-tunnel says gp-auth is gone and runs on" \
+	    wait_until 50 0.1 log_has a "gp-auth has gone"
+	sleep 2
+	check "a: the tunnel still runs" alive "$TUN_PID"
+	check_pings "a, without gp-auth"
+	check "a: it stops when the keys expire, exit 5 (<= $KEY_TIMEOUT_S s + 10)" \
+	    wait_until $(((KEY_TIMEOUT_S + 10) * 10)) 0.1 rc_is tun-a 5
+	check "a: not before the keys' $KEY_TIMEOUT_S s" \
+	    test $(($(date +%s) - t0)) -ge $((KEY_TIMEOUT_S - 5))
+	check "a: it says plainly that logout is impossible" \
+	    log_has a "logout is impossible"
+	check_after_disconnect
+fi
+stop_pid "$TUN_PID" TERM 5
+gw_stop
+
+check "no process left in the client namespace" \
+    wait_until 30 0.1 ns_client_empty
+check_host_untouched
+lib_finish
