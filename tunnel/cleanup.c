@@ -1,19 +1,17 @@
 /*
  * Cleaning up after a killed gp-tunnel (cleanup.h): in [priv] at start,
  * and in gp-tunnel --cleanup, which runs as root and enters the same
- * file-system view and sandbox as [priv] before any script runs. The
+ * file-system view and (through gp_tunnel.c) sandbox as [priv] before
+ * any script runs. The
  * record it reads is untrusted (record.c checks it); the interface comes
  * from the command line, checked like a start's (caller.c).
  */
-#include <linux/capability.h>
-
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ipc/log.h"
-#include "sandbox/sandbox.h"
 #include "tunnel/cleanup.h"
 #include "tunnel/fsview.h"
 #include "tunnel/recfile.h"
@@ -73,27 +71,8 @@ cleanup_record(int fd, const char *ifname, bool on_behalf)
 	return status;
 }
 
-/* As [priv]: uid 0 for the script, CAP_NET_ADMIN alone, the denylist. */
-static void
-cleanup_enter(int fd)
-{
-	static const int caps[] = { CAP_NET_ADMIN, -1 };
-	struct sandbox_policy p;
-
-	memset(&p, 0, sizeof(p));
-	p.filter = &sandbox_filter_priv;
-	p.user = NULL;
-	p.keep_caps = caps;
-	p.keep_fds[0] = STDIN_FILENO;
-	p.keep_fds[1] = STDOUT_FILENO;
-	p.keep_fds[2] = STDERR_FILENO;
-	p.keep_fds[3] = fd;
-	p.keep_fds[4] = -1;
-	sandbox_enter(&p);
-}
-
 int
-cleanup_main(const char *ifname, bool on_behalf)
+cleanup_main(const char *ifname, bool on_behalf, void (*enter)(int fd))
 {
 	struct gp_err e = { "" };
 	int fd, status;
@@ -112,7 +91,7 @@ cleanup_main(const char *ifname, bool on_behalf)
 		close(fd);
 		return 1;
 	}
-	cleanup_enter(fd);
+	enter(fd);
 	if ((status = cleanup_record(fd, ifname, on_behalf)) == 0)
 		log_info("no record for %s: nothing to clean up", ifname);
 	close(fd);

@@ -21,9 +21,11 @@
 int	cleanup_record(int fd, const char *ifname, bool on_behalf);
 /*
  * --cleanup IFNAME, after the same checks as a start (caller.c): the
- * record opened, the file-system view and [priv]'s sandbox entered,
- * cleanup_record(). An exit status: 0 (done, or no record), 1.
+ * record opened, the file-system view and [priv]'s sandbox entered
+ * (enter(fd), keeping fd), cleanup_record(). An exit status: 0 (done,
+ * or no record), 1.
  */
-int	cleanup_main(const char *ifname, bool on_behalf);
+int	cleanup_main(const char *ifname, bool on_behalf,
+	    void (*enter)(int fd));
 
 #endif

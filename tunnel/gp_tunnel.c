@@ -302,6 +302,25 @@ record_open(const char *ifname)
 	return fd;
 }
 
+/* As [priv]: uid 0 for the script, CAP_NET_ADMIN alone, the denylist. */
+static void
+cleanup_enter(int fd)
+{
+	static const int caps[] = { CAP_NET_ADMIN, -1 };
+	struct sandbox_policy p;
+
+	memset(&p, 0, sizeof(p));
+	p.filter = &sandbox_filter_priv;
+	p.user = NULL;
+	p.keep_caps = caps;
+	p.keep_fds[0] = STDIN_FILENO;
+	p.keep_fds[1] = STDOUT_FILENO;
+	p.keep_fds[2] = STDERR_FILENO;
+	p.keep_fds[3] = fd;
+	p.keep_fds[4] = -1;
+	sandbox_enter(&p);
+}
+
 static void
 acquire_fds(struct privsep_priv *pv, struct privsep_net *nt,
     struct https_ctx **https, const struct opts *o)
@@ -501,7 +520,8 @@ main(int argc, char **argv)
 		return run_dump();
 	policy_init(&o, &pol);
 	if (o.cleanup)	/* the interface checked as a start's -i */
-		return cleanup_main(o.ifname, caller_on_behalf(caller_self()));
+		return cleanup_main(o.ifname, caller_on_behalf(caller_self()),
+		    cleanup_enter);
 	privsep_title_init(argc, argv);
 	if (o.listen)
 		return service_main(&o);
