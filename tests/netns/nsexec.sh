@@ -8,9 +8,9 @@
 # /run/vpnc, where vpnc-script keeps its state and lib.sh's recording
 # wrapper lives and writes (gp-tunnel's file-system view leaves that
 # writable, and hides /tmp); gpvpn/ beside RESOLV, if there, is bound at
-# /run/gpvpn (gp-tunnel's session records). -p writes CMD's pid; -r waits for CMD and
-# writes its exit status, keeping stdin (an asynchronous list would get
-# /dev/null).
+# /run/gpvpn (gp-tunnel's session records). -p writes CMD's pid; -r waits
+# for CMD and writes its exit status, keeping stdin (an asynchronous list
+# would get /dev/null).
 set -eu
 pidfile='' rcfile='' resolv=''
 while [ $# -gt 0 ]; do
