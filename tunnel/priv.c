@@ -30,6 +30,7 @@
 #include "tunnel/backoff.h"
 #include "tunnel/cleanup.h"
 #include "tunnel/ctl.h"
+#include "tunnel/diskfull.h"
 #include "tunnel/ip6check.h"
 #include "tunnel/keylife.h"
 #include "tunnel/mtu.h"
@@ -217,11 +218,29 @@ priv_record(struct priv *p)
 	script_env_free(&env);
 }
 
+/* A full disk cuts resolv.conf or its backup short while the script
+ * still exits 0: before connect, refuse; after, undo (disconnect). */
+static int
+priv_check_disk(const char *when)
+{
+	struct gp_err e = { "" };
+
+	if (diskfull_check(&e) == 0)
+		return 0;
+	log_err("%s %s: what the vpnc-script writes (resolv.conf, its "
+	    "backup) may be cut short; ending the session", e.msg, when);
+	return -1;
+}
+
 static void
 priv_transport_up(struct priv *p, unsigned mtu)
 {
 	p->mtu = priv_mtu(p, "TRANSPORT_UP", mtu);
 	log_info("tun device %s, MTU %u", p->a->ifname, p->mtu);
+	if (priv_check_disk("before the connect script") == -1) {
+		priv_abort(p);
+		return;
+	}
 	/* As OpenConnect: before the tun device is configured, and its
 	 * failure does not stop the session. */
 	if (priv_script(p, "pre-init") == -1)
@@ -229,7 +248,8 @@ priv_transport_up(struct priv *p, unsigned mtu)
 	/* Even a failed connect may have applied part of its work. */
 	p->connect_ran = true;
 	priv_record(p);
-	if (priv_script(p, "connect") == -1 || priv_check_ipv6(p) == -1) {
+	if (priv_script(p, "connect") == -1 || priv_check_ipv6(p) == -1 ||
+	    priv_check_disk("after the connect script") == -1) {
 		priv_abort(p);
 		return;
 	}

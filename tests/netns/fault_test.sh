@@ -1,6 +1,11 @@
 #!/bin/sh
 # fault_test.sh: faults injected into a running gp-auth | gp-tunnel
 # (issue 13 item 3), against the test gateway in namespaces.
+#  (r) the gateway process restarts mid-session and keeps its sessions
+#      (gpgw.py --state): the HTTPS tunnel comes back by itself with the
+#      same cookie, attempt-reconnect then reconnect, the same address;
+#  (f) it restarts again and forgets them: the cookie is refused on the
+#      reconnect, exit 2, disconnect ran, resolv.conf restored;
 #  (n) [net] killed (SIGKILL): [priv] runs disconnect and exits 1;
 #  (a) gp-auth killed (SIGKILL), the gateway's keys good for 20 s
 #      (getconfig <timeout>): the tunnel runs on, says that gp-auth is
@@ -12,13 +17,24 @@
 #      connect recorded in /run/gpvpn/IFNAME.state and removes the
 #      record; it refuses while a session holds the record; killed
 #      again, the next start cleans up the stale record first.
-# The gateway forgetting the session on a restart (exit 2, disconnect
-# ran) is netmove_test.sh (b2) and (c).
+#  (d) the disk full while the script writes resolv.conf (a tmpfs of
+#      12 KiB holds it, 8129 bytes of it; the test fills the last page
+#      while pre-init runs, and the new one needs 8251): the session
+#      ends (exit 1) instead of running with a resolv.conf cut short,
+#      disconnect ran, the old resolv.conf is back intact;
+#  (d2) the disk already full when the tunnel comes up: no script
+#      runs, exit 1, resolv.conf untouched.
+# netmove_test.sh has the gateway forgetting an ESP session too (b2).
 # Needs root; binaries from $B; TAP; bounded to 150 s.
 set -u
 . "$(dirname "$0")/lib.sh"
 
-lib_start 150
+lib_start 180
+SMALL=
+# The tmpfs of (d) is mounted here, in the test's mount namespace: it
+# goes before lib_cleanup removes $T.
+trap 'rc_=$?; [ -z "$SMALL" ] || umount -l "$SMALL" 2>/dev/null;
+    (exit $rc_); lib_cleanup' EXIT
 need_client
 netns_setup
 make_certs
@@ -28,6 +44,13 @@ mkdir -m 700 "$T/gpvpn"		# /run/gpvpn in the client (nsexec.sh -n)
 KEY_TIMEOUT_S=20
 VPN_DNS=198.18.64.53
 RECORD=$T/gpvpn/$C_TUN.state
+GW_STATE=$T/gw-state.json
+
+# reasons ROUND: the vpnc-script reasons the wrapper recorded, in order.
+reasons() {
+	ls "$T/vpnc/script-$1" 2>/dev/null | grep '\.env$' | sort -n |
+	    sed 's/^[0-9]*-//; s/\.env$//' | tr '\n' ' '
+}
 
 net_pid() {
 	pgrep -P "$TUN_PID" -f 'gp-tunnel \[net\]' | head -n 1
@@ -72,7 +95,7 @@ fresh_resolv() {
 	cp "$T/client-resolv.orig" "$T/client-resolv.conf"
 }
 
-gw_start
+gw_start --state "$GW_STATE"
 
 # ---- (n): [net] killed ----------------------------------------------
 
@@ -89,6 +112,51 @@ if gpvpn_up n; then
 	check_after_disconnect
 fi
 round_end
+
+# ---- (r), (f): the gateway restarts, keeping the session, then not ----
+
+note "(r) the gateway restarts and keeps its sessions"
+fresh_resolv
+gpvpn_start r --no-esp
+if gpvpn_up r; then
+	TIP=$(client_tun_addr)
+	check_pings "r, before"
+	gw_stop
+	gw_start --state "$GW_STATE"
+	check "r: the restarted gateway has the session back" \
+	    gwlog_has "r.get('event') == 'ready' and
+	    r['restored_sessions'] == 1"
+	check "r: the tunnel comes back by itself (<= 30 s)" \
+	    wait_until 300 0.1 log_has r \
+	    "reconnect: the tunnel is back over https"
+	check "r: attempt-reconnect before each attempt, then reconnect" \
+	    wait_until 50 0.1 eval 'reasons r | grep -Eqx \
+	    "pre-init connect (attempt-reconnect )+reconnect "'
+	check "r: the same tunnel address $TIP" \
+	    test "$(client_tun_addr)" = "$TIP"
+	check "r: the gateway took the same cookie, no new login" \
+	    eval 'gwlog_has "r.get(\"path\") ==
+	    \"/ssl-tunnel-connect.sslvpn\" and r[\"status\"] == 200 and
+	    r.get(\"session\") == 2" &&
+	    [ "$(gwlog "r.get(\"path\") == \"/ssl-vpn/login.esp\"")" -eq 0 ]'
+	check_pings "r, after"
+
+	note "(f) the gateway restarts and forgets the session"
+	gw_stop
+	rm -f "$GW_STATE"
+	gw_start --state "$GW_STATE"
+	check "f: gp-tunnel exits 2 (<= 30 s)" \
+	    wait_until 300 0.1 rc_is tun-r 2
+	check "f: it says the gateway ended the session: exit status 2" \
+	    log_has r "the gateway rejected the session's cookie"
+	check "f: the restarted gateway refused the cookie (502)" \
+	    gwlog_has "r.get('path') == '/ssl-tunnel-connect.sslvpn' and
+	    r['status'] == 502"
+	check "f: disconnect ran last" eval 'reasons r | grep -Eqx \
+	    "pre-init connect (attempt-reconnect )+reconnect (attempt-reconnect )+disconnect "'
+	check_after_disconnect
+fi
+wait_until 100 0.1 gone "$AUTH_PID" || stop_pid "$AUTH_PID" TERM 5
 
 # ---- (k): gp-tunnel killed; --cleanup; the next start -----------------
 
@@ -178,6 +246,78 @@ if gpvpn_up a; then
 	check_after_disconnect
 fi
 stop_pid "$TUN_PID" TERM 5
+gw_stop
+
+# ---- (d): the disk full while the script writes resolv.conf ----------
+
+note "(d) the disk full under resolv.conf"
+gw_start
+SMALL=$T/small
+mkdir "$SMALL"
+if mount -t tmpfs -o size=12k,mode=0755 gpvpn-full "$SMALL"; then
+	{ i=0
+	  while [ "$i" -lt 101 ]; do
+		printf '# %077d\n' "$i"
+		i=$((i + 1))
+	  done
+	  printf 'nameserver 198.18.0.53\nsearch client.gpvpn.test\n'
+	} >"$T/resolv-big.orig"
+	cp "$T/resolv-big.orig" "$SMALL/resolv.conf"
+	mv "$T/client-resolv.conf" "$T/client-resolv.keep"
+	ln -s "$SMALL/resolv.conf" "$T/client-resolv.conf"
+	# pre-init waits (<= 10 s) for the test to fill the disk, then
+	# the recording wrapper (gpvpn_start makes script-d.sh) runs.
+	cat >"$T/vpnc/d-wait.sh" <<EOF
+#!/bin/sh
+if [ "\$reason" = pre-init ]; then
+	i=0
+	while [ ! -e /run/vpnc/d-go ] && [ \$i -lt 100 ]; do
+		sleep 0.1
+		i=\$((i + 1))
+	done
+fi
+exec /run/vpnc/script-d.sh
+EOF
+	chmod 755 "$T/vpnc/d-wait.sh"
+	gpvpn_start d --no-esp -s /run/vpnc/d-wait.sh
+	if wait_until 200 0.1 script_ran pre-init; then
+		dd if=/dev/zero of="$SMALL/filler" bs=1024 count=8 2>/dev/null
+		touch "$T/vpnc/d-go"
+	fi
+	check "d: the disk is full; the connect script ran" eval \
+	    '[ "$(stat -f -c %f "$SMALL")" -eq 0 ] &&
+	    wait_until 200 0.1 script_ran connect'
+	check "d: writing resolv.conf failed for want of space" \
+	    wait_until 50 0.1 grep -Eq "No space left|I/O error" \
+	    "$T/vpnc/script-d/03-connect.out"
+	check "d: gp-tunnel ends the session, exit 1 (<= 10 s)" \
+	    wait_until 100 0.1 rc_is tun-d 1
+	check "d: it says the file system is full" \
+	    log_has d "/etc/resolv.conf is full after the connect script"
+	check "d: disconnect ran" script_ran disconnect
+	check "d: the old resolv.conf is back, intact" \
+	    cmp "$SMALL/resolv.conf" "$T/resolv-big.orig"
+	check "d: tun device $C_TUN is gone" wait_until 30 0.1 client_tun_gone
+	wait_until 100 0.1 gone "$AUTH_PID" || stop_pid "$AUTH_PID" TERM 5
+	stop_pid "$TUN_PID" TERM 5
+
+	note "(d2) the disk already full"
+	gpvpn_start d2 --no-esp
+	check "d2: gp-tunnel ends the session, exit 1 (<= 20 s)" \
+	    wait_until 200 0.1 rc_is tun-d2 1
+	check "d2: it says the file system is full before connect" \
+	    log_has d2 "/etc/resolv.conf is full before the connect script"
+	check "d2: no script ran" test -z "$(reasons d2)"
+	check "d2: resolv.conf untouched" \
+	    cmp "$SMALL/resolv.conf" "$T/resolv-big.orig"
+	wait_until 100 0.1 gone "$AUTH_PID" || stop_pid "$AUTH_PID" TERM 5
+	stop_pid "$TUN_PID" TERM 5
+	rm -f "$T/client-resolv.conf"
+	mv "$T/client-resolv.keep" "$T/client-resolv.conf"
+	umount -l "$SMALL" && SMALL=
+else
+	notok "d: mount a tmpfs of 12 KiB"
+fi
 gw_stop
 
 check "no process left in the client namespace" \
