@@ -7,7 +7,7 @@
 #  (f) it restarts again and forgets them: the cookie is refused on the
 #      reconnect, exit 2, disconnect ran, resolv.conf restored;
 #  (n) [net] killed (SIGKILL): [priv] runs disconnect and exits 1;
-#  (a) gp-auth killed (SIGKILL), the gateway's keys good for 20 s
+#  (a) gp-auth killed (SIGKILL), the gateway's keys good for 15 s
 #      (getconfig <timeout>): the tunnel runs on, says that gp-auth is
 #      gone, and when the keys expire stops by itself, saying plainly
 #      that no logout is possible: exit 5, disconnect ran, DNS restored;
@@ -41,7 +41,7 @@ make_certs
 make_password
 mkdir -m 700 "$T/gpvpn"		# /run/gpvpn in the client (nsexec.sh -n)
 
-KEY_TIMEOUT_S=20
+KEY_TIMEOUT_S=15
 VPN_DNS=198.18.64.53
 RECORD=$T/gpvpn/$C_TUN.state
 GW_STATE=$T/gw-state.json

@@ -136,6 +136,7 @@ run(const struct privsep_msg *msgs, size_t n)
 	a.ps_fd = sp[0];
 	a.log_fd = lp[0];
 	a.tun_fd = opt.tun_fd > 0 ? opt.tun_fd : open("/dev/null", O_RDWR);
+	a.rec_fd = -1;		/* no session record (recfile.h) */
 	a.net_pid = pid;
 	a.stop = &stop_flag;
 	a.usr1 = &usr1_flag;
