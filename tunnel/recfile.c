@@ -38,7 +38,8 @@ recfile_dir(bool create, struct gp_err *e)
 {
 	struct stat st;
 
-	if (create && mkdir(RECFILE_DIR, 0700) == -1 && errno != EEXIST)
+	/* 0755, as gp-tunnel.socket makes it: its socket is in there. */
+	if (create && mkdir(RECFILE_DIR, 0755) == -1 && errno != EEXIST)
 		return err_set(e, "%s: %s", RECFILE_DIR, strerror(errno));
 	if (lstat(RECFILE_DIR, &st) == -1) {
 		if (errno == ENOENT)

@@ -26,7 +26,7 @@ enum recfile_open_result {
 /*
  * The record of ifname, opened O_CLOEXEC and locked (flock, released
  * when every holder is gone, so a killed session's record is stale).
- * create: make the directory (0700) and the file (0600) if missing. A
+ * create: make the directory (0755) and the file (0600) if missing. A
  * descriptor, or one of the negative results above.
  */
 int	recfile_open(const char *ifname, bool create, struct gp_err *e);
