@@ -31,6 +31,7 @@
 #include "ipc/secret.h"
 #include "sandbox/sandbox.h"
 #include "tunnel/caller.h"
+#include "tunnel/cleanup.h"
 #include "tunnel/ctl.h"
 #include "tunnel/fsview.h"
 #include "tunnel/https.h"
@@ -38,6 +39,7 @@
 #include "tunnel/policy.h"
 #include "tunnel/policy_check.h"
 #include "tunnel/priv.h"
+#include "tunnel/recfile.h"
 #include "tunnel/privsep.h"
 #include "tunnel/scriptcmd.h"
 #include "tunnel/status.h"
@@ -64,6 +66,8 @@ struct opts {
 	bool		 no_ipv6;	/* --disable-ipv6 */
 	bool		 dump;
 	bool		 listen;	/* --listen: the service mode */
+	bool		 cleanup;	/* --cleanup IFNAME */
+	bool		 chose;		/* -s, --setuid, --policy... given */
 	/*
 	 * Service mode: every session runs on behalf of the peer that
 	 * connected (peer_uid, from SO_PEERCRED), like a sudo caller's.
@@ -93,6 +97,7 @@ usage(int status)
 	    "                 [--no-esp] [--disable-ipv6] [--setuid user]\n"
 	    "                 [--policy file] [--status-fd n]\n"
 	    "                 [--syslog] [--timestamp]\n"
+	    "       gp-tunnel --cleanup name [-qv]\n"
 	    "       gp-tunnel --dump\n"
 	    "       gp-tunnel --version | -h\n"
 	    "Reads gp-auth's frame stream on stdin and runs the tunnel.\n"
@@ -107,6 +112,8 @@ usage(int status)
 	    SANDBOX_NET_USER ")\n"
 	    "      --policy FILE     more limits on what frames may ask for,\n"
 	    "                        on top of " POLICY_DEFAULT_PATH "\n"
+	    "      --cleanup NAME    after a gp-tunnel on NAME was killed:\n"
+	    "                        run the disconnect it recorded\n"
 	    "      --dump            print the frames, secrets redacted\n"
 	    "      --listen          serve the socket systemd passes, one\n"
 	    "                        session at a time (gp-tunnel.socket)\n"
@@ -138,7 +145,7 @@ opts_parse(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_NO_ESP = 256, OPT_DUMP, OPT_VERSION, OPT_SETUID,
 	    OPT_POLICY, OPT_NO_IPV6, OPT_LISTEN, OPT_STATUS_FD, OPT_SYSLOG,
-	    OPT_TIMESTAMP };
+	    OPT_TIMESTAMP, OPT_CLEANUP };
 	static const struct option lo[] = {
 		{ "interface", required_argument, NULL, 'i' },
 		{ "script", required_argument, NULL, 's' },
@@ -151,6 +158,7 @@ opts_parse(int argc, char **argv, struct opts *o)
 		{ "status-fd", required_argument, NULL, OPT_STATUS_FD },
 		{ "syslog", no_argument, NULL, OPT_SYSLOG },
 		{ "timestamp", no_argument, NULL, OPT_TIMESTAMP },
+		{ "cleanup", required_argument, NULL, OPT_CLEANUP },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -165,23 +173,30 @@ opts_parse(int argc, char **argv, struct opts *o)
 	o->status_fd = -1;
 	while ((ch = getopt_long(argc, argv, "i:s:vqh", lo, NULL)) != -1) {
 		switch (ch) {
+		case OPT_CLEANUP:
+			o->cleanup = true;
+			/* FALLTHROUGH */
 		case 'i':
 			if (strlen(optarg) >= IFNAMSIZ || !tun_name_ok(optarg))
-				fatalx("-i: bad interface name");
+				fatalx("%s: bad interface name", ch == 'i' ?
+				    "-i" : "--cleanup");
 			memcpy(o->ifname, optarg, strlen(optarg) + 1);
 			break;
 		case 's':
 			o->script = optarg;
+			o->chose = true;
 			break;
 		case OPT_SETUID:
 			if (optarg[0] == '\0' || strcmp(optarg, "root") == 0)
 				fatalx("--setuid: not root, and not empty");
 			o->user = optarg;
+			o->chose = true;
 			break;
 		case OPT_POLICY:
 			if (optarg[0] != '/')
 				fatalx("--policy: the path must be absolute");
 			o->policy = optarg;
+			o->chose = true;
 			break;
 		case OPT_NO_ESP:
 			o->no_esp = true;
@@ -223,6 +238,10 @@ opts_parse(int argc, char **argv, struct opts *o)
 		usage(EXIT_ERROR);
 	if (o->dump && o->listen)
 		fatalx("--dump and --listen exclude each other");
+	if (o->cleanup && (o->chose || o->dump || o->listen || o->no_esp ||
+	    o->no_ipv6))
+		fatalx("--cleanup takes only -q and -v: the script and the "
+		    "interface are the record's");
 	/* The process titles overwrite argv: keep copies. */
 	if ((o->script = strdup(o->script)) == NULL ||
 	    (o->user = strdup(o->user)) == NULL ||
@@ -292,6 +311,7 @@ priv_enter(const struct privsep_priv *a)
 {
 	static const int caps[] = { CAP_NET_ADMIN, -1 };
 	struct sandbox_policy p;
+	int n;
 
 	memset(&p, 0, sizeof(p));
 	p.filter = &sandbox_filter_priv;
@@ -303,8 +323,48 @@ priv_enter(const struct privsep_priv *a)
 	p.keep_fds[3] = a->tun_fd;
 	p.keep_fds[4] = a->ps_fd;
 	p.keep_fds[5] = a->log_fd;
-	p.keep_fds[6] = a->status_fd;	/* -1 ends the list */
-	p.keep_fds[7] = -1;
+	/* -1 ends the list: the optional descriptors only when open */
+	n = 6;
+	if (a->status_fd != -1)
+		p.keep_fds[n++] = a->status_fd;
+	if (a->rec_fd != -1)
+		p.keep_fds[n++] = a->rec_fd;
+	p.keep_fds[n] = -1;
+	sandbox_enter(&p);
+}
+
+/* The session record (recfile.h), locked for the session; -1 if it
+ * cannot be had: the session goes on, without a --cleanup after it. */
+static int
+record_open(const char *ifname)
+{
+	struct gp_err e = { "" };
+	int fd;
+
+	if ((fd = recfile_open(ifname, true, &e)) < 0) {
+		log_warnx("%s: no session record (--cleanup will not know "
+		    "what to undo after a SIGKILL)", e.msg);
+		return -1;
+	}
+	return fd;
+}
+
+/* As [priv]: uid 0 for the script, CAP_NET_ADMIN alone, the denylist. */
+static void
+cleanup_enter(int fd)
+{
+	static const int caps[] = { CAP_NET_ADMIN, -1 };
+	struct sandbox_policy p;
+
+	memset(&p, 0, sizeof(p));
+	p.filter = &sandbox_filter_priv;
+	p.user = NULL;
+	p.keep_caps = caps;
+	p.keep_fds[0] = STDIN_FILENO;
+	p.keep_fds[1] = STDOUT_FILENO;
+	p.keep_fds[2] = STDERR_FILENO;
+	p.keep_fds[3] = fd;
+	p.keep_fds[4] = -1;
 	sandbox_enter(&p);
 }
 
@@ -320,6 +380,8 @@ acquire_fds(struct privsep_priv *pv, struct privsep_net *nt,
 	memcpy(pv->ifname, o->ifname, IFNAMSIZ);
 	if ((pv->tun_fd = tun_open(pv->ifname, &e)) == -1)
 		fatalx("tun: %s", e.msg);
+	pv->rec_fd = record_open(pv->ifname);
+	pv->on_behalf = caller_on_behalf(caller_self());
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) == -1)
 		fatal("socketpair");
 	if (pipe2(lp, O_CLOEXEC) == -1)
@@ -387,6 +449,8 @@ tunnel_main(const struct opts *o, struct gp_config *cfg,
 	if (pid == 0) {
 		close(pv.ps_fd);
 		close(pv.log_fd);
+		if (pv.rec_fd != -1)
+			close(pv.rec_fd);
 		net_main(&nt);
 	}
 	pv.net_pid = pid;
@@ -520,6 +584,9 @@ main(int argc, char **argv)
 	if (o.dump)
 		return run_dump();
 	policy_init(&o, &pol);
+	if (o.cleanup)	/* the interface checked as a start's -i */
+		return cleanup_main(o.ifname, caller_on_behalf(caller_self()),
+		    cleanup_enter);
 	privsep_title_init(argc, argv);
 	if (o.listen)
 		return service_main(&o);

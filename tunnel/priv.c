@@ -29,40 +29,41 @@
 #include "ipc/log.h"
 #include "ipc/secret.h"
 #include "tunnel/backoff.h"
+#include "tunnel/cleanup.h"
 #include "tunnel/ctl.h"
+#include "tunnel/diskfull.h"
 #include "tunnel/ip6check.h"
+#include "tunnel/keylife.h"
 #include "tunnel/mtu.h"
 #include "tunnel/needcfg.h"
 #include "tunnel/policy.h"
 #include "tunnel/policy_check.h"
 #include "tunnel/priv.h"
+#include "tunnel/priv_int.h"
 #include "tunnel/privlog.h"
 #include "tunnel/privsep.h"
+#include "tunnel/recfile.h"
 #include "tunnel/rekey.h"
 #include "tunnel/script.h"
 #include "tunnel/status.h"
 
-#define PRIV_TICK_MS		500
 
-struct priv {
-	struct privsep_priv	*a;
-	enum privsep_state	 state;
-	struct needcfg		 need;	/* NEED_CONFIG to gp-auth */
-	struct ctl_reader	 rd;	/* frames from gp-auth */
-	bool			 ctl_open;
-	bool			 connect_ran;	/* disconnect must run */
-	bool			 net_exited;	/* EXIT came */
-	bool			 attempt_ran;	/* attempt-reconnect, this
-						 * time [net] reconnects */
-	struct backoff		 bo;	/* its rate limit */
-	int			 status;	/* [priv]'s own: -1 none */
-	int			 net_status;
-	unsigned		 mtu;
-	int64_t			 stop_deadline;
-	uint8_t			*rbuf;	/* PRIVSEP_MAX_BYTES + 1, secret */
-	struct privlog		 log;	/* [net]'s log lines */
-	struct status		 st;	/* --status-fd */
-};
+static int
+priv_env(struct priv *p, const char *reason, struct script_env *env)
+{
+	struct gp_err e = { "" };
+	int r;
+
+	if (p->a->no_ipv6)
+		r = script_env_build_ipv4(env, reason, p->a->cfg,
+		    p->a->ifname, p->mtu, &e);
+	else
+		r = script_env_build(env, reason, p->a->cfg, p->a->ifname,
+		    p->mtu, &e);
+	if (r == -1)
+		log_err("vpnc-script %s: %s", reason, e.msg);
+	return r;
+}
 
 static int
 priv_script(struct priv *p, const char *reason)
@@ -72,16 +73,8 @@ priv_script(struct priv *p, const char *reason)
 	int r;
 
 	log_debug("running %s %s", p->a->script, reason);
-	if (p->a->no_ipv6)
-		r = script_env_build_ipv4(&env, reason, p->a->cfg,
-		    p->a->ifname, p->mtu, &e);
-	else
-		r = script_env_build(&env, reason, p->a->cfg, p->a->ifname,
-		    p->mtu, &e);
-	if (r == -1) {
-		log_err("vpnc-script %s: %s", reason, e.msg);
+	if (priv_env(p, reason, &env) == -1)
 		return -1;
-	}
 	r = script_run(p->a->script, &env, &e);
 	script_env_free(&env);
 	if (r == -1)
@@ -90,14 +83,14 @@ priv_script(struct priv *p, const char *reason)
 }
 
 /* A failure of our own: it decides the exit status, then stop. */
-static void
+void
 priv_fail(struct priv *p, int status)
 {
 	if (p->status == -1 || p->status == 0)
 		p->status = status;
 }
 
-static void
+void
 priv_stop(struct priv *p)
 {
 	struct gp_err e = { "" };
@@ -112,7 +105,7 @@ priv_stop(struct priv *p)
 }
 
 /* A failure: exit status 1, and stop. */
-static void
+void
 priv_abort(struct priv *p)
 {
 	priv_fail(p, 1);
@@ -210,18 +203,53 @@ priv_connected(struct priv *p)
 	status_state(&p->st, "connected");
 }
 
+/* What disconnect will need, on disk before connect runs, so that
+ * gp-tunnel --cleanup can run it after a SIGKILL (cleanup.h). */
+static void
+priv_record(struct priv *p)
+{
+	struct script_env env;
+	struct gp_err e = { "" };
+
+	if (p->a->rec_fd == -1 || priv_env(p, "disconnect", &env) == -1)
+		return;
+	if (recfile_write(p->a->rec_fd, p->a->script, &env, &e) == -1)
+		log_warnx("%s: --cleanup will have nothing to go by", e.msg);
+	script_env_free(&env);
+}
+
+/* A full disk cuts resolv.conf or its backup short while the script
+ * still exits 0: before connect, refuse; after, undo (disconnect). */
+static int
+priv_check_disk(const char *when)
+{
+	struct gp_err e = { "" };
+
+	if (diskfull_check(&e) == 0)
+		return 0;
+	log_err("%s %s: what the vpnc-script writes (resolv.conf, its "
+	    "backup) may be cut short; ending the session", e.msg, when);
+	return -1;
+}
+
 static void
 priv_transport_up(struct priv *p, unsigned mtu)
 {
 	p->mtu = priv_mtu(p, "TRANSPORT_UP", mtu);
 	log_info("tun device %s, MTU %u", p->a->ifname, p->mtu);
+	if (priv_check_disk("before the connect script") == -1) {
+		priv_abort(p);
+		return;
+	}
 	/* As OpenConnect: before the tun device is configured, and its
 	 * failure does not stop the session. */
 	if (priv_script(p, "pre-init") == -1)
 		log_warnx("going on after the pre-init script failed");
 	/* Even a failed connect may have applied part of its work. */
 	p->connect_ran = true;
-	if (priv_script(p, "connect") == -1 || priv_check_ipv6(p) == -1) {
+	priv_record(p);
+	if (priv_script(p, "connect") == -1 || priv_check_ipv6(p) == -1 ||
+	    priv_check_disk("after the connect script") == -1) {
 		priv_abort(p);
 		return;
 	}
@@ -337,131 +365,6 @@ priv_on_net(struct priv *p)
 	return r;
 }
 
-/*
- * A rekey: validated, allowed by the policy, and the same as what the
- * connect script applied in everything that touched the host (rekey.h);
- * else the session ends. [net] gets the body. [priv] keeps only the
- * applied configuration, for disconnect and for the next comparison, so
- * the new one (cookie, ESP keys) is wiped at once. 0, or an exit status.
- */
-static int
-priv_rekey(struct priv *p, struct buf *body, struct gp_err *e)
-{
-	struct privsep_msg m;
-	struct gp_config *c;
-	struct buf whole;	/* the frame's body, for [net] */
-	int status = 1;
-
-	needcfg_answered(&p->need);
-	if (buf_view_rest(body, &whole) == -1) {
-		err_set(e, "rekey: inconsistent frame body");
-		return 1;
-	}
-	if ((c = config_new()) == NULL) {
-		err_set(e, "rekey: out of memory");
-		return 1;
-	}
-	if (frame_decode_config(body, c, e) == -1 ||
-	    policy_check(p->a->pol, c, e) == -1)
-		goto out_free;
-	if (rekey_check(p->a->cfg, c, e) == -1) {
-		status = REKEY_EXIT_REFUSED;
-		goto out_free;
-	}
-	memset(&m, 0, sizeof(m));
-	m.type = PS_CONFIG;
-	m.body = whole;
-	if (privsep_send(p->a->ps_fd, &m, e) == -1)
-		goto out_free;
-	log_info("rekey: new configuration (keys and timers) passed to [net]");
-	status_rekeying(&p->st);
-	status = 0;
-out_free:
-	config_free(c);
-	return status;
-}
-
-/* 0, or the exit status the session ends with. */
-static int
-priv_frame(struct priv *p, const struct frame_hdr *h, struct buf *body)
-{
-	struct gp_err e = { "" };
-	int status = 1;
-
-	switch (h->type) {
-	case FRAME_CONFIG:
-		if ((status = priv_rekey(p, body, &e)) == 0)
-			return 0;
-		break;
-	case FRAME_SHUTDOWN:
-		if (h->length == 0) {
-			log_info("shutdown requested");
-			priv_stop(p);
-			return 0;
-		}
-		err_set(&e, "SHUTDOWN: body of %u bytes",
-		    (unsigned)h->length);
-		break;
-	default:
-		err_set(&e, "unexpected frame type %u", (unsigned)h->type);
-		break;
-	}
-	if (status == REKEY_EXIT_REFUSED)
-		log_err("%s; ending the session with the configuration "
-		    "connect applied", e.msg);
-	else
-		log_err("control stream: %s", e.msg);
-	return status;
-}
-
-/* The frame stream from gp-auth is readable: one read, never a wait. */
-static void
-priv_on_ctl(struct priv *p)
-{
-	struct frame_hdr h;
-	struct buf body;
-	struct gp_err e = { "" };
-	int status = 1;
-
-	switch (ctl_reader_step(&p->rd, p->a->ctl_fd, clock_now_ms(), &h,
-	    &body, &e)) {
-	case CTL_RD_MORE:
-		return;
-	case CTL_RD_EOF:
-		log_info("control stream closed: stopping");
-		p->ctl_open = false;
-		priv_stop(p);
-		return;
-	case CTL_RD_FRAME:
-		status = priv_frame(p, &h, &body);
-		buf_free(&body);
-		if (status == 0)
-			return;
-		break;
-	case CTL_RD_ERROR:
-		log_err("control stream: %s", e.msg);
-		p->ctl_open = false;
-		break;
-	}
-	priv_fail(p, status);
-	priv_stop(p);
-}
-
-/* A frame gp-auth began must end in time, or the session does. */
-static void
-priv_ctl_deadline(struct priv *p)
-{
-	struct gp_err e = { "" };
-
-	if (!p->ctl_open || p->state == PS_ST_STOPPING ||
-	    !ctl_reader_expired(&p->rd, clock_now_ms(), FRAME_READ_TIMEOUT_MS,
-	    &e))
-		return;
-	log_err("control stream: %s: stopping", e.msg);
-	p->ctl_open = false;
-	priv_abort(p);
-}
-
 static void
 priv_signals(struct priv *p)
 {
@@ -484,16 +387,6 @@ priv_signals(struct priv *p)
 	}
 }
 
-/* What to wait for on the control stream: frames until the stop, and
- * room for the rest of a NEED_CONFIG. */
-static short
-priv_ctl_events(const struct priv *p)
-{
-	if (!p->ctl_open || p->state == PS_ST_STOPPING)
-		return 0;
-	return needcfg_want_write(&p->need) ? POLLIN | POLLOUT : POLLIN;
-}
-
 /* Until [net] sends EXIT, goes away, breaks a rule or misses the stop
  * deadline. */
 static void
@@ -506,6 +399,7 @@ priv_loop(struct priv *p)
 		priv_signals(p);
 		status_flush(&p->st);
 		priv_ctl_deadline(p);
+		priv_ctl_keys_expired(p);
 		needcfg_tick(&p->need, clock_now_ms());
 		if (p->state == PS_ST_STOPPING &&
 		    clock_now_ms() >= p->stop_deadline) {
@@ -534,7 +428,7 @@ priv_loop(struct priv *p)
 		if ((pfd[2].revents & POLLOUT) != 0)
 			needcfg_flush(&p->need);
 		if ((pfd[2].revents & ~POLLOUT) != 0)
-			priv_on_ctl(p);
+			priv_ctl_read(p);
 	}
 }
 
@@ -549,6 +443,16 @@ priv_forget_secrets(struct gp_config *c)
 	explicit_bzero(c->esp.ekey_s2c, sizeof(c->esp.ekey_s2c));
 	explicit_bzero(c->esp.akey_c2s, sizeof(c->esp.akey_c2s));
 	explicit_bzero(c->esp.akey_s2c, sizeof(c->esp.akey_s2c));
+}
+
+/* Disconnect ran (or connect never did): nothing left to clean up. */
+static void
+priv_record_done(const struct privsep_priv *a)
+{
+	struct gp_err e = { "" };
+
+	if (a->rec_fd != -1 && recfile_clear(a->rec_fd, &e) == -1)
+		log_warnx("%s", e.msg);
 }
 
 /* Reap [net] (bounded); it dies with us anyway (PR_SET_PDEATHSIG). */
@@ -584,6 +488,7 @@ priv_main(struct privsep_priv *a)
 	memset(&p, 0, sizeof(p));
 	p.a = a;
 	p.log.fd = a->log_fd;
+	keylife_set(&p.keys, a->cfg, clock_now_ms());
 	priv_forget_secrets(a->cfg);
 	p.status = -1;
 	p.state = PS_ST_STARTING;
@@ -594,6 +499,8 @@ priv_main(struct privsep_priv *a)
 	status_state(&p.st, "connecting");
 	if ((p.rbuf = secret_alloc(PRIVSEP_MAX_BYTES + 1)) == NULL)
 		fatalx("[priv]: out of memory");
+	if (a->rec_fd != -1)
+		(void)cleanup_record(a->rec_fd, a->ifname, a->on_behalf);
 	priv_loop(&p);
 	if (p.net_exited)
 		privlog_drain(&p.log);
@@ -605,6 +512,7 @@ priv_main(struct privsep_priv *a)
 		status = 1;
 	p.st.exit_status = status;
 	status_state(&p.st, "stopped");
+	priv_record_done(a);
 	close(a->tun_fd);
 	ctl_reader_free(&p.rd);
 	secret_free(p.rbuf, PRIVSEP_MAX_BYTES + 1);

@@ -149,6 +149,8 @@ struct privsep_priv {
 	char			 ifname[16];	/* IFNAMSIZ */
 	int			 ctl_fd, ps_fd, log_fd, tun_fd;
 	int			 status_fd;	/* --status-fd, or -1 */
+	int			 rec_fd;	/* recfile.h, locked; -1 */
+	bool			 on_behalf;	/* caller.c: not root */
 	pid_t			 net_pid;
 	volatile sig_atomic_t	*stop;		/* SIGINT, SIGTERM, SIGHUP */
 	volatile sig_atomic_t	*usr1;		/* SIGUSR1: counters */

@@ -317,6 +317,41 @@ class State:
             free = [a for a in self.pool4 if a not in used]
         return free[0] if free else s.ip4
 
+    SAVED = ("authcookie", "persistent", "user", "portal", "domain",
+             "computer", "id", "jar")
+
+    def save(self, path):
+        """--state: the live sessions, for a restart that keeps them
+        (their ESP keys are not kept: a restarted gateway has none)."""
+        with self.lock:
+            recs = [dict({k: getattr(s, k) for k in self.SAVED},
+                         ip4=str(s.ip4),
+                         ip6=str(s.ip6) if s.ip6 else None)
+                    for s in self.sessions.values()]
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fp:
+            json.dump(recs, fp)
+
+    def load(self, path):
+        try:
+            with open(path, encoding="utf-8") as fp:
+                recs = json.load(fp)
+        except FileNotFoundError:
+            return 0
+        with self.lock:
+            for r in recs:
+                s = Session(r["user"], r["portal"], r["domain"],
+                            r["computer"], ipaddress.ip_address(r["ip4"]),
+                            ipaddress.ip_address(r["ip6"]) if r["ip6"]
+                            else None, r["authcookie"])
+                s.persistent, s.id, s.jar = r["persistent"], r["id"], \
+                    r["jar"]
+                self.all_sessions.append(s)
+                self.sessions[s.authcookie] = s
+                if s.jar:
+                    self.jars[s.jar] = s.authcookie
+        return len(recs)
+
     def logout(self, s):
         with self.lock:
             self.sessions.pop(s.authcookie, None)
@@ -1640,6 +1675,9 @@ def parse_args(argv):
       help="access route (repeatable; default 198.18.64.0/24)")
     a("--timeout", type=int, default=3600, help="getconfig <timeout> (s)")
     a("--lifetime", type=int, default=86400, help="getconfig <lifetime> (s)")
+    a("--state", metavar="FILE",
+      help="keep the sessions across a restart: load FILE at start, "
+      "save it at exit")
     a("--tunnel-path", default="/ssl-tunnel-connect.sslvpn")
     a("--tunnel-idle-timeout", type=int, default=TUNNEL_IDLE_TIMEOUT_S,
       help="close a tunnel silent for this long (s)")
@@ -1743,6 +1781,7 @@ def main(argv):
     loop = Loop(gw, lsock, tun_fd, udp)
     gw.loop = loop
     gw.state.loop = loop
+    restored = gw.state.load(opts.state) if opts.state else 0
 
     def on_stop(signum, frame):
         loop.stop = True
@@ -1756,7 +1795,7 @@ def main(argv):
     signal.signal(signal.SIGHUP, on_stop)
     signal.signal(signal.SIGUSR1, on_usr1)
     gw.log.write({"event": "ready", "listen": opts.listen, "tun": opts.tun,
-                  "pid": os.getpid(),
+                  "pid": os.getpid(), "restored_sessions": restored,
                   "modes": [m for m in ("reject_cookie", "portal",
                                         "no_jar_check", "fixed_esp_keys",
                                         "coalesce_frames", "no_esp",
@@ -1777,6 +1816,8 @@ def main(argv):
     print("gpgw: ready on %s (pid %d)" % (opts.listen, os.getpid()),
           file=sys.stderr, flush=True)
     loop.run()
+    if opts.state:
+        gw.state.save(opts.state)
     gw.print_counters("exit")
     gw.log.write({"event": "exit"})
     if tun_fd is not None:

@@ -8,9 +8,10 @@
 # namespace private); the directory vpnc/ beside RESOLV is bound at
 # /run/vpnc, where vpnc-script keeps its state and lib.sh's recording
 # wrapper lives and writes (gp-tunnel's file-system view leaves that
-# writable, and hides /tmp). -p writes CMD's pid; -r waits for CMD and
-# writes its exit status, keeping stdin (an asynchronous list would get
-# /dev/null).
+# writable, and hides /tmp); gpvpn/ beside RESOLV, if there, is bound at
+# /run/gpvpn (gp-tunnel's session records). -p writes CMD's pid; -r waits
+# for CMD and writes its exit status, keeping stdin (an asynchronous list
+# would get /dev/null).
 set -eu
 pidfile='' rcfile='' resolv=''
 while [ $# -gt 0 ]; do
@@ -33,6 +34,12 @@ if [ -n "$resolv" ]; then
 	mount -t tmpfs -o mode=0755,size=4m gpvpn-run /run
 	mkdir /run/vpnc
 	mount --bind "$state" /run/vpnc
+	# gp-tunnel's session records (tunnel/record.c), kept across runs
+	# when the test made the directory beside RESOLV.
+	if [ -d "$(dirname "$resolv")/gpvpn" ]; then
+		mkdir /run/gpvpn
+		mount --bind "$(dirname "$resolv")/gpvpn" /run/gpvpn
+	fi
 	case $target in
 	/run/*)
 		mkdir -p "$(dirname "$target")"

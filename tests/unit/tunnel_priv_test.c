@@ -139,6 +139,7 @@ run(const struct privsep_msg *msgs, size_t n)
 	a.log_fd = lp[0];
 	a.tun_fd = opt.tun_fd > 0 ? opt.tun_fd : open("/dev/null", O_RDWR);
 	a.status_fd = opt.status_fd > 0 ? opt.status_fd : -1;
+	a.rec_fd = -1;		/* no session record (recfile.h) */
 	a.net_pid = pid;
 	a.stop = &stop_flag;
 	a.usr1 = &usr1_flag;

@@ -172,6 +172,7 @@ priv_child(struct run *r, int ps_fd, pid_t net)
 	a.ps_fd = ps_fd;
 	a.log_fd = lp[0];
 	a.tun_fd = open("/dev/null", O_RDWR);
+	a.rec_fd = -1;		/* no session record (recfile.h) */
 	a.net_pid = net;
 	a.stop = &stop_flag;
 	a.usr1 = &usr1_flag;
