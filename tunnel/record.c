@@ -11,23 +11,10 @@
 #include <string.h>
 
 #include "tunnel/record.h"
+#include "tunnel/script.h"
 #include "tunnel/tun.h"
 
 #define RECORD_LINE_MAX	(PATH_MAX + 16)
-
-/* script.c's character set for values. */
-static bool
-record_value_ok(const char *v)
-{
-	for (; *v != '\0'; v++) {
-		if ((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
-		    (*v >= '0' && *v <= '9'))
-			continue;
-		if (strchr("._:/- ", *v) == NULL)
-			return false;
-	}
-	return true;
-}
 
 static bool
 record_name_ok(const char *n, size_t len)
@@ -86,7 +73,7 @@ record_env(struct record *r, const char *v, struct gp_err *e)
 	const char *eq = strchr(v, '=');
 
 	if (eq == NULL || !record_name_ok(v, (size_t)(eq - v)) ||
-	    !record_value_ok(eq + 1))
+	    !script_value_ok(eq + 1))
 		return err_set(e, "record: bad variable `%s'",
 		    err_quote(q, v, strlen(v)));
 	if (r->env.n >= SCRIPT_ENV_MAX)

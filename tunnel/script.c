@@ -36,8 +36,7 @@ static const char *const script_reasons[] = {
 	NULL
 };
 
-/* Addresses, prefixes, numbers, names and the separators between them. */
-static bool
+bool
 script_value_ok(const char *v)
 {
 	for (; *v != '\0'; v++) {

@@ -8,6 +8,7 @@
 #ifndef GPVPN_TUNNEL_SCRIPT_H
 #define GPVPN_TUNNEL_SCRIPT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ipc/config.h"
@@ -31,6 +32,9 @@ int	script_env_build_ipv4(struct script_env *env, const char *reason,
 	    const struct gp_config *c, const char *tundev, unsigned mtu,
 	    struct gp_err *e);
 void	script_env_free(struct script_env *env);
+/* A value the script may be given: addresses, prefixes, numbers, names
+ * and the separators between them (a session record is checked too). */
+bool	script_value_ok(const char *v);
 /* fork + execve with a bounded wait; 0 if the script exited 0. */
 int	script_run(const char *path, const struct script_env *env,
 	    struct gp_err *e);
