@@ -12,6 +12,7 @@
 #include <libxml/xmlerror.h>
 
 #include "ipc/limits.h"
+#include "ipc/textenc.h"
 #include "xml.h"
 
 #define XML_U32_TEXT_MAX	256	/* what xml_u32 reads: padding too */
@@ -393,31 +394,16 @@ xml_str_trim(char *s)
 		memmove(s, s + i, n - i + 1);
 }
 
-/* Length of the UTF-8 sequence at p (1-4), or 0 if invalid or C1. */
+/* Length of the UTF-8 sequence at p (1-4) in a C string, or 0 if
+ * invalid or a C1 control. */
 static size_t
 xml_utf8_len(const unsigned char *p)
 {
-	unsigned cp;
-	size_t n, i;
+	uint32_t cp;
+	size_t n;
 
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    (cp >= 0x80 && cp <= 0x9f))
+	n = utf8_seq_len(p, strnlen((const char *)p, 4), &cp);
+	if (n == 0 || (cp >= 0x80 && cp <= 0x9f))
 		return 0;
 	return n;
 }

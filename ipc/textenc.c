@@ -204,3 +204,36 @@ pct_decoded_len(const char *s, size_t n, size_t *len)
 	*len = r == -1 ? 0 : (size_t)r;
 	return r == -1 ? -1 : 0;
 }
+
+size_t
+utf8_seq_len(const unsigned char *p, size_t n, uint32_t *cpp)
+{
+	size_t want, i;
+	uint32_t cp;
+
+	if (n == 0)
+		return 0;
+	if (p[0] < 0x80)
+		want = 1, cp = p[0];
+	else if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		want = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		want = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		want = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (n < want)
+		return 0;
+	for (i = 1; i < want; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((want == 3 && cp < 0x800) || (want == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	if (cpp != NULL)
+		*cpp = cp;
+	return want;
+}

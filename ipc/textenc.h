@@ -42,4 +42,11 @@ int	pct_decode(const char *s, size_t n, char *out, size_t outsz,
 /* The length pct_decode would give, or -1 on the same errors. */
 int	pct_decoded_len(const char *s, size_t n, size_t *len);
 
+/*
+ * The length of the valid UTF-8 sequence at p, n bytes left (1 for
+ * ASCII), or 0: truncated, overlong, a surrogate or above U+10FFFF. The
+ * code point goes to *cp when cp is not NULL.
+ */
+size_t	utf8_seq_len(const unsigned char *p, size_t n, uint32_t *cp);
+
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ipc/textenc.h"
 #include "tunnel/jsonw.h"
 
 void
@@ -40,35 +41,6 @@ jsonw_lit(struct jsonw *w, const char *s)
 	jsonw_raw(w, s, strlen(s));
 }
 
-/* The length of the valid UTF-8 sequence at p (n bytes left), or 0:
- * no overlongs, no surrogates, nothing above U+10FFFF. */
-static size_t
-jsonw_utf8_len(const unsigned char *p, size_t n)
-{
-	size_t want, i;
-	uint32_t cp;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		want = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		want = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		want = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if (n < want)
-		return 0;
-	for (i = 1; i < want; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((want == 3 && cp < 0x800) || (want == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return want;
-}
-
 static void
 jsonw_quoted(struct jsonw *w, const char *s)
 {
@@ -90,7 +62,7 @@ jsonw_quoted(struct jsonw *w, const char *s)
 		} else if (*p < 0x80) {
 			jsonw_raw(w, (const char *)p, 1);
 			k = 1;
-		} else if ((k = jsonw_utf8_len(p, n)) != 0)
+		} else if ((k = utf8_seq_len(p, n, NULL)) != 0)
 			jsonw_raw(w, (const char *)p, k);
 		else {
 			jsonw_lit(w, "\\ufffd");

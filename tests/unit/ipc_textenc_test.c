@@ -150,6 +150,43 @@ pct_decode_plus(void)
 	T_STREQ(out, "a b+");
 }
 
+/* Valid lengths, and each way a sequence is refused. */
+static void
+utf8_lengths(void)
+{
+	static const struct {
+		const char	*s;
+		size_t		 len;
+		uint32_t	 cp;
+	} v[] = {
+		{ "A", 1, 0x41 },
+		{ "\xc3\xa9", 2, 0xe9 },
+		{ "\xe2\x82\xac", 3, 0x20ac },
+		{ "\xf0\x9f\x98\x80", 4, 0x1f600 },
+		{ "\xc2\x85", 2, 0x85 },		/* C1: callers decide */
+		{ "\xc0\xaf", 0, 0 },			/* overlong */
+		{ "\xe0\x80\xaf", 0, 0 },		/* overlong */
+		{ "\xed\xa0\x80", 0, 0 },		/* surrogate */
+		{ "\xf4\x90\x80\x80", 0, 0 },	/* above U+10FFFF */
+		{ "\xe2\x82", 0, 0 },			/* truncated */
+		{ "\xe2\x28\xac", 0, 0 },		/* not a continuation */
+		{ "\x80", 0, 0 },
+	};
+	uint32_t cp;
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		cp = 0;
+		T_EQ_UINT(utf8_seq_len((const unsigned char *)v[i].s,
+		    strlen(v[i].s), &cp), v[i].len);
+		if (v[i].len != 0)
+			T_EQ_UINT(cp, v[i].cp);
+	}
+	T_EQ_UINT(utf8_seq_len((const unsigned char *)"\xe2\x82\xac", 2,
+	    NULL), 0);
+	T_EQ_UINT(utf8_seq_len((const unsigned char *)"A", 0, NULL), 0);
+}
+
 int
 main(void)
 {
@@ -162,5 +199,6 @@ main(void)
 	T_RUN(pct_decode_limits);
 	T_RUN(pct_decode_bad);
 	T_RUN(pct_decode_plus);
+	T_RUN(utf8_lengths);
 	return T_DONE();
 }
