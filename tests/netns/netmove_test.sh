@@ -49,9 +49,13 @@ reasons() {
 	    sed 's/^[0-9]*-//; s/\.env$//' | tr '\n' ' '
 }
 
-# reasons_match ERE: the whole sequence matches.
-reasons_match() {
+# reasons_match ERE: the whole sequence matches, within 5 s: [priv] runs
+# the script after [net] logs that the tunnel is back, not before.
+reasons_now() {
 	reasons | grep -Eqx -- "$1"
+}
+reasons_match() {
+	wait_until 50 0.1 reasons_now "$1"
 }
 
 net_pid() {
