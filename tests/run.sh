@@ -16,6 +16,7 @@ pass=0
 fail=0
 skip=0
 : >"$LOG/skipped"
+: >"$LOG/times"
 
 # Every process of this run carries GPVPN_RUN_ID in its environment, and
 # tests/netns/lib.sh lists the namespaces it makes in $GPVPN_RUN_DIR, so
@@ -34,8 +35,10 @@ tally() {
 		return 0
 	fi
 	out="$LOG/$name.out"
+	t0=$(date +%s)
 	"$@" >"$out" 2>"$LOG/$name.err"
 	rc=$?
+	echo "$(($(date +%s) - t0)) $name" >>"$LOG/times"
 	s=$(grep -Eic '^ok\b.*# skip' "$out")
 	p=$(($(grep -c '^ok' "$out") - s))
 	f=$(grep -c '^not ok' "$out")
@@ -164,6 +167,8 @@ fi
 
 check_leftovers
 rm -rf "$GPVPN_RUN_DIR"
+# Where the 20-minute budget goes: the slowest tests, in seconds.
+echo "# slowest (s):" $(sort -rn "$LOG/times" | head -n 8 | tr '\n' ' ')
 if [ "$skip" -ne 0 ]; then
 	echo "# skipped:"
 	sed 's/^/#   /' "$LOG/skipped"
