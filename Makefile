@@ -207,6 +207,7 @@ install: all $(B)/gp-tunnel.service
 	$(INSTALL) -m 644 man/gp-tunnel.8 $(D)$(MANDIR)/man8/gp-tunnel.8
 	$(INSTALL) -m 644 examples/gp-tunnel.conf \
 	    $(D)$(DOCDIR)/examples/gp-tunnel.conf
+	$(INSTALL) -m 644 doc/status.schema.json $(D)$(DOCDIR)/
 	$(INSTALL) -m 644 $(B)/gp-tunnel.service systemd/gp-tunnel.socket \
 	    $(D)$(SYSTEMDUNITDIR)/
 	$(INSTALL) -m 644 systemd/gpvpn.sysusers $(D)$(SYSUSERSDIR)/gpvpn.conf
@@ -220,6 +221,7 @@ uninstall:
 	    $(D)$(MANDIR)/man1/gp-auth.1 $(D)$(MANDIR)/man5/gp-tunnel.conf.5 \
 	    $(D)$(MANDIR)/man8/gp-tunnel.8 \
 	    $(D)$(DOCDIR)/examples/gp-tunnel.conf \
+	    $(D)$(DOCDIR)/status.schema.json \
 	    $(D)$(SYSTEMDUNITDIR)/gp-tunnel.service \
 	    $(D)$(SYSTEMDUNITDIR)/gp-tunnel.socket \
 	    $(D)$(SYSUSERSDIR)/gpvpn.conf \

@@ -155,6 +155,7 @@ for f in build-fuzz/*_fuzz; do
 done
 
 tally lint sh tests/lint.sh
+tally readme env B="$B" sh tests/readme_test.sh
 
 if [ "$(id -u)" -eq 0 ]; then
 	for t in tests/netns/*_test.sh; do

@@ -51,8 +51,9 @@ check "make install with every directory variable set" \
     DOCDIR=/doc SYSCONFDIR=/e SYSTEMDUNITDIR=/u SYSUSERSDIR=/su \
     BASHCOMPDIR=/bc
 for f in b/gp-auth s/gp-tunnel m/man1/gp-auth.1 m/man5/gp-tunnel.conf.5 \
-    m/man8/gp-tunnel.8 doc/examples/gp-tunnel.conf u/gp-tunnel.socket \
-    u/gp-tunnel.service su/gpvpn.conf bc/gp-auth bc/gp-tunnel; do
+    m/man8/gp-tunnel.8 doc/examples/gp-tunnel.conf doc/status.schema.json \
+    u/gp-tunnel.socket u/gp-tunnel.service su/gpvpn.conf bc/gp-auth \
+    bc/gp-tunnel; do
 	check "directory variables: $f" test -f "$D/$f"
 done
 check "directory variables: SYSCONFDIR/gpvpn" test -d "$D/e/gpvpn"
