@@ -29,6 +29,7 @@
 #include "auth/tunnel_sock.h"
 #include "ipc/err.h"
 #include "ipc/log.h"
+#include "ipc/opterr.h"
 #include "ipc/secret.h"
 #include "sandbox/sandbox.h"
 
@@ -53,7 +54,6 @@ enum {
 enum {
 	OPT_AUTHGROUP = 512,
 	OPT_NO_GATEWAY_PROBE,
-	OPT_USERGROUP,
 	OPT_USERAGENT,
 	OPT_CLIENT_VERSION,
 	OPT_DISABLE_IPV6,
@@ -69,7 +69,7 @@ enum {
 static const struct option gp_auth_opts[] = {
 	{ "authgroup", required_argument, NULL, OPT_AUTHGROUP },
 	{ "no-gateway-probe", no_argument, NULL, OPT_NO_GATEWAY_PROBE },
-	{ "usergroup", required_argument, NULL, OPT_USERGROUP },
+	{ "usergroup", required_argument, NULL, 'g' },
 	{ "useragent", required_argument, NULL, OPT_USERAGENT },
 	{ "client-version", required_argument, NULL, OPT_CLIENT_VERSION },
 	{ "disable-ipv6", no_argument, NULL, OPT_DISABLE_IPV6 },
@@ -117,7 +117,7 @@ usage(int status)
 "                          by region priority (the fastest to answer\n"
 "                          among equals), then the next on failure\n"
 "      --no-gateway-probe  keep the portal's order among equals\n"
-"      --usergroup PATH    URL path: portal, gateway, or IFACE:FIELD for a\n"
+"  -g, --usergroup PATH    URL path: portal, gateway, or IFACE:FIELD for a\n"
 "                          SAML cookie (e.g. gateway:prelogin-cookie)\n"
 "      --cookie-on-stdin   read an `openconnect --authenticate` COOKIE from\n"
 "                          stdin and go straight to the gateway config\n"
@@ -239,7 +239,7 @@ gp_auth_opt_portal(struct gp_auth_args *a, int c)
 	case OPT_NO_GATEWAY_PROBE:
 		a->flow.no_gateway_probe = true;
 		break;
-	case OPT_USERGROUP:
+	case 'g':
 		a->flow.usergroup = optarg;
 		break;
 	case OPT_USERAGENT:
@@ -331,13 +331,33 @@ gp_auth_opt_meta(struct gp_auth_args *a, int c)
 	return true;
 }
 
-/* One option, by its group; anything else is a usage error. */
+/* One option, by its group; getopt_long's errors are one line each
+ * (opterr.c), not the whole usage. */
 static void
-gp_auth_option(struct gp_auth_args *a, int c)
+gp_auth_option(struct gp_auth_args *a, int c, char **argv)
 {
+	if (c == '?' || c == ':')
+		opterr_exit("gp-auth", c, argv, gp_auth_opts);
 	if (!gp_auth_opt_login(a, c) && !gp_auth_opt_portal(a, c) &&
 	    !gp_auth_opt_path(a, c) && !gp_auth_opt_meta(a, c))
-		usage(1);
+		fatalx("option %d is not handled", c);
+}
+
+/* The one operand, the server. */
+static const char *
+gp_auth_server(int argc, char **argv)
+{
+	char q1[ERR_QUOTE_MAX], q2[ERR_QUOTE_MAX];
+
+	if (optind == argc)
+		opterr_operand("gp-auth", "no server given: gp-auth [options] "
+		    "[https://]HOST[:PORT][/gateway]");
+	if (optind < argc - 1)
+		opterr_operand("gp-auth", "one server only, not `%s` and "
+		    "`%s`", err_quote(q1, argv[optind], strlen(argv[optind])),
+		    err_quote(q2, argv[optind + 1],
+		    strlen(argv[optind + 1])));
+	return argv[optind];
 }
 
 /*
@@ -374,12 +394,11 @@ gp_auth_args(struct gp_auth_args *a, int argc, char **argv)
 	a->hip_fd = -1;
 	a->tunnel_fd = -1;
 	(void)flow_os("linux", &a->flow.clientos, &a->flow.os_version);
-	while ((c = getopt_long(argc, argv, "u:c:k:vqh", gp_auth_opts,
+	opterr = 0;	/* opterr.c says it, under our name */
+	while ((c = getopt_long(argc, argv, ":u:c:k:g:vqh", gp_auth_opts,
 	    NULL)) != -1)
-		gp_auth_option(a, c);
-	if (optind != argc - 1)
-		usage(1);
-	a->flow.url = argv[optind];
+		gp_auth_option(a, c, argv);
+	a->flow.url = gp_auth_server(argc, argv);
 	log_init("gp-auth", a->verbosity);
 	if (a->syslog)
 		log_set_syslog(LOG_USER);
