@@ -19,12 +19,14 @@
 #include <curl/curl.h>
 
 #include "auth/castore.h"
+#include "auth/certcheck.h"
 #include "auth/clientcert.h"
 #include "auth/creds.h"
 #include "auth/flow.h"
 #include "auth/hiprun.h"
 #include "auth/pin.h"
 #include "auth/proxyconf.h"
+#include "auth/resolveopt.h"
 #include "auth/stay.h"
 #include "auth/tunnel_sock.h"
 #include "ipc/err.h"
@@ -232,6 +234,8 @@ gp_auth_opt_login(struct gp_auth_args *a, int c)
 static bool
 gp_auth_opt_portal(struct gp_auth_args *a, int c)
 {
+	struct gp_err e;
+
 	switch (c) {
 	case OPT_AUTHGROUP:
 		a->flow.authgroup = optarg;
@@ -255,6 +259,8 @@ gp_auth_opt_portal(struct gp_auth_args *a, int c)
 		a->flow.cookie_on_stdin = true;
 		break;
 	case OPT_RESOLVE:
+		if (resolveopt_check(optarg, &e) == -1)
+			fatalx("%s", e.msg);
 		a->flow.resolve = optarg;
 		break;
 	case OPT_PROTOCOL:	/* OpenConnect's, as gp-saml-gui passes it */
@@ -501,7 +507,8 @@ gp_auth_clientcert(const struct gp_auth_args *a)
 
 	if (a->cc.cert == NULL)
 		return;
-	if (clientcert_load(&a->cc, &e) == -1)
+	if (certcheck_key(&a->cc, &e) == -1 ||	/* -c with no key: say -k */
+	    clientcert_load(&a->cc, &e) == -1)
 		fatalx("%s", e.msg);
 	log_info("client certificate loaded from %s", a->cc.cert);
 	log_debug("the certificate is presented on gp-auth's connections "
