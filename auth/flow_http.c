@@ -100,8 +100,16 @@ flow_http_check(struct flow *f, const char *name, const struct http_resp *r)
 	if (r->status == 512) {
 		if (is_err)
 			log_debug("%s: the server says: %s", name, text);
-		(void)flow_fail_as(f, GWFAIL_ANSWER, FLOW_EXIT_ERR, "%s: "
-		    "invalid username or password (HTTP 512)", name);
+		/* After a challenge the password was right: the code
+		 * is what the server refuses (flow_login.c asks again). */
+		if (f->answering)
+			(void)flow_fail_as(f, GWFAIL_ANSWER, FLOW_EXIT_ERR,
+			    "%s: the server refused the code (HTTP 512)",
+			    name);
+		else
+			(void)flow_fail_as(f, GWFAIL_ANSWER, FLOW_EXIT_ERR,
+			    "%s: invalid username or password (HTTP 512)",
+			    name);
 		return FLOW_RES_BAD_PASSWD;
 	}
 	if (is_err)

@@ -65,6 +65,8 @@ struct flow {
 	bool			 defer_err;	/* flow_failover.c reports */
 	bool			 sent_challenge;	/* a 2FA answer went to
 							 * f->t: in f->fail */
+	bool			 answering;	/* this request carries a 2FA
+						 * answer: a 512 refuses it */
 	/* The driver's own (flow.c). */
 	bool			 rekey_end;	/* the last rekey ends the
 						 * session */

@@ -150,13 +150,32 @@ flow_login_answer(struct flow *f, struct flow_login_at *at,
 	return 1;
 }
 
-enum flow_res
-flow_login_rounds(struct flow *f, struct flow_login_at *at)
+/*
+ * A refused 2FA code (HTTP 512 to an answer): the challenge is used up,
+ * so the password (pw, kept) goes again for a new one and the code is
+ * asked again, FLOW_PASSWD_TRIES codes in all; not with
+ * --passwd-on-stdin, whose lines are read once. True: go again.
+ */
+static bool
+flow_login_code_again(struct flow *f, const char *pw, int refused)
+{
+	if (pw == NULL || refused >= FLOW_PASSWD_TRIES)
+		return false;
+	log_warnx("asking for the code again (%d of %d)", refused + 1,
+	    FLOW_PASSWD_TRIES);
+	memcpy(f->passwd, pw, CREDS_MAX);
+	return true;
+}
+
+/* The rounds, with pw: NULL, or secret memory for the first password
+ * to log in again with after a refused code. */
+static enum flow_res
+flow_login_rounds_pw(struct flow *f, struct flow_login_at *at, char *pw)
 {
 	struct login_result res;
 	struct http_resp r;
 	enum flow_res hr;
-	int round, rc;
+	int round, rc, refused = 0;
 
 	memset(&res, 0, sizeof(res));
 	at->challenged = f->sent_challenge = false;
@@ -166,8 +185,18 @@ flow_login_rounds(struct flow *f, struct flow_login_at *at)
 
 		if (round == 0 && at->keep != NULL)
 			memcpy(at->keep, f->passwd, CREDS_MAX);
+		if (round == 0 && pw != NULL)
+			memcpy(pw, f->passwd, CREDS_MAX);
 		secret_wipe(f->passwd, CREDS_MAX);
+		f->answering = round > 0;
 		hr = flow_http_request(f, at->name, at->path, fm, 0, &r);
+		f->answering = false;
+		if (hr == FLOW_RES_BAD_PASSWD && round > 0) {
+			if (!flow_login_code_again(f, pw, ++refused))
+				return FLOW_RES_FAIL;	/* not the password */
+			round = -1;
+			continue;
+		}
 		if (hr != FLOW_RES_OK)
 			return hr;
 		if ((rc = flow_login_answer(f, at, &r, &res, round)) != 1)
@@ -176,6 +205,23 @@ flow_login_rounds(struct flow *f, struct flow_login_at *at)
 		if (flow_login_challenge(f, at->name, &res) == -1)
 			return FLOW_RES_FAIL;
 	}
+}
+
+enum flow_res
+flow_login_rounds(struct flow *f, struct flow_login_at *at)
+{
+	enum flow_res res;
+	char *pw = NULL;
+
+	/* A code is asked again on a terminal only; a SAML cookie in the
+	 * password's place is good for one try. */
+	if (!f->o->passwd_on_stdin && f->t.alt_field[0] == '\0' &&
+	    (pw = secret_alloc(CREDS_MAX)) == NULL)
+		fatal("out of memory");
+	res = flow_login_rounds_pw(f, at, pw);
+	if (pw != NULL)
+		secret_free(pw, CREDS_MAX);
+	return res;
 }
 
 bool

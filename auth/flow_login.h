@@ -32,8 +32,12 @@ struct flow_login_at {
 int	flow_login_credentials(struct flow *f);
 /*
  * Login rounds at->path: OK when a JNLP filled the cookie (gateway) or
- * at->policy holds the portal's configuration; BAD_PASSWD on HTTP 512;
- * NOT_IFACE when the server says it is not that interface; else FAIL.
+ * at->policy holds the portal's configuration; BAD_PASSWD on HTTP 512
+ * to the password; NOT_IFACE when the server says it is not that
+ * interface; else FAIL. HTTP 512 to a 2FA answer is a refused code: on
+ * a terminal the password goes again for a new challenge and the code
+ * is asked again (FLOW_PASSWD_TRIES codes), else FAIL, never BAD_PASSWD
+ * (the password was right: no new user name is asked for).
  */
 enum flow_res flow_login_rounds(struct flow *f, struct flow_login_at *at);
 /* After a result: true when the user may type the password again

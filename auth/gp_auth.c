@@ -19,16 +19,19 @@
 #include <curl/curl.h>
 
 #include "auth/castore.h"
+#include "auth/certcheck.h"
 #include "auth/clientcert.h"
 #include "auth/creds.h"
 #include "auth/flow.h"
 #include "auth/hiprun.h"
 #include "auth/pin.h"
 #include "auth/proxyconf.h"
+#include "auth/resolveopt.h"
 #include "auth/stay.h"
 #include "auth/tunnel_sock.h"
 #include "ipc/err.h"
 #include "ipc/log.h"
+#include "ipc/opterr.h"
 #include "ipc/secret.h"
 #include "sandbox/sandbox.h"
 
@@ -53,7 +56,6 @@ enum {
 enum {
 	OPT_AUTHGROUP = 512,
 	OPT_NO_GATEWAY_PROBE,
-	OPT_USERGROUP,
 	OPT_USERAGENT,
 	OPT_CLIENT_VERSION,
 	OPT_DISABLE_IPV6,
@@ -69,7 +71,7 @@ enum {
 static const struct option gp_auth_opts[] = {
 	{ "authgroup", required_argument, NULL, OPT_AUTHGROUP },
 	{ "no-gateway-probe", no_argument, NULL, OPT_NO_GATEWAY_PROBE },
-	{ "usergroup", required_argument, NULL, OPT_USERGROUP },
+	{ "usergroup", required_argument, NULL, 'g' },
 	{ "useragent", required_argument, NULL, OPT_USERAGENT },
 	{ "client-version", required_argument, NULL, OPT_CLIENT_VERSION },
 	{ "disable-ipv6", no_argument, NULL, OPT_DISABLE_IPV6 },
@@ -117,7 +119,7 @@ usage(int status)
 "                          by region priority (the fastest to answer\n"
 "                          among equals), then the next on failure\n"
 "      --no-gateway-probe  keep the portal's order among equals\n"
-"      --usergroup PATH    URL path: portal, gateway, or IFACE:FIELD for a\n"
+"  -g, --usergroup PATH    URL path: portal, gateway, or IFACE:FIELD for a\n"
 "                          SAML cookie (e.g. gateway:prelogin-cookie)\n"
 "      --cookie-on-stdin   read an `openconnect --authenticate` COOKIE from\n"
 "                          stdin and go straight to the gateway config\n"
@@ -232,6 +234,8 @@ gp_auth_opt_login(struct gp_auth_args *a, int c)
 static bool
 gp_auth_opt_portal(struct gp_auth_args *a, int c)
 {
+	struct gp_err e;
+
 	switch (c) {
 	case OPT_AUTHGROUP:
 		a->flow.authgroup = optarg;
@@ -239,7 +243,7 @@ gp_auth_opt_portal(struct gp_auth_args *a, int c)
 	case OPT_NO_GATEWAY_PROBE:
 		a->flow.no_gateway_probe = true;
 		break;
-	case OPT_USERGROUP:
+	case 'g':
 		a->flow.usergroup = optarg;
 		break;
 	case OPT_USERAGENT:
@@ -255,6 +259,8 @@ gp_auth_opt_portal(struct gp_auth_args *a, int c)
 		a->flow.cookie_on_stdin = true;
 		break;
 	case OPT_RESOLVE:
+		if (resolveopt_check(optarg, &e) == -1)
+			fatalx("%s", e.msg);
 		a->flow.resolve = optarg;
 		break;
 	case OPT_PROTOCOL:	/* OpenConnect's, as gp-saml-gui passes it */
@@ -331,13 +337,33 @@ gp_auth_opt_meta(struct gp_auth_args *a, int c)
 	return true;
 }
 
-/* One option, by its group; anything else is a usage error. */
+/* One option, by its group; getopt_long's errors are one line each
+ * (opterr.c), not the whole usage. */
 static void
-gp_auth_option(struct gp_auth_args *a, int c)
+gp_auth_option(struct gp_auth_args *a, int c, char **argv)
 {
+	if (c == '?' || c == ':')
+		opterr_exit("gp-auth", c, argv, gp_auth_opts);
 	if (!gp_auth_opt_login(a, c) && !gp_auth_opt_portal(a, c) &&
 	    !gp_auth_opt_path(a, c) && !gp_auth_opt_meta(a, c))
-		usage(1);
+		fatalx("option %d is not handled", c);
+}
+
+/* The one operand, the server. */
+static const char *
+gp_auth_server(int argc, char **argv)
+{
+	char q1[ERR_QUOTE_MAX], q2[ERR_QUOTE_MAX];
+
+	if (optind == argc)
+		opterr_operand("gp-auth", "no server given: gp-auth [options] "
+		    "[https://]HOST[:PORT][/gateway]");
+	if (optind < argc - 1)
+		opterr_operand("gp-auth", "one server only, not `%s` and "
+		    "`%s`", err_quote(q1, argv[optind], strlen(argv[optind])),
+		    err_quote(q2, argv[optind + 1],
+		    strlen(argv[optind + 1])));
+	return argv[optind];
 }
 
 /*
@@ -374,12 +400,11 @@ gp_auth_args(struct gp_auth_args *a, int argc, char **argv)
 	a->hip_fd = -1;
 	a->tunnel_fd = -1;
 	(void)flow_os("linux", &a->flow.clientos, &a->flow.os_version);
-	while ((c = getopt_long(argc, argv, "u:c:k:vqh", gp_auth_opts,
+	opterr = 0;	/* opterr.c says it, under our name */
+	while ((c = getopt_long(argc, argv, ":u:c:k:g:vqh", gp_auth_opts,
 	    NULL)) != -1)
-		gp_auth_option(a, c);
-	if (optind != argc - 1)
-		usage(1);
-	a->flow.url = argv[optind];
+		gp_auth_option(a, c, argv);
+	a->flow.url = gp_auth_server(argc, argv);
 	log_init("gp-auth", a->verbosity);
 	if (a->syslog)
 		log_set_syslog(LOG_USER);
@@ -482,7 +507,8 @@ gp_auth_clientcert(const struct gp_auth_args *a)
 
 	if (a->cc.cert == NULL)
 		return;
-	if (clientcert_load(&a->cc, &e) == -1)
+	if (certcheck_key(&a->cc, &e) == -1 ||	/* -c with no key: say -k */
+	    clientcert_load(&a->cc, &e) == -1)
 		fatalx("%s", e.msg);
 	log_info("client certificate loaded from %s", a->cc.cert);
 	log_debug("the certificate is presented on gp-auth's connections "

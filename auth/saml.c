@@ -117,13 +117,28 @@ out:
 	return rc;
 }
 
+/* The server as gp-saml-gui takes it: host[:port], the port kept unless
+ * it is 443, an IPv6 address in brackets. */
+static void
+saml_server(const struct gw_target *t, char *out, size_t outsz)
+{
+	char host[CFG_HOST_MAX + 3];
+
+	if (resolve_url_host(t, host, sizeof(host)) == -1)
+		snprintf(host, sizeof(host), "%s", t->host);
+	if (t->port == RESOLVE_DEFAULT_PORT)
+		snprintf(out, outsz, "%s", host);
+	else
+		snprintf(out, outsz, "%s:%u", host, t->port);
+}
+
 /* What the server asked for, and where to log in. */
 static int
-saml_what(struct dynbuf *d, const struct gw_target *t, const char *iface,
+saml_what(struct dynbuf *d, const char *server, const char *iface,
     enum saml_kind kind, const char *url)
 {
 	if (dynbuf_addf(d, "gp-auth: the %s %s asks for SAML "
-	    "login (%s).\n", iface, t->host, kind == SAML_POST ? "POST" :
+	    "login (%s).\n", iface, server, kind == SAML_POST ? "POST" :
 	    "REDIRECT") == -1)
 		return -1;
 	if (kind == SAML_REDIRECT)
@@ -163,17 +178,18 @@ saml_text(const struct prelogin *p, const struct gw_target *t,
     const char *iface, const char *clientos, char *out, size_t outsz,
     struct gp_err *e)
 {
-	char url[SAML_URL_MAX];
+	char url[SAML_URL_MAX], server[RESOLVE_ORIGIN_MAX];
 	enum saml_kind kind = SAML_REDIRECT;
 	struct dynbuf d;
 
 	dynbuf_fixed(&d, out, outsz);
 	if (saml_target(p, &kind, url, sizeof(url), e) == -1)
 		return -1;
-	if (saml_what(&d, t, iface, kind, url) == -1 ||
+	saml_server(t, server, sizeof(server));
+	if (saml_what(&d, server, iface, kind, url) == -1 ||
 	    dynbuf_addf(&d, "  or let gp-saml-gui do it: "
 	    "gp-saml-gui --%s --clientos=%s %s\n", iface, clientos,
-	    t->host) == -1 ||
+	    server) == -1 ||
 	    dynbuf_addstr(&d, "  the last answer carries "
 	    "saml-username and a prelogin-cookie or\n  "
 	    "portal-userauthcookie header;\n") == -1 ||

@@ -16,6 +16,7 @@
 #include "bytes.h"
 #include "config.h"
 #include "secret.h"
+#include "textenc.h"
 
 /* Allowed in addresses that are ours to pick (gateway, magic ping). */
 #define ADDR_ALLOW_LOOPBACK	0x01
@@ -733,6 +734,17 @@ print_hex(FILE *fp, const uint8_t *p, size_t n)
 		fprintf(fp, "%02x", p[i]);
 }
 
+/* As --servercert takes it (OpenConnect's form): pin-sha256:BASE64. */
+static void
+print_pin(FILE *fp, const uint8_t pin[CFG_PIN_BYTES])
+{
+	char b64[(CFG_PIN_BYTES + 2) / 3 * 4 + 1];
+
+	if (b64_encode(pin, CFG_PIN_BYTES, b64, sizeof(b64)) == -1)
+		b64[0] = '\0';
+	fprintf(fp, "gw_pin: pin-sha256:%s\n", b64);
+}
+
 static void
 print_secret(FILE *fp, const char *name, const void *p, size_t n,
     bool redact)
@@ -880,9 +892,7 @@ config_print(FILE *fp, const struct gp_config *c, bool redact)
 	print_str(fp, "gw_host", c->gw_host, sizeof(c->gw_host));
 	print_addr(fp, "gw_addr", &c->gw_addr);
 	fprintf(fp, "gw_port: %u\n", c->gw_port);
-	fprintf(fp, "gw_pin: ");
-	print_hex(fp, c->gw_pin, sizeof(c->gw_pin));
-	fputc('\n', fp);
+	print_pin(fp, c->gw_pin);
 	print_str(fp, "tunnel_path", c->tunnel_path, sizeof(c->tunnel_path));
 	if (redact)
 		fprintf(fp, "authcookie: (redacted, %zu bytes)\n",

@@ -104,6 +104,31 @@ fail:
 	return -1;
 }
 
+int
+b64_encode(const uint8_t *p, size_t n, char *out, size_t outsz)
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, o = 0;
+	uint32_t v;
+
+	if (n > (size_t)INT_MAX / 4 * 3 - 3 || (n + 2) / 3 * 4 >= outsz)
+		return -1;
+	for (i = 0; i < n; i += 3) {
+		v = (uint32_t)p[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		out[o++] = a[v >> 18 & 63];
+		out[o++] = a[v >> 12 & 63];
+		out[o++] = i + 1 < n ? a[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < n ? a[v & 63] : '=';
+	}
+	out[o] = '\0';
+	return (int)o;
+}
+
 static int
 pct_literal(unsigned char c)
 {

@@ -25,6 +25,9 @@ int	hex_decode(const char *s, size_t slen, uint8_t *out, size_t outsz);
  * count, or -1 with out wiped.
  */
 int	b64_decode(const char *s, size_t slen, uint8_t *out, size_t outsz);
+/* n bytes as padded standard base64, NUL-terminated: the length, or -1
+ * if out cannot hold it and its NUL. */
+int	b64_encode(const uint8_t *p, size_t n, char *out, size_t outsz);
 /*
  * Append n bytes as a form value (application/x-www-form-urlencoded, as
  * the existing encoders put it on the wire): A-Z a-z 0-9 - . _ ~ kept,

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "ipc/frame.h"
+#include "ipc/log.h"
 #include "ipc/secret.h"
 #include "tunnel/ctl.h"
 
@@ -246,6 +247,20 @@ ctl_dump_one(FILE *out, unsigned n, const struct frame_hdr *h,
 	return 0;
 }
 
+/* After the first CONFIG of a live gp-auth (a pipe or a socket, not a
+ * recorded file): why the dump does not return yet. */
+static void
+ctl_dump_live_note(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == -1 || S_ISREG(st.st_mode))
+		return;
+	log_info("--dump: gp-auth stays for the session and sends its rekeys "
+	    "here; the stream ends, and so does --dump, when gp-auth logs "
+	    "out (Ctrl-C, or SIGTERM to gp-auth)");
+}
+
 int
 ctl_dump(int fd, FILE *out, struct gp_err *e)
 {
@@ -254,19 +269,24 @@ ctl_dump(int fd, FILE *out, struct gp_err *e)
 	unsigned n;
 	int r;
 
-	for (n = 1;; n++) {
+	for (n = 0;;) {
 		r = ctl_read(fd, &h, &body, e);
 		if (r == 0)
 			break;
 		if (r == -1)
 			return -1;
-		r = ctl_dump_one(out, n, &h, &body, e);
+		r = ctl_dump_one(out, ++n, &h, &body, e);
 		buf_free(&body);
 		if (r == -1)
 			return -1;
 		fflush(out);
+		/* The stream's last frame, as for gp-tunnel itself. */
+		if (h.type == FRAME_SHUTDOWN)
+			break;
+		if (n == 1 && h.type == FRAME_CONFIG)
+			ctl_dump_live_note(fd);
 	}
-	if (n == 1)
+	if (n == 0)
 		fprintf(out, "no frames\n");
 	return 0;
 }

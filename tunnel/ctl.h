@@ -68,7 +68,8 @@ bool	ctl_fd_can_reply(int fd);
 int	ctl_rekey_check(const struct gp_config *old,
 	    const struct gp_config *new, struct gp_err *e);
 
-/* --dump: print every frame, secrets redacted, until EOF. 0 or -1. */
+/* --dump: print every frame, secrets redacted, until EOF or a SHUTDOWN
+ * frame (the stream's last). 0 or -1. */
 int	ctl_dump(int fd, FILE *out, struct gp_err *e);
 
 #endif

@@ -28,6 +28,7 @@
 
 #include "ipc/config.h"
 #include "ipc/log.h"
+#include "ipc/opterr.h"
 #include "ipc/secret.h"
 #include "sandbox/sandbox.h"
 #include "tunnel/caller.h"
@@ -42,6 +43,7 @@
 #include "tunnel/recfile.h"
 #include "tunnel/privsep.h"
 #include "tunnel/scriptcmd.h"
+#include "tunnel/startcheck.h"
 #include "tunnel/status.h"
 #include "tunnel/stopsig.h"
 #include "tunnel/tlswarm.h"
@@ -140,6 +142,17 @@ opts_fd(const char *s)
 	return (int)v;
 }
 
+/* gp-tunnel takes no operand: the frames come on stdin. */
+static void __attribute__((noreturn))
+opts_operand(const char *arg)
+{
+	char q[ERR_QUOTE_MAX];
+
+	opterr_operand("gp-tunnel", "unexpected argument `%s`: gp-tunnel "
+	    "takes options only, and gp-auth's output on stdin",
+	    err_quote(q, arg, strlen(arg)));
+}
+
 static void
 opts_parse(int argc, char **argv, struct opts *o)
 {
@@ -171,7 +184,8 @@ opts_parse(int argc, char **argv, struct opts *o)
 	o->script = DEFAULT_SCRIPT;
 	o->user = SANDBOX_NET_USER;
 	o->status_fd = -1;
-	while ((ch = getopt_long(argc, argv, "i:s:vqh", lo, NULL)) != -1) {
+	opterr = 0;	/* opterr.c says it, under our name */
+	while ((ch = getopt_long(argc, argv, ":i:s:vqh", lo, NULL)) != -1) {
 		switch (ch) {
 		case OPT_CLEANUP:
 			o->cleanup = true;
@@ -231,11 +245,11 @@ opts_parse(int argc, char **argv, struct opts *o)
 		case 'h':
 			usage(EXIT_OK);
 		default:
-			usage(EXIT_ERROR);
+			opterr_exit("gp-tunnel", ch, argv, lo);
 		}
 	}
 	if (optind != argc)
-		usage(EXIT_ERROR);
+		opts_operand(argv[optind]);
 	if (o->dump && o->listen)
 		fatalx("--dump and --listen exclude each other");
 	if (o->cleanup && (o->chose || o->dump || o->listen || o->no_esp ||
@@ -568,17 +582,31 @@ log_setup(const struct opts *o)
 		fatalx("%s", e.msg);
 }
 
+/* Before anything is read: a terminal on stdin, or no root (startcheck.c). */
+static void
+start_check(const struct opts *o)
+{
+	struct gp_err e = { "" };
+
+	if (startcheck_run(o->dump ? STARTCHECK_DUMP : o->listen ?
+	    STARTCHECK_LISTEN : o->cleanup ? STARTCHECK_CLEANUP :
+	    STARTCHECK_SESSION, &e) == -1)
+		fatalx("%s", e.msg);
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct tunnel_policy pol;
 	static struct opts o;	/* static: its strdup()s stay reachable */
 
+	log_init("gp-tunnel", 0);	/* option errors carry our name */
 	secret_harden_process();
 	caller_init();
 	opts_parse(argc, argv, &o);
 	log_init("gp-tunnel", o.verbosity);
 	log_setup(&o);
+	start_check(&o);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		fatal("signal(SIGPIPE)");
 	if (o.dump)

@@ -64,12 +64,15 @@ for syn in xml js html; do
 	twofa_round "$syn"
 done
 
-# A wrong OTP: the gateway's 512 is an error, exit 1.
+# A wrong OTP: the gateway's 512 is an error, exit 1, and it is the
+# code that was refused, not the password (errors_test.sh: on a terminal
+# the code is asked again).
 gw_start --2fa xml --2fa-rounds 2
 auth_run 2fa-wrong '%s\notp-1\nnope\n'
 check "2fa: a wrong OTP fails with exit 1" test "$RC" -eq 1
-check "2fa: the wrong OTP is reported as invalid" \
-    grep -q 'invalid username or password' "$T/2fa-wrong.err"
+check "2fa: the wrong OTP is reported as a refused code" \
+    grep -qx 'gp-auth: login: the server refused the code (HTTP 512)' \
+    "$T/2fa-wrong.err"
 gw_stop
 
 # An endless challenge: capped after FLOW_CHALLENGE_MAX (5) rounds.

@@ -135,12 +135,13 @@ text(void)
 	    &e), 0);
 	T_EQ_INT(saml_text(p, &t, "gateway", "Windows", out, sizeof(out),
 	    &e), 0);
-	T_CHECK(strstr(out, "gp-auth: the gateway gw.example asks for SAML "
-	    "login (REDIRECT).\n") == out);
+	/* The port is kept (issue 12: the hint used to drop it). */
+	T_CHECK(strstr(out, "gp-auth: the gateway gw.example:4443 asks for "
+	    "SAML login (REDIRECT).\n") == out);
 	T_CHECK(strstr(out, "  log in with a browser at:\n    "
 	    "https://idp.example/sso?id=1\n") != NULL);
 	T_CHECK(strstr(out, "gp-saml-gui --gateway --clientos=Windows "
-	    "gw.example\n") != NULL);
+	    "gw.example:4443\n") != NULL);
 	T_CHECK(strstr(out, "gp-auth --os=win -u") != NULL);
 	T_CHECK(strstr(out, "--usergroup=gateway:prelogin-cookie "
 	    "--passwd-on-stdin [options] https://gw.example:4443/\n") != NULL);
@@ -152,6 +153,33 @@ text(void)
 	T_EQ_INT(saml_text(p, &t, "portal", "Linux", out, sizeof(out),
 	    &e), -1);
 	T_CHECK(strstr(e.msg, "not https://") != NULL);
+	free(p);
+}
+
+/* The server in the hint: no port when it is 443, IPv6 in brackets. */
+static void
+text_server(void)
+{
+	struct prelogin *p = pre("REDIRECT", "https://idp.example/sso?id=1");
+	struct gw_target t;
+	char out[SAML_TEXT_MAX];
+	struct gp_err e = { "" };
+
+	memset(&t, 0, sizeof(t));
+	T_EQ_INT(resolve_url_parse("gw.example/portal", &t, &e), 0);
+	T_EQ_INT(saml_text(p, &t, "portal", "Linux", out, sizeof(out), &e),
+	    0);
+	T_CHECK(strstr(out, "the portal gw.example asks") != NULL);
+	T_CHECK(strstr(out, "gp-saml-gui --portal --clientos=Linux "
+	    "gw.example\n") != NULL);
+	T_EQ_INT(resolve_url_parse("https://[2001:db8::1]:8443/", &t, &e), 0);
+	T_EQ_INT(saml_text(p, &t, "gateway", "Linux", out, sizeof(out), &e),
+	    0);
+	T_CHECK(strstr(out, "the gateway [2001:db8::1]:8443 asks") != NULL);
+	T_CHECK(strstr(out, "gp-saml-gui --gateway --clientos=Linux "
+	    "[2001:db8::1]:8443\n") != NULL);
+	T_CHECK(strstr(out, "[options] https://[2001:db8::1]:8443/\n") !=
+	    NULL);
 	free(p);
 }
 
@@ -176,6 +204,7 @@ main(void)
 	T_RUN(post);
 	T_RUN(post_edges);
 	T_RUN(text);
+	T_RUN(text_server);
 	T_RUN(not_base64);
 	return T_DONE();
 }

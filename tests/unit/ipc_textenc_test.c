@@ -187,6 +187,32 @@ utf8_lengths(void)
 	T_EQ_UINT(utf8_seq_len((const unsigned char *)"A", 0, NULL), 0);
 }
 
+/* RFC 4648 section 10's vectors, the room for the NUL, and a round
+ * trip through b64_decode. */
+static void
+b64_encode_vectors(void)
+{
+	static const char *v[][2] = { { "", "" }, { "f", "Zg==" },
+	    { "fo", "Zm8=" }, { "foo", "Zm9v" }, { "foob", "Zm9vYg==" },
+	    { "fooba", "Zm9vYmE=" }, { "foobar", "Zm9vYmFy" } };
+	uint8_t raw[32], back[32];
+	char out[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		T_EQ_INT(b64_encode((const uint8_t *)v[i][0],
+		    strlen(v[i][0]), out, sizeof(out)), strlen(v[i][1]));
+		T_STREQ(out, v[i][1]);
+	}
+	T_EQ_INT(b64_encode((const uint8_t *)"foo", 3, out, 4), -1);
+	T_EQ_INT(b64_encode((const uint8_t *)"foo", 3, out, 5), 4);
+	for (i = 0; i < sizeof(raw); i++)
+		raw[i] = (uint8_t)(i * 37 + 1);
+	T_EQ_INT(b64_encode(raw, sizeof(raw), out, sizeof(out)), 44);
+	T_EQ_INT(b64_decode(out, 44, back, sizeof(back)), 32);
+	T_EQ_MEM(back, raw, sizeof(raw));
+}
+
 int
 main(void)
 {
@@ -194,6 +220,7 @@ main(void)
 	T_RUN(hex_limits);
 	T_RUN(b64_limits);
 	T_RUN(b64_strict);
+	T_RUN(b64_encode_vectors);
 	T_RUN(pct_encode_wire);
 	T_RUN(pct_encode_all_or_nothing);
 	T_RUN(pct_decode_limits);

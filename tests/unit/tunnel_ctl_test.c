@@ -274,6 +274,37 @@ dump_redacts(void)
 	config_free(c);
 }
 
+/* SHUTDOWN is the stream's end: nothing after it is read or printed,
+ * even if the writer goes on (issue 12: --dump did not return). */
+static void
+dump_stops_at_shutdown(void)
+{
+	struct gp_config *c = test_config();
+	struct gp_err e = { "" };
+	char *text = NULL, rest;
+	size_t len = 0;
+	FILE *out;
+	int p[2];
+
+	T_EQ_INT(pipe(p), 0);
+	put_frame(p[1], FRAME_CONFIG, c);
+	put_frame(p[1], FRAME_SHUTDOWN, NULL);
+	put_frame(p[1], FRAME_CONFIG, c);
+	close(p[1]);
+	out = open_memstream(&text, &len);
+	T_REQUIRE(out != NULL);
+	T_EQ_INT(ctl_dump(p[0], out, &e), 0);
+	fclose(out);
+	T_REQUIRE(text != NULL);
+	T_CHECK(strstr(text, "frame 2: SHUTDOWN, 0 bytes\n") != NULL);
+	T_CHECK(strstr(text, "frame 3") == NULL);
+	/* The third frame is still in the pipe: it was not read. */
+	T_EQ_INT(read(p[0], &rest, 1), 1);
+	free(text);
+	close(p[0]);
+	config_free(c);
+}
+
 int
 main(void)
 {
@@ -285,5 +316,6 @@ main(void)
 	T_RUN(reader_bytewise);
 	T_RUN(reader_partial);
 	T_RUN(dump_redacts);
+	T_RUN(dump_stops_at_shutdown);
 	return T_DONE();
 }
