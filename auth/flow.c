@@ -279,6 +279,12 @@ flow_logout(struct flow *f)
 	(void)flow_logout_run(f);
 }
 
+void
+flow_idle(struct flow *f)
+{
+	http_pool_idle(f->pool);
+}
+
 int
 flow_print_authenticate(const struct flow *f, int fd)
 {
