@@ -19,6 +19,7 @@
 #include "ipc/log.h"
 #include "ipc/secret.h"
 #include "tunnel/ctl.h"
+#include "tunnel/memlimit.h"
 #include "tunnel/netreport.h"
 #include "tunnel/privsep.h"
 #include "tunnel/session.h"
@@ -304,6 +305,7 @@ net_run(struct net *n)
 	if ((s = session_new(&n->io, &n->st)) == NULL)
 		return 1;
 	r = session_start(s);
+	memlimit_trim();	/* set-up's garbage, the parent's too */
 	if (r == SESSION_UP) {
 		net_report(n, &n->st, false);
 		memset(&m, 0, sizeof(m));
@@ -343,6 +345,7 @@ net_main(struct privsep_net *a)
 	if (a->log_fd != STDERR_FILENO)
 		close(a->log_fd);
 	net_signals();
+	memlimit_init();
 	if ((n.rbuf = secret_alloc(PRIVSEP_MAX_BYTES + 1)) == NULL)
 		fatalx("[net]: out of memory");
 	a->enter(a);	/* sandbox_enter(): before any network byte */
