@@ -5,64 +5,64 @@
  * released while idle, http.c), the CA store, libxml2's global state
  * (the rekey parses a getconfig again). What goes: the 1 MiB locked
  * response buffer of each handle and the heap's free pages. Runs in
- * gp-auth; /proc/self/statm is the kernel's, read with a bounded parse.
+ * gp-auth; /proc/self/status is the kernel's, read with a bounded parse.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "auth/memrelease.h"
+#include "ipc/fdio.h"
 #include "ipc/log.h"
 
-#define MEMRELEASE_STATM	"/proc/self/statm"
-#define MEMRELEASE_STATM_MAX	160	/* 7 numbers of at most 20 digits */
+#define MEMRELEASE_STATUS	"/proc/self/status"
+#define MEMRELEASE_STATUS_MAX	8192	/* the file is about 1.5 KiB */
 
-/* The next decimal field of s, moved past it; -1 if none. */
+/* The KiB of the line "\nNAME:\t   N kB" in text; -1 if none. */
 static int
-memrelease_field(const char **s, uint64_t *v)
+memrelease_field(const char *text, const char *name, uint64_t *v)
 {
+	const char *p = strstr(text, name);
 	char *end;
 
-	while (**s == ' ')
-		(*s)++;
-	if (**s < '0' || **s > '9')
+	if (p == NULL)
+		return -1;
+	p += strlen(name);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p < '0' || *p > '9')
 		return -1;
 	errno = 0;
-	*v = strtoull(*s, &end, 10);
-	if (errno != 0)
-		return -1;
-	*s = end;
-	return 0;
+	*v = strtoull(p, &end, 10);
+	return errno != 0 || strncmp(end, " kB", 3) != 0 ? -1 : 0;
 }
 
+/* status, not statm: statm's counters may lag by a per-CPU batch. */
 int
 memrelease_rss(struct memrelease_rss *m)
 {
-	char buf[MEMRELEASE_STATM_MAX];
-	const char *p = buf;
-	uint64_t size, res, shared, kib;
+	struct gp_err e;
+	char *buf;
 	ssize_t n;
-	long page;
-	int fd;
+	int fd, rc = -1;
 
-	if ((fd = open(MEMRELEASE_STATM, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((buf = malloc(MEMRELEASE_STATUS_MAX)) == NULL)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0 || (page = sysconf(_SC_PAGESIZE)) <= 0)
-		return -1;
-	buf[n] = '\0';
-	/* size resident shared: pages; shared is what files back */
-	if (memrelease_field(&p, &size) == -1 ||
-	    memrelease_field(&p, &res) == -1 ||
-	    memrelease_field(&p, &shared) == -1 || shared > res)
-		return -1;
-	kib = (uint64_t)page / 1024;
-	m->rss_kib = res * kib;
-	m->anon_kib = (res - shared) * kib;
-	return 0;
+	if ((fd = open(MEMRELEASE_STATUS, O_RDONLY | O_CLOEXEC)) != -1) {
+		n = fdio_read_all(fd, buf, MEMRELEASE_STATUS_MAX - 1, &e);
+		close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			rc = memrelease_field(buf, "\nVmRSS:", &m->rss_kib) ==
+			    0 && memrelease_field(buf, "\nRssAnon:",
+			    &m->anon_kib) == 0 ? 0 : -1;
+		}
+	}
+	free(buf);
+	return rc;
 }
 
 void
@@ -74,7 +74,7 @@ memrelease_idle(struct flow *f, const char *when)
 	(void)malloc_trim(0);
 	if (memrelease_rss(&m) == -1) {
 		log_debug("RSS after %s: %s unreadable", when,
-		    MEMRELEASE_STATM);
+		    MEMRELEASE_STATUS);
 		return;
 	}
 	log_debug("RSS %llu KiB after %s (anonymous %llu KiB)",

@@ -3,7 +3,7 @@
  * gp-auth's memory while it stays for the session (stay.c): between the
  * rekeys, HIP rechecks and the logout it gives back what a request took,
  * and says at -v how much it holds. Runs in gp-auth; reads only the
- * kernel's /proc/self/statm.
+ * kernel's /proc/self/status.
  */
 #ifndef GPVPN_AUTH_MEMRELEASE_H
 #define GPVPN_AUTH_MEMRELEASE_H
