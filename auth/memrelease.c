@@ -4,8 +4,9 @@
  * stays: libcurl's handle with its cookie jar and connection (TLS buffers
  * released while idle, http.c), the CA store, libxml2's global state
  * (the rekey parses a getconfig again). What goes: the 1 MiB locked
- * response buffer of each handle and the heap's free pages. Runs in
- * gp-auth; /proc/self/status is the kernel's, read with a bounded parse.
+ * response buffer of each handle, the portal's policy (300 KiB, locked)
+ * and the heap's free pages. Runs in gp-auth; /proc/self/status is the
+ * kernel's, read with a bounded parse.
  */
 #include <errno.h>
 #include <fcntl.h>

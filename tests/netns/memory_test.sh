@@ -8,12 +8,12 @@
 # library text, counted in 64 KiB fault-around windows, and moves with
 # the distribution's builds of libc and libcrypto, not with our code.
 #  - gp-auth writes "RSS N KiB after login (anonymous M KiB)" at -v and
-#    its anonymous memory after login is under 3 MiB: it gave back its
-#    response buffer (1 MiB, locked) and malloc's free pages; it held
-#    3.5 MiB before it did (a login with --cafile, one CA);
-#  - gp-auth's locked memory is under 512 KiB: the secrets it keeps
-#    (cookie, password, configuration: 368 KiB), not a locked 1 MiB
-#    buffer besides;
+#    its anonymous memory after login is under 2.5 MiB: it gave back its
+#    response buffer (1 MiB, locked), the portal's policy (300 KiB,
+#    locked) and malloc's free pages: 2.1 MiB; it held 3.5 MiB before
+#    (a login with --cafile, one CA);
+#  - gp-auth's locked memory is under 256 KiB: the session's secrets
+#    (cookie, password, configuration: 68 KiB), none of the login's;
 #  - [net]'s anonymous memory under load is under 3 MiB: its fixed ESP
 #    vectors (1.2 MiB if all touched), libcrypto's relocated data
 #    (0.4 MiB) and a heap and stack under 1 MiB; it held 1.4 MiB;
@@ -22,7 +22,9 @@
 #    per packet;
 #  - [priv]'s anonymous memory is under 3 MiB.
 # The full breakdown (Rss, Pss, anonymous, per library) goes to "#"
-# lines. Needs root; takes binaries from $B; TAP; bounded to 60 s.
+# lines. Under ASan (make asan) the bounds are skipped: its shadow memory
+# and quarantine are the process's anonymous memory too. Needs root;
+# takes binaries from $B; TAP; bounded to 60 s.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -122,17 +124,26 @@ breakdown "gp-auth" "$AUTH_PID"
 note "[net] VmRSS $(kib "$NET_PID" VmRSS) KiB, RssAnon $net2 KiB;" \
     "gp-auth VmRSS $(kib "$AUTH_PID" VmRSS) KiB"
 
-check "[net] RssAnon under load $(cat "$T/max-net") KiB <= 3072" \
-    test "$(cat "$T/max-net")" -le 3072
-check "[net] RssAnon grew $((net2 - net1)) KiB in the second round (< 64)" \
-    test $((net2 - net1)) -lt 64
-check "[priv] RssAnon $(cat "$T/max-priv") KiB <= 3072" \
-    test "$(cat "$T/max-priv")" -le 3072
-check "gp-auth RssAnon in the session $(cat "$T/max-auth") KiB <= 3072" \
-    test "$(cat "$T/max-auth")" -le 3072
-lck=$(kib "$AUTH_PID" VmLck)
-check "gp-auth locked memory $lck KiB <= 512 (no idle 1 MiB buffer)" \
-    test "$lck" -le 512
+# check_bounds: the bounds of the header, on what was sampled.
+check_bounds() {
+	check "[net] RssAnon under load $(cat "$T/max-net") KiB <= 3072" \
+	    test "$(cat "$T/max-net")" -le 3072
+	d="[net] RssAnon grew $((net2 - net1)) KiB in the second round"
+	check "$d (< 64)" test $((net2 - net1)) -lt 64
+	check "[priv] RssAnon $(cat "$T/max-priv") KiB <= 3072" \
+	    test "$(cat "$T/max-priv")" -le 3072
+	d="gp-auth RssAnon in the session $(cat "$T/max-auth") KiB"
+	check "$d <= 2560" test "$(cat "$T/max-auth")" -le 2560
+	lck=$(kib "$AUTH_PID" VmLck)
+	check "gp-auth locked memory $lck KiB <= 256 (no login buffers)" \
+	    test "$lck" -le 256
+}
+
+if ldd "$GP_TUNNEL" "$GP_AUTH" 2>/dev/null | grep -q libasan; then
+	skip "memory bounds" "an ASan build: its shadow memory counts"
+else
+	check_bounds
+fi
 
 stop_pid "$TUN_PID" TERM 15
 wait_until 100 0.1 gone "$AUTH_PID" || stop_pid "$AUTH_PID" TERM 5
