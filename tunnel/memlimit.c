@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * gp-tunnel's heap limits (see memlimit.h). Runs in [net] inside its
- * sandbox (madvise and brk are allowed there) and in [priv]. malloc_trim
+ * gp-tunnel [net]'s heap limits (see memlimit.h). Runs in [net] inside
+ * its sandbox (madvise and brk are allowed there). malloc_trim
  * gives back whole free pages only: nothing in use moves, and a page
  * given back is a fresh zero page if malloc takes it again.
  */
