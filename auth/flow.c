@@ -279,6 +279,17 @@ flow_logout(struct flow *f)
 	(void)flow_logout_run(f);
 }
 
+/* The portal's policy (300 KiB of locked memory, its cookies secret) is
+ * for the login and its failover only: the session's requests go to
+ * the gateway with its own cookie. */
+void
+flow_idle(struct flow *f)
+{
+	http_pool_idle(f->pool);
+	portal_free(f->portal);
+	f->portal = NULL;
+}
+
 int
 flow_print_authenticate(const struct flow *f, int fd)
 {

@@ -44,6 +44,10 @@ unsigned int flow_hip_interval_s(const struct flow *f);
 void	flow_hip_recheck(struct flow *f);
 /* POST logout.esp with every cookie field (§13); failures are warnings. */
 void	flow_logout(struct flow *f);
+/* Once logged in, between the session's requests (rekey, HIP, logout):
+ * the response buffers go back to the system until the next request,
+ * and the portal's policy, a login's, for good. */
+void	flow_idle(struct flow *f);
 /* Write the --authenticate lines (PROTOCOL.md §5.4) to fd. */
 int	flow_print_authenticate(const struct flow *f, int fd);
 

@@ -128,6 +128,9 @@ http_ssl_ctx(CURL *curl, void *sslctx, void *arg)
 	/* -c/--certificate: the identity decoded once at start-up. */
 	if (clientcert_apply(ctx) == -1)
 		return CURLE_SSL_CERTPROBLEM;
+	/* An idle connection (the session between rekeys) keeps no
+	 * 34 KiB read and write buffers. */
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	return CURLE_OK;
 }
 
@@ -263,8 +266,7 @@ http_new(const struct http_opts *o, struct gp_err *e)
 	h->t = *o->target;
 	h->pin_b64 = o->pin_b64;
 	h->cmdline_host = o->cmdline_host;
-	if ((h->body = secret_alloc(HTTP_BODY_BYTES)) == NULL ||
-	    (h->curl = curl_easy_init()) == NULL) {
+	if ((h->curl = curl_easy_init()) == NULL) {
 		err_set(e, "out of memory");
 		goto fail;
 	}
@@ -282,6 +284,14 @@ http_new(const struct http_opts *o, struct gp_err *e)
 fail:
 	http_free(h);
 	return NULL;
+}
+
+void
+http_idle(struct http *h)
+{
+	secret_free(h->body, HTTP_BODY_BYTES);
+	h->body = NULL;
+	h->len = 0;
 }
 
 void
@@ -457,6 +467,10 @@ http_once(struct http *h, const struct http_req *q, const char *path,
 	n = snprintf(url, sizeof(url), "%s%s", h->origin, path);
 	if (n < 0 || (size_t)n >= sizeof(url))
 		return err_set(e, "%s: URL too long", q->name);
+	/* Taken at the first request, and again after http_idle(). */
+	if (h->body == NULL && (h->body = secret_alloc(HTTP_BODY_BYTES)) ==
+	    NULL)
+		return err_set(e, "%s: out of memory", q->name);
 	if ((hdr = http_headers(q->len)) == NULL)
 		return err_set(e, "out of memory");
 	secret_wipe(h->body, h->len + 1);

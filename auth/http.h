@@ -58,6 +58,10 @@ struct http_resp {
 struct http;
 
 struct http *http_new(const struct http_opts *o, struct gp_err *e);
+/* Between requests: the 1 MiB response buffer (secret, locked) goes
+ * back to the system; the next request takes it again. Any response
+ * read from h is gone. */
+void	http_idle(struct http *h);
 void	http_free(struct http *h);
 /* POST; 0 with any HTTP status in r, -1 on transport or TLS failure. */
 int	http_post(struct http *h, const struct http_req *q,

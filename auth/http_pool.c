@@ -97,6 +97,15 @@ http_pool_keep(struct http_pool *p, const struct http *keep)
 	return n;
 }
 
+void
+http_pool_idle(struct http_pool *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		http_idle(p->h[i]);
+}
+
 size_t
 http_pool_count(const struct http_pool *p)
 {

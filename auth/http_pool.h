@@ -35,6 +35,8 @@ void	http_pool_close(struct http_pool *p, struct http *h);
 /* Close every handle but keep (logged in there: the session asks no
  * other origin again); returns how many were closed. */
 size_t	http_pool_keep(struct http_pool *p, const struct http *keep);
+/* http_idle() on every handle: the session between its requests. */
+void	http_pool_idle(struct http_pool *p);
 /* How many handles are open, for the tests. */
 size_t	http_pool_count(const struct http_pool *p);
 

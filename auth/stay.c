@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auth/memrelease.h"
 #include "auth/stay.h"
 #include "ipc/clock.h"
 #include "ipc/fdio.h"
@@ -150,7 +151,9 @@ stay_rekey(struct stay *s)
 
 	s->rekey_at_ms = 0;
 	s->getconfig_at_ms = clock_now_ms();
-	if (flow_rekey(s->f) == 0) {
+	st = flow_rekey(s->f);
+	memrelease_idle(s->f, "rekey");
+	if (st == 0) {
 		s->rekey_fails = 0;
 		if (stay_send_config(s) == -1) {
 			s->status = FLOW_EXIT_ERR;
@@ -261,6 +264,7 @@ stay_timers(struct stay *s)
 
 	if (s->hip_at_ms != 0 && s->hip_at_ms <= now) {
 		flow_hip_recheck(s->f);
+		memrelease_idle(s->f, "HIP recheck");
 		s->hip_at_ms = now +
 		    (int64_t)flow_hip_interval_s(s->f) * 1000;
 	}
@@ -416,6 +420,7 @@ stay_run(struct flow *f, const char *tunnel_cmd, int tunnel_fd)
 		status = FLOW_EXIT_ERR;
 	else {
 		log_info("configuration sent; staying for the session");
+		memrelease_idle(f, "login");
 		end = stay_watch(&s);
 		status = stay_end_status(&s, end);
 	}

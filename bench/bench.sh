@@ -267,11 +267,14 @@ snap() {
 	eval "${1}_ns=\$(\"$PEER\" now)"
 }
 
-# rss_sample FILE: "name pid kB" for each client process, now.
+# rss_sample FILE: "name pid kB anon-kB" for each client process, now:
+# VmRSS, and RssAnon, the part no file backs (RSS is mostly shared
+# library text, the same pages for every process that maps it).
 rss_sample() {
 	for p in $CPIDS; do
-		kb=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$p/status" \
-		    2>/dev/null)
+		kb=$(awk '$1 == "VmRSS:" { r = $2 } $1 == "RssAnon:" {
+			a = $2 } END { if (r != "") print r, a + 0 }' \
+		    "/proc/$p/status" 2>/dev/null)
 		[ -n "$kb" ] || continue
 		name=$(tr '\0' ' ' <"/proc/$p/cmdline" | awk '{
 			if ($2 ~ /^\[/) print $1 $2; else print $1 }')

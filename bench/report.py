@@ -88,14 +88,15 @@ def ping_median(path):
     return statistics.median(rtts) if rtts else None
 
 
-def rss_of(path):
-    """{process name: kB} from an RSS sample, or {}."""
+def rss_of(path, field=2):
+    """{process name: kB} from an RSS sample ("name pid rss anon"), or
+    {}: field 2 is VmRSS, 3 RssAnon."""
     out = {}
     try:
         for line in open(path, encoding="utf-8"):
-            name, _, kb = line.split()
-            out[name] = out.get(name, 0) + int(kb)
-    except (OSError, ValueError):
+            f = line.split()
+            out[f[0]] = out.get(f[0], 0) + int(f[field])
+    except (OSError, ValueError, IndexError):
         pass
     return out
 
@@ -116,6 +117,7 @@ def test_row(r):
         "peer_udp_drops": int(r["peer_udp_drops"]),
         "ping": ping_median(r["ping"]),
         "rss": rss_of(r["rss"]),
+        "anon": rss_of(r["rss"], 3),
         "cli_ticks": cli, "pkts": pkts,
         "cpu_pkt_us": 1e6 * cli / CLK_TCK / pkts if pkts else None,
         "cpu0": pct(r["c0_busy"], r["c0_total"]),
@@ -152,12 +154,15 @@ def metrics_of(d):
     s = d["session"] or {}
     fe = s.get("first_esp_ns", "none")
     m["first-esp"] = int(fe) / 1e6 if fe.lstrip("-").isdigit() else None
-    procs = {}
+    procs, anon = {}, {}
     for x in t.values():
         for name, kb in x["rss"].items():
             procs[name] = max(procs.get(name, 0), kb)
+        for name, kb in x["anon"].items():
+            anon[name] = max(anon.get(name, 0), kb)
     m["rss-total"] = sum(procs.values()) if procs else None
     m["rss"] = procs
+    m["rss-anon"] = anon
     return m
 
 
@@ -302,14 +307,15 @@ def bound_table(rounds):
 
 
 def rss_table(per, common):
-    lines = ["| who | process | RSS kB (median of per-round max) |",
-             "|---|---|---|"]
+    lines = ["| who | process | RSS kB (median of per-round max) "
+             "| of which anonymous kB |", "|---|---|---|---|"]
     for w in WHO:
         names = sorted({p for n in common for p in per[w][n]["rss"]})
         for p in names:
             v = [per[w][n]["rss"].get(p) for n in common]
-            s = spread(v)
-            lines.append("| %s | %s | %s |" % (w, p, fmt_spread(s)))
+            a = [per[w][n].get("rss-anon", {}).get(p) for n in common]
+            lines.append("| %s | %s | %s | %s |" % (
+                w, p, fmt_spread(spread(v)), fmt_spread(spread(a))))
     return lines
 
 

@@ -28,6 +28,7 @@
 #include "ipc/fdio.h"
 #include "ipc/log.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/sandbox_prep.h"
 
 /* The filter being built for a sanitizer build (see the exempt). */
 static const struct sandbox_filter *sandbox_building_san;
@@ -267,6 +268,8 @@ sandbox_load(const struct sandbox_filter *f, bool tsync)
 #ifdef GPVPN_SANITIZER
 	san = true;
 #endif
+	if (!tsync && sandbox_prep_load(f))	/* compiled before the fork */
+		return;
 	if ((ctx = sandbox_filter_new(f, san, &e)) == NULL)
 		fatalx("sandbox %s: %s", f->role, e.msg);
 	r = tsync ? seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1) : 0;
@@ -306,7 +309,8 @@ sandbox_enter(const struct sandbox_policy *p)
 		__lsan_do_leak_check();
 #endif
 	/* Acquire: the user's ids come from NSS, before any fd closes. */
-	if (p->user != NULL)
+	if (p->user != NULL &&
+	    !sandbox_prep_ids(p->user, &ids.uid, &ids.gid))
 		sandbox_lookup_user(p->user, &ids);
 	sandbox_close_fds(p);
 	if ((p->rlimits & SANDBOX_RL_FSIZE0) != 0)

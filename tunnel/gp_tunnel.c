@@ -31,6 +31,7 @@
 #include "ipc/opterr.h"
 #include "ipc/secret.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/sandbox_prep.h"
 #include "tunnel/caller.h"
 #include "tunnel/cleanup.h"
 #include "tunnel/ctl.h"
@@ -298,6 +299,17 @@ run_dump(void)
  * The first CONFIG was checked against the policy before all this; the
  * frames that follow are read, validated and checked by [priv] only.
  */
+/* [net]'s user and filter, ready before the fork: [net] itself then runs
+ * neither NSS nor libseccomp, whose code would stay in its RSS. */
+static void
+net_prep(const struct opts *o)
+{
+	struct gp_err e = { "" };
+
+	if (sandbox_prep(&sandbox_filter_net, o->user, &e) == -1)
+		fatalx("[net]: %s", e.msg);
+}
+
 /* [net]: nobody, no capabilities, the allowlist; dies with [priv]. */
 static void
 net_enter(const struct privsep_net *a)
@@ -521,6 +533,7 @@ tunnel_session(const struct opts *o, const struct tunnel_policy *pol)
 	struct gp_err e = { "" };
 
 	tlswarm_run();	/* while gp-auth logs in */
+	net_prep(o);	/* likewise */
 	cfg = first_config();
 	if (policy_check(pol, cfg, &e) == -1) {
 		config_free(cfg);

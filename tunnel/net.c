@@ -19,6 +19,7 @@
 #include "ipc/log.h"
 #include "ipc/secret.h"
 #include "tunnel/ctl.h"
+#include "tunnel/memlimit.h"
 #include "tunnel/netreport.h"
 #include "tunnel/privsep.h"
 #include "tunnel/session.h"
@@ -34,7 +35,6 @@ struct net {
 	unsigned		 retry_wait;	/* RECONNECTING not answered */
 	uint8_t			 why;	/* of the next unasked REPORT */
 	bool			 failed;	/* a bad message from [priv] */
-	uint8_t			*rbuf;	/* PRIVSEP_MAX_BYTES + 1, secret */
 	volatile sig_atomic_t	 stop, dump;
 };
 
@@ -107,26 +107,40 @@ net_dispatch(struct net *n, struct privsep_msg *m, struct gp_err *e)
 	}
 }
 
-/* session_io.on_ctl: the socketpair to [priv] is readable. */
+/*
+ * session_io.on_ctl: the socketpair to [priv] is readable. The buffer
+ * (secret: rekeyed CONFIGs carry keys) is taken per message, which come
+ * seldom, rather than kept: 68 KiB of locked memory less in [net].
+ */
 static enum ctl_action
 net_on_msg(void *arg)
 {
 	struct net *n = arg;
 	struct privsep_msg m;
 	struct gp_err e = { "" };
+	uint8_t *rbuf;
 	int r;
 
-	r = privsep_recv(n->a->ps_fd, n->rbuf, &m, &e);
-	if (r == -1 && (errno == EAGAIN || errno == EINTR))
+	if ((rbuf = secret_alloc(PRIVSEP_MAX_BYTES + 1)) == NULL) {
+		r = -1;
+		err_set(&e, "[net]: out of memory for a message of [priv]");
+		goto out;
+	}
+	r = privsep_recv(n->a->ps_fd, rbuf, &m, &e);
+	if (r == -1 && (errno == EAGAIN || errno == EINTR)) {
+		secret_free(rbuf, PRIVSEP_MAX_BYTES + 1);
 		return CTL_CONTINUE;
+	}
 	if (r == 0) {
+		secret_free(rbuf, PRIVSEP_MAX_BYTES + 1);
 		log_info("[net]: [priv] closed the channel: stopping");
 		n->stop = 1;
 		return CTL_STOP;
 	}
 	if (r == 1)
 		r = net_dispatch(n, &m, &e) == 0 ? 1 : -1;
-	explicit_bzero(n->rbuf, PRIVSEP_MAX_BYTES + 1);
+	secret_free(rbuf, PRIVSEP_MAX_BYTES + 1);	/* wiped */
+out:
 	if (r == -1) {
 		log_err("%s", e.msg);
 		n->failed = true;
@@ -304,6 +318,7 @@ net_run(struct net *n)
 	if ((s = session_new(&n->io, &n->st)) == NULL)
 		return 1;
 	r = session_start(s);
+	memlimit_trim();	/* set-up's garbage, the parent's too */
 	if (r == SESSION_UP) {
 		net_report(n, &n->st, false);
 		memset(&m, 0, sizeof(m));
@@ -343,8 +358,7 @@ net_main(struct privsep_net *a)
 	if (a->log_fd != STDERR_FILENO)
 		close(a->log_fd);
 	net_signals();
-	if ((n.rbuf = secret_alloc(PRIVSEP_MAX_BYTES + 1)) == NULL)
-		fatalx("[net]: out of memory");
+	memlimit_init();
 	a->enter(a);	/* sandbox_enter(): before any network byte */
 	net_io_init(&n);
 	net_exit(&n, net_run(&n));
