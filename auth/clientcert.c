@@ -391,6 +391,17 @@ clientcert_loaded(void)
 	return cc_cert != NULL;
 }
 
+int
+clientcert_keep_fds(int *fds, size_t room, struct gp_err *e)
+{
+	size_t n = pkcs11_fds(fds, room);
+
+	if (n > room)
+		return err_set(e, "the PKCS#11 module holds %zu descriptors "
+		    "open; gp-auth's sandbox keeps at most %zu", n, room);
+	return (int)n;
+}
+
 void
 clientcert_free(void)
 {

@@ -9,6 +9,7 @@
 #define GPVPN_AUTH_CLIENTCERT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "ipc/err.h"
 
@@ -31,6 +32,12 @@ int	clientcert_load(const struct clientcert_opts *o, struct gp_err *e);
  * headers); 0 when none is loaded. */
 int	clientcert_apply(void *ssl_ctx);
 bool	clientcert_loaded(void);
+/*
+ * The descriptors a PKCS#11 module opened while loading the key (see
+ * pkcs11_fds()), for the sandbox to keep: up to room in fds, and their
+ * number, or -1 with e set when there are more than room.
+ */
+int	clientcert_keep_fds(int *fds, size_t room, struct gp_err *e);
 void	clientcert_free(void);
 
 #endif

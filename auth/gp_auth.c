@@ -407,6 +407,22 @@ gp_auth_args(struct gp_auth_args *a, int argc, char **argv)
 	gp_auth_proxy(a);
 }
 
+/* A smart card's PKCS#11 module keeps a socket to pcscd open for each
+ * signature: the sandbox must not close it (pkcs11_fds()). */
+static int
+gp_auth_token_fds(int *fds, int room)
+{
+	struct gp_err e;
+	int i, n;
+
+	if ((n = clientcert_keep_fds(fds, (size_t)room, &e)) == -1)
+		fatalx("%s", e.msg);
+	for (i = 0; i < n; i++)
+		log_debug("sandbox: keeps descriptor %d, which the PKCS#11 "
+		    "module opened", fds[i]);
+	return n;
+}
+
 /*
  * gp-auth's sandbox (sandbox/policy_auth.c says why a denylist): entered
  * once the options are parsed and the libraries initialised, before any
@@ -430,6 +446,7 @@ gp_auth_sandbox(const struct gp_auth_args *a)
 	}
 	if (a->hip_fd != -1)
 		p.keep_fds[n++] = a->hip_fd;
+	n += gp_auth_token_fds(&p.keep_fds[n], SANDBOX_KEEP_MAX - 2 - n);
 	/* The filter refuses read-write opens: the terminal first. */
 	if ((p.keep_fds[n] = creds_preopen()) != -1)
 		n++;

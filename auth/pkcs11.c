@@ -14,6 +14,7 @@
 #define OPENSSL_SUPPRESS_DEPRECATED
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
@@ -46,9 +47,13 @@ struct p11_ui {
 	struct gp_err	 err;
 };
 
+/* Descriptors looked at for those the module opens (pkcs11_fds()). */
+#define P11_FD_SCAN	1024
+
 static ENGINE		*p11_engine;
 static UI_METHOD	*p11_ui_method;
 static struct p11_ui	 p11_ui;
+static unsigned char	 p11_fd_before[P11_FD_SCAN / 8];
 
 /* UI_METHOD reader: the PIN for libp11's prompt; other strings (its
  * info lines) are not shown. */
@@ -129,12 +134,25 @@ p11_engine_err(const struct p11_ui *u, const char *what, struct gp_err *e)
 	}
 }
 
+/* Which descriptors below P11_FD_SCAN are open, as a bitmap. */
+static void
+p11_fd_map(unsigned char *map)
+{
+	int fd;
+
+	memset(map, 0, P11_FD_SCAN / 8);
+	for (fd = 0; fd < P11_FD_SCAN; fd++)
+		if (fcntl(fd, F_GETFD) != -1)
+			map[fd / 8] |= (unsigned char)(1u << fd % 8);
+}
+
 /* The engine, with our UI method for any PIN it asks for. */
 static int
 p11_engine_start(const char *module, struct p11_ui *u, struct gp_err *e)
 {
 	char q[ERR_QUOTE_MAX];
 
+	p11_fd_map(p11_fd_before);
 	if (module[0] != '\0' && access(module, R_OK) == -1)
 		return err_set(e, "module-path `%s`: %s", err_quote(q, module,
 		    strlen(module)), strerror(errno));
@@ -247,6 +265,26 @@ pkcs11_load(const char *cert_uri, const char *key_uri, pkcs11_pin_fn pin,
 		pkcs11_free();
 	}
 	return rc;
+}
+
+size_t
+pkcs11_fds(int *fds, size_t max)
+{
+	unsigned char now[P11_FD_SCAN / 8];
+	size_t n = 0;
+	int fd;
+
+	if (p11_engine == NULL)
+		return 0;
+	p11_fd_map(now);
+	for (fd = 3; fd < P11_FD_SCAN; fd++) {
+		if ((now[fd / 8] & ~p11_fd_before[fd / 8] & 1u << fd % 8) == 0)
+			continue;
+		if (n < max)
+			fds[n] = fd;
+		n++;
+	}
+	return n;
 }
 
 void

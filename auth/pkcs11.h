@@ -8,6 +8,8 @@
 #ifndef GPVPN_AUTH_PKCS11_H
 #define GPVPN_AUTH_PKCS11_H
 
+#include <stddef.h>
+
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -30,6 +32,13 @@ typedef int	(*pkcs11_pin_fn)(void *arg, const char *token,
 int	pkcs11_load(const char *cert_uri, const char *key_uri,
 	    pkcs11_pin_fn pin, void *arg, X509 **cert, EVP_PKEY **key,
 	    struct gp_err *e);
+/*
+ * The descriptors opened since pkcs11_load() began and still open: the
+ * module's own (a smart card's pcscd socket), which gp-auth's sandbox
+ * must not close behind its back. Up to max in fds; returns how many
+ * there are. Call it before opening anything else.
+ */
+size_t	pkcs11_fds(int *fds, size_t max);
 /* Release the engine, after the key (which holds a reference to it). */
 void	pkcs11_free(void);
 
