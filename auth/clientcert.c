@@ -3,7 +3,8 @@
  * The TLS client certificate of gp-auth (see clientcert.h). Files are
  * read into secret memory, decoded by OpenSSL into key objects and wiped;
  * no temporary file and no copy handed to libcurl: the identity goes into
- * each new SSL_CTX from http.c's context callback. Runs before the sandbox.
+ * each new SSL_CTX from http.c's context callback. Keys on PKCS#11 tokens
+ * come from pkcs11.c. Runs before the sandbox.
  */
 #include <sys/stat.h>
 

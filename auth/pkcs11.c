@@ -5,11 +5,15 @@
  * token with the PIN our UI method hands it; the key stays on the token
  * and signs each TLS handshake through the engine. Runs in gp-auth before
  * the sandbox; the URIs are the user's, checked by p11uri.c first.
+ * Not libcurl's CURLOPT_SSLENGINE with the "ENG" key type: that would hand
+ * the PIN to every curl handle (CURLOPT_KEYPASSWD), load the key again for
+ * each connection, after the filter, and report a wrong PIN as curl's
+ * generic engine failure; here the key is loaded once, as file keys are.
  *
  * ENGINE is deprecated in OpenSSL 3.0, but Debian 12 ships PKCS#11 for
- * OpenSSL 3.0 only as an engine (libengine-pkcs11-openssl; there is no
- * pkcs11 provider package before Debian 13), so this file, and only this
- * one, asks for the deprecated API.
+ * OpenSSL 3.0 only as an engine (libengine-pkcs11-openssl; it has no
+ * pkcs11 provider package), so this file, and only this one, asks for the
+ * deprecated API.
  */
 #define OPENSSL_SUPPRESS_DEPRECATED
 
