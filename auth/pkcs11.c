@@ -115,7 +115,7 @@ p11_engine_err(const struct p11_ui *u, const char *what, struct gp_err *e)
 
 	while ((c = ERR_get_error()) != 0) {
 		ERR_error_string_n(c, buf, sizeof(buf));
-		log_debug("pkcs11 engine: %s", buf);
+		log_trace("pkcs11 engine: %s", buf);
 		if ((r = p11_reason(c, u->asked)) != 0)
 			why = r;
 	}
