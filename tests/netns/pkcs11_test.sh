@@ -128,27 +128,33 @@ check "a URI with pin-value: refused, the prompt or fd is the way" \
     "$T/pinval.err")"
 check "nothing was sent with a bad PIN or URI" test "$(requests)" -eq "$nreq"
 
-# While gp-auth waits for its password (after the token login), its
-# argv and environment are looked at: the PIN is in neither.
+# While gp-auth waits for its password (after the token login, in its
+# sandbox), its argv and environment are looked at: the PIN is in
+# neither. Through p11-kit's proxy, which leaves an eventfd open: the
+# sandbox must not have closed it behind the module's back.
 mkfifo "$T/pw.fifo" && chmod 666 "$T/pw.fifo"
 # shellcheck disable=SC2046
 ip netns exec "$NS_C" timeout "$AUTH_TIMEOUT_S" $(as_auth_user) "$GP_AUTH" \
     --cafile "$CA" -u "$TEST_USER" --passwd-on-stdin --authenticate -v -v \
-    -c "$URI_MOD" --key-password-fd 3 "https://$GW_ADDR/" \
+    -c "$URI" --key-password-fd 3 "https://$GW_ADDR/" \
     <"$T/pw.fifo" >"$T/ps.out" 2>"$T/ps.err" 3<"$T/p11/pin" &
 PS_PID=$!
 lib_track "$PS_PID"
 exec 4>"$T/pw.fifo"
-wait_until 10 0.1 grep -q 'client certificate loaded' "$T/ps.err"
+wait_until 10 0.1 grep -q 'sandbox auth: entered' "$T/ps.err"
 AUTH_PID=$(pgrep -P "$PS_PID" -x gp-auth)
 ps -eo args >"$T/ps.list"
 cat "/proc/$AUTH_PID/environ" >"$T/ps.environ" 2>/dev/null
+ls -l "/proc/$AUTH_PID/fd" >"$T/ps.fds" 2>&1
 check "ps: gp-auth runs, the token already logged in" \
     test -n "$AUTH_PID" -a -s "$T/ps.environ"
 check "ps: the PIN is in no process's argv" \
     eval '! grep -qF -e "$PIN11" "$T/ps.list"'
 check "ps: the PIN is not in gp-auth's environment" \
     eval '! tr "\0" "\n" <"$T/ps.environ" | grep -qF -e "$PIN11"'
+check "sandbox: the descriptor p11-kit opened is still open, and said" \
+    test -n "$(grep 'eventfd' "$T/ps.fds")" -a \
+    -n "$(grep 'keeps descriptor [0-9]*, which the PKCS#11' "$T/ps.err")"
 printf '%s\n' "$PASSWORD" >&4
 exec 4>&-
 wait "$PS_PID"
