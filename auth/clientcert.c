@@ -282,6 +282,7 @@ cc_pin_cb(void *arg, const char *token, const char **pin, struct gp_err *e)
 {
 	struct cc_pass *p = arg;
 	char q[ERR_QUOTE_MAX], what[ERR_QUOTE_MAX + 16];
+	int rc;
 
 	if (token[0] != '\0') {
 		snprintf(what, sizeof(what), "the token `%s`",
@@ -290,7 +291,9 @@ cc_pin_cb(void *arg, const char *token, const char **pin, struct gp_err *e)
 	} else
 		p->what = "the PKCS#11 token";
 	p->noun = "PIN";
-	if (cc_pass_get(p) == -1)
+	rc = cc_pass_get(p);
+	p->what = "the PKCS#11 token";	/* not the buffer about to go */
+	if (rc == -1)
 		return err_set(e, "%s", p->err.msg);
 	*pin = p->pw;
 	return 0;
