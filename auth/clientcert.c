@@ -3,7 +3,8 @@
  * The TLS client certificate of gp-auth (see clientcert.h). Files are
  * read into secret memory, decoded by OpenSSL into key objects and wiped;
  * no temporary file and no copy handed to libcurl: the identity goes into
- * each new SSL_CTX from http.c's context callback. Runs before the sandbox.
+ * each new SSL_CTX from http.c's context callback. Keys on PKCS#11 tokens
+ * come from pkcs11.c. Runs before the sandbox.
  */
 #include <sys/stat.h>
 
@@ -21,6 +22,8 @@
 
 #include "auth/clientcert.h"
 #include "auth/creds.h"
+#include "auth/p11uri.h"
+#include "auth/pkcs11.h"
 #include "ipc/fdio.h"
 #include "ipc/secret.h"
 
@@ -37,6 +40,7 @@ struct cc_file {
 struct cc_pass {
 	const struct clientcert_opts	*o;
 	const char	*what;		/* the file, for the prompt */
+	const char	*noun;		/* "Passphrase", or "PIN" */
 	char		*pw;		/* secret, CLIENTCERT_PASS_MAX */
 	bool		 have;
 	bool		 asked;
@@ -139,7 +143,7 @@ cc_pass_get(struct cc_pass *p)
 			return -1;
 		}
 	} else {
-		snprintf(prompt, sizeof(prompt), "Passphrase for %s: ",
+		snprintf(prompt, sizeof(prompt), "%s for %s: ", p->noun,
 		    p->what);
 		if (creds_read(prompt, true, false, p->pw,
 		    CLIENTCERT_PASS_MAX, &p->err) == -1) {
@@ -271,6 +275,46 @@ out:
 	return rc;
 }
 
+/* pkcs11_pin_fn: the PIN from --key-password-fd or the terminal, asked
+ * once; the token's label comes from the URI. */
+static int
+cc_pin_cb(void *arg, const char *token, const char **pin, struct gp_err *e)
+{
+	struct cc_pass *p = arg;
+	char q[ERR_QUOTE_MAX], what[ERR_QUOTE_MAX + 16];
+	int rc;
+
+	if (token[0] != '\0') {
+		snprintf(what, sizeof(what), "the token `%s`",
+		    err_quote(q, token, strlen(token)));
+		p->what = what;
+	} else
+		p->what = "the PKCS#11 token";
+	p->noun = "PIN";
+	rc = cc_pass_get(p);
+	p->what = "the PKCS#11 token";	/* not the buffer about to go */
+	if (rc == -1)
+		return err_set(e, "%s", p->err.msg);
+	*pin = p->pw;
+	return 0;
+}
+
+/* A certificate and key on a token (-c/-k pkcs11:...); a file in one
+ * and a URI in the other is not taken. */
+static int
+cc_pkcs11(const struct clientcert_opts *o, struct cc_pass *p,
+    struct gp_err *e)
+{
+	if (!p11uri_is(o->cert))
+		return err_set(e, "-k is a PKCS#11 URI but -c is not: give "
+		    "-c the certificate's URI too");
+	if (o->key != NULL && !p11uri_is(o->key))
+		return err_set(e, "-c is a PKCS#11 URI but -k is not: give "
+		    "-k the key's URI, or leave -k out for the same token");
+	return pkcs11_load(o->cert, o->key, cc_pin_cb, p, &cc_cert, &cc_key,
+	    e);
+}
+
 static int
 cc_decode(struct cc_file *cf, struct cc_file *kf, struct cc_pass *p,
     struct gp_err *e)
@@ -295,24 +339,25 @@ clientcert_load(const struct clientcert_opts *o, struct gp_err *e)
 	struct cc_file kf = { o->key != NULL ? o->key : o->cert, NULL, 0 };
 	struct cc_pass p;
 	struct gp_err e2;
+	bool token;
 	int rc = -1;
 
 	memset(&p, 0, sizeof(p));
 	p.o = o;
 	p.what = kf.path;
-	if (strncmp(o->cert, "pkcs11:", 7) == 0 ||
-	    (o->key != NULL && strncmp(o->key, "pkcs11:", 7) == 0))
-		return err_set(e, "PKCS#11 URIs are not supported: this "
-		    "OpenSSL has no pkcs11 engine or provider; give a PEM or "
-		    "PKCS#12 file");
+	p.noun = "Passphrase";
+	token = p11uri_is(o->cert) || (o->key != NULL && p11uri_is(o->key));
 	if ((p.pw = secret_alloc(CLIENTCERT_PASS_MAX)) == NULL)
 		return err_set(e, "out of memory");
-	if (cc_file_read(&cf, &e2) == 0 && cc_decode(&cf, &kf, &p, &e2) == 0)
+	if (token ? cc_pkcs11(o, &p, &e2) == 0 : (cc_file_read(&cf, &e2) ==
+	    0 && cc_decode(&cf, &kf, &p, &e2) == 0))
 		rc = 0;
 	if (rc == 0 && X509_check_private_key(cc_cert, cc_key) != 1)
 		rc = cc_ossl_err(&e2, "the key does not match the certificate");
+	/* Not the URI in the message: a wrong one may hold a PIN. */
 	if (rc == -1) {
-		err_set(e, "client certificate %s: %s", o->cert, e2.msg);
+		err_set(e, "client certificate %s: %s", token ?
+		    "on a PKCS#11 token" : o->cert, e2.msg);
 		clientcert_free();
 	}
 	if (p.o->pass_fd >= 0 && !p.asked)
@@ -350,12 +395,24 @@ clientcert_loaded(void)
 	return cc_cert != NULL;
 }
 
+int
+clientcert_keep_fds(int *fds, size_t room, struct gp_err *e)
+{
+	size_t n = pkcs11_fds(fds, room);
+
+	if (n > room)
+		return err_set(e, "the PKCS#11 module holds %zu descriptors "
+		    "open; gp-auth's sandbox keeps at most %zu", n, room);
+	return (int)n;
+}
+
 void
 clientcert_free(void)
 {
 	X509_free(cc_cert);
 	sk_X509_pop_free(cc_chain, X509_free);
 	EVP_PKEY_free(cc_key);
+	pkcs11_free();	/* after the key, which holds the engine */
 	cc_cert = NULL;
 	cc_chain = NULL;
 	cc_key = NULL;

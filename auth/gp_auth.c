@@ -137,9 +137,10 @@ usage(int status)
 "                          for the frame stream, instead of stdout\n"
 "      --tunnel-socket PATH  send it to gp-tunnel's service socket\n"
 "                          (gp-tunnel.socket: /run/gpvpn/tunnel.sock)\n"
-"  -c, --certificate FILE  TLS client certificate (PEM or PKCS#12)\n"
+"  -c, --certificate FILE  TLS client certificate (PEM or PKCS#12), or\n"
+"                          a pkcs11: URI for one on a token\n"
 "  -k, --sslkey FILE       its private key (default: in the -c file)\n"
-"      --key-password-fd N read the key's passphrase from descriptor N\n"
+"      --key-password-fd N read the key's passphrase or PIN from fd N\n"
 "                          (else asked on the terminal when needed)\n"
 "      --csd-wrapper SCRIPT  make HIP reports with SCRIPT (OpenConnect's\n"
 "                          interface) instead of the built-in generator\n"
@@ -432,6 +433,22 @@ gp_auth_args(struct gp_auth_args *a, int argc, char **argv)
 	gp_auth_proxy(a);
 }
 
+/* A smart card's PKCS#11 module keeps a socket to pcscd open for each
+ * signature: the sandbox must not close it (pkcs11_fds()). */
+static int
+gp_auth_token_fds(int *fds, int room)
+{
+	struct gp_err e;
+	int i, n;
+
+	if ((n = clientcert_keep_fds(fds, (size_t)room, &e)) == -1)
+		fatalx("%s", e.msg);
+	for (i = 0; i < n; i++)
+		log_debug("sandbox: keeps descriptor %d, which the PKCS#11 "
+		    "module opened", fds[i]);
+	return n;
+}
+
 /*
  * gp-auth's sandbox (sandbox/policy_auth.c says why a denylist): entered
  * once the options are parsed and the libraries initialised, before any
@@ -455,6 +472,7 @@ gp_auth_sandbox(const struct gp_auth_args *a)
 	}
 	if (a->hip_fd != -1)
 		p.keep_fds[n++] = a->hip_fd;
+	n += gp_auth_token_fds(&p.keep_fds[n], SANDBOX_KEEP_MAX - 2 - n);
 	/* The filter refuses read-write opens: the terminal first. */
 	if ((p.keep_fds[n] = creds_preopen()) != -1)
 		n++;

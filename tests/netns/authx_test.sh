@@ -318,8 +318,8 @@ FD3=$T/pki/badpass auth_run cert-pem-bad '%s\n' -c "$T/pki/client.pem" \
 check "cert: an encrypted PEM key with a wrong passphrase: exit 1" \
     test "$RC" -eq 1 -a -n "$(grep 'passphrase' "$T/cert-pem-bad.err")"
 auth_run cert-pkcs11 '%s\n' -c 'pkcs11:token=x;object=y'
-check "cert: a pkcs11: URI is refused with a clear message" \
-    test "$RC" -eq 1 -a -n "$(grep 'PKCS#11 URIs are not supported' \
+check "cert: a pkcs11: URI naming no token: exit 1, a clear message" \
+    test "$RC" -eq 1 -a -n "$(grep -F 'no certificate matches `pkcs11:' \
     "$T/cert-pkcs11.err")"
 check "cert: nothing was sent with a bad key or passphrase" \
     test "$(requests)" -eq "$nreq"
