@@ -216,7 +216,8 @@ tunvnet_csum_finish(const struct tunvnet_hdr *h, uint8_t *p, size_t len,
 	size_t at = (size_t)h->csum_start + h->csum_offset;
 	uint16_t c;
 
-	if (h->csum_start >= len || at > len - 2 || h->csum_offset % 2 != 0)
+	if (len < 2 || h->csum_start >= len || at > len - 2 ||
+	    h->csum_offset % 2 != 0)
 		return err_set(e, "tun: csum_start `%u' offset `%u' beyond "
 		    "the packet's %zu bytes", (unsigned)h->csum_start,
 		    (unsigned)h->csum_offset, len);
@@ -268,7 +269,7 @@ tunvnet_plan(struct tunvnet_plan *g, const struct tunvnet_hdr *h,
 	g->nseg = 1;
 	if (h->gso_type != TUNVNET_GSO_NONE)
 		return tunvnet_plan_gso(g, h, segmax, e);
-	if (len > segmax)
+	if (len == 0 || len > segmax)
 		return err_set(e, "tun: packet of `%zu' bytes", len);
 	if ((h->flags & TUNVNET_F_NEEDS_CSUM) != 0)
 		return tunvnet_csum_finish(h, p, len, e);
