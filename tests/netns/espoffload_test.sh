@@ -13,15 +13,17 @@
 # coalesced ones written to tun). The first and last rounds also move
 # 1 MiB each way over TCP on IPv6 to the gateway's tunnel address. (GRO
 # coalescing needs a sender with UDP_SEGMENT:
-# tests/unit/tunnel_espsession_test.c covers it.)
-# Needs root; takes binaries from $B; TAP; bounded to 200 s.
+# tests/unit/tunnel_espsession_test.c covers it.) A last round has the
+# gateway ignore ESP, so the HTTPS tunnel carries 1 MiB each way over the
+# offloading tun (offloads off, plain packets behind the header).
+# Needs root; takes binaries from $B; TAP; bounded to 240 s.
 set -u
 . "$(dirname "$0")/lib.sh"
 
 V6_NET=2001:2:0:18::/64
 V6_GW=2001:2:0:18::1
 
-lib_start 200
+lib_start 240
 need_client
 netns_setup
 make_certs
@@ -109,6 +111,22 @@ unset GPVPN_TEST_NO_TUN_OFFLOAD
 check "(notun) gp-tunnel says the tun offloads are off by the test hook" \
     grep -q 'tun: offloads off (GPVPN_TEST_NO_TUN_OFFLOAD is set)' \
     "$T/tun-notun.err"
+
+note "(https) the gateway ignores ESP: HTTPS over the offloading tun"
+cp "$T/client-resolv.orig" "$T/client-resolv.conf"
+gw_start --udp-drop
+gpvpn_start https
+if gpvpn_up https; then
+	check_xfer https
+	check "https: status line: transport https, nothing cut or coalesced" \
+	    tun_stats https "'transport https' in line and n('tso') == 0 and
+	    n('coal') == 0 and n('dropped') == 0"
+	check "(https) tun has the virtio-net header" \
+	    grep -q 'tun: virtio-net header' "$T/tun-https.err"
+fi
+stop_pid "$TUN_PID" TERM 15
+wait_until 100 0.1 gone "$AUTH_PID" || stop_pid "$AUTH_PID" TERM 5
+gw_stop
 
 check_host_untouched
 lib_finish
