@@ -153,10 +153,12 @@ tun_offload(int fd, bool on)
 	if (!tun_vnet_on || want == tun_off_now)
 		return tun_off_now != 0;
 	if (ioctl(fd, TUNSETOFFLOAD, (unsigned long)want) == -1) {
+		/* Once: on never again; a failed off stays as it is (the
+		 * plain reads skip super-packets). */
 		log_warnx("tun: TUNSETOFFLOAD %#x: %s", want, strerror(errno));
-		if (on)		/* stay off: plain packets still work */
-			tun_off_all = 0;
-		return tun_off_now != 0;
+		tun_off_all = 0;
+		tun_off_now = 0;
+		return false;
 	}
 	log_debug("tun: offloads %s", on ? "on" : "off");
 	tun_off_now = want;
