@@ -5,6 +5,7 @@
  * reason the packet loop needs it (strace of a session, see SECURITY.md).
  * A reviewed table; any change shows in tests/data/sandbox/net.pfc.
  */
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -13,11 +14,15 @@
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
 
+#include <linux/if_tun.h>
+
 #include "sandbox/sandbox.h"
 
 #define NET_KILL	SCMP_ACT_KILL_PROCESS
 #define NET_ALLOW	SCMP_ACT_ALLOW
 #define NET_NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+/* The kernel reads an ioctl request as 32 bits. */
+#define NET_LO32	0xffffffffULL
 
 /* Calls with no argument worth checking. */
 static const int net_calls[] = {
@@ -185,7 +190,19 @@ net_misc_rules(scmp_filter_ctx ctx, struct gp_err *e)
 	return 0;
 }
 
-/* No ioctl() at all: tun is configured by [priv] (SIOCSIFMTU too). */
+/* One ioctl(): TUNSETOFFLOAD, the tun offloads on while ESP carries
+ * the tunnel and off for the HTTPS one (tunnel/tun.c). Everything else
+ * about tun is configured by [priv] (SIOCSIFMTU too). */
+static int
+net_ioctl_rules(scmp_filter_ctx ctx, struct gp_err *e)
+{
+	const scmp_datum_t req = TUNSETOFFLOAD;
+	struct scmp_arg_cmp a[1];
+
+	a[0] = SCMP_A1(SCMP_CMP_MASKED_EQ, NET_LO32, req);
+	return sandbox_rule_add(ctx, NET_ALLOW, SCMP_SYS(ioctl), 1, a, e);
+}
+
 int
 policy_net_rules(scmp_filter_ctx ctx, struct gp_err *e)
 {
@@ -193,7 +210,8 @@ policy_net_rules(scmp_filter_ctx ctx, struct gp_err *e)
 	    NET_NELEM(net_calls), e) == -1 ||
 	    net_socket_rules(ctx, e) == -1 ||
 	    net_sockopt_rules(ctx, e) == -1 ||
-	    net_misc_rules(ctx, e) == -1)
+	    net_misc_rules(ctx, e) == -1 ||
+	    net_ioctl_rules(ctx, e) == -1)
 		return -1;
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include "tunnel/session_esp.h"
 #include "tunnel/session_https.h"
 #include "tunnel/session_int.h"
+#include "tunnel/tun.h"
 
 bool
 session_stopped(const struct session *s)
@@ -99,7 +100,7 @@ session_tun_write(struct transport_env *env, const uint8_t *p, size_t len)
 {
 	ssize_t n;
 
-	n = write(env->io->tun_fd, p, len);
+	n = tun_write_plain(env->io->tun_fd, p, len);
 	if (n >= 0 && (size_t)n == len) {
 		env->st->rx_pkts++;
 		env->st->rx_bytes += len;

@@ -18,6 +18,8 @@
 #include "tunnel/gpst.h"
 #include "tunnel/magic.h"
 #include "tunnel/session_esp.h"
+#include "tunnel/tcpcoal.h"
+#include "tunnel/tunvnet.h"
 
 #define SESSION_ESP_BATCH	32	/* tun reads / datagrams per wakeup */
 /* One ESP buffer: headers, the largest inner packet, padding and ICV. */
@@ -69,6 +71,11 @@ struct session_esp {
 	uint8_t			 probe[SESSION_ESP_PROBE_BYTES];
 	struct session_esp_vec	 vtx;
 	struct session_esp_rxvec vrx;
+	/* An offloading tun (session_espvnet.c): what one read brings (a
+	 * super-packet behind its header) and the inner TCP segments
+	 * being coalesced for tun. */
+	uint8_t			 tvbuf[TUNVNET_HDR_BYTES + TUNVNET_PKT_MAX + 1];
+	struct tcpcoal		 coal;
 };
 
 /* session_esp.c */
@@ -81,5 +88,17 @@ void	session_esp_drop(struct session_esp *x, unsigned why,
 int	session_espio_rx(void *t, const struct pollfd *pfd, int64_t now);
 int	session_espio_tx(void *t, int64_t now, bool tun);
 void	session_espio_probe(struct session_esp *x);
+bool	session_espio_seal(struct session_esp *x, unsigned k, size_t n);
+void	session_espio_flush(struct session_esp *x, unsigned k);
+
+/* session_espvnet.c: tun with the virtio-net header. */
+/* Read one packet (or super-packet) from tun, cut it into slots from
+ * *k on, sealed; full slots are flushed. As session_espio_fill. */
+int	session_espvnet_fill(struct session_esp *x, unsigned *k);
+/* A decrypted packet to tun, perhaps held to coalesce. */
+int	session_espvnet_deliver(struct session_esp *x, const uint8_t *p,
+	    size_t len);
+/* Write the held super-packet, if any. */
+int	session_espvnet_flush(struct session_esp *x);
 
 #endif

@@ -23,6 +23,7 @@
 #include "tunnel/session.h"
 #include "tunnel/session_esp_int.h"
 #include "tunnel/transport.h"
+#include "tunnel/tun.h"
 
 /* One datagram, no retry: UDP may lose it anyway. */
 static void
@@ -139,6 +140,8 @@ session_espio_in(struct session_esp *x, uint8_t *d, size_t len, int flags,
 	}
 	st->esp_rx_pkts++;
 	st->esp_rx_bytes += ilen;
+	if (tun_vnet())
+		return session_espvnet_deliver(x, p, ilen);
 	return x->env->tun_write(x->env, p, ilen);
 }
 
@@ -202,7 +205,7 @@ session_espio_super(struct session_esp *x, unsigned i, int64_t now)
 
 /* Up to a batch of buffers; a full batch means come back at once. */
 static int
-session_espio_recv(struct session_esp *x, int64_t now)
+session_espio_recv1(struct session_esp *x, int64_t now)
 {
 	unsigned i, k = x->gro ? SESSION_ESP_GRO_SLOTS : SESSION_ESP_BATCH;
 	int n, r;
@@ -226,6 +229,18 @@ session_espio_recv(struct session_esp *x, int64_t now)
 	}
 	x->rx_more = (unsigned)n == k;
 	return SESSION_GO;
+}
+
+/* The batch, then what was held to coalesce goes to tun. */
+static int
+session_espio_recv(struct session_esp *x, int64_t now)
+{
+	int r = session_espio_recv1(x, now), r2;
+
+	if (!tcpcoal_pending(&x->coal))
+		return r;
+	r2 = session_espvnet_flush(x);
+	return r != SESSION_GO ? r : r2;
 }
 
 int
@@ -303,7 +318,7 @@ session_espio_send(struct session_esp *x, unsigned k)
 }
 
 /* Encrypt slot k's packet of n bytes in place; false: dropped. */
-static bool
+bool
 session_espio_seal(struct session_esp *x, unsigned k, size_t n)
 {
 	struct session_esp_vec *v = &x->vtx;
@@ -349,26 +364,39 @@ session_espio_fill(struct session_esp *x, unsigned k)
 	return session_espio_seal(x, k, (size_t)n) ? 1 : 0;
 }
 
-/* Up to a batch of packets from tun, encrypted in place, one sendmmsg. */
+/* Send slots 0..k-1. */
+void
+session_espio_flush(struct session_esp *x, unsigned k)
+{
+	if (k > 0 && x->udp_fd != -1)
+		session_espio_send(x, k);
+	else if (k > 0)
+		x->env->st->udp_tx_drop += k;	/* the reopen failed */
+}
+
+/* Up to a batch of packets from tun (with offloads: of super-packets,
+ * cut), encrypted in place, sent in UDP_SEGMENT runs or by sendmmsg. */
 int
 session_espio_tx(void *t, int64_t now, bool tun)
 {
 	struct session_esp *x = t;
+	bool vnet = tun_vnet();
 	unsigned i, k = 0;
 	int r = 0;
 
 	(void)now;
 	if (!tun)
 		return SESSION_GO;
+	if (vnet)
+		(void)tun_offload(x->env->io->tun_fd, true);
 	for (i = 0; i < SESSION_ESP_BATCH; i++) {
-		r = session_espio_fill(x, k);
+		if (vnet)
+			r = session_espvnet_fill(x, &k);
+		else if ((r = session_espio_fill(x, k)) > 0)
+			k += (unsigned)r;
 		if (r < 0)
 			break;
-		k += (unsigned)r;
 	}
-	if (k > 0 && x->udp_fd != -1)
-		session_espio_send(x, k);
-	else if (k > 0)
-		x->env->st->udp_tx_drop += k;	/* the reopen failed */
+	session_espio_flush(x, k);
 	return r == -2 ? 1 : SESSION_GO;
 }

@@ -24,6 +24,7 @@
 #include "tunnel/session.h"
 #include "tunnel/session_https.h"
 #include "tunnel/transport.h"
+#include "tunnel/tun.h"
 
 #define SESSION_HTTPS_RX_BATCH	64	/* TLS reads per wakeup */
 #define SESSION_HTTPS_TUN_PKTS	32	/* tun reads per wakeup */
@@ -192,7 +193,7 @@ session_https_tun_read(struct session_https *h)
 		if (sizeof(h->txq) - h->tx_tail < SESSION_HTTPS_FRAME_ROOM)
 			break;
 		slot = h->txq + h->tx_tail;
-		n = read(env->io->tun_fd, slot + GPST_HDR_BYTES,
+		n = tun_read_plain(env->io->tun_fd, slot + GPST_HDR_BYTES,
 		    SESSION_HTTPS_TUN_BYTES);
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
 		    errno == EINTR))

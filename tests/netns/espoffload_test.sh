@@ -1,34 +1,70 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # espoffload_test.sh: the ESP socket offloads of gp-tunnel
-# (tunnel/espgro.c, tunnel/espgso.c, tunnel/udp.c) in namespaces against
-# our test gateway, three times: UDP_GRO and UDP_SEGMENT on (the
-# default), UDP_GRO forced off (GPVPN_TEST_NO_UDP_GRO=1: one datagram per
-# read) and UDP_SEGMENT forced off (GPVPN_TEST_NO_UDP_SEGMENT=1:
-# sendmmsg). Each round: pings both ways and 1 MiB each way over TCP with
-# sha256 compared, ESP only, under [net]'s seccomp policy; the log and
-# the status line say which paths ran. (GRO coalescing needs a sender
-# with UDP_SEGMENT: tests/unit/tunnel_espsession_test.c covers it.)
-# Needs root; takes binaries from $B; TAP; bounded to 150 s.
+# (tunnel/espgro.c, tunnel/espgso.c, tunnel/udp.c) and the tun offloads
+# (tunnel/tun.c, tunvnet.c, tcpcoal.c, session_espvnet.c) in namespaces
+# against our test gateway, four times: all on (the default), UDP_GRO
+# forced off (GPVPN_TEST_NO_UDP_GRO=1: one datagram per read),
+# UDP_SEGMENT forced off (GPVPN_TEST_NO_UDP_SEGMENT=1: sendmmsg) and the
+# tun offloads forced off (GPVPN_TEST_NO_TUN_OFFLOAD=1: a plain tun).
+# Each round: pings both ways and 1 MiB each way over TCP with sha256
+# compared, ESP only, under [net]'s seccomp policy; the log and the
+# status line say which paths ran (tso: super-packets from tun cut, coal:
+# coalesced ones written to tun). The first and last rounds also move
+# 1 MiB each way over TCP on IPv6 to the gateway's tunnel address. (GRO
+# coalescing needs a sender with UDP_SEGMENT:
+# tests/unit/tunnel_espsession_test.c covers it.) A last round has the
+# gateway ignore ESP, so the HTTPS tunnel carries 1 MiB each way over the
+# offloading tun (offloads off, plain packets behind the header).
+# Needs root; takes binaries from $B; TAP; bounded to 240 s.
 set -u
 . "$(dirname "$0")/lib.sh"
 
-lib_start 150
+V6_NET=2001:2:0:18::/64
+V6_GW=2001:2:0:18::1
+
+lib_start 240
 need_client
 netns_setup
 make_certs
 make_password
 make_xfer_files
 
-# round NAME EXPR: connect, traffic, status line (EXPR on it), stop.
+# xfer6 ROUND: the 1 MiB exchange on IPv6 with the gateway's own tunnel
+# address (the gateway namespace serves it).
+xfer6() {
+	sl=$NS_L
+	sa=$LAN_ADDR
+	NS_L=$NS_G
+	LAN_ADDR=$V6_GW
+	wait_until 25 0.2 ip netns exec "$NS_C" ping -6 -c 1 -W 1 "$V6_GW" \
+	    >/dev/null && xfer && xfer_verify >"$T/xfer6.out" 2>&1
+	x6=$?
+	NS_L=$sl
+	LAN_ADDR=$sa
+	if [ "$x6" -eq 0 ]; then
+		ok "$1: 1 MiB each way over TCP on IPv6, sha256 match"
+	else
+		notok "$1: 1 MiB each way over TCP on IPv6"
+		cat "$T/xfer6.out" "$T/xfer-lan.err" "$T/xfer-client.err" \
+		    2>/dev/null | sed 's/^/#   /' >&2
+	fi
+}
+
+# round NAME EXPR [v6]: connect, traffic, status line (EXPR on it), stop.
 round() {
 	r=$1
 	cp "$T/client-resolv.orig" "$T/client-resolv.conf"
-	gw_start
+	if [ "${3:-}" = v6 ]; then
+		gw_start --ipv6-pool "$V6_NET" --gw-address-v6 "$V6_GW"
+	else
+		gw_start
+	fi
 	gpvpn_start "$r"
 	if gpvpn_up "$r"; then
 		check_pings "$r"
 		check_xfer "$r"
+		[ "${3:-}" = v6 ] && xfer6 "$r"
 		check "$r: status line: transport esp, $2" \
 		    tun_stats "$r" "'transport esp' in line and
 		    n('too large') == 0 and $2"
@@ -40,11 +76,14 @@ round() {
 	gw_stop
 }
 
-note "(on) UDP_GRO and UDP_SEGMENT on the ESP socket"
-round on "n('gso') > 0"
+note "(on) UDP_GRO and UDP_SEGMENT on the ESP socket, tun offloads"
+round on "n('gso') > 0 and n('tso') > 0 and n('coal') > 0 and
+    n('dropped') == 0" v6
 check "(on) UDP_GRO and UDP_SEGMENT were not refused or forced off" \
     sh -c "! grep -q 'UDP_GRO off\|UDP_GRO refused\|UDP_SEGMENT' \
     '$T/tun-on.err'"
+check "(on) tun has the virtio-net header and TSO" \
+    grep -q 'tun: virtio-net header, offloads TSO4 TSO6' "$T/tun-on.err"
 
 note "(nogro) UDP_GRO forced off: GPVPN_TEST_NO_UDP_GRO=1"
 GPVPN_TEST_NO_UDP_GRO=1
@@ -63,6 +102,31 @@ unset GPVPN_TEST_NO_UDP_SEGMENT
 check "(nogso) gp-tunnel says UDP_SEGMENT is off by the test hook" \
     grep -q 'UDP_SEGMENT off (GPVPN_TEST_NO_UDP_SEGMENT is set)' \
     "$T/tun-nogso.err"
+
+note "(notun) tun offloads forced off: GPVPN_TEST_NO_TUN_OFFLOAD=1"
+GPVPN_TEST_NO_TUN_OFFLOAD=1
+export GPVPN_TEST_NO_TUN_OFFLOAD
+round notun "n('tso') == 0 and n('coal') == 0 and n('dropped') == 0" v6
+unset GPVPN_TEST_NO_TUN_OFFLOAD
+check "(notun) gp-tunnel says the tun offloads are off by the test hook" \
+    grep -q 'tun: offloads off (GPVPN_TEST_NO_TUN_OFFLOAD is set)' \
+    "$T/tun-notun.err"
+
+note "(https) the gateway ignores ESP: HTTPS over the offloading tun"
+cp "$T/client-resolv.orig" "$T/client-resolv.conf"
+gw_start --udp-drop
+gpvpn_start https
+if gpvpn_up https; then
+	check_xfer https
+	check "https: status line: transport https, nothing cut or coalesced" \
+	    tun_stats https "'transport https' in line and n('tso') == 0 and
+	    n('coal') == 0 and n('dropped') == 0"
+	check "(https) tun has the virtio-net header" \
+	    grep -q 'tun: virtio-net header' "$T/tun-https.err"
+fi
+stop_pid "$TUN_PID" TERM 15
+wait_until 100 0.1 gone "$AUTH_PID" || stop_pid "$AUTH_PID" TERM 5
+gw_stop
 
 check_host_untouched
 lib_finish

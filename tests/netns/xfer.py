@@ -50,7 +50,8 @@ def exchange(sock, path):
 def main(argv):
     mode, addr, port, path, ready = argv[1:6]
     if mode == "serve":
-        ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+        ls = socket.socket(fam, socket.SOCK_STREAM)
         ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         ls.bind((addr, int(port)))
         ls.listen(1)
