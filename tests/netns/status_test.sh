@@ -90,9 +90,17 @@ lines_ok() {
 	"$PY" "$CHECK" "$SCHEMA" "$T/status-$1" "$2"
 }
 
+# A new namespace queues 10 datagrams per unix socket; a host's journald
+# has 512 (systemd sets it at boot). With 10, a burst of -v lines while
+# the reader below (made in that namespace: the queue's length is its
+# socket's) waits for a CPU is refused with EAGAIN, and the logger falls
+# back to stderr, as it should: the test would see a lost race.
+ip netns exec "$NS_C" sysctl -qw net.unix.max_dgram_qlen=512 ||
+    die "net.unix.max_dgram_qlen in the client's namespace"
+
 # ---- (a) ESP, ESP goes silent, SIGUSR1, stop; --syslog ----------------
 
-"$PY" -c 'import socket, sys
+ip netns exec "$NS_C" "$PY" -c 'import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(sys.argv[1])
 open(sys.argv[2] + ".ready", "w").close()
