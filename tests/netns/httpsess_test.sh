@@ -237,8 +237,8 @@ gw_stop
 # read-ahead [net] read(2)s each record's header and then its body. The
 # LAN host sends DL_BYTES to the client; [net]'s read(2)s (/proc/PID/io
 # syscr: TLS and tun, the client's ACKs go out through tun) over the
-# packets it wrote to tun. Measured here: 2.5-2.7 before read-ahead,
-# 0.95-1.0 with it. Its CPU time per packet is noted, not judged.
+# packets it wrote to tun. Measured here: 2.4-2.8 before read-ahead,
+# 0.7-1.0 with it. Its CPU time per packet is noted, not judged.
 note "round 4: a download through the HTTPS tunnel; [net]'s reads counted"
 DL_BYTES=4194304
 READS_PER_PKT_MAX=1.8
