@@ -19,7 +19,11 @@
 # BENCH_PEER_GSO=1 (the peer sends runs of same-size datagrams with one
 # UDP_SEGMENT sendmsg, esppeer -G, so a client with UDP_GRO takes them
 # whole; both clients get the same packets, OpenConnect's kernel splits
-# them at its socket).
+# them at its socket). BENCH_CONNECT=1: sessions only (connect, first
+# ping, stop), no load tests; prints the connect phases (gateway log
+# times of the TLS handshake and each request, and first-esp) per
+# contender instead of report.py's table (bench/connect_phases.py). Both
+# modes add those phases to the session records and print their table.
 # Needs root, iperf3, openconnect, python3-matplotlib (bench/deps.sh).
 set -u
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -38,6 +42,7 @@ GP_TUNNEL=$BIN/gp-tunnel
 PEER=$REPO/build-bench/esppeer
 BLAST=$REPO/build-bench/blast
 REPORT=$BENCH_DIR/report.py
+PHASES=$BENCH_DIR/connect_phases.py
 
 SHORT=${BENCH_SHORT:-0}
 if [ "$SHORT" = 1 ]; then
@@ -59,6 +64,11 @@ TARGET=$GW_LAN		# iperf3 server and ping target, through the tunnel
 CONTENDERS="gpvpn openconnect"
 TESTS="tcp-tx-1 tcp-tx-4 tcp-rx-1 tcp-rx-4 pps64-tx pps64-rx pps1400-tx
 pps1400-rx"
+CONNECT_ONLY=${BENCH_CONNECT:-0}
+if [ "$CONNECT_ONLY" = 1 ]; then
+	TESTS=
+	RESULTS=${BENCH_RESULTS:-$REPO/build-bench/connect}
+fi
 
 [ "$(id -u)" -eq 0 ] || { echo "bench: needs root" >&2; exit 1; }
 for t in iperf3 openconnect taskset nft "$PEER" "$BLAST" "$GP_AUTH" \
@@ -158,27 +168,47 @@ table ip bench {
 EOF
 }
 
+# client_prep N: the script and resolv.conf of session N, made before
+# the clock starts.
+client_prep() {
+	make_script "script-$1"
+	cp "$T/client-resolv.orig" "$T/client-resolv.conf"
+}
+
 # client_start WHO N: WHO (gpvpn or openconnect) connects, pinned to the
 # client CPU, no debug logging; $STOP_PID is the process to SIGTERM.
 client_start() {
-	make_script "script-$2"
-	cp "$T/client-resolv.orig" "$T/client-resolv.conf"
 	case $1 in
 	gpvpn) gpvpn_launch "$2" ;;
 	openconnect) oc_launch "$2" ;;
 	esac
 }
 
+# gp-auth | gp-tunnel as a user's shell starts them: one entry into the
+# namespace and one shell for the pipeline, as OpenConnect gets one
+# (nsexec.sh's, which execs the shell here). The shell starts each side
+# with one fork and exec, gp-auth as $AUTH_USER (setpriv: the one step
+# OpenConnect has no counterpart for), and writes gp-tunnel's pid and
+# exit status. Each side had its own taskset, ip netns exec and
+# nsexec.sh before: about 15 ms more CPU on the client CPU than
+# OpenConnect's start, counted in first-esp.
 gpvpn_launch() {
-	# shellcheck disable=SC2046
-	( printf '%s\n' "$PASSWORD" |
-	  taskset -c "$CLIENT_CPU" ip netns exec "$NS_C" sh "$NSEXEC" \
-	    -p "$T/auth-$1.pid" -r "$T/auth-$1.rc" -- $(as_auth_user) \
-	    "$GP_AUTH" --cafile "$CA" -u "$TEST_USER" --passwd-on-stdin \
-	    "https://$GW_ADDR/" 2>"$T/auth-$1.err" |
-	  taskset -c "$CLIENT_CPU" ip netns exec "$NS_C" sh "$NSEXEC" \
-	    -p "$T/tun-$1.pid" -r "$T/tun-$1.rc" -n "$T/client-resolv.conf" \
-	    -- "$GP_TUNNEL" -i "$C_TUN" -s "$SCRIPT" 2>"$T/tun-$1.err" ) &
+	# shellcheck disable=SC2016,SC2046
+	printf '%s\n' "$PASSWORD" |
+	    taskset -c "$CLIENT_CPU" ip netns exec "$NS_C" sh "$NSEXEC" \
+	    -n "$T/client-resolv.conf" -- sh -c '
+		aerr=$1 terr=$2 tpid=$3 trc=$4 tun=$5 ifname=$6 script=$7
+		shift 7
+		exec 3<&0
+		"$@" <&3 3<&- 2>"$aerr" |
+		    "$tun" -i "$ifname" -s "$script" 3<&- 2>"$terr" &
+		echo $! >"$tpid"
+		exec 3<&- </dev/null
+		wait $! && rc=0 || rc=$?
+		echo "$rc" >"$trc"' gpvpn-pipe "$T/auth-$1.err" "$T/tun-$1.err" \
+	    "$T/tun-$1.pid" "$T/tun-$1.rc" "$GP_TUNNEL" "$C_TUN" "$SCRIPT" \
+	    $(as_auth_user) "$GP_AUTH" --cafile "$CA" -u "$TEST_USER" \
+	    --passwd-on-stdin "https://$GW_ADDR/" &
 	lib_track $!
 	wait_until 50 0.1 test -s "$T/tun-$1.pid"
 	STOP_PID=$(pidof_file "$T/tun-$1.pid")
@@ -397,8 +427,11 @@ record() {
 session() {
 	n=$1-$2
 	peer_start "$n"
-	t0=$("$PEER" now)
 	https0=$(gwlog "r.get('path') == '/ssl-tunnel-connect.sslvpn'")
+	client_prep "$n"
+	# The clock: the peer's (first-esp) and the gateway log's (phases).
+	t0wall=$(date +%s.%N)
+	t0=$("$PEER" now)
 	client_start "$1" "$n"
 	if ! client_up; then
 		echo "# $1 round $2: no tunnel; logs kept in $T" >&2
@@ -420,6 +453,8 @@ session() {
 	    https0))
 	[ -n "$first" ] && first=$((first - t0))
 	echo "who=$1 round=$2 test=session first_esp_ns=${first:-none}" \
+	    "t0_ns=$t0" \
+	    "$("$PY" "$PHASES" record "$GW_LOG" "$t0wall")" \
 	    "https_tunnels=$https peer=\"$(tail -n 1 "$PEER_ERR")\"" \
 	    >>"$RECORDS"
 }
@@ -463,5 +498,11 @@ done
 gw_stop
 echo "loadavg-end $(cut -d' ' -f1-3 /proc/loadavg)" >>"$T/machine"
 mkdir -p "$RESULTS"
-"$PY" "$REPORT" "$RECORDS" "$T/machine" "$RESULTS" || FAILS=$((FAILS + 1))
+"$PY" "$PHASES" table "$RECORDS" | sed 's/^/# /'
+if [ "$CONNECT_ONLY" = 1 ]; then
+	cp "$RECORDS" "$RESULTS/connect-$(date -u +%Y-%m-%dT%H%MZ).records"
+else
+	"$PY" "$REPORT" "$RECORDS" "$T/machine" "$RESULTS" ||
+	    FAILS=$((FAILS + 1))
+fi
 [ "$FAILS" -eq 0 ]

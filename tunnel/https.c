@@ -92,7 +92,10 @@ https_write(struct https_tunnel *t, const void *buf, size_t len,
 /*
  * Decrypted bytes of the current record. Not SSL_has_pending(): that is
  * also true for half a record, which poll() does announce, and we would
- * spin. Without read-ahead OpenSSL never holds a further record.
+ * spin. With read-ahead OpenSSL may also hold whole records it has not
+ * decrypted yet, which neither poll() nor this sees: the packet loop
+ * reads until TLS wants more (session_https.c), and once first after
+ * the tunnel opens, for what came behind START_TUNNEL.
  */
 bool
 https_pending(const struct https_tunnel *t)

@@ -148,7 +148,7 @@ https_reply_judge(const char *reply, size_t have, struct gp_err *e)
 /*
  * Exactly 12 bytes first, so that no byte of the framed stream behind
  * START_TUNNEL is taken here: it stays inside TLS for the packet loop,
- * which asks https_pending() before it sleeps in poll().
+ * which reads once before it first sleeps in poll() (https_pending()).
  */
 int
 https_reply_collect(long (*rd)(void *arg, void *buf, size_t len,

@@ -42,6 +42,7 @@
 #include "tunnel/priv_int.h"
 #include "tunnel/privlog.h"
 #include "tunnel/privsep.h"
+#include "tunnel/privwait.h"
 #include "tunnel/recfile.h"
 #include "tunnel/rekey.h"
 #include "tunnel/script.h"
@@ -484,6 +485,7 @@ priv_main(struct privsep_priv *a)
 	int status;
 
 	privsep_set_title("gp-tunnel [priv]");
+	privwait_net(a->ps_fd, PRIVWAIT_MS);	/* [net] probes first */
 	a->enter(a);
 	memset(&p, 0, sizeof(p));
 	p.a = a;

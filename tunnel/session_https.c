@@ -67,7 +67,9 @@ session_https_up(struct session_https *h, int64_t now)
 	h->up_since = h->last_rx = h->last_tx = now;
 	h->tx_blocked_since = 0;
 	h->dpd_sent = false;
-	h->rx_more = false;
+	/* Read before the first poll(): the records behind START_TUNNEL
+	 * may already sit in OpenSSL's read-ahead buffer. */
+	h->rx_more = true;
 	h->rx_wait = POLLIN;
 	h->tx_wait = 0;
 	h->tx_head = h->tx_tail = 0;

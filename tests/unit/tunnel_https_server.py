@@ -23,6 +23,11 @@ IO_TIMEOUT_S = 10
 START = b"START_TUNNEL"
 KEEPALIVE = bytes.fromhex("1a2b3c4d000000000000000000000000")
 BAD_FRAME = bytes.fromhex("deadbeef080000140100000000000000") + bytes(20)
+# A 100-byte IPv4 packet as the C test's make_packet(p, 100, 7) makes it.
+BEHIND_PKT = bytes([0x45, 8, 0, 100]) + bytes((7 + i) & 0xff
+                                             for i in range(4, 100))
+BEHIND_FRAME = (bytes.fromhex("1a2b3c4d08000064") + bytes([1]) + bytes(7) +
+                BEHIND_PKT)
 REQ_RE = re.compile(rb"^GET (\S+) HTTP/1\.1\r\n\r\n$")
 
 workdir = sys.argv[1]
@@ -140,6 +145,14 @@ def act(s, path):
             time.sleep(0.3)
         else:
             s.sendall(b"HTTP/1.1 502 Bad Gateway\r\n\r\n")
+    elif path == "/behind":
+        # START_TUNNEL and a packet in two records of one TCP segment:
+        # a client with read-ahead takes both in its first read.
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
+        s.sendall(START)
+        s.sendall(BEHIND_FRAME)
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 0)
+        echo(s)
     elif path == "/badmagic":
         s.sendall(START + (BAD_FRAME if n == 1 else KEEPALIVE))
         echo(s)

@@ -764,6 +764,33 @@ session_bad_magic_reconnects(void)
 	T_EQ_INT(child_err_wait("bad magic `deadbeef`"), 0);
 }
 
+/*
+ * A packet in the record right behind START_TUNNEL, in the same TCP
+ * segment: read-ahead has it in OpenSSL's buffer once the tunnel is open,
+ * where poll() cannot see it. It reaches tun at once, not at the next
+ * keepalive's echo (10 s).
+ */
+static void
+session_reads_behind_start(void)
+{
+	struct tunnel_stats st;
+	struct pollfd pfd;
+	struct child ch;
+	uint8_t pkt[100], back[200];
+
+	T_EQ_INT(child_start(&ch, "/behind"), 0);
+	pfd.fd = ch.tun;
+	pfd.events = POLLIN;
+	T_EQ_INT(poll(&pfd, 1, 2000), 1);
+	make_packet(pkt, sizeof(pkt), 7);
+	T_EQ_INT(read(ch.tun, back, sizeof(back)), (long)sizeof(pkt));
+	T_EQ_MEM(back, pkt, sizeof(pkt));
+	kill(ch.pid, SIGTERM);
+	T_EQ_INT(child_end(&ch, &st), 0);
+	T_EQ_INT(st.rx_pkts, 1);
+	T_EQ_INT(st.reconnects, 0);
+}
+
 /* Short timers: keepalives go out and come back; nothing reconnects. */
 static void
 session_keepalive_echoed(void)
@@ -848,6 +875,7 @@ main(void)
 	T_RUN(session_echo_and_stop);
 	T_RUN(session_bad_magic_reconnects);
 	T_RUN(session_502_on_reconnect_exits_2);
+	T_RUN(session_reads_behind_start);
 	T_RUN(session_keepalive_echoed);
 	T_RUN(session_dead_peer_reconnects);
 	https_ctx_free(ctx);
