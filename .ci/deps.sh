@@ -10,7 +10,8 @@ libcurl4-openssl-dev libssl-dev libxml2-dev libcap-ng-dev libseccomp-dev
 openssl ca-certificates iproute2 iputils-ping procps nftables
 python3 python3-cryptography openconnect vpnc-scripts tshark systemd
 util-linux sudo mandoc tinyproxy microsocks iperf3 python3-matplotlib
-debhelper devscripts lintian fakeroot"
+debhelper devscripts lintian fakeroot
+valgrind"
 [ $# -gt 0 ] && PKGS="$*"
 
 missing=""
