@@ -3,11 +3,13 @@
 # soak.sh: one long gp-auth | gp-tunnel session against the test gateway
 # in namespaces (issue 13 item 4), with traffic throughout, a rekey every
 # 30 s (the gateway's <timeout> is 90 s; gp-auth rekeys 60 s before it),
-# and a fault cycle every SOAK_FAULT_EVERY s: UDP to the gateway dropped
-# (nftables in its namespace) until ESP is declared dead and the session
-# is on HTTPS, then the HTTPS tunnel's TCP connection destroyed at the
-# gateway (ss -K) until gp-tunnel reconnects with the same cookie, then
-# UDP let through again until ESP carries the session once more; each
+# and a fault cycle every SOAK_FAULT_EVERY s: ESP dropped both ways
+# (nftables in the gateway's namespace: one way is not an outage, as
+# what still comes in keeps ESP alive) until ESP is declared dead and
+# the session is on HTTPS, then the HTTPS tunnel's TCP connection
+# destroyed at the gateway (ss -K) until gp-tunnel reconnects with the
+# same cookie, then ESP let through again until it carries the session
+# once more; each
 # step bounded. Traffic: a ping every 0.2 s for the whole run, and 1 MiB
 # each way over TCP every few seconds with sha256 compared (a transfer
 # that fails must overlap a fault; a corrupt one is never allowed). Each
@@ -75,6 +77,10 @@ table inet soak_esp {
 	chain in {
 		type filter hook input priority 0; policy accept;
 		udp dport 4501 drop
+	}
+	chain out {
+		type filter hook output priority 0; policy accept;
+		udp sport 4501 drop
 	}
 }
 EOF
@@ -240,7 +246,7 @@ fault_step() {
 		F_N=$((F_N + 1))
 		NEXT_FAULT=$((NEXT_FAULT + SOAK_FAULT_EVERY))
 		soak_block || { fault_fail "nft rule"; return 0; }
-		event esp_outage "cycle $F_N: UDP to the gateway dropped"
+		event esp_outage "cycle $F_N: ESP dropped both ways"
 		FSTATE=dead F_AT=$1 ;;
 	dead)
 		if [ "$(st transport)" = https ]; then
@@ -260,7 +266,7 @@ fault_step() {
 		    [ "$(st state)" = connected ]; then
 			event reconnected "after $(($1 - F_AT)) s"
 			soak_unblock
-			event esp_restored "UDP let through"
+			event esp_restored "ESP let through"
 			FSTATE=back F_AT=$1
 		elif [ $(($1 - F_AT)) -gt "$RECON_MAX_S" ]; then
 			fault_fail "no reconnect within $RECON_MAX_S s"
