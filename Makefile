@@ -247,6 +247,6 @@ uninstall:
 FORCE:
 
 clean:
-	rm -rf build build-asan build-fuzz build-bench gp-auth gp-tunnel
+	rm -rf build build-asan build-fuzz build-bench build-vg gp-auth gp-tunnel
 
 -include $(shell find $(B) build-fuzz -name '*.d' 2>/dev/null)

@@ -48,6 +48,7 @@ ESP_BACK_MAX_S=80	# UDP back -> ESP (the next rekey, then probes)
 XFER_GAP_S=5
 
 lib_start $((SOAK_SECONDS + 300))
+# shellcheck disable=SC2154
 trap 'rc_=$?; soak_unblock; (exit $rc_); lib_cleanup' EXIT
 need_client
 netns_setup
@@ -164,7 +165,8 @@ st() {
 
 # A status line now (SIGUSR1: event "request"), awaited.
 st_request() {
-	n=$(wc -l <"$STATUS")
+	# shellcheck disable=SC2034
+	n=$(wc -l <"$STATUS")	# read in the eval below
 	kill -USR1 "$TUN_PID" 2>/dev/null || return 1
 	wait_until 50 0.1 eval '[ "$(wc -l <"$STATUS")" -gt "$n" ]'
 }
