@@ -43,6 +43,12 @@ ALL_CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
 ALL_LDFLAGS += -fsanitize=address,undefined
 endif
 
+# VG=1 (make soak's valgrind run, B=build-vg): no seccomp filter, which
+# valgrind cannot run under (sandbox/sandbox.c says so at every start).
+ifeq ($(VG),1)
+ALL_CFLAGS  += -DGPVPN_VALGRIND=1
+endif
+
 IPC_SRC	    := $(sort $(wildcard ipc/*.c))
 SANDBOX_SRC := $(sort $(wildcard sandbox/*.c))
 AUTH_SRC    := $(sort $(filter-out auth/gp_auth.c,$(wildcard auth/*.c)))
@@ -172,6 +178,16 @@ bench bench-short: deps
 	$(Q)BENCH_SHORT=$(if $(filter bench-short,$@),1,0) B=$(B) \
 	    sh bench/bench.sh
 
+# make soak: a session of SOAK_SECONDS (1800) with traffic, a rekey every
+# 30 s and fault cycles, sampled each SOAK_SAMPLE s, then 90 s with
+# gp-tunnel under valgrind (VG=1 in build-vg/); soak-short is CI's, 120 s
+# and 60 s. How: tests/soak/soak.sh's header; results in build/soak/.
+.PHONY: soak soak-short
+soak soak-short: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all B=build-vg VG=1
+	$(Q)B=$(B) sh tests/soak/run.sh $(if $(filter soak,$@),long,short)
+
 # make install / make uninstall. gp-tunnel reads its policy from
 # /etc/gpvpn/gp-tunnel.conf whatever the prefix (a path compiled in), so
 # SYSCONFDIR is /etc by default: install makes the empty root-owned
@@ -195,6 +211,7 @@ $(B)/gp-tunnel.service: systemd/gp-tunnel.service FORCE
 	$(Q)sed 's|/usr/sbin/gp-tunnel|$(SBINDIR)/gp-tunnel|' $< >$@
 
 install: all $(B)/gp-tunnel.service
+	$(if $(filter 1,$(VG)),$(error VG=1: no seccomp filter; not installed))
 	$(INSTALL) -d $(D)$(BINDIR) $(D)$(SBINDIR) $(D)$(MANDIR)/man1 \
 	    $(D)$(MANDIR)/man5 $(D)$(MANDIR)/man8 $(D)$(DOCDIR)/examples \
 	    $(D)$(SYSTEMDUNITDIR) $(D)$(SYSUSERSDIR) $(D)$(BASHCOMPDIR)
@@ -232,6 +249,6 @@ uninstall:
 FORCE:
 
 clean:
-	rm -rf build build-asan build-fuzz build-bench gp-auth gp-tunnel
+	rm -rf build build-asan build-fuzz build-bench build-vg gp-auth gp-tunnel
 
 -include $(shell find $(B) build-fuzz -name '*.d' 2>/dev/null)

@@ -11,7 +11,7 @@ openssl ca-certificates iproute2 iputils-ping procps nftables
 python3 python3-cryptography openconnect vpnc-scripts tshark systemd
 util-linux sudo mandoc tinyproxy microsocks iperf3 python3-matplotlib
 debhelper devscripts lintian fakeroot
-libengine-pkcs11-openssl softhsm2 opensc"
+libengine-pkcs11-openssl softhsm2 opensc valgrind"
 [ $# -gt 0 ] && PKGS="$*"
 
 missing=""
