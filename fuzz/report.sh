@@ -10,6 +10,19 @@ cd "$(dirname "$0")/.." || exit 1
 R=fuzz/results
 before=$R/coverage-before.tsv
 [ -f "$before" ] || before=/dev/null
+cat <<'EOF'
+# Fuzz campaign results
+
+Written by fuzz/report.sh from fuzz/results/*.tsv. One row per target:
+the executions its campaign run made, against its goal (10^7, 3x10^7
+for the frame, ESP and GPST decoders); `reached: no` means the run was
+cut by its time cap, with the executions it did make. Corpus: files in
+fuzz/corpus/<target>/ before the run and after minimising, and their
+size. Line coverage: of the target's parser files (fuzz/coverage.sh),
+over the seed corpus before the campaign and over the corpus after it.
+Crashes: inputs the run stopped on (kept in fuzz/regressions/).
+
+EOF
 awk -F '\t' '
 FILENAME ~ /coverage-before/ { before[$1] = $4; next }
 FILENAME ~ /coverage.tsv$/ { cov[$1] = $4; lines[$1] = $2 "/" $3;
