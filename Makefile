@@ -66,7 +66,8 @@ room_objs = $(IPC_OBJ) $(SANDBOX_OBJ) $(if $(filter auth_%,$(1)),$(AUTH_OBJ)) \
 	    $(if $(filter tunnel_%,$(1)),$(TUNNEL_OBJ))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps check asan demo lint fuzz fuzz-long clean units \
+.PHONY: all deps check asan demo lint fuzz fuzz-long fuzz-coverage \
+	fuzz-campaign clean units \
 	install uninstall FORCE
 .SUFFIXES:
 
@@ -125,12 +126,15 @@ lint:
 FUZZ_SRC  := $(sort $(wildcard fuzz/*_fuzz.c))
 FUZZ_BIN  := $(patsubst fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 FUZZ_FLAGS := -std=gnu11 -O1 -g -I. $(PKG_CFLAGS) -Wall -Wextra -Werror \
-	   -fsanitize=fuzzer-no-link,address,undefined -DGPVPN_FUZZ=1
+	   -fsanitize=fuzzer-no-link,address,undefined -DGPVPN_FUZZ=1 -MMD -MP
 fobj = $(patsubst %.c,build-fuzz/%.o,$(1))
 fuzz_objs = $(call fobj,$(IPC_SRC)) $(if $(filter auth_%,$(1)),$(call fobj,$(AUTH_SRC))) \
 	    $(if $(filter tunnel_%,$(1)),$(call fobj,$(TUNNEL_SRC)))
 
 fuzz: $(FUZZ_BIN)
+
+# The objects outlive the link, so a second `make fuzz` builds nothing.
+.PRECIOUS: build-fuzz/%.o
 
 build-fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -144,6 +148,39 @@ fuzz-long: fuzz
 	$(Q)for f in $(FUZZ_BIN); do n=$$(basename $$f); \
 	  mkdir -p fuzz/corpus/$$n; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) fuzz/corpus/$$n || exit 1; done
+
+# fuzz-coverage: each target rebuilt into build-cov/ with clang's
+# source-based coverage, run once over its corpus; fuzz/coverage.sh prints
+# the line coverage of the parser files it exercises. The llvm tools of
+# clang's own version (llvm-14 here): llvm-profdata-14, else llvm-profdata.
+CLANG_MAJOR := $(shell clang -dumpversion 2>/dev/null | cut -d. -f1)
+llvm_tool = $(or $(shell command -v $(1)-$(CLANG_MAJOR) 2>/dev/null),$(shell \
+	    command -v $(1) 2>/dev/null),$(1)-$(CLANG_MAJOR))
+COV_BIN   := $(patsubst build-fuzz/%,build-cov/%,$(FUZZ_BIN))
+COV_FLAGS := -std=gnu11 -O1 -g -I. $(PKG_CFLAGS) -Wall -Wextra -Werror \
+	   -fprofile-instr-generate -fcoverage-mapping -DGPVPN_FUZZ=1 -MMD -MP
+cov_objs = $(patsubst build-fuzz/%,build-cov/%,$(call fuzz_objs,$(1)))
+.PRECIOUS: build-cov/%.o
+
+build-cov/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call say,COV,$<)clang $(COV_FLAGS) -c -o $@ $<
+
+build-cov/%: build-cov/fuzz/%.o $$(call cov_objs,%)
+	$(call say,LINK,$@)clang -fsanitize=fuzzer -fprofile-instr-generate \
+	    -o $@ $^ $(PKG_LIBS)
+
+fuzz-coverage: $(COV_BIN)
+	$(Q)LLVM_PROFDATA=$(call llvm_tool,llvm-profdata) \
+	    LLVM_COV=$(call llvm_tool,llvm-cov) sh fuzz/coverage.sh
+
+# fuzz-campaign: each target to 10^7 executions (3x10^7 for the frame,
+# ESP and GPST decoders), its corpus minimised back into fuzz/corpus/;
+# the figures in fuzz/results/. Hours: see fuzz/campaign.sh for the caps.
+fuzz-campaign: fuzz
+	$(Q)nice -n 19 sh fuzz/campaign.sh
+	$(Q)$(MAKE) --no-print-directory fuzz-coverage
+	$(Q)sh fuzz/report.sh >fuzz/results/campaign.md
 
 # make bench: gp-tunnel against OpenConnect through one fast C ESP peer
 # (how: bench/bench.sh's header); results in bench/results/. bench-short
@@ -249,6 +286,6 @@ uninstall:
 FORCE:
 
 clean:
-	rm -rf build build-asan build-fuzz build-bench build-vg gp-auth gp-tunnel
+	rm -rf build build-asan build-fuzz build-cov build-bench build-vg gp-auth gp-tunnel
 
--include $(shell find $(B) build-fuzz -name '*.d' 2>/dev/null)
+-include $(shell find $(B) build-fuzz build-cov -name '*.d' 2>/dev/null)

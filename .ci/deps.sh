@@ -5,7 +5,7 @@
 # `make check`, `make demo` and .ci/run; with package names as arguments,
 # only those (bench/deps.sh).
 set -u
-PKGS="build-essential pkg-config clang libclang-rt-14-dev
+PKGS="build-essential pkg-config clang libclang-rt-14-dev llvm-14
 libcurl4-openssl-dev libssl-dev libxml2-dev libcap-ng-dev libseccomp-dev
 openssl ca-certificates iproute2 iputils-ping procps nftables
 python3 python3-cryptography openconnect vpnc-scripts tshark systemd

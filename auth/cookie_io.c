@@ -22,12 +22,12 @@ cookie_io_read(int fd, char *buf, size_t bufsz, struct gp_err *e)
 	ssize_t r;
 	size_t n;
 
-	/* Past bufsz bytes the rest is not looked at: a full buffer is
-	 * too long unless its last byte is the newline. */
+	/* More than bufsz bytes (EMSGSIZE) is too long, whatever the
+	 * first bufsz were: a line that fills buf and then more. */
 	if ((r = fdio_read_all(fd, buf, bufsz, e)) == -1 && errno != EMSGSIZE)
 		return err_set(e, "cookie from stdin: %s", strerror(errno));
 	n = r == -1 ? bufsz : (size_t)r;
-	if (n > 0 && buf[n - 1] == '\n')
+	if (r != -1 && n > 0 && buf[n - 1] == '\n')
 		n--;
 	if (n == bufsz || n == 0)
 		return err_set(e, "cookie from stdin: %s", n == 0 ? "empty" :

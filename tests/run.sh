@@ -9,7 +9,13 @@
 set -u
 B=${B:-build}
 LOG=${LOG:-$B/test-logs}
-FUZZ_SMOKE_SECONDS=${FUZZ_SMOKE_SECONDS:-5}
+# The fuzz smoke shares FUZZ_SMOKE_TOTAL seconds among the targets (at
+# least 3 s each), so that a new target does not lengthen the run.
+FUZZ_SMOKE_TOTAL=${FUZZ_SMOKE_TOTAL:-140}
+nfuzz=$(ls build-fuzz/*_fuzz 2>/dev/null | wc -l)
+FUZZ_SMOKE_SECONDS=${FUZZ_SMOKE_SECONDS:-$((FUZZ_SMOKE_TOTAL /
+    (nfuzz > 0 ? nfuzz : 1)))}
+[ "$FUZZ_SMOKE_SECONDS" -ge 3 ] || FUZZ_SMOKE_SECONDS=3
 ONLY=${ONLY:-}
 mkdir -p "$LOG"
 pass=0
@@ -63,9 +69,12 @@ fuzz_smoke() {
 	n=$(basename "$bin")
 	seeds=fuzz/corpus/$n
 	work=$(mktemp -d)
+	# The crashes found before are replayed too (fuzz/regressions/).
+	regress=fuzz/regressions/$n
+	[ -d "$regress" ] || regress=
 	if "$bin" -max_total_time="$FUZZ_SMOKE_SECONDS" -timeout=5 \
 	    -rss_limit_mb=2048 -print_final_stats=0 "$work" "$seeds" \
-	    >/dev/null 2>"$LOG/fuzz-$n.log"; then
+	    ${regress:+"$regress"} >/dev/null 2>"$LOG/fuzz-$n.log"; then
 		echo "ok - $n survives ${FUZZ_SMOKE_SECONDS}s of fuzzing"
 	else
 		echo "not ok - $n crashed (see $LOG/fuzz-$n.log)"
