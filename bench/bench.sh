@@ -9,8 +9,8 @@
 # Per session: TCP 1 and 4 streams each way, UDP packet rate at 64- and
 # 1400-byte IP packets each way (floods: bench/blast from the client
 # side, the peer itself from the gateway side), ping RTT under TCP load,
-# client CPU time per packet (utime+stime of every client process over
-# tun packets), RSS per client process, and start-to-first-ESP. Then
+# client CPU time per packet, RSS per client process, and
+# start-to-first-ESP. Then
 # bench/report.py prints medians, spreads and ratios, writes markdown, a
 # PNG and the raw records to $BENCH_RESULTS, and a last line
 #   bench: tcp-tx R tcp-rx R pps64-tx R pps64-rx R cpu/pkt R first-esp R
@@ -24,6 +24,21 @@
 # times of the TLS handshake and each request, and first-esp) per
 # contender instead of report.py's table (bench/connect_phases.py). Both
 # modes add those phases to the session records and print their table.
+# What cpu/pkt counts: utime+stime (from /proc/PID/stat) of every client
+# process (gp-auth, gp-tunnel [priv] and [net]; openconnect), summed
+# over all tests, divided by the ESP datagrams the client handled, each
+# of which carries one inner IP packet for either client: those it sent
+# (the peer's rx_dgrams plus the gateway namespace's UDP RcvbufErrors,
+# the ones the peer's full socket dropped; the peer reads without
+# UDP_GRO, so both count one per datagram) plus those it took in (the
+# peer's tx_dgrams minus the client namespace's UDP RcvbufErrors). It
+# does not count the tun device's packets: with tun offload one TSO or
+# coalesced 64 KiB super-packet is one tun packet but up to 45 datagrams
+# on the wire. (With BENCH_PEER_GSO=1 a client reading with UDP_GRO has
+# a dropped GRO run counted once, so its received count is an upper
+# bound there.) pps*-tx counts the inner UDP packets the peer received
+# and discarded, pps*-rx those the client wrote to its tun: the floods
+# are UDP, which no client coalesces, so one tun packet is one datagram.
 # Needs root, iperf3, openconnect, python3-matplotlib (bench/deps.sh).
 set -u
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -290,8 +305,9 @@ snap() {
 	eval "${1}_cli=\$(ticks_of $CPIDS)"
 	eval "${1}_peer=\$(ticks_of $PEER_PID)"
 	# shellcheck disable=SC2046
-	set -- "$1" $(tun_packets)
-	eval "${1}_rx=$2 ${1}_pkts=$(($2 + $3))"
+	set -- "$1" $(tun_packets) $(peer_counts)
+	eval "${1}_rx=$2 ${1}_tunpkts=$(($2 + $3))"
+	eval "${1}_esprx=$4 ${1}_esptx=$5 ${1}_sink=$6"
 	eval "${1}_c0=\"\$(cpu_jiffies $CLIENT_CPU)\""
 	eval "${1}_c1=\"\$(cpu_jiffies $PEER_CPU)\""
 	eval "${1}_ns=\$(\"$PEER\" now)"
@@ -326,15 +342,17 @@ peer_cmd() {
 	printf '%s' "$1" >"$PEER_CTL"
 }
 
-# peer_sink: the peer's count of discarded port-9 packets, from a fresh
-# counters line (asked for with 'p', answered within a poll interval).
-peer_sink() {
+# peer_counts: "rx_dgrams tx_dgrams sink" of the peer (ESP datagrams
+# received and sent, discarded port-9 packets), from a fresh counters
+# line (asked for with 'p', answered within a poll interval).
+peer_counts() {
 	c=$(grep -c '^esppeer: rx_dgrams' "$PEER_ERR")
 	peer_cmd p
 	wait_until 50 0.02 eval \
 	    '[ "$(grep -c "^esppeer: rx_dgrams" "$PEER_ERR")" -gt "$c" ]'
-	grep '^esppeer: rx_dgrams' "$PEER_ERR" | tail -n 1 |
-	    sed -n 's/.* sink \([0-9]*\) .*/\1/p'
+	grep '^esppeer: rx_dgrams' "$PEER_ERR" | tail -n 1 | awk '{
+		for (i = 2; i < NF; i += 2) v[$i] = $(i + 1)
+		print v["rx_dgrams"] + 0, v["tx_dgrams"] + 0, v["sink"] + 0 }'
 }
 
 # run_test WHO ROUND TEST: one test with the CPU, packet, RSS and (for
@@ -383,15 +401,13 @@ run_iperf() {
 # run_blast_tx ppsSIZE: bench/blast floods the peer's discard port from
 # the client CPU; the value is what the peer received and counted.
 run_blast_tx() {
-	s0=$(peer_sink)
 	snap a
 	timeout $((DUR + 20)) taskset -c "$CLIENT_CPU" \
 	    ip netns exec "$NS_C" "$BLAST" "$TARGET" 9 "${1#pps}" "$DUR" \
 	    >/dev/null
-	snap b
 	sleep 0.2	# datagrams still queued in tun, socket and peer
-	s1=$(peer_sink)
-	VALUE=$((${s1:-0} - ${s0:-0}))
+	snap b
+	VALUE=$((b_sink - a_sink))
 }
 
 # run_blast_rx ppsSIZE: the peer floods the client's tunnel address from
@@ -404,10 +420,10 @@ run_blast_rx() {
 	*) peer_cmd b ;;
 	esac
 	sleep "$DUR"
-	snap b
 	peer_cmd s
 	sleep 0.2	# what the client still had queued
-	VALUE=$(($(tun_packets | cut -d' ' -f1) - a_rx))
+	snap b
+	VALUE=$((b_rx - a_rx))
 	client_rps $((1 << CLIENT_CPU))
 }
 
@@ -415,7 +431,10 @@ record() {
 	set -- "$1" "$2" "$3" "$4" $a_c0 $b_c0 $a_c1 $b_c1
 	echo "who=$1 round=$2 test=$3 iperf=$4.json ping=$4.ping" \
 	    "rss=$4.rss cli_ticks=$((b_cli - a_cli))" \
-	    "peer_ticks=$((b_peer - a_peer)) pkts=$((b_pkts - a_pkts))" \
+	    "peer_ticks=$((b_peer - a_peer))" \
+	    "tun_pkts=$((b_tunpkts - a_tunpkts))" \
+	    "esp_out=$((b_esprx - a_esprx + b_gdrop - a_gdrop))" \
+	    "esp_in=$((b_esptx - a_esptx - (b_cdrop - a_cdrop)))" \
 	    "ns=$((b_ns - a_ns)) c0_busy=$(($7 - $5))" \
 	    "c0_total=$(($8 - $6)) c1_busy=$((${11} - $9))" \
 	    "c1_total=$((${12} - ${10})) pkts_in=$VALUE secs=$DUR" \

@@ -4,7 +4,8 @@
 
 Usage: report.py RECORDS MACHINE OUTDIR. RECORDS holds one line of
 key=value pairs per test (iperf3 JSON, ping output and RSS sample paths,
-CPU tick and tun packet deltas) and per session (start-to-first-ESP,
+CPU tick deltas, ESP datagrams the client sent and took in, counted at
+the peer, and tun packet deltas) and per session (start-to-first-ESP,
 HTTPS tunnels opened, the peer's counters); MACHINE is "key value"
 lines. Prints a table (medians, min-max over rounds, ratio
 gpvpn/openconnect paired by round), writes OUTDIR/<stamp>.md, .png and
@@ -38,7 +39,7 @@ METRICS = {
     "pps1400-rx": ("kpps", True, "UDP 1400-byte packets received, g->c"),
     "ping-tx-load": ("ms", False, "median ping RTT during tcp-tx-1"),
     "ping-rx-load": ("ms", False, "median ping RTT during tcp-rx-1"),
-    "cpu/pkt": ("us", False, "client CPU per tun packet, all tests"),
+    "cpu/pkt": ("us", False, "client CPU per ESP datagram, all tests"),
     "first-esp": ("ms", False, "client start to first ESP at the peer"),
     "rss-total": ("kB", False, "sum of client processes' RSS (max)"),
 }
@@ -108,7 +109,10 @@ def pct(busy, total):
 def test_row(r):
     """The derived numbers of one test record."""
     secs = int(r["ns"]) / 1e9
-    cli, pkts = int(r["cli_ticks"]), int(r["pkts"])
+    # The unit of cpu/pkt: ESP datagrams, one inner packet each for
+    # both clients (not tun packets, which offload makes super-packets).
+    cli = int(r["cli_ticks"])
+    pkts = max(0, int(r["esp_out"])) + max(0, int(r["esp_in"]))
     return {
         "value": test_value(r),
         "retransmits": retransmits(r) if r["test"].startswith("tcp")
@@ -119,6 +123,8 @@ def test_row(r):
         "rss": rss_of(r["rss"]),
         "anon": rss_of(r["rss"], 3),
         "cli_ticks": cli, "pkts": pkts,
+        "esp_out": int(r["esp_out"]), "esp_in": int(r["esp_in"]),
+        "tun_pkts": int(r["tun_pkts"]),
         "cpu_pkt_us": 1e6 * cli / CLK_TCK / pkts if pkts else None,
         "cpu0": pct(r["c0_busy"], r["c0_total"]),
         "cpu1": pct(r["c1_busy"], r["c1_total"]),
@@ -291,7 +297,7 @@ def table(out, what=False):
 
 def bound_table(rounds):
     lines = ["| test | who | CPU0 (client) % | CPU1 (peer) % | client "
-             "procs % | peer % | client us/pkt | TCP retr | UDP drops "
+             "procs % | peer % | client us/ESP dgram | TCP retr | UDP drops "
              "client/peer | bound by |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for t in TESTS:
@@ -358,10 +364,18 @@ def markdown(mach, out, rounds, per, common, errs, line):
            "1400-byte IP packets as fast as the sender goes, counted "
            "where they arrive: tx from bench/blast on the client CPU to "
            "the peer, which counts and drops them; rx from the peer "
-           "itself to the client, counted at the client's tun. cpu/pkt: "
-           "utime+stime of every client process (gp-auth, gp-tunnel "
-           "[priv] and [net]; openconnect) over the packets through its "
-           "tun, both ways, pooled over all tests." % mach.get("omit"),
+           "itself to the client, counted at the client's tun (UDP: no "
+           "client coalesces it, one tun packet is one datagram). "
+           "cpu/pkt: utime+stime of every client process (gp-auth, "
+           "gp-tunnel [priv] and [net]; openconnect), pooled over all "
+           "tests, per ESP datagram the client handled, each carrying "
+           "one inner packet for either client: sent (received by the "
+           "peer, which reads without UDP_GRO, plus those its full "
+           "socket dropped) and taken in (sent by the peer minus those "
+           "the client's full socket dropped). Not per tun packet: with "
+           "tun offload a 64 KiB TSO or coalesced super-packet is one "
+           "tun packet but up to 45 datagrams on the wire."
+           % mach.get("omit"),
            "", "## What bounds each figure", ""]
     md += bound_table(rounds)
     md += ["", "A CPU at >= %d%% over a test is taken as the bound; "
@@ -398,12 +412,16 @@ def plot(out, path, title):
     ax.axhline(1.0, color="black", linewidth=0.8)
     ax.axhline(2.0, color="gray", linewidth=0.8, linestyle="--")
     ax.set_xticks(range(len(keys)))
-    ax.set_xticklabels(["%s\n(%s)" % (k, "higher" if METRICS[k][1]
-                                      else "lower") for k in keys],
+    ax.set_xticklabels(["%s%s\n(%s)" % (
+        k, " per ESP dgram" if k == "cpu/pkt" else "",
+        "higher" if METRICS[k][1] else "lower") for k in keys],
                        rotation=45, ha="right", fontsize=8)
     ax.set_ylabel("gpvpn / OpenConnect (median, min-max)")
+    fig.text(0.01, 0.01, "cpu/pkt: client CPU (all its processes) per "
+             "ESP datagram (one inner packet), counted at the ESP peer; "
+             "not per tun packet", fontsize=7)
     ax.set_title(title, fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
     fig.savefig(path, dpi=100)
     plt.close(fig)
 

@@ -75,6 +75,11 @@ for who, rounds in doc["rounds"].items():
                       "cpu_pkt_us"):
                 if not isinstance(row[f], (int, float)):
                     bad.append("%s %s %s: %r" % (who, t, f, row[f]))
+            # cpu/pkt's unit: ESP datagrams each way, counted at the peer.
+            if not (row["pkts"] > 0 and row["pkts"] ==
+                    max(0, row["esp_out"]) + max(0, row["esp_in"])):
+                bad.append("%s %s ESP datagrams: out %r in %r pkts %r" % (
+                    who, t, row["esp_out"], row["esp_in"], row["pkts"]))
         want = {"gpvpn": {"gp-auth", "gp-tunnel[priv]", "gp-tunnel[net]"},
                 "openconnect": {"openconnect"}}[who]
         if set(d["metrics"]["rss"]) != want:
@@ -90,6 +95,7 @@ files_ok() {
 	md=$(ls "$OUT"/*.md) && png=$(ls "$OUT"/*.png) &&
 	    grep -q '^| first-esp | ms |' "$md" &&
 	    grep -q '^| tcp-tx-1 | gpvpn |' "$md" &&
+	    grep -q '^| cpu/pkt | us |.* per ESP datagram' "$md" &&
 	    grep -q '^## Machine' "$md" &&
 	    [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = \
 	    89504e470d0a1a0a ]
