@@ -51,6 +51,7 @@ struct stay {
 	int64_t		 hip_at_ms;	/* next HIP recheck; 0: none */
 	unsigned	 rekey_fails;	/* in a row */
 	int		 status;	/* FLOW_EXIT_* for STAY_FAILED */
+	bool		 gone;		/* a CONFIG found no reader */
 };
 
 static void
@@ -62,6 +63,17 @@ stay_schedule_rekey(struct stay *s)
 	if (t > STAY_REKEY_EARLY_S)
 		s->rekey_at_ms = clock_now_ms() +
 		    (int64_t)(t - STAY_REKEY_EARLY_S) * 1000;
+}
+
+/*
+ * A write that failed because gp-tunnel is gone (it was stopped while a
+ * rekey's getconfig was on its way, before poll could see it) ends the
+ * session as the tunnel's own end does, not as our failure.
+ */
+bool
+stay_reader_gone(int err)
+{
+	return err == EPIPE || err == ECONNRESET;
 }
 
 static int
@@ -76,10 +88,11 @@ stay_send_config(struct stay *s)
 		return -1;
 	}
 	rc = frame_encode_config(flow_config(s->f), &body, &e);
-	if (rc == 0)
-		rc = frame_write(s->fd, FRAME_CONFIG, &body, &e);
+	if (rc == 0 && (rc = frame_write(s->fd, FRAME_CONFIG, &body, &e)) ==
+	    -1 && stay_reader_gone(errno))
+		s->gone = true;
 	buf_free(&body);
-	if (rc == -1)
+	if (rc == -1 && !s->gone)
 		log_err("CONFIG frame: %s", e.msg);
 	else
 		stay_schedule_rekey(s);
@@ -156,6 +169,9 @@ stay_rekey(struct stay *s)
 	if (st == 0) {
 		s->rekey_fails = 0;
 		if (stay_send_config(s) == -1) {
+			if (s->gone)
+				log_info("the tunnel went away before the new "
+				    "configuration reached it");
 			s->status = FLOW_EXIT_ERR;
 			return -1;
 		}
@@ -330,7 +346,7 @@ stay_watch(struct stay *s)
 		/* Whenever due, so that a chatty tunnel cannot starve
 		 * the timers. */
 		if (stay_timers(s) == -1)
-			return STAY_FAILED;
+			return s->gone ? STAY_GONE : STAY_FAILED;
 		if (n == 0)
 			continue;
 		if ((pfd[1].revents & POLLIN) != 0) {
@@ -416,8 +432,12 @@ stay_run(struct flow *f, const char *tunnel_cmd, int tunnel_fd)
 	if ((s.sigfd = stay_block_signals(&old)) == -1)
 		fatal("signalfd");
 	(void)stay_open(&s, tunnel_cmd, tunnel_fd, &old);
-	if (stay_send_config(&s) == -1)
+	if (stay_send_config(&s) == -1) {
+		if (s.gone)
+			log_err("the tunnel went away before its "
+			    "configuration reached it");
 		status = FLOW_EXIT_ERR;
+	}
 	else {
 		log_info("configuration sent; staying for the session");
 		memrelease_idle(f, "login");

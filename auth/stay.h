@@ -8,6 +8,7 @@
 #ifndef GPVPN_AUTH_STAY_H
 #define GPVPN_AUTH_STAY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "auth/flow.h"
@@ -35,6 +36,9 @@ int	stay_run(struct flow *f, const char *tunnel_cmd, int tunnel_fd);
  * STAY_NEED_CONFIG_MIN_S after it, or the rekey already scheduled at
  * rekey_at_ms (0: none) if that comes sooner. CLOCK_MONOTONIC ms.
  */
+/* True when a frame write failed with errno err because gp-tunnel, the
+ * reader, is gone: the session then ends as when the tunnel closes. */
+bool	stay_reader_gone(int err);
 int64_t	stay_need_config_at(int64_t getconfig_at_ms, int64_t rekey_at_ms,
 	    int64_t now_ms);
 

@@ -8,13 +8,15 @@
 # the rekey meets a rejected cookie: SHUTDOWN frame, exit 2. Round 3: the
 # gateway is down at rekey time: retried, not fatal at once. Round 4: a
 # stand-in tunnel sends 1000 NEED_CONFIG at once: gp-auth makes one
-# getconfig for them, SESSION_NEED_CONFIG_MIN_S after login's. Needs root.
+# getconfig for them, SESSION_NEED_CONFIG_MIN_S after login's. Round 5:
+# the tunnel is gone when the rekey's CONFIG is written: the session ends
+# as the tunnel's end does (logout, exit 0), not as a failure. Needs root.
 set -u
 . "$(dirname "$0")/lib.sh"
 
 REKEY_TIMEOUT_S=65
 
-lib_start 120
+lib_start 150
 need_client
 netns_setup
 make_certs
@@ -233,6 +235,52 @@ check "round 4: two getconfigs in all (login's, one for the flood)" \
     test "$(getconfigs)" -eq 2
 check "round 4: the flood's getconfig came 10 s after login's" \
     getconfig_gap_ok
+gw_stop
+
+# ---- round 5: the tunnel goes while the rekey is on its way ----------
+
+# A stand-in reader for the pipe: takes the first CONFIG, then exits when
+# told. gp-auth is stopped across the rekey's due time and the reader's
+# exit, so that, continued, it makes the rekey and writes its CONFIG to
+# a pipe with no reader: what a gp-tunnel stopped during a getconfig sees.
+cat >"$T/reader.py" <<EOF
+import os, time
+os.read(0, 65536)
+open("$T/reader-got", "w").close()
+end = time.monotonic() + 60
+while not os.path.exists("$T/reader-quit") and time.monotonic() < end:
+    time.sleep(0.05)
+open("$T/reader-exits", "w").close()
+EOF
+
+note "round 5: the tunnel is gone when the rekey's CONFIG is written"
+gw_start --timeout "$REKEY_TIMEOUT_S"
+# shellcheck disable=SC2046
+( printf '%s\n' "$PASSWORD" |
+  ip netns exec "$NS_C" sh "$NSEXEC" -p "$T/auth-5.pid" \
+    -r "$T/auth-5.rc" -- $(as_auth_user) \
+    "$GP_AUTH" --cafile "$CA" -u "$TEST_USER" --passwd-on-stdin \
+    -v "https://$GW_ADDR/" 2>"$T/auth-5.err" | "$PY" "$T/reader.py" ) &
+lib_track $!
+wait_until 50 0.1 test -s "$T/auth-5.pid"
+AUTH_PID=$(pidof_file "$T/auth-5.pid")
+check "round 5: the reader has the first CONFIG" \
+    wait_until 100 0.1 test -e "$T/reader-got"
+kill -STOP "$AUTH_PID"
+sleep $((REKEY_TIMEOUT_S - 60 + 1))
+touch "$T/reader-quit"
+wait_until 50 0.1 test -e "$T/reader-exits"
+sleep 0.5
+kill -CONT "$AUTH_PID"
+check "round 5: gp-auth ends" wait_until 150 0.1 test -s "$T/auth-5.rc"
+check "round 5: ... with status 0, as when the tunnel closes" \
+    grep -qx 0 "$T/auth-5.rc"
+check "round 5: ... and says why" \
+    grep -q "the tunnel went away before the new configuration" \
+    "$T/auth-5.err"
+check "round 5: the session was logged out" \
+    wait_until 50 0.1 test "$(gwlog "r.get('path') == \
+    '/ssl-vpn/logout.esp'")" -ge 1
 gw_stop
 
 [ "$FAILS" -eq 0 ]

@@ -5,6 +5,7 @@
  * STAY_NEED_CONFIG_MIN_S old, else the next rekey no sooner than
  * that, and never later than a rekey already scheduled. Test code only.
  */
+#include <errno.h>
 #include <stdint.h>
 
 #include "auth/stay.h"
@@ -52,11 +53,25 @@ flood_one_getconfig(void)
 	T_EQ_INT(at, T0 + MIN_MS);
 }
 
+/* A rekey's CONFIG that finds gp-tunnel gone ends the session as the
+ * tunnel's end does (the soak saw exit 1 on a clean stop); other write
+ * errors stay failures. */
+static void
+reader_gone_is_not_failure(void)
+{
+	T_TRUE(stay_reader_gone(EPIPE));
+	T_TRUE(stay_reader_gone(ECONNRESET));
+	T_FALSE(stay_reader_gone(EIO));
+	T_FALSE(stay_reader_gone(ETIMEDOUT));
+	T_FALSE(stay_reader_gone(0));
+}
+
 int
 main(void)
 {
 	T_RUN(old_enough_now);
 	T_RUN(too_soon_waits);
 	T_RUN(flood_one_getconfig);
+	T_RUN(reader_gone_is_not_failure);
 	return T_DONE();
 }
