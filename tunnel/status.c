@@ -236,10 +236,12 @@ status_report(struct status *s, const struct privsep_report *r)
 	if (s->state != NULL && strcmp(s->state, "connecting") == 0 &&
 	    r->why != PS_WHY_ASKED)
 		return;
+	/* The new keys are in: the state before "rekeying" is back, and
+	 * the line says why (the schema's "rekey"), not "state". */
 	if (r->why == PS_WHY_REKEY && s->before_rekey != NULL) {
-		status_state(s, s->before_rekey);
+		s->state = s->before_rekey;
+		s->since_ms = walltime_now_ms();
 		s->before_rekey = NULL;
-		return;
 	}
 	status_write(s, r->why < PS_WHYS ? why[r->why] : "transport");
 }
