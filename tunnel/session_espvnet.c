@@ -38,8 +38,8 @@ session_espvnet_cut(struct session_esp *x, const struct tunvnet_plan *g,
 			session_espio_flush(x, *k);
 			*k = 0;
 		}
-		n = tunvnet_seg(g, i, session_espio_slot(x, *k) + ESP_HEADROOM,
-		    SESSION_ESP_INNER_MAX);
+		n = tunvnet_seg(g, i, session_espio_slot(x, *k) +
+		    ESP_HEADROOM, SESSION_ESP_INNER_MAX);
 		if (n == 0) {
 			session_espvnet_bad(x, "tun: a piece does not fit");
 			return;
@@ -67,7 +67,8 @@ session_espvnet_fill(struct session_esp *x, unsigned *k)
 		    strerror(errno));
 		return -2;
 	}
-	if ((size_t)n < TUNVNET_HDR_BYTES || (size_t)n == SESSION_ESP_TV_BYTES) {
+	if ((size_t)n < TUNVNET_HDR_BYTES ||
+	    (size_t)n == SESSION_ESP_TV_BYTES) {
 		session_esp_drop(x, SESSION_ESP_DROP_BIG,
 		    &x->env->st->esp_drop_big);
 		return 0;
