@@ -254,13 +254,15 @@ session_espio_recv1(struct session_esp *x, int64_t now)
 	return SESSION_GO;
 }
 
-/* The batch, then what was held to coalesce goes to tun. */
+/* The batch, then what was held to coalesce goes to tun, once the
+ * socket is drained: a full batch comes back at once (rx_more), and a
+ * run split across batches is still one super-packet. */
 static int
 session_espio_recv(struct session_esp *x, int64_t now)
 {
 	int r = session_espio_recv1(x, now), r2;
 
-	if (!tcpcoal_pending(&x->coal))
+	if (!tcpcoal_pending(&x->coal) || (r == SESSION_GO && x->rx_more))
 		return r;
 	r2 = session_espvnet_flush(x);
 	return r != SESSION_GO ? r : r2;
@@ -273,6 +275,8 @@ session_espio_rx(void *t, const struct pollfd *pfd, int64_t now)
 
 	if (x->udp_fd != -1 && (pfd[0].revents != 0 || x->rx_more))
 		return session_espio_recv(x, now);
+	if (tcpcoal_pending(&x->coal))	/* the socket went meanwhile */
+		return session_espvnet_flush(x);
 	return SESSION_GO;
 }
 
