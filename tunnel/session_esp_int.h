@@ -57,8 +57,9 @@ struct session_esp_vec {
  * The receive side: one arena cut into 32 slots of one datagram each, or,
  * with UDP_GRO, into 2 of a whole super-datagram each: a slot must take
  * 64 KiB, and 2 of them hold ~90 datagrams of a coalesced run, enough to
- * pay for the syscall; 8 touched 512 KiB under GRO load for no more
- * throughput (issue 11 item 4: [net] <= 4 MiB). Between two rx calls
+ * pay for the syscall; 8 touched 512 KiB under GRO load (issue 11
+ * item 4: [net] <= 4 MiB). A run of single datagrams split over
+ * batches is still coalesced (session_espio_recv). Between two rx calls
  * nothing in it lives on, so tx uses its head for a super-packet read
  * from tun (rx and tx are separate phases of the loop, session_loop.c).
  */
