@@ -35,20 +35,37 @@
 #define SESSION_ESP_DROP_EARLY	(ESP_DROP_REASONS + 2)
 #define SESSION_ESP_DROP_KINDS	(ESP_DROP_REASONS + 3)
 
-/* A vector of datagrams for recvmmsg/sendmmsg over a fixed pool. */
+/*
+ * The send vector: datagrams sealed in place, packed one after another in
+ * one arena, each at a SESSION_ESP_ALIGN boundary (session_espio_slot).
+ * Each slot's worst case is a stride, so a batch of the largest inner
+ * packets still fits; a batch of MTU-sized ones touches 32 x 1.5 KiB,
+ * not 32 x 16 KiB.
+ */
+#define SESSION_ESP_ALIGN	64
+#define SESSION_ESP_STRIDE	\
+	((SESSION_ESP_SLOT_BYTES + SESSION_ESP_ALIGN - 1) & \
+	~(size_t)(SESSION_ESP_ALIGN - 1))
 struct session_esp_vec {
 	struct mmsghdr	 msg[SESSION_ESP_BATCH];
 	struct iovec	 iov[SESSION_ESP_BATCH];
 	size_t		 inner[SESSION_ESP_BATCH];	/* tx: inner bytes */
-	uint8_t		 slot[SESSION_ESP_BATCH][SESSION_ESP_SLOT_BYTES];
+	uint8_t		 arena[SESSION_ESP_BATCH * SESSION_ESP_STRIDE];
 };
 
 /*
  * The receive side: one arena cut into 32 slots of one datagram each, or,
- * with UDP_GRO, into 8 of a whole super-datagram each (no more memory).
+ * with UDP_GRO, into 2 of a whole super-datagram each: a slot must take
+ * 64 KiB, and 2 of them hold ~90 datagrams of a coalesced run, enough to
+ * pay for the syscall; 8 touched 512 KiB under GRO load (issue 11
+ * item 4: [net] <= 4 MiB). A run of single datagrams split over
+ * batches is still coalesced (session_espio_recv). Between two rx calls
+ * nothing in it lives on, so tx uses its head for a super-packet read
+ * from tun (rx and tx are separate phases of the loop, session_loop.c).
  */
 #define SESSION_ESP_RX_ARENA	(SESSION_ESP_BATCH * SESSION_ESP_SLOT_BYTES)
-#define SESSION_ESP_GRO_SLOTS	(SESSION_ESP_RX_ARENA / ESPGRO_MAX_BYTES)
+#define SESSION_ESP_GRO_SLOTS	2
+#define SESSION_ESP_TV_BYTES	(TUNVNET_HDR_BYTES + TUNVNET_PKT_MAX + 1)
 struct session_esp_rxvec {
 	struct mmsghdr	 msg[SESSION_ESP_BATCH];
 	struct iovec	 iov[SESSION_ESP_BATCH];
@@ -71,10 +88,8 @@ struct session_esp {
 	uint8_t			 probe[SESSION_ESP_PROBE_BYTES];
 	struct session_esp_vec	 vtx;
 	struct session_esp_rxvec vrx;
-	/* An offloading tun (session_espvnet.c): what one read brings (a
-	 * super-packet behind its header) and the inner TCP segments
+	/* An offloading tun (session_espvnet.c): the inner TCP segments
 	 * being coalesced for tun. */
-	uint8_t			 tvbuf[TUNVNET_HDR_BYTES + TUNVNET_PKT_MAX + 1];
 	struct tcpcoal		 coal;
 };
 
@@ -88,6 +103,8 @@ void	session_esp_drop(struct session_esp *x, unsigned why,
 int	session_espio_rx(void *t, const struct pollfd *pfd, int64_t now);
 int	session_espio_tx(void *t, int64_t now, bool tun);
 void	session_espio_probe(struct session_esp *x);
+/* Where slot k of the send arena begins: past slot k-1's datagram. */
+uint8_t	*session_espio_slot(struct session_esp *x, unsigned k);
 bool	session_espio_seal(struct session_esp *x, unsigned k, size_t n);
 void	session_espio_flush(struct session_esp *x, unsigned k);
 

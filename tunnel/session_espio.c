@@ -146,9 +146,10 @@ session_espio_in(struct session_esp *x, uint8_t *d, size_t len, int flags,
 }
 
 static void
-session_espio_point(struct session_esp_vec *v, unsigned i, size_t len)
+session_espio_point(struct session_esp_vec *v, unsigned i, uint8_t *d,
+    size_t len)
 {
-	v->iov[i].iov_base = v->slot[i];
+	v->iov[i].iov_base = d;
 	v->iov[i].iov_len = len;
 	memset(&v->msg[i].msg_hdr, 0, sizeof(v->msg[i].msg_hdr));
 	v->msg[i].msg_hdr.msg_iov = &v->iov[i];
@@ -156,7 +157,29 @@ session_espio_point(struct session_esp_vec *v, unsigned i, size_t len)
 	v->msg[i].msg_len = 0;
 }
 
-_Static_assert(SESSION_ESP_GRO_SLOTS >= 1, "the rx arena holds a GRO slot");
+_Static_assert(SESSION_ESP_GRO_SLOTS * (size_t)ESPGRO_MAX_BYTES <=
+    SESSION_ESP_RX_ARENA, "the rx arena holds the GRO slots");
+_Static_assert(SESSION_ESP_TV_BYTES <= SESSION_ESP_RX_ARENA,
+    "the rx arena holds a tun super-packet");
+
+/*
+ * Slot k-1 was sealed (its iov set) in this batch, so by induction slot
+ * k begins at most k strides in: a whole stride, SESSION_ESP_SLOT_BYTES
+ * or more, is left for it.
+ */
+uint8_t *
+session_espio_slot(struct session_esp *x, unsigned k)
+{
+	struct session_esp_vec *v = &x->vtx;
+	size_t off = 0;
+
+	if (k > 0)
+		off = (size_t)((uint8_t *)v->iov[k - 1].iov_base - v->arena) +
+		    v->iov[k - 1].iov_len;
+	off = (off + SESSION_ESP_ALIGN - 1) &
+	    ~(size_t)(SESSION_ESP_ALIGN - 1);
+	return v->arena + off;
+}
 
 /* Point the receive vector at the arena: n slots of size bytes each,
  * each with room for a UDP_GRO cmsg. */
@@ -231,13 +254,15 @@ session_espio_recv1(struct session_esp *x, int64_t now)
 	return SESSION_GO;
 }
 
-/* The batch, then what was held to coalesce goes to tun. */
+/* The batch, then what was held to coalesce goes to tun, once the
+ * socket is drained: a full batch comes back at once (rx_more), and a
+ * run split across batches is still one super-packet. */
 static int
 session_espio_recv(struct session_esp *x, int64_t now)
 {
 	int r = session_espio_recv1(x, now), r2;
 
-	if (!tcpcoal_pending(&x->coal))
+	if (!tcpcoal_pending(&x->coal) || (r == SESSION_GO && x->rx_more))
 		return r;
 	r2 = session_espvnet_flush(x);
 	return r != SESSION_GO ? r : r2;
@@ -250,6 +275,8 @@ session_espio_rx(void *t, const struct pollfd *pfd, int64_t now)
 
 	if (x->udp_fd != -1 && (pfd[0].revents != 0 || x->rx_more))
 		return session_espio_recv(x, now);
+	if (tcpcoal_pending(&x->coal))	/* the socket went meanwhile */
+		return session_espvnet_flush(x);
 	return SESSION_GO;
 }
 
@@ -323,16 +350,17 @@ session_espio_seal(struct session_esp *x, unsigned k, size_t n)
 {
 	struct session_esp_vec *v = &x->vtx;
 	struct transport_env *env = x->env;
+	uint8_t *d = session_espio_slot(x, k);
 	size_t out;
 
-	if (esp_encrypt(x->sa_out, v->slot[k], SESSION_ESP_SLOT_BYTES, n,
+	if (esp_encrypt(x->sa_out, d, SESSION_ESP_SLOT_BYTES, n,
 	    &out) == -1) {
 		env->drop(env, "esp: cannot encrypt a tun packet");
 		if (esp_sa_exhausted(x->sa_out))
 			(void)env->event(env, TRANSPORT_EV_EXHAUSTED, 0);
 		return false;
 	}
-	session_espio_point(v, k, out);
+	session_espio_point(v, k, d, out);
 	v->inner[k] = n;
 	env->st->tx_pkts++;
 	env->st->tx_bytes += (uint64_t)n;
@@ -346,7 +374,7 @@ session_espio_fill(struct session_esp *x, unsigned k)
 {
 	ssize_t n;
 
-	n = read(x->env->io->tun_fd, x->vtx.slot[k] + ESP_HEADROOM,
+	n = read(x->env->io->tun_fd, session_espio_slot(x, k) + ESP_HEADROOM,
 	    SESSION_ESP_INNER_MAX + 1);
 	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
 	    errno == EINTR))

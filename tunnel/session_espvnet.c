@@ -38,8 +38,8 @@ session_espvnet_cut(struct session_esp *x, const struct tunvnet_plan *g,
 			session_espio_flush(x, *k);
 			*k = 0;
 		}
-		n = tunvnet_seg(g, i, x->vtx.slot[*k] + ESP_HEADROOM,
-		    SESSION_ESP_INNER_MAX);
+		n = tunvnet_seg(g, i, session_espio_slot(x, *k) +
+		    ESP_HEADROOM, SESSION_ESP_INNER_MAX);
 		if (n == 0) {
 			session_espvnet_bad(x, "tun: a piece does not fit");
 			return;
@@ -52,12 +52,13 @@ session_espvnet_cut(struct session_esp *x, const struct tunvnet_plan *g,
 int
 session_espvnet_fill(struct session_esp *x, unsigned *k)
 {
+	uint8_t *tv = x->vrx.arena;	/* idle while tx runs */
 	struct tunvnet_hdr h;
 	struct tunvnet_plan g;
 	struct gp_err e;
 	ssize_t n;
 
-	n = read(x->env->io->tun_fd, x->tvbuf, sizeof(x->tvbuf));
+	n = read(x->env->io->tun_fd, tv, SESSION_ESP_TV_BYTES);
 	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
 	    errno == EINTR))
 		return -1;
@@ -66,13 +67,14 @@ session_espvnet_fill(struct session_esp *x, unsigned *k)
 		    strerror(errno));
 		return -2;
 	}
-	if ((size_t)n < TUNVNET_HDR_BYTES || (size_t)n == sizeof(x->tvbuf)) {
+	if ((size_t)n < TUNVNET_HDR_BYTES ||
+	    (size_t)n == SESSION_ESP_TV_BYTES) {
 		session_esp_drop(x, SESSION_ESP_DROP_BIG,
 		    &x->env->st->esp_drop_big);
 		return 0;
 	}
-	tunvnet_hdr_get(&h, x->tvbuf);
-	if (tunvnet_plan(&g, &h, x->tvbuf + TUNVNET_HDR_BYTES,
+	tunvnet_hdr_get(&h, tv);
+	if (tunvnet_plan(&g, &h, tv + TUNVNET_HDR_BYTES,
 	    (size_t)n - TUNVNET_HDR_BYTES, SESSION_ESP_INNER_MAX, &e) == -1) {
 		session_espvnet_bad(x, e.msg);
 		return 0;

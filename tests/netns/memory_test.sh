@@ -15,8 +15,16 @@
 #  - gp-auth's locked memory is under 256 KiB: the session's secrets
 #    (cookie, password, configuration: 68 KiB), none of the login's;
 #  - [net]'s anonymous memory under load is under 3 MiB: its fixed ESP
-#    vectors (1.2 MiB if all touched), libcrypto's relocated data
-#    (0.4 MiB) and a heap and stack under 1 MiB; it held 1.4 MiB;
+#    vectors (1.2 MiB if all touched; ~0.2 MiB under load since sealed
+#    datagrams are packed and UDP_GRO gets 2 slots of 64 KiB),
+#    libcrypto's relocated data (0.4 MiB) and a heap and stack under
+#    1 MiB; it held 1.4 MiB, 1.2 MiB since;
+#  - [net]'s whole RSS under load is at most 4 MiB, the issue's bound:
+#    this one figure includes library text, so it moves with the
+#    distribution's builds, but it is the one the issue names. Measured
+#    by bench/bench.sh (median of per-round maxima, 2 rounds): 3960 KiB
+#    plain, 4080 KiB with BENCH_PEER_GSO=1 (coalesced UDP_GRO load; this
+#    test's Python gateway cannot send that); 4144 and 4724 before;
 #  - [net]'s anonymous memory grows by less than 64 KiB from the end of
 #    the first transfer to the end of the second: nothing is allocated
 #    per packet;
@@ -51,9 +59,10 @@ kib() {
 	    END { if (!found) print 0 }' "/proc/$1/status" 2>/dev/null
 }
 
-# sample_max WHO PID: the largest RssAnon of PID so far, in $T/max-WHO.
+# sample_max WHO PID [FIELD]: the largest FIELD (RssAnon) of PID so far,
+# in $T/max-WHO.
 sample_max() {
-	a=$(kib "$2" RssAnon)
+	a=$(kib "$2" "${3:-RssAnon}")
 	m=$(cat "$T/max-$1" 2>/dev/null || echo 0)
 	[ "${a:-0}" -le "$m" ] || echo "$a" >"$T/max-$1"
 }
@@ -65,6 +74,7 @@ load_round() {
 	lib_track "$lp"
 	while alive "$lp"; do
 		sample_max net "$NET_PID"
+		sample_max netrss "$NET_PID" VmRSS
 		sample_max priv "$TUN_PID"
 		sample_max auth "$AUTH_PID"
 		sleep 0.1
@@ -118,6 +128,7 @@ net2=$(kib "$NET_PID" RssAnon)
 for w in net priv auth; do
 	note "largest RssAnon of $w under load: $(cat "$T/max-$w") KiB"
 done
+note "largest VmRSS of net under load: $(cat "$T/max-netrss") KiB"
 breakdown "gp-tunnel [net]" "$NET_PID"
 breakdown "gp-tunnel [priv]" "$TUN_PID"
 breakdown "gp-auth" "$AUTH_PID"
@@ -128,6 +139,8 @@ note "[net] VmRSS $(kib "$NET_PID" VmRSS) KiB, RssAnon $net2 KiB;" \
 check_bounds() {
 	check "[net] RssAnon under load $(cat "$T/max-net") KiB <= 3072" \
 	    test "$(cat "$T/max-net")" -le 3072
+	check "[net] VmRSS under load $(cat "$T/max-netrss") KiB <= 4096" \
+	    test "$(cat "$T/max-netrss")" -le 4096
 	d="[net] RssAnon grew $((net2 - net1)) KiB in the second round"
 	check "$d (< 64)" test $((net2 - net1)) -lt 64
 	check "[priv] RssAnon $(cat "$T/max-priv") KiB <= 3072" \
