@@ -374,16 +374,11 @@ session_espio_fill(struct session_esp *x, unsigned k)
 {
 	ssize_t n;
 
-	n = read(x->env->io->tun_fd, session_espio_slot(x, k) + ESP_HEADROOM,
-	    SESSION_ESP_INNER_MAX + 1);
-	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-	    errno == EINTR))
-		return -1;
-	if (n <= 0) {
-		log_err("tun read: %s", n == 0 ? "device closed" :
-		    strerror(errno));
-		return -2;
-	}
+	n = tun_read_result(read(x->env->io->tun_fd,
+	    session_espio_slot(x, k) + ESP_HEADROOM,
+	    SESSION_ESP_INNER_MAX + 1));
+	if (n < 0)
+		return (int)n;	/* TUN_READ_AGAIN -1, TUN_READ_DEAD -2 */
 	if ((size_t)n > SESSION_ESP_INNER_MAX) {
 		session_esp_drop(x, SESSION_ESP_DROP_BIG,
 		    &x->env->st->esp_drop_big);

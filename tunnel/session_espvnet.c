@@ -17,6 +17,7 @@
 #include "ipc/log.h"
 #include "tunnel/session.h"
 #include "tunnel/session_esp_int.h"
+#include "tunnel/tun.h"
 
 /* A tun packet that cannot be cut: dropped, logged rate-limited. */
 static void
@@ -58,15 +59,10 @@ session_espvnet_fill(struct session_esp *x, unsigned *k)
 	struct gp_err e;
 	ssize_t n;
 
-	n = read(x->env->io->tun_fd, tv, SESSION_ESP_TV_BYTES);
-	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-	    errno == EINTR))
-		return -1;
-	if (n <= 0) {
-		log_err("tun read: %s", n == 0 ? "device closed" :
-		    strerror(errno));
-		return -2;
-	}
+	n = tun_read_result(read(x->env->io->tun_fd, tv,
+	    SESSION_ESP_TV_BYTES));
+	if (n < 0)
+		return (int)n;	/* TUN_READ_AGAIN -1, TUN_READ_DEAD -2 */
 	if ((size_t)n < TUNVNET_HDR_BYTES ||
 	    (size_t)n == SESSION_ESP_TV_BYTES) {
 		session_esp_drop(x, SESSION_ESP_DROP_BIG,

@@ -195,16 +195,12 @@ session_https_tun_read(struct session_https *h)
 		if (sizeof(h->txq) - h->tx_tail < SESSION_HTTPS_FRAME_ROOM)
 			break;
 		slot = h->txq + h->tx_tail;
-		n = tun_read_plain(env->io->tun_fd, slot + GPST_HDR_BYTES,
-		    SESSION_HTTPS_TUN_BYTES);
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-		    errno == EINTR))
+		n = tun_read_result(tun_read_plain(env->io->tun_fd,
+		    slot + GPST_HDR_BYTES, SESSION_HTTPS_TUN_BYTES));
+		if (n == TUN_READ_AGAIN)
 			break;
-		if (n <= 0) {
-			log_err("tun read: %s", n == 0 ? "device closed" :
-			    strerror(errno));
+		if (n == TUN_READ_DEAD)
 			return 1;
-		}
 		if (gpst_encode(slot, slot + GPST_HDR_BYTES, (size_t)n,
 		    &e) == -1) {
 			env->drop(env, e.msg);

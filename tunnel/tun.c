@@ -226,3 +226,15 @@ tun_write_plain(int fd, const uint8_t *p, size_t len)
 		n -= (ssize_t)sizeof(zero);
 	return n;
 }
+
+ssize_t
+tun_read_result(ssize_t n)
+{
+	if (n > 0)
+		return n;
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == EINTR))
+		return TUN_READ_AGAIN;
+	log_err("tun read: %s", n == 0 ? "device closed" : strerror(errno));
+	return TUN_READ_DEAD;
+}

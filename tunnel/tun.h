@@ -32,6 +32,11 @@ bool	tun_offload(int fd, bool on);
  * zeroed header: read(2)/write(2) results. */
 ssize_t	tun_read_plain(int fd, uint8_t *p, size_t cap);
 ssize_t	tun_write_plain(int fd, const uint8_t *p, size_t len);
+/* A tun read(2)'s result sorted, errno read at once: the length (> 0),
+ * TUN_READ_AGAIN (nothing now), or TUN_READ_DEAD (logged). */
+#define TUN_READ_AGAIN	(-1)
+#define TUN_READ_DEAD	(-2)
+ssize_t	tun_read_result(ssize_t n);
 /* name is "" or at most IFNAMSIZ-1 of [A-Za-z0-9_.-], not "."/".." */
 bool	tun_name_ok(const char *name);
 
