@@ -21,12 +21,14 @@ mkdir -p fuzz/results "$SCRATCH" || exit 1
 # Most important first: the codecs across the privilege line, the
 # packet decoders, then the network parsers, then the rest.
 ORDER="ipc_frame_fuzz tunnel_privsep_fuzz tunnel_esp_fuzz tunnel_gpst_fuzz
-tunnel_espgro_fuzz tunnel_inner_fuzz tunnel_starttunnel_fuzz
+tunnel_espgro_fuzz tunnel_tunvnet_fuzz tunnel_inner_fuzz
+tunnel_starttunnel_fuzz
 auth_getconfig_fuzz auth_prelogin_fuzz auth_login_fuzz auth_portal_fuzz
 tunnel_proxyhttp_fuzz tunnel_proxysocks_fuzz auth_hipmsg_fuzz
 tunnel_ctlrd_fuzz tunnel_policy_fuzz tunnel_scriptenv_fuzz
 auth_cookieio_fuzz auth_cookie_fuzz auth_samlform_fuzz auth_htmltext_fuzz
-auth_loginfix_fuzz auth_pin_fuzz ipc_textenc_fuzz ipc_cursor_fuzz
+auth_loginfix_fuzz auth_pin_fuzz auth_p11uri_fuzz auth_resolveopt_fuzz
+ipc_textenc_fuzz ipc_cursor_fuzz
 tunnel_ip6check_fuzz tunnel_record_fuzz tunnel_mountinfo_fuzz
 tunnel_jsonw_fuzz"
 

@@ -23,10 +23,12 @@ files() {
 	auth_htmltext_fuzz) echo auth/htmltext.c ;;
 	auth_login_fuzz) echo auth/login.c ;;
 	auth_loginfix_fuzz) echo auth/loginfix.c ;;
+	auth_p11uri_fuzz) echo auth/p11uri.c ;;
 	auth_pin_fuzz) echo auth/pin.c ;;
 	auth_portal_fuzz) echo auth/portal.c auth/gwchoice.c ;;
 	auth_prelogin_fuzz) echo auth/prelogin.c auth/hipcheck.c \
 	    auth/errors.c ;;
+	auth_resolveopt_fuzz) echo auth/resolveopt.c ;;
 	auth_samlform_fuzz) echo auth/saml.c ;;
 	ipc_cursor_fuzz) echo ipc/cursor.c ;;
 	ipc_frame_fuzz) echo ipc/frame.c ipc/config.c ;;
@@ -45,6 +47,7 @@ files() {
 	tunnel_record_fuzz) echo tunnel/record.c ;;
 	tunnel_scriptenv_fuzz) echo tunnel/script.c ;;
 	tunnel_starttunnel_fuzz) echo tunnel/https_reply.c ;;
+	tunnel_tunvnet_fuzz) echo tunnel/tunvnet.c tunnel/tcpcoal.c ;;
 	*) return 1 ;;
 	esac
 }
