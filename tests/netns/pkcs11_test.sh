@@ -72,7 +72,7 @@ auth_run() {
 	v=${VERB--v -v}
 	shift 3
 	# shellcheck disable=SC2046,SC2086
-	printf '%s\n' "$PASSWORD" |
+	printf '%s\n' "$PASSWORD" | env ${NOLEAK:+ASAN_OPTIONS=detect_leaks=0} \
 	    ip netns exec "$NS_C" timeout "$AUTH_TIMEOUT_S" $(as_auth_user) \
 	    "$GP_AUTH" --cafile "$CA" -u "$TEST_USER" --passwd-on-stdin \
 	    --authenticate $v -c "$u" --key-password-fd 3 "$@" \
@@ -100,6 +100,16 @@ check "p11-kit's proxy (no module-path): logged in (exit 0)" \
 check "two logins with the token's certificate" \
     test "$(gwlog "r.get('event') == 'client_cert'")" -eq 2
 
+# Under ASan (make asan), the wrong-PIN runs go without LeakSanitizer:
+# libp11 (libengine-pkcs11-openssl 0.4.12) leaks its own RSA, EC and
+# pkey methods at exit when its engine never loaded a key (allocated in
+# ENGINE_by_id's load and in OPENSSL_cleanup's ENGINE_remove, in the
+# engine's code), and LSan's report would be counted as gp-auth's lines.
+# The successful logins above and below run with leak checks on.
+NOLEAK=
+if ldd "$GP_AUTH" 2>/dev/null | grep -q libasan; then
+	NOLEAK=1
+fi
 nreq=$(requests)
 auth_run badpin "$T/p11/badpin" "$URI_MOD"
 check "wrong PIN: exit 1" test "$RC" -eq 1
@@ -111,6 +121,7 @@ VERB= auth_run badpin0 "$T/p11/badpin" "$URI_MOD"
 check "wrong PIN, no -v: one line, no OpenSSL error dump" \
     test "$RC" -eq 1 -a "$(wc -l <"$T/badpin0.err")" -eq 1 -a \
     -n "$(grep 'the token refused the PIN$' "$T/badpin0.err")"
+NOLEAK=
 
 auth_run noobj "$T/p11/pin" "pkcs11:token=gpvpn-test;object=nosuch"
 check "a URI naming no object on the token: exit 1" test "$RC" -eq 1
