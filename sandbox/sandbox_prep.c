@@ -101,6 +101,15 @@ sandbox_prep(const struct sandbox_filter *f, const char *user,
 	prep.filter = NULL;
 	if (sandbox_prep_user(user, e) == -1)
 		return -1;
+#ifdef GPVPN_VALGRIND
+	/* make VG=1: no filter is loaded (sandbox.c says so at each start),
+	 * and libseccomp cannot even probe the kernel under valgrind. */
+	(void)f;
+	(void)san;
+	(void)ctx;
+	(void)r;
+	return 0;
+#endif
 	if ((ctx = sandbox_filter_new(f, san, e)) == NULL)
 		return -1;
 	r = sandbox_prep_bpf(ctx, e);
