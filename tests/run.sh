@@ -23,6 +23,7 @@ fail=0
 skip=0
 : >"$LOG/skipped"
 : >"$LOG/times"
+: >"$LOG/failed"
 
 # Every process of this run carries GPVPN_RUN_ID in its environment, and
 # tests/netns/lib.sh lists the namespaces it makes in $GPVPN_RUN_DIR, so
@@ -51,8 +52,10 @@ tally() {
 	grep -E '^(ok|not ok)' "$out" | sed "s|^|[$name] |"
 	grep -Ei '^ok\b.*# skip' "$out" | sed "s|^|[$name] |" \
 	    >>"$LOG/skipped"
+	grep -E '^not ok' "$out" | sed "s|^|[$name] |" >>"$LOG/failed"
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "not ok - $name exited with status $rc"
+		echo "[$name] not ok - exited with status $rc" >>"$LOG/failed"
 		f=1
 	fi
 	if [ "$f" -ne 0 ]; then
@@ -146,6 +149,7 @@ check_leftovers() {
 	fi
 	echo "not ok - processes or namespaces of this run left behind:"
 	echo "$left" | sed 's/^/#   /'
+	echo "[run] not ok - processes or namespaces left behind" >>"$LOG/failed"
 	fail=$((fail + 1))
 	echo "$left" | sed -n 's/^process \([0-9]*\):.*/\1/p' |
 	    while read -r pid; do kill -TERM "$pid" 2>/dev/null; done
@@ -179,6 +183,11 @@ check_leftovers
 rm -rf "$GPVPN_RUN_DIR"
 # Where the 20-minute budget goes: the slowest tests, in seconds.
 echo "# slowest (s):" $(sort -rn "$LOG/times" | head -n 8 | tr '\n' ' ')
+# CI shows only the tail of this output: name the failures here too.
+if [ -s "$LOG/failed" ]; then
+	echo "# failed:"
+	sed 's/^/#   /' "$LOG/failed"
+fi
 if [ "$skip" -ne 0 ]; then
 	echo "# skipped:"
 	sed 's/^/#   /' "$LOG/skipped"
