@@ -18,6 +18,7 @@
 #include "ipc/frame.h"
 #include "ipc/log.h"
 #include "ipc/secret.h"
+#include "tunnel/codetrim.h"
 #include "tunnel/ctl.h"
 #include "tunnel/memlimit.h"
 #include "tunnel/netreport.h"
@@ -319,6 +320,8 @@ net_run(struct net *n)
 		return 1;
 	r = session_start(s);
 	memlimit_trim();	/* set-up's garbage, the parent's too */
+	log_debug("[net]: %zu KiB of set-up code out of the resident set",
+	    codetrim_run() / 1024);
 	if (r == SESSION_UP) {
 		net_report(n, &n->st, false);
 		memset(&m, 0, sizeof(m));

@@ -8,7 +8,7 @@
 #  (b) UDP to the gateway dropped by nftables in the client namespace,
 #      then ignored by the gateway: HTTPS within 6 s of getconfig;
 #  (c) the gateway's ESP goes silent mid-session: HTTPS within 25 s;
-#  (d) a rekey every 3 s for 60 s under ping -i 0.1: nothing lost, and
+#  (d) a rekey every 3 s for 30 s under ping -i 0.1: nothing lost, and
 #      tshark checks every SA's bytes as in (f);
 #  (e) replayed and corrupted datagrams from the gateway: counted by
 #      reason in gp-tunnel's SIGUSR1 line, traffic unharmed;
@@ -182,25 +182,26 @@ check "(c) gateway: ESP first, then HTTPS" \
     gw_session "s['transport'] == 'esp+https' and
     s['esp_in_data_pkts'] > 0 and s['https_c2s_pkts'] > 0"
 
-# ---- (d) rekey every 3 s (timeout 63 - 60) for 60 s -------------------
+# ---- (d) rekey every 3 s (timeout 63 - 60) for 30 s -------------------
+# 30 s, 8 rekeys or more: rekey_test.sh and the soak run longer series.
 
-note "(d) rekey every 3 s for 60 s under ping -i 0.1"
+note "(d) rekey every 3 s for 30 s under ping -i 0.1"
 capture_start rekey
 if round_up d --timeout 63; then
-	ip netns exec "$NS_C" ping -i 0.1 -c 600 -w 70 -W 2 "$LAN_ADDR" \
+	ip netns exec "$NS_C" ping -i 0.1 -c 300 -w 40 -W 2 "$LAN_ADDR" \
 	    >"$T/d-ping.out" 2>&1
 	note "(d) $(grep -E 'transmitted' "$T/d-ping.out")"
-	check "(d) 600 pings at 0.1 s across the rekeys: 0 lost" \
-	    grep -q ' 600 received, 0% packet loss' "$T/d-ping.out"
-	check "(d) gp-tunnel's status line: transport esp, rekeys >= 10" \
-	    tun_stats d "'transport esp' in line and n('rekeys') >= 10"
+	check "(d) 300 pings at 0.1 s across the rekeys: 0 lost" \
+	    grep -q ' 300 received, 0% packet loss' "$T/d-ping.out"
+	check "(d) gp-tunnel's status line: transport esp, rekeys >= 8" \
+	    tun_stats d "'transport esp' in line and n('rekeys') >= 8"
 fi
 round_down d
 capture_stop
 capture_check "(d) "
-check "(d) gateway: >= 10 SAs issued and used, ESP only, no drops" \
-    gw_session "$esp_only_expr and s['sas_issued'] >= 10 and
-    s['sas_used'] >= 10 and not set(s['esp_drops']) - {'source'}"
+check "(d) gateway: >= 8 SAs issued and used, ESP only, no drops" \
+    gw_session "$esp_only_expr and s['sas_issued'] >= 8 and
+    s['sas_used'] >= 8 and not set(s['esp_drops']) - {'source'}"
 
 # ---- (e) replayed and corrupted datagrams from the gateway -----------
 

@@ -4,7 +4,7 @@
 # (issue 9 item 5), against the test gateway in namespaces.
 #  (d) vpnc-script runs with pre-init, then connect, with the same
 #      environment;
-#  (s) the HTTPS tunnel, gp-tunnel stopped (SIGSTOP) for 15 s and
+#  (s) the HTTPS tunnel, gp-tunnel stopped (SIGSTOP) for 12 s and
 #      continued: it logs the pause, sends a keepalive at once, the
 #      gateway answers, and the tunnel stays (no reconnect);
 #  (a) the HTTPS tunnel (--no-esp), the client's link down for 30 s and
@@ -13,15 +13,15 @@
 #      which the link going down took away) and reconnect after it; the
 #      same tunnel address, and the gateway saw the same session's cookie
 #      on the new tunnel; routes and DNS right; pings cross;
-#  (b) ESP, and both gp-tunnel processes stopped (SIGSTOP) for 20 s, as
+#  (b) ESP, and both gp-tunnel processes stopped (SIGSTOP) for 13 s, as
 #      in a suspend, while the client's address moves (198.18.0.2 ->
 #      .3: the laptop wakes up on another network): on SIGCONT it logs
 #      the pause, pings ESP at once, gets no answer (the old socket's
 #      address is gone), reconnects, and ESP comes back from the new
 #      address with the same keys; routes and DNS right; pings cross.
-#      The stop is 20 s, not 90: the detection threshold is 10 s
+#      The stop is 13 s, not 90: the detection threshold is 10 s
 #      (SESSION_PAUSE_MS), and 90 s would not fit the suite's budget;
-#  (b2) stopped again for 15 s while the gateway restarts and forgets
+#  (b2) stopped again for 12 s while the gateway restarts and forgets
 #      its sessions: on SIGCONT it ends cleanly, exit 2 (the cookie is
 #      rejected), disconnect ran, resolv.conf restored, tun gone;
 #  (c) the HTTPS tunnel, and the gateway restarts under it: the tunnel
@@ -38,8 +38,8 @@ make_certs
 make_password
 
 LINK_DOWN_S=30
-STOP_S=20		# > SESSION_PAUSE_MS (10 s)
-STOP2_S=15
+STOP_S=13		# > SESSION_PAUSE_MS (10 s)
+STOP2_S=12
 C_ADDR2=198.18.0.3
 VPN_DNS=198.18.64.53
 
@@ -166,7 +166,7 @@ if gpvpn_up a; then
 fi
 round_end a
 
-# ---- (b): ESP, stopped 20 s while the address moves ------------------
+# ---- (b): ESP, stopped 13 s while the address moves ------------------
 
 note "(b) ESP; gp-tunnel stopped $STOP_S s; the address moves"
 gw_stop
