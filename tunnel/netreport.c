@@ -52,4 +52,6 @@ netreport_fill(const struct tunnel_stats *st, int64_t now_ms,
 	r->reconnects = st->reconnects;
 	r->rekeys = st->rekeys;
 	r->esp_fallbacks = st->esp_fallbacks;
+	r->aqm_drops = st->aqm_drop;
+	r->aqm_marks = st->aqm_mark;
 }

@@ -262,8 +262,9 @@ session_espio_super(struct session_esp *x, unsigned i, int64_t now)
 }
 
 /* When the batch was read, once for all of it: every datagram in it
- * left the socket's queue with the one recvmmsg. (vDSO reads, no
- * syscall; a failure leaves a time that the sojourn bounds reject.) */
+ * left the socket's queue with the one recvmmsg. (vDSO reads, else
+ * clock_gettime, which [net]'s filter allows; a failure leaves -1, which
+ * makes no decision.) */
 static void
 session_espio_clocks(struct session_esp *x)
 {
