@@ -3,7 +3,9 @@
  * libFuzzer target for the UDP_GRO split of gp-tunnel [net]
  * (tunnel/espgro.c): the first bytes are a control buffer as the kernel
  * might fill it (cmsg headers included), the rest a received
- * super-datagram; every datagram handed out must lie inside it.
+ * super-datagram; every datagram handed out must lie inside it. The
+ * receive stamp of the AQM (tunnel/rxaqm.c) is parsed from the same
+ * control bytes: in range or -1, and no read outside them.
  */
 #include <sys/socket.h>
 
@@ -12,10 +14,11 @@
 #include <string.h>
 
 #include "tunnel/espgro.h"
+#include "tunnel/rxaqm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_CTL	(2 * ESPGRO_CTL_BYTES)
+#define FUZZ_CTL	(2 * (ESPGRO_CTL_BYTES + RXAQM_CTL_BYTES))
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -25,6 +28,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct msghdr m;
 	uint8_t *copy, *d;
 	size_t len, n, total = 0, count = 0, seg;
+	int64_t stamp;
 
 	if (size < 1)
 		return 0;
@@ -40,7 +44,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.msg_control = n > 0 ? ctl : NULL;
 	m.msg_controllen = n;
 	seg = espgro_segsize(&m);
+	stamp = rxaqm_stamp(&m);
 	free(ctl);
+	if (stamp < -1)
+		abort();
 	if (seg >= ESPGRO_MAX_BYTES)
 		abort();
 	size -= 1 + n;

@@ -97,12 +97,14 @@ static const struct { int level, name; } net_getsockopts[] = {
 };
 
 /* setsockopt(): Nagle off on the reconnected tunnel, the ESP socket's
- * receive buffer (tunnel/udp.c, capped by rmem_max: no SO_RCVBUFFORCE)
- * and UDP_GRO on it (tunnel/espgro.c, read back with recvmmsg's cmsgs);
- * nothing else (no SO_MARK, no SO_BINDTODEVICE). */
+ * receive buffer (tunnel/udp.c, capped by rmem_max: no SO_RCVBUFFORCE),
+ * its receive stamps for the AQM (tunnel/udp.c, tunnel/rxaqm.c) and
+ * UDP_GRO on it (tunnel/espgro.c), both read back with recvmmsg's
+ * cmsgs; nothing else (no SO_MARK, no SO_BINDTODEVICE). */
 static const struct { int level, name; } net_setsockopts[] = {
 	{ IPPROTO_TCP, TCP_NODELAY },
 	{ SOL_SOCKET, SO_RCVBUF },
+	{ SOL_SOCKET, SO_TIMESTAMPNS },
 	{ SOL_UDP, UDP_GRO },
 };
 

@@ -22,7 +22,7 @@ netreport_drops(const struct tunnel_stats *st)
 {
 	uint64_t sum = st->drop_bad_frame + st->drop_tun_full +
 	    st->esp_drop_inner + st->esp_drop_big + st->esp_drop_early +
-	    st->udp_tx_drop;
+	    st->udp_tx_drop + st->aqm_drop;
 	size_t i;
 
 	for (i = 0; i < ESP_DROP_REASONS; i++)
@@ -52,4 +52,6 @@ netreport_fill(const struct tunnel_stats *st, int64_t now_ms,
 	r->reconnects = st->reconnects;
 	r->rekeys = st->rekeys;
 	r->esp_fallbacks = st->esp_fallbacks;
+	r->aqm_drops = st->aqm_drop;
+	r->aqm_marks = st->aqm_mark;
 }

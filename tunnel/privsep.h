@@ -65,7 +65,7 @@ enum privsep_why {
 	PS_WHY_FINAL,		/* the loop ended; EXIT is next */
 	PS_WHYS
 };
-#define PRIVSEP_REPORT_BYTES	72	/* u8 u8 u16 u32, 8 x u64 */
+#define PRIVSEP_REPORT_BYTES	88	/* u8 u8 u16 u32, 10 x u64 */
 #define PRIVSEP_SA_NONE		UINT32_MAX
 struct privsep_report {
 	uint8_t		xport;		/* enum privsep_xport */
@@ -74,6 +74,7 @@ struct privsep_report {
 	uint64_t	tx_pkts, tx_bytes, rx_pkts, rx_bytes;
 	uint64_t	drops;		/* every drop counter, summed */
 	uint64_t	reconnects, rekeys, esp_fallbacks;
+	uint64_t	aqm_drops, aqm_marks;	/* the receive AQM's */
 };
 
 /* The states of the receiving side. */

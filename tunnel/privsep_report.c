@@ -34,7 +34,7 @@ privsep_report_put(struct buf *out, const struct privsep_report *r)
 {
 	const uint64_t c[] = { r->tx_pkts, r->tx_bytes, r->rx_pkts,
 	    r->rx_bytes, r->drops, r->reconnects, r->rekeys,
-	    r->esp_fallbacks };
+	    r->esp_fallbacks, r->aqm_drops, r->aqm_marks };
 	size_t i;
 
 	if (buf_put_u8(out, r->xport) == -1 || buf_put_u8(out, r->why) == -1 ||
@@ -52,7 +52,7 @@ privsep_report_get(struct buf *in, struct privsep_report *r,
 {
 	uint64_t *c[] = { &r->tx_pkts, &r->tx_bytes, &r->rx_pkts,
 	    &r->rx_bytes, &r->drops, &r->reconnects, &r->rekeys,
-	    &r->esp_fallbacks };
+	    &r->esp_fallbacks, &r->aqm_drops, &r->aqm_marks };
 	uint16_t zero;
 	size_t i;
 

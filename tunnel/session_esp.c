@@ -85,7 +85,7 @@ session_esp_close_udp(struct session_esp *x)
 		close(x->udp_fd);
 	x->udp_fd = -1;
 	x->rx_more = false;
-	x->gro = x->gso = false;
+	x->gro = x->gso = x->aqm = false;
 }
 
 /* KEEP: the socket only; else the SAs too. */
@@ -117,6 +117,8 @@ session_esp_udp_open(struct session_esp *x)
 	x->udp_port = c->esp.udp_port;
 	x->gro = espgro_enable(x->udp_fd);
 	x->gso = espgso_wanted();
+	x->aqm = udp_rxstamp(x->udp_fd);
+	rxaqm_init(&x->codel);	/* a new socket, an empty queue */
 	return true;
 }
 

@@ -17,6 +17,7 @@
 #include "tunnel/espgro.h"
 #include "tunnel/gpst.h"
 #include "tunnel/magic.h"
+#include "tunnel/rxaqm.h"
 #include "tunnel/session_esp.h"
 #include "tunnel/tcpcoal.h"
 #include "tunnel/tunvnet.h"
@@ -66,10 +67,13 @@ struct session_esp_vec {
 #define SESSION_ESP_RX_ARENA	(SESSION_ESP_BATCH * SESSION_ESP_SLOT_BYTES)
 #define SESSION_ESP_GRO_SLOTS	2
 #define SESSION_ESP_TV_BYTES	(TUNVNET_HDR_BYTES + TUNVNET_PKT_MAX + 1)
+/* Each buffer's cmsgs: the UDP_GRO segment size and the receive stamp
+ * (too small a room and the kernel drops a cmsg, MSG_CTRUNC). */
+#define SESSION_ESP_CTL_BYTES	(ESPGRO_CTL_BYTES + RXAQM_CTL_BYTES)
 struct session_esp_rxvec {
 	struct mmsghdr	 msg[SESSION_ESP_BATCH];
 	struct iovec	 iov[SESSION_ESP_BATCH];
-	uint8_t		 ctl[SESSION_ESP_BATCH][ESPGRO_CTL_BYTES];
+	uint8_t		 ctl[SESSION_ESP_BATCH][SESSION_ESP_CTL_BYTES];
 	uint8_t		 arena[SESSION_ESP_RX_ARENA];
 };
 
@@ -84,6 +88,12 @@ struct session_esp {
 	bool			 rx_more;	/* datagram budget used up */
 	bool			 gro;		/* UDP_GRO on udp_fd */
 	bool			 gso;		/* UDP_SEGMENT sends */
+	bool			 aqm;		/* SO_TIMESTAMPNS on udp_fd */
+	/* The receive AQM, and when the batch in hand was read: the wall
+	 * clock for sojourns (the kernel stamps with it), the monotonic
+	 * one for CoDel's timers (immune to clock steps). */
+	struct rxaqm		 codel;
+	int64_t			 rx_real_ns, rx_mono_ns;
 	uint64_t		 drop_logged[SESSION_ESP_DROP_KINDS];
 	uint8_t			 probe[SESSION_ESP_PROBE_BYTES];
 	struct session_esp_vec	 vtx;

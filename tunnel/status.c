@@ -77,6 +77,8 @@ status_counters(struct jsonw *w, const struct privsep_report *r)
 	jsonw_u64(w, "reconnects", r->reconnects);
 	jsonw_u64(w, "rekeys", r->rekeys);
 	jsonw_u64(w, "esp_fallbacks", r->esp_fallbacks);
+	jsonw_u64(w, "aqm_drops", r->aqm_drops);
+	jsonw_u64(w, "aqm_marks", r->aqm_marks);
 	jsonw_close(w);
 }
 

@@ -9,11 +9,13 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ipc/log.h"
 #include "tunnel/peeraddr.h"
+#include "tunnel/rxaqm.h"
 #include "tunnel/udp.h"
 
 /*
@@ -54,6 +56,33 @@ udp_open(const struct cfg_addr *gw, uint16_t port, struct gp_err *e)
 	}
 	udp_rcvbuf(fd);
 	return fd;
+}
+
+/*
+ * SO_TIMESTAMPNS rather than SO_TIMESTAMPING: one flag and one 16-byte
+ * cmsg, the same software stamp (taken as the datagram enters the
+ * stack), where SO_TIMESTAMPING's cmsg holds three timespecs and its
+ * flags bring hardware and transmit stamps the AQM has no use for.
+ */
+bool
+udp_rxstamp(int fd)
+{
+	const char *off = getenv(RXAQM_OFF_ENV);
+	int one = 1;
+
+	if (off != NULL && off[0] != '\0') {
+		log_info("esp: receive AQM off (%s is set)", RXAQM_OFF_ENV);
+		return false;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one,
+	    sizeof(one)) == 0) {
+		log_debug("esp: receive AQM on (CoDel, target %lld ms)",
+		    RXAQM_TARGET_NS / 1000000);
+		return true;
+	}
+	log_debug("esp: SO_TIMESTAMPNS refused (%s): receive AQM off",
+	    strerror(errno));
+	return false;
 }
 
 unsigned

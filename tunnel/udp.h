@@ -8,6 +8,7 @@
 #ifndef GPVPN_TUNNEL_UDP_H
 #define GPVPN_TUNNEL_UDP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ipc/config.h"
@@ -20,6 +21,10 @@
 
 /* Returns the fd, or -1 with e set. */
 int	udp_open(const struct cfg_addr *gw, uint16_t port, struct gp_err *e);
+/* Ask for kernel receive timestamps (SO_TIMESTAMPNS) for the receive
+ * AQM (rxaqm.h); false: refused (logged at debug) or forced off by
+ * RXAQM_OFF_ENV, so the AQM stays off. */
+bool	udp_rxstamp(int fd);
 /* The kernel's path MTU to the connected peer; 0 if unknown. */
 unsigned udp_path_mtu(int fd, const struct cfg_addr *gw);
 

@@ -4,13 +4,15 @@
 # (tunnel/espgro.c, tunnel/espgso.c, tunnel/udp.c) and the tun offloads
 # (tunnel/tun.c, tunvnet.c, tcpcoal.c, session_espvnet.c) in namespaces
 # against our test gateway, four times: all on (the default), UDP_GRO
-# forced off (GPVPN_TEST_NO_UDP_GRO=1: one datagram per read),
+# forced off (GPVPN_TEST_NO_UDP_GRO=1: one datagram per read; the
+# receive AQM's stamps off too, GPVPN_TEST_NO_RX_AQM=1),
 # UDP_SEGMENT forced off (GPVPN_TEST_NO_UDP_SEGMENT=1: sendmmsg) and the
 # tun offloads forced off (GPVPN_TEST_NO_TUN_OFFLOAD=1: a plain tun).
 # Each round: pings both ways and 1 MiB each way over TCP with sha256
 # compared, ESP only, under [net]'s seccomp policy; the log and the
 # status line say which paths ran (tso: super-packets from tun cut, coal:
-# coalesced ones written to tun). The first and last rounds also move
+# coalesced ones written to tun; the receive AQM's SO_TIMESTAMPNS is
+# accepted under the sandbox, and its counters shown). The first and last rounds also move
 # 1 MiB each way over TCP on IPv6 to the gateway's tunnel address. (GRO
 # coalescing needs a sender with UDP_SEGMENT:
 # tests/unit/tunnel_espsession_test.c covers it.) A last round has the
@@ -78,18 +80,25 @@ round() {
 
 note "(on) UDP_GRO and UDP_SEGMENT on the ESP socket, tun offloads"
 round on "n('gso') > 0 and n('tso') > 0 and n('coal') > 0 and
-    n('dropped') == 0" v6
+    n('dropped') == 0 and n('aqm drop') >= 0 and n('mark') >= 0" v6
+check "(on) the receive AQM is on: SO_TIMESTAMPNS taken in the sandbox" \
+    grep -q 'esp: receive AQM on (CoDel' "$T/tun-on.err"
 check "(on) UDP_GRO and UDP_SEGMENT were not refused or forced off" \
     sh -c "! grep -q 'UDP_GRO off\|UDP_GRO refused\|UDP_SEGMENT' \
     '$T/tun-on.err'"
 check "(on) tun has the virtio-net header and TSO" \
     grep -q 'tun: virtio-net header, offloads TSO4 TSO6' "$T/tun-on.err"
 
-note "(nogro) UDP_GRO forced off: GPVPN_TEST_NO_UDP_GRO=1"
+note "(nogro) UDP_GRO and the receive AQM forced off:" \
+    "GPVPN_TEST_NO_UDP_GRO=1 GPVPN_TEST_NO_RX_AQM=1"
 GPVPN_TEST_NO_UDP_GRO=1
-export GPVPN_TEST_NO_UDP_GRO
-round nogro "n('gro') == 0"
-unset GPVPN_TEST_NO_UDP_GRO
+GPVPN_TEST_NO_RX_AQM=1
+export GPVPN_TEST_NO_UDP_GRO GPVPN_TEST_NO_RX_AQM
+round nogro "n('gro') == 0 and n('aqm drop') == 0 and n('mark') == 0"
+unset GPVPN_TEST_NO_UDP_GRO GPVPN_TEST_NO_RX_AQM
+check "(nogro) gp-tunnel says the receive AQM is off by the test hook" \
+    grep -q 'receive AQM off (GPVPN_TEST_NO_RX_AQM is set)' \
+    "$T/tun-nogro.err"
 check "(nogro) gp-tunnel says UDP_GRO is off by the test hook" \
     grep -q 'UDP_GRO off (GPVPN_TEST_NO_UDP_GRO is set)' \
     "$T/tun-nogro.err"

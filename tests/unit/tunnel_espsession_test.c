@@ -5,7 +5,9 @@
  * swapped: probes and the reply that brings ESP up, data both ways, bad
  * datagrams kept off tun, a rekey with its grace window, the fallback
  * after 5 s of silence and the socket reopened after ECONNREFUSED; a
- * UDP_GRO burst split back into datagrams, and the same with it off.
+ * UDP_GRO burst split back into datagrams, and the same with it off;
+ * the receive AQM (CoDel) against a standing queue made by stopping the
+ * session while the gateway sends, and the same with it forced off.
  */
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -29,7 +31,9 @@
 #include "tunnel/esp.h"
 #include "tunnel/espgro.h"
 #include "tunnel/https.h"
+#include "tunnel/ipecn.h"
 #include "tunnel/needcfg.h"
+#include "tunnel/rxaqm.h"
 #include "tunnel/session.h"
 #include "t.h"
 
@@ -669,6 +673,130 @@ gro_forced_off(void)
 	gro_burst(true);
 }
 
+#define AQM_ROUNDS	16	/* x ~25 ms: 4 intervals of standing queue */
+#define AQM_BURST	8	/* datagrams per round */
+#define AQM_STOP_MS	25	/* each waits this long: 5x the target */
+#define AQM_ECT_MARK	0xec	/* payload byte 21 of a packet sent ECT(0) */
+
+/* What reached tun within ms of quiet: each packet's tag (payload byte
+ * 20) seen; CE marks counted, and those on a packet sent Not-ECT in
+ * *bad. */
+static void
+aqm_drain(struct child *ch, int ms, bool *seen, unsigned *ce,
+    unsigned *bad)
+{
+	uint8_t got[DGRAM_MAX];
+
+	while (tun_read(ch, got, sizeof(got), ms) == 100) {
+		seen[got[20]] = true;
+		if ((got[1] & IPECN_CE) != IPECN_CE)
+			continue;
+		(*ce)++;
+		*bad += got[21] != AQM_ECT_MARK;
+	}
+}
+
+/* One round: the session stopped, a burst sent, each datagram waits
+ * AQM_STOP_MS in its socket, then the session runs and reads them. The
+ * session meets CoDel's next drop time at the first datagram of a
+ * round, so whole rounds alternate Not-ECT and ECT(0). */
+static void
+aqm_round(struct gw *g, struct child *ch, unsigned r)
+{
+	uint8_t p[DGRAM_MAX];
+	unsigned i;
+	int status;
+
+	if (kill(ch->pid, SIGSTOP) == -1 ||
+	    waitpid(ch->pid, &status, WUNTRACED) != ch->pid)
+		abort();
+	for (i = 0; i < AQM_BURST; i++) {
+		pkt4(p, 100, LAN_ADDR, 17, (uint8_t)(r * AQM_BURST + i));
+		if (r % 2 == 1) {
+			p[1] = IPECN_ECT0;
+			p[21] = AQM_ECT_MARK;
+		}
+		gw_send(g, g->out, p, 100);
+	}
+	usleep(AQM_STOP_MS * 1000);
+	if (kill(ch->pid, SIGCONT) == -1)
+		abort();
+}
+
+/* Datagrams sent that never reached tun; those sent ECT in *ect. */
+static unsigned
+aqm_missing(const bool *seen, unsigned *ect)
+{
+	unsigned t, n = 0;
+
+	for (t = 0; t < AQM_ROUNDS * AQM_BURST; t++)
+		if (!seen[t]) {
+			n++;
+			*ect += (t / AQM_BURST) % 2 == 1;
+		}
+	return n;
+}
+
+/*
+ * A standing queue (every datagram waits 5x the target, for 4
+ * intervals): CoDel acts a few times (RFC 8289: after one interval,
+ * then interval/sqrt(n) apart), dropping Not-ECT packets and marking
+ * ECT ones CE, only those; every other datagram reaches tun, unmarked.
+ * Forced off: all arrive unmarked.
+ */
+static void
+aqm_queue(bool forced)
+{
+	bool seen[AQM_ROUNDS * AQM_BURST] = { false };
+	struct tunnel_stats st;
+	struct gp_config *c;
+	struct child ch;
+	struct gp_err e;
+	struct gw g;
+	unsigned r, ce = 0, bad = 0, lost, lost_ect = 0;
+
+	gw_open(&g);
+	c = cfg_esp(g.port, 0x3000c1c1, 0x3000d1d1, 4);
+	T_CHECK(config_validate(c, &e) == 0);
+	gw_keys(&g, c);
+	if (forced)
+		setenv(RXAQM_OFF_ENV, "1", 1);
+	T_CHECK(child_start(&ch, c) == 0);
+	unsetenv(RXAQM_OFF_ENV);
+	T_REQUIRE(bring_up(&g, &ch) == 0);
+	for (r = 0; r < AQM_ROUNDS; r++) {
+		aqm_round(&g, &ch, r);
+		aqm_drain(&ch, 2, seen, &ce, &bad);
+	}
+	aqm_drain(&ch, 200, seen, &ce, &bad);
+	T_CHECK(frame_write(ch.ctl, FRAME_SHUTDOWN, NULL, &e) == 0);
+	T_CHECK(child_end(&ch, &st) == 0);
+	lost = aqm_missing(seen, &lost_ect);
+	T_EQ_UINT(lost, st.aqm_drop);
+	T_EQ_UINT(lost_ect, 0);
+	T_EQ_UINT(st.esp_rx_pkts, AQM_ROUNDS * AQM_BURST - lost);
+	T_EQ_UINT(ce, st.aqm_mark);
+	T_EQ_UINT(bad, 0);
+	if (forced)
+		T_CHECK(st.aqm_drop == 0 && st.aqm_mark == 0);
+	else
+		T_CHECK(st.aqm_drop + st.aqm_mark >= 2);
+	gw_close(&g);
+	config_free(c);
+}
+
+static void
+aqm_on(void)
+{
+	aqm_queue(false);
+}
+
+static void
+aqm_forced_off(void)
+{
+	aqm_queue(true);
+}
+
 /* NEED_CONFIG goes only to a writable socket, never into a pipe. */
 static void
 reply_only_on_sockets(void)
@@ -699,5 +827,7 @@ main(void)
 	T_RUN(fallbacks);
 	T_RUN(gro_on);
 	T_RUN(gro_forced_off);
+	T_RUN(aqm_on);
+	T_RUN(aqm_forced_off);
 	return T_DONE();
 }

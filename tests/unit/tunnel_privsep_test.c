@@ -181,28 +181,37 @@ test_report(void)
 	m.rep.tx_pkts = 1;
 	m.rep.rx_bytes = UINT64_MAX;
 	m.rep.esp_fallbacks = 0x100000002ULL;
+	m.rep.aqm_drops = 0x300000004ULL;
+	m.rep.aqm_marks = 5;
 	T_CHECK(roundtrip(&m, &o) == 0 && o.type == PS_REPORT &&
 	    o.rep.xport == PS_XPORT_ESP && o.rep.why == PS_WHY_ASKED &&
 	    o.rep.sa_age_s == 12 && o.rep.tx_pkts == 1 &&
 	    o.rep.rx_bytes == UINT64_MAX &&
-	    o.rep.esp_fallbacks == 0x100000002ULL);
+	    o.rep.esp_fallbacks == 0x100000002ULL &&
+	    o.rep.aqm_drops == 0x300000004ULL && o.rep.aqm_marks == 5);
 	memset(body, 0, sizeof(body));
 	body[0] = PS_XPORT_ESP;
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_REPORT, 0, 72, body, 72, why) == 0);
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_REPORT, 0, 71, body, 71, why) == -1);
+	T_CHECK(dec(PRIVSEP_MAGIC, PS_REPORT, 0, PRIVSEP_REPORT_BYTES, body,
+	    PRIVSEP_REPORT_BYTES, why) == 0);
+	T_CHECK(dec(PRIVSEP_MAGIC, PS_REPORT, 0, PRIVSEP_REPORT_BYTES - 1,
+	    body, PRIVSEP_REPORT_BYTES - 1, why) == -1);
 	body[0] = PS_XPORTS;
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_REPORT, 0, 72, body, 72, why) == -1);
+	T_CHECK(dec(PRIVSEP_MAGIC, PS_REPORT, 0, PRIVSEP_REPORT_BYTES, body,
+	    PRIVSEP_REPORT_BYTES, why) == -1);
 	T_STREQ(why, "privsep: REPORT: transport `3`");
 	body[0] = PS_XPORT_HTTPS;
 	body[1] = PS_WHYS;
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_REPORT, 0, 72, body, 72, why) == -1);
+	T_CHECK(dec(PRIVSEP_MAGIC, PS_REPORT, 0, PRIVSEP_REPORT_BYTES, body,
+	    PRIVSEP_REPORT_BYTES, why) == -1);
 	T_STREQ(why, "privsep: REPORT: reason `4`");
 	body[1] = 0;
 	body[3] = 1;
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_REPORT, 0, 72, body, 72, why) == -1);
+	T_CHECK(dec(PRIVSEP_MAGIC, PS_REPORT, 0, PRIVSEP_REPORT_BYTES, body,
+	    PRIVSEP_REPORT_BYTES, why) == -1);
 	body[3] = 0;
 	body[7] = 5;	/* an SA age over HTTPS */
-	T_CHECK(dec(PRIVSEP_MAGIC, PS_REPORT, 0, 72, body, 72, why) == -1);
+	T_CHECK(dec(PRIVSEP_MAGIC, PS_REPORT, 0, PRIVSEP_REPORT_BYTES, body,
+	    PRIVSEP_REPORT_BYTES, why) == -1);
 	T_STREQ(why, "privsep: REPORT: SA age `5` without ESP");
 	/* [priv] takes it in every state; [net] never. */
 	T_CHECK(privsep_allowed(true, PS_ST_STARTING, PS_REPORT));
