@@ -6,8 +6,6 @@
  * size; the rest is the stream. Whole frames must match their header,
  * and CONFIG bodies go through the decoder as [priv] would.
  */
-#include <sys/ioctl.h>
-
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,21 +17,40 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Step until the pipe is empty; false once the reader is done. */
+/* The bytes one step took from the pipe, by the reader's own count. */
+static size_t
+taken(const struct ctl_reader *r, size_t got0, enum ctl_rd rd,
+    const struct frame_hdr *h)
+{
+	if (rd == CTL_RD_FRAME)
+		return FRAME_HDR_BYTES + h->length - got0;
+	return r->got - got0;
+}
+
+/*
+ * Step until the pipe is empty; false once the reader is done. The
+ * harness counts what is in the pipe itself (left), so each step costs
+ * one read(2) and no FIONREAD ioctl; a step that takes nothing while
+ * bytes wait would loop forever, and aborts.
+ */
 static bool
-drain(struct ctl_reader *r, int fd)
+drain(struct ctl_reader *r, int fd, size_t left)
 {
 	struct gp_config *c;
 	struct frame_hdr h;
 	struct buf body;
 	struct gp_err e = { "" };
 	enum ctl_rd rd;
-	int left = 0;
+	size_t got0, k;
 
-	while (ioctl(fd, FIONREAD, &left) == 0 && left > 0) {
+	while (left > 0) {
+		got0 = r->got;
 		rd = ctl_reader_step(r, fd, 0, &h, &body, &e);
 		if (rd == CTL_RD_ERROR || rd == CTL_RD_EOF)
 			return false;
+		if ((k = taken(r, got0, rd, &h)) == 0 || k > left)
+			abort();
+		left -= k;
 		if (rd == CTL_RD_MORE)
 			continue;
 		if (body.len != h.length || r->got != 0)
@@ -63,7 +80,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (write(p[1], data + off, n) != (ssize_t)n)
 			break;
 		off += n;
-		if (!drain(&r, p[0]))
+		if (!drain(&r, p[0], n))
 			break;
 		if (r.got > FRAME_HDR_BYTES + FRAME_MAX_BODY_BYTES)
 			abort();

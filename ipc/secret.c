@@ -1,18 +1,41 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Secret storage (see secret.h). Runs in every process. Pages come from
- * mmap so that madvise(MADV_DONTDUMP) and mlock apply to them alone.
+ * mmap so that madvise(MADV_DONTDUMP) and mlock apply to them alone; the
+ * fuzz and coverage builds (GPVPN_FUZZ) take the heap instead, see below.
  */
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 #include "secret.h"
 
+#ifdef GPVPN_FUZZ
+/*
+ * Fuzz builds: the heap, so that AddressSanitizer guards each secret to
+ * the byte (an mmap'ed one is only guarded to the page), and no
+ * mmap/munmap pair, with its TLB shootdown, per parsed input.
+ */
+void *
+secret_alloc(size_t n)
+{
+	return calloc(1, n == 0 ? 1 : n);
+}
+
+void
+secret_free(void *p, size_t n)
+{
+	if (p == NULL)
+		return;
+	explicit_bzero(p, n == 0 ? 1 : n);
+	free(p);
+}
+#else
 void *
 secret_alloc(size_t n)
 {
@@ -31,13 +54,6 @@ secret_alloc(size_t n)
 }
 
 void
-secret_wipe(void *p, size_t n)
-{
-	if (p != NULL)
-		explicit_bzero(p, n);
-}
-
-void
 secret_free(void *p, size_t n)
 {
 	if (p == NULL)
@@ -47,6 +63,14 @@ secret_free(void *p, size_t n)
 	explicit_bzero(p, n);
 	(void)munlock(p, n);
 	(void)munmap(p, n);
+}
+#endif
+
+void
+secret_wipe(void *p, size_t n)
+{
+	if (p != NULL)
+		explicit_bzero(p, n);
 }
 
 bool
