@@ -45,6 +45,7 @@
 #include "tunnel/privsep.h"
 #include "tunnel/scriptcmd.h"
 #include "tunnel/startcheck.h"
+#include "tunnel/startprio.h"
 #include "tunnel/status.h"
 #include "tunnel/stopsig.h"
 #include "tunnel/tlswarm.h"
@@ -531,9 +532,12 @@ tunnel_session(const struct opts *o, const struct tunnel_policy *pol)
 {
 	struct gp_config *cfg;
 	struct gp_err e = { "" };
+	struct startprio sp;
 
+	startprio_lower(&sp, CTL_FD);
 	tlswarm_run();	/* while gp-auth logs in */
 	net_prep(o);	/* likewise */
+	startprio_restore(&sp);
 	cfg = first_config();
 	if (policy_check(pol, cfg, &e) == -1) {
 		config_free(cfg);
