@@ -234,7 +234,7 @@ flow_run(struct flow *f)
 		return FLOW_EXIT_OK;
 	if (flow_getconfig_run(f) != FLOW_RES_OK)
 		return f->status;
-	(void)flow_hip_run(f);
+	f->hip_due = true;
 	return FLOW_EXIT_OK;
 }
 
@@ -264,6 +264,21 @@ unsigned int
 flow_hip_interval_s(const struct flow *f)
 {
 	return f->hip_recheck_s;
+}
+
+/*
+ * The HIP check that follows every getconfig (PROTOCOL.md §11.1) waits
+ * until its CONFIG has gone to the tunnel: OpenConnect's main loop, too,
+ * checks HIP while the first ESP probes are out, and a failed check is
+ * only a warning. The tunnel starts one round trip sooner.
+ */
+void
+flow_hip_after_config(struct flow *f)
+{
+	if (!f->hip_due)
+		return;
+	f->hip_due = false;
+	(void)flow_hip_run(f);
 }
 
 void

@@ -42,6 +42,9 @@ int	flow_rekey_status(const struct flow *f);
  * every flow_hip_interval_s() seconds (see FLOW_HIP_RECHECK_S). */
 unsigned int flow_hip_interval_s(const struct flow *f);
 void	flow_hip_recheck(struct flow *f);
+/* The HIP check a getconfig (login's or a rekey's) left due: the session
+ * calls it once that configuration has gone to the tunnel. */
+void	flow_hip_after_config(struct flow *f);
 /* POST logout.esp with every cookie field (§13); failures are warnings. */
 void	flow_logout(struct flow *f);
 /* Once logged in, between the session's requests (rekey, HIP, logout):

@@ -70,6 +70,8 @@ struct flow {
 	/* The driver's own (flow.c). */
 	bool			 rekey_end;	/* the last rekey ends the
 						 * session */
+	bool			 hip_due;	/* a getconfig's HIP check,
+						 * run once its CONFIG is out */
 };
 
 #endif

@@ -9,7 +9,6 @@
 
 #include "auth/flow_fail.h"
 #include "auth/flow_getconfig.h"
-#include "auth/flow_hip.h"
 #include "auth/flow_rekey.h"
 #include "ipc/log.h"
 #include "ipc/secret.h"
@@ -140,6 +139,6 @@ flow_rekey_run(struct flow *f)
 	config_free(f->cfg);
 	f->cfg = nc;
 	log_info("rekey: new configuration from the gateway");
-	(void)flow_hip_run(f);
+	f->hip_due = true;
 	return FLOW_REKEY_OK;
 }

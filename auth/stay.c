@@ -96,6 +96,8 @@ stay_send_config(struct stay *s)
 		log_err("CONFIG frame: %s", e.msg);
 	else
 		stay_schedule_rekey(s);
+	if (rc == 0)
+		flow_hip_after_config(s->f);
 	if (rc == 0 && s->hip_at_ms == 0)
 		s->hip_at_ms = clock_now_ms() +
 		    (int64_t)flow_hip_interval_s(s->f) * 1000;
