@@ -4,6 +4,8 @@
  * functions also run in forked children before exec, so they allocate
  * nothing. Bytes read are the caller's to check.
  */
+#include <sys/uio.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -260,6 +262,35 @@ fdio_write_all(int fd, const void *p, size_t n, struct gp_err *e)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * A frame's header and body in one system call where the descriptor
+ * takes both: a reader woken by the header alone would block again for
+ * the body, one more wake-up on the connect path. The rest, if any,
+ * goes as fdio_write_all sends it (which also reports any error).
+ */
+int
+fdio_write2(int fd, const void *a, size_t alen, const void *b, size_t blen,
+    struct gp_err *e)
+{
+	struct iovec iov[2];
+	size_t k;
+	ssize_t n;
+
+	iov[0].iov_base = (void *)(uintptr_t)a;
+	iov[0].iov_len = alen;
+	iov[1].iov_base = (void *)(uintptr_t)b;
+	iov[1].iov_len = blen;
+	do
+		n = writev(fd, iov, 2);
+	while (n == -1 && errno == EINTR);
+	k = n > 0 ? (size_t)n : 0;
+	if (k < alen)
+		return fdio_write_all(fd, (const uint8_t *)a + k, alen - k,
+		    e) == -1 ? -1 : fdio_write_all(fd, b, blen, e);
+	k -= alen;
+	return fdio_write_all(fd, (const uint8_t *)b + k, blen - k, e);
 }
 
 int

@@ -37,6 +37,9 @@ int	fdio_read_dyn(int fd, struct dynbuf *d, struct gp_err *e);
  * polled for FDIO_WRITE_STALL_MS at most. 0, or -1 with e and errno.
  */
 int	fdio_write_all(int fd, const void *p, size_t n, struct gp_err *e);
+/* a then b, in one writev where it takes both (see fdio.c). */
+int	fdio_write2(int fd, const void *a, size_t alen, const void *b,
+	    size_t blen, struct gp_err *e);
 
 /*
  * Wait for events on fd until the absolute deadline (clock_now_ms), or

@@ -880,37 +880,27 @@ frame_read(int fd, struct frame_hdr *h, struct buf *body, struct gp_err *e)
 	return frame_read_deadline(fd, h, body, FRAME_READ_TIMEOUT_MS, e);
 }
 
-/* fdio_write_all, its message prefixed; errno kept. */
-static int
-write_all(int fd, const uint8_t *p, size_t n, struct gp_err *e)
-{
-	char why[GP_ERR_MAX];
-	int err;
-
-	if (fdio_write_all(fd, p, n, e) == 0)
-		return 0;
-	err = errno;
-	memcpy(why, e->msg, sizeof(why));
-	err_set(e, "frame: %s", why);
-	return fail_errno(err, -1);
-}
-
 /*
- * Header, then body, in full. A closed reader gives EPIPE only if the
- * caller ignores SIGPIPE, which both programs do at start-up; this file
- * does not use MSG_NOSIGNAL because fd may be a pipe.
+ * Header and body in full, in one write where the descriptor takes it
+ * (fdio_write2). A closed reader gives EPIPE only if the caller ignores
+ * SIGPIPE, which both programs do at start-up; this file does not use
+ * MSG_NOSIGNAL because fd may be a pipe. errno is kept.
  */
 int
 frame_write(int fd, uint8_t type, const struct buf *body, struct gp_err *e)
 {
 	uint8_t hdr[FRAME_HDR_BYTES];
 	size_t len = body != NULL ? buf_avail(body) : 0;
+	char why[GP_ERR_MAX];
+	int err;
 
 	if (frame_pack_hdr(hdr, type, len, e) == -1)
 		return fail_errno(EINVAL, -1);
-	if (write_all(fd, hdr, sizeof(hdr), e) == -1)
-		return -1;
-	if (len > 0 && write_all(fd, buf_ptr(body), len, e) == -1)
-		return -1;
-	return 0;
+	if (fdio_write2(fd, hdr, sizeof(hdr), len > 0 ? buf_ptr(body) : hdr,
+	    len, e) == 0)
+		return 0;
+	err = errno;
+	memcpy(why, e->msg, sizeof(why));
+	err_set(e, "frame: %s", why);
+	return fail_errno(err, -1);
 }

@@ -3,8 +3,10 @@
  * Unit tests for the descriptor chores (ipc/fdio.c): close_from with a
  * keep-list on each of its three ways (close_range, /proc, the loop, the
  * first two turned off by seccomp in a child), reads at the cap exactly
- * and one over, and writes through a full non-blocking pipe.
+ * and one over, and writes through a full non-blocking pipe, whole or
+ * (fdio_write2) in two pieces split anywhere.
  */
+#define _GNU_SOURCE	/* F_SETPIPE_SZ */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -12,6 +14,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -283,6 +286,95 @@ write_all_nonblocking_full(void)
 	T_EQ_INT(WEXITSTATUS(st), 0);
 }
 
+/* Header and body as one record: one writev, not two writes. */
+static void
+write2_one_call(void)
+{
+	struct gp_err e = { "" };
+	uint8_t got[64];
+	int sp[2];
+
+	T_EQ_INT(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp), 0);
+	T_EQ_INT(fdio_write2(sp[0], "head", 4, "body!", 5, &e), 0);
+	T_EQ_INT((int)recv(sp[1], got, sizeof(got), MSG_DONTWAIT), 9);
+	T_CHECK(memcmp(got, "headbody!", 9) == 0);
+	T_EQ_INT(fdio_write2(sp[0], "solo", 4, "", 0, &e), 0);
+	T_EQ_INT((int)recv(sp[1], got, sizeof(got), MSG_DONTWAIT), 4);
+	close(sp[0]);
+	close(sp[1]);
+}
+
+/*
+ * A pipe with room for `room` bytes only: the first writev stops inside
+ * the header, at its end or inside the body, and the rest follows once a
+ * child drains the pipe; the child checks every byte, in order.
+ */
+static void
+write2_partial_at(size_t room)
+{
+	static uint8_t fill[4096], body[3000];
+	const uint8_t head[16] = "0123456789abcdef";
+	struct gp_err e = { "" };
+	int p[2], st;
+	pid_t pid;
+	size_t i;
+
+	for (i = 0; i < sizeof(body); i++)
+		body[i] = (uint8_t)(i * 7);
+	T_EQ_INT(pipe(p), 0);
+	T_CHECK(fcntl(p[1], F_SETPIPE_SZ, 4096) >= 4096);
+	T_EQ_INT(fcntl(p[1], F_SETFL, O_NONBLOCK), 0);
+	T_EQ_INT((int)write(p[1], fill, sizeof(fill) - room),
+	    (int)(sizeof(fill) - room));
+	if ((pid = fork()) == 0) {
+		static uint8_t in[sizeof(fill) + sizeof(head) + sizeof(body)];
+		size_t got = 0;
+		ssize_t r;
+
+		close(p[1]);
+		usleep(50 * 1000);
+		while (got < sizeof(in) &&
+		    (r = read(p[0], in + got, sizeof(in) - got)) > 0)
+			got += (size_t)r;
+		_exit(got == sizeof(in) - room &&
+		    memcmp(in + sizeof(fill) - room, head, sizeof(head)) == 0 &&
+		    memcmp(in + sizeof(fill) - room + sizeof(head), body,
+		    sizeof(body)) == 0 ? 0 : 1);
+	}
+	close(p[0]);
+	T_EQ_INT(fdio_write2(p[1], head, sizeof(head), body, sizeof(body),
+	    &e), 0);
+	close(p[1]);
+	T_EQ_INT(waitpid(pid, &st, 0), pid);
+	T_CHECK(WIFEXITED(st));
+	T_EQ_INT(WEXITSTATUS(st), 0);
+}
+
+static void
+write2_partial(void)
+{
+	write2_partial_at(3);		/* inside the header */
+	write2_partial_at(16);		/* at its end */
+	write2_partial_at(100);		/* inside the body */
+}
+
+/* A closed reader: the error of fdio_write_all, errno kept. */
+static void
+write2_closed_reader(void)
+{
+	struct gp_err e = { "" };
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	int p[2];
+
+	T_EQ_INT(pipe(p), 0);
+	close(p[0]);
+	T_EQ_INT(fdio_write2(p[1], "ab", 2, "cd", 2, &e), -1);
+	T_EQ_INT(errno, EPIPE);
+	T_STREQ(e.msg, "write: Broken pipe");
+	close(p[1]);
+	signal(SIGPIPE, old);
+}
+
 /* Ready, timed out, cancelled: each with its own message. */
 static void
 wait_ready_timeout_cancel(void)
@@ -323,6 +415,9 @@ main(void)
 	T_RUN(write_all_plain);
 	T_RUN(write_all_closed_reader);
 	T_RUN(write_all_nonblocking_full);
+	T_RUN(write2_one_call);
+	T_RUN(write2_partial);
+	T_RUN(write2_closed_reader);
 	T_RUN(wait_ready_timeout_cancel);
 	return T_DONE();
 }
