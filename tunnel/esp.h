@@ -42,6 +42,8 @@ struct esp_sa;
 struct esp_sa *esp_sa_new(const struct cfg_esp *c, int outbound,
 	    struct gp_err *e);
 void	esp_sa_free(struct esp_sa *sa);
+/* Pay OpenSSL's first-use costs of esp_sa_new() now (see esp.c). */
+void	esp_warm(void);
 uint32_t esp_sa_spi(const struct esp_sa *sa);
 
 /*

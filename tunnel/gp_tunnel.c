@@ -35,6 +35,8 @@
 #include "tunnel/caller.h"
 #include "tunnel/cleanup.h"
 #include "tunnel/ctl.h"
+#include "tunnel/esp.h"
+#include "tunnel/espstart.h"
 #include "tunnel/fsview.h"
 #include "tunnel/https.h"
 #include "tunnel/listen.h"
@@ -323,7 +325,8 @@ net_enter(const struct privsep_net *a)
 	p.keep_fds[0] = STDERR_FILENO;
 	p.keep_fds[1] = a->tun_fd;
 	p.keep_fds[2] = a->ps_fd;
-	p.keep_fds[3] = -1;
+	p.keep_fds[3] = a->esp_start->udp_fd;	/* -1 ends the list too */
+	p.keep_fds[4] = -1;
 	p.rlimits = SANDBOX_RL_NPROC0 | SANDBOX_RL_FSIZE0 |
 	    SANDBOX_RL_NOFILE;
 	p.nofile = SANDBOX_NET_NOFILE;
@@ -445,12 +448,27 @@ script_visible(const char *script)
 		    "/tmp is private)", prog);
 }
 
+/* ESP's first probe, before anything else (espstart.h), from a socket
+ * owned by [net]'s user, as net_prep() looked it up. */
+static void
+esp_start(struct espstart *es, const struct opts *o,
+    const struct gp_config *cfg)
+{
+	uid_t uid;
+	gid_t gid;
+
+	espstart_init(es);
+	if (sandbox_prep_ids(o->user, &uid, &gid))
+		espstart_send(es, cfg, o->no_esp, uid, gid);
+}
+
 static int
 tunnel_main(const struct opts *o, struct gp_config *cfg,
     const struct tunnel_policy *pol)
 {
 	struct privsep_priv pv;
 	struct privsep_net nt;
+	struct espstart es;
 	struct https_ctx *https;
 	struct gp_err e = { "" };
 	pid_t pid;
@@ -464,6 +482,8 @@ tunnel_main(const struct opts *o, struct gp_config *cfg,
 	pv.usr1 = &dump_stats_flag;
 	pv.status_fd = o->status_fd;
 	pv.no_ipv6 = nt.no_ipv6 = o->no_ipv6;
+	esp_start(&es, o, cfg);
+	nt.esp_start = &es;
 	acquire_fds(&pv, &nt, &https, o);
 	/* Fail closed: [priv] and vpnc-script never run without it. */
 	if (fsview_enter(0, &e) == -1)
@@ -481,6 +501,7 @@ tunnel_main(const struct opts *o, struct gp_config *cfg,
 		net_main(&nt);
 	}
 	pv.net_pid = pid;
+	espstart_drop(&es);	/* [priv] never reads ESP */
 	close(nt.ps_fd);
 	close(nt.log_fd);
 	/* [priv] has no use for the TLS context; [net] has its copy. */
@@ -536,6 +557,7 @@ tunnel_session(const struct opts *o, const struct tunnel_policy *pol)
 
 	startprio_lower(&sp, CTL_FD);
 	tlswarm_run();	/* while gp-auth logs in */
+	esp_warm();	/* likewise */
 	net_prep(o);	/* likewise */
 	startprio_restore(&sp);
 	cfg = first_config();

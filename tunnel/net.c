@@ -19,6 +19,7 @@
 #include "ipc/log.h"
 #include "ipc/secret.h"
 #include "tunnel/codetrim.h"
+#include "tunnel/espstart.h"
 #include "tunnel/ctl.h"
 #include "tunnel/memlimit.h"
 #include "tunnel/netreport.h"
@@ -289,6 +290,7 @@ net_io_init(struct net *n)
 	io->mtu_arg = n;
 	io->no_ipv6 = n->a->no_ipv6;
 	io->report = net_report;
+	io->esp_start = n->a->esp_start;
 }
 
 static void __attribute__((noreturn))
@@ -319,6 +321,8 @@ net_run(struct net *n)
 	if ((s = session_new(&n->io, &n->st)) == NULL)
 		return 1;
 	r = session_start(s);
+	if (n->io.esp_start != NULL)
+		espstart_drop(n->io.esp_start);	/* if ESP did not take it */
 	memlimit_trim();	/* set-up's garbage, the parent's too */
 	log_debug("[net]: %zu KiB of set-up code out of the resident set",
 	    codetrim_run() / 1024);

@@ -137,6 +137,8 @@ struct privsep_net {
 	bool			 no_esp;
 	bool			 no_ipv6;	/* --disable-ipv6 */
 	int			 tun_fd, ps_fd, log_fd;
+	/* ESP as [priv] started it (espstart.h): [net] keeps its socket. */
+	struct espstart		*esp_start;
 	/* sandbox_enter() with [net]'s policy (gp_tunnel.c). */
 	void			(*enter)(const struct privsep_net *n);
 };

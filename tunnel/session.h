@@ -94,6 +94,9 @@ struct session_io {
 	void			(*report)(void *arg,
 				    const struct tunnel_stats *st,
 				    bool asked);		/* ctl_arg */
+	/* ESP as [priv] started it (espstart.h), or NULL; the first
+	 * ESP set-up takes what it holds. */
+	struct espstart		*esp_start;
 };
 
 struct session;

@@ -55,18 +55,7 @@ session_esp_drop(struct session_esp *x, unsigned why, uint64_t *counter)
 static const char *
 session_esp_unusable(const struct session_esp *x)
 {
-	const struct gp_config *c = x->env->io->cfg;
-
-	if (x->env->io->no_esp)
-		return "--no-esp";
-	/* UDP cannot go through the proxy and must not go around it. */
-	if (c->proxy.type != CFG_PROXY_NONE)
-		return "the tunnel goes through a proxy";
-	if (!c->esp.present)
-		return "the configuration has no ESP keys";
-	if (magic_family(c) == CFG_AF_NONE)
-		return "no magic-ping address for our tunnel address family";
-	return NULL;
+	return espstart_unusable(x->env->io->cfg, x->env->io->no_esp);
 }
 
 static void
@@ -99,26 +88,58 @@ session_esp_close(void *t, enum transport_close how)
 		session_esp_free_sas(x);
 }
 
+/* The socket to the config's port, open: its receive options. */
+static void
+session_esp_udp_take(struct session_esp *x, int fd)
+{
+	x->rx_more = false;
+	x->udp_fd = fd;
+	x->udp_port = x->env->io->cfg->esp.udp_port;
+	x->gro = espgro_enable(x->udp_fd);
+	x->gso = espgso_wanted();
+	x->aqm = udp_rxstamp(x->udp_fd);
+	rxaqm_init(&x->codel);	/* a new socket, an empty queue */
+}
+
 /* (Re)open the socket to the config's port. */
 bool
 session_esp_udp_open(struct session_esp *x)
 {
 	const struct gp_config *c = x->env->io->cfg;
 	struct gp_err e = { "" };
+	int fd;
 
 	if (x->udp_fd != -1)
 		close(x->udp_fd);
-	x->rx_more = false;
-	x->udp_fd = udp_open(&c->gw_addr, c->esp.udp_port, &e);
-	if (x->udp_fd == -1) {
+	x->udp_fd = -1;
+	if ((fd = udp_open(&c->gw_addr, c->esp.udp_port, &e)) == -1) {
 		log_warnx("%s", e.msg);
 		return false;
 	}
-	x->udp_port = c->esp.udp_port;
-	x->gro = espgro_enable(x->udp_fd);
-	x->gso = espgso_wanted();
-	x->aqm = udp_rxstamp(x->udp_fd);
-	rxaqm_init(&x->codel);	/* a new socket, an empty queue */
+	session_esp_udp_take(x, fd);
+	return true;
+}
+
+/*
+ * The socket, SAs and probes [priv] started ESP with (espstart.h), for
+ * the first CONFIG, which is still the live one; false: none. The SAs
+ * go on from the sequence number the first probe used.
+ */
+static bool
+session_esp_adopt(struct session_esp *x)
+{
+	struct espstart *s = x->env->io->esp_start;
+
+	if (s == NULL || s->udp_fd == -1)
+		return false;
+	x->sa_out = s->sa_out;
+	x->sa_in = s->sa_in;
+	x->probe_seq = s->probe_seq;
+	x->env->st->probes_tx += s->probes;
+	session_esp_udp_take(x, s->udp_fd);
+	s->udp_fd = -1;
+	s->sa_out = s->sa_in = NULL;
+	log_debug("esp: %u probe(s) already sent by [priv]", s->probes);
 	return true;
 }
 
@@ -162,8 +183,9 @@ session_esp_setup(struct session_esp *x)
 		log_info("esp: not used: %s", why);
 		return false;
 	}
-	if (!session_esp_new_sas(x, &x->sa_out, &x->sa_in) ||
-	    !session_esp_udp_open(x)) {
+	if (!session_esp_adopt(x) &&
+	    (!session_esp_new_sas(x, &x->sa_out, &x->sa_in) ||
+	    !session_esp_udp_open(x))) {
 		session_esp_close(x, TRANSPORT_CLOSE_ALL);
 		return false;
 	}

@@ -15,6 +15,7 @@
 
 #include "tunnel/esp.h"
 #include "tunnel/espgro.h"
+#include "tunnel/espstart.h"
 #include "tunnel/gpst.h"
 #include "tunnel/magic.h"
 #include "tunnel/rxaqm.h"
@@ -27,8 +28,7 @@
 #define SESSION_ESP_INNER_MAX	GPST_MAX_PAYLOAD
 #define SESSION_ESP_SLOT_BYTES	\
 	(ESP_HEADROOM + SESSION_ESP_INNER_MAX + ESP_TAILROOM)
-#define SESSION_ESP_PROBE_BYTES	\
-	(ESP_HEADROOM + MAGIC_PING6_BYTES + ESP_TAILROOM)
+#define SESSION_ESP_PROBE_BYTES	ESPSTART_PROBE_BYTES	/* espstart.h */
 
 /* Drop reasons past esp_decrypt's own, for the rate-limited log. */
 #define SESSION_ESP_DROP_INNER	(ESP_DROP_REASONS + 0)

@@ -41,14 +41,13 @@ session_espio_send1(struct session_esp *x, const uint8_t *p, size_t len)
 void
 session_espio_probe(struct session_esp *x)
 {
-	size_t n, out;
+	size_t out;
 
 	if (x->sa_out == NULL || x->udp_fd == -1)
 		return;
-	n = magic_build(x->env->io->cfg, x->probe_seq,
-	    x->probe + ESP_HEADROOM, sizeof(x->probe) - ESP_HEADROOM);
-	if (n == 0 || esp_encrypt(x->sa_out, x->probe, sizeof(x->probe), n,
-	    &out) == -1) {
+	out = espstart_probe(x->env->io->cfg, x->sa_out, x->probe_seq,
+	    x->probe, sizeof(x->probe));
+	if (out == 0) {
 		log_warnx("esp: cannot build probe %u", (unsigned)x->probe_seq);
 		return;
 	}

@@ -4,7 +4,8 @@
 # test gateway, whose ESP is its own Python code (gpesp.py, checked
 # against OpenConnect by openconnect_esp_test.sh), in namespaces:
 #  (a) each of the 6 suites: pings both ways and 1 MiB each way, and the
-#      gateway's counters show ESP carried it all, no HTTPS tunnel;
+#      gateway's counters show ESP carried it all, no HTTPS tunnel; the
+#      ESP socket is owned by [net]'s user, though [priv] made it;
 #  (b) UDP to the gateway dropped by nftables in the client namespace,
 #      then ignored by the gateway: HTTPS within 6 s of getconfig;
 #  (c) the gateway's ESP goes silent mid-session: HTTPS within 25 s;
@@ -70,6 +71,13 @@ le() {
 	    float(sys.argv[2]) else 1)' "$1" "$2"
 }
 
+# The owners (uids) of the client namespace's UDP sockets connected to
+# the gateway's ESP port 4501, one per line.
+esp_socket_uids() {
+	ip netns exec "$NS_C" cat /proc/net/udp /proc/net/udp6 |
+	    awk 'FNR > 1 && $3 ~ /:1195$/ { print $8 }' | sort -u
+}
+
 # ---- (a) every suite, captured for (f) ------------------------------
 
 # A capture sees what the client's stack hands the veth: with UDP_SEGMENT
@@ -89,6 +97,12 @@ for enc in aes-128-cbc aes-256-cbc; do
 		check "$r: gp-tunnel's status line says transport esp" \
 		    tun_stats "$r" "'transport esp' in line and
 		    n('probes') >= 1 and n('replies') >= 1"
+		# [priv] made it (espstart.c), with [net]'s user as owner.
+		check "$r: [priv] sent the first probe, [net] took the socket" \
+		    grep -q "1 probe(s) already sent by \[priv\]" \
+		    "$T/tun-$r.err"
+		check "$r: the ESP socket is owned by [net]'s user, nobody" \
+		    eval '[ "$(esp_socket_uids)" = "$(id -u nobody)" ]'
 		round_down "$r"
 		# The one drop allowed: the client kernel's IPv6 router
 		# solicitations from fe80::, not its tunnel address.

@@ -9,7 +9,9 @@
  * the receive AQM (CoDel) against a standing queue made by stopping the
  * session while the gateway sends, and the same with it forced off.
  */
+#include <sys/fsuid.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <arpa/inet.h>
@@ -30,6 +32,7 @@
 #include "tunnel/ctl.h"
 #include "tunnel/esp.h"
 #include "tunnel/espgro.h"
+#include "tunnel/espstart.h"
 #include "tunnel/https.h"
 #include "tunnel/ipecn.h"
 #include "tunnel/needcfg.h"
@@ -287,6 +290,11 @@ struct child {
 	int	 tun, ctl, stat;
 };
 
+/* child_start: start ESP as [priv] does before the fork (espstart.c),
+ * with a socket owned by early_uid. */
+static bool early_start;
+static uid_t early_uid;
+
 static void __attribute__((noreturn))
 child_main(struct gp_config *c, int tun, int ctlfd, int statfd)
 {
@@ -312,6 +320,19 @@ child_main(struct gp_config *c, int tun, int ctlfd, int statfd)
 	io.need_config = test_need_config;
 	needcfg_init(&x.reply, ctlfd, ctl_fd_can_reply(ctlfd));
 	x.cfg = &io.cfg;
+	if (early_start) {
+		static struct espstart es;
+		struct stat sb;
+
+		espstart_send(&es, c, false, early_uid, getgid());
+		if (es.udp_fd == -1 || es.probes != 1)
+			_exit(22);
+		if (fstat(es.udp_fd, &sb) == -1 || sb.st_uid != early_uid ||
+		    getuid() != geteuid() || (uid_t)setfsuid((uid_t)-1) !=
+		    geteuid())
+			_exit(23);
+		io.esp_start = &es;
+	}
 	r = session_run(&io, &st);
 	if (write(statfd, &st, sizeof(st)) != (ssize_t)sizeof(st))
 		_exit(21);
@@ -404,6 +425,129 @@ bring_up(struct gw *g, struct child *ch)
 		return -1;
 	gw_send(g, g->out, p, magic_reply(p, 0));
 	return tun_read(ch, p, sizeof(p), 300) == 0 ? 0 : -1;
+}
+
+/* The next datagram, decrypted; its ESP sequence number in *seq. */
+static int
+gw_recv_seq(struct gw *g, uint8_t *inner, size_t *ilen, uint32_t *seq)
+{
+	uint8_t d[DGRAM_MAX];
+	struct pollfd p = { g->fd, POLLIN, 0 };
+	socklen_t sl = sizeof(gw_peer);
+	enum esp_drop why;
+	size_t off;
+	ssize_t n;
+
+	if (poll(&p, 1, 2000) != 1 || (n = recvfrom(g->fd, d, sizeof(d), 0,
+	    (struct sockaddr *)&gw_peer, &sl)) < 8)
+		return -1;
+	*seq = ntohl(*(uint32_t *)(d + 4));
+	if (esp_decrypt(g->in, d, (size_t)n, &off, ilen, &why) == -1)
+		return -1;
+	memmove(inner, d + off, *ilen);
+	return 0;
+}
+
+/*
+ * ESP started before the session (as [priv] does, espstart.c): its probe
+ * is ESP sequence 0 and ping 0; the session adopts socket and SAs, so
+ * its own first probe is sequence 1 and ping 1 from the same port, and
+ * the reply to the early probe brings ESP up; both probes are counted.
+ */
+static void
+esp_started_early(void)
+{
+	struct gp_config *c;
+	struct tunnel_stats st;
+	struct child ch;
+	struct gw g;
+	uint8_t p[DGRAM_MAX], got[DGRAM_MAX];
+	uint32_t seq = 0, spi;
+	size_t len, n = 0;
+	struct gp_err e;
+	uint16_t port0;
+
+	gw_open(&g);
+	c = cfg_esp(g.port, 0x1000c1c1, 0x1000d1d1, 4);
+	gw_keys(&g, c);
+	early_start = true;
+	early_uid = geteuid() == 0 ? 65534 : geteuid();
+	T_EQ_INT(child_start(&ch, c), 0);
+	early_start = false;
+	T_EQ_INT(gw_recv_seq(&g, got, &n, &seq), 0);
+	T_EQ_UINT(seq, 0);	/* GP's first, PROTOCOL.md §7 */
+	T_EQ_INT(n, 44);
+	T_EQ_UINT(got[27], 0);
+	port0 = gw_peer.sin_port;
+	T_EQ_INT(gw_recv_seq(&g, got, &n, &seq), 0);
+	T_EQ_UINT(seq, 1);
+	T_EQ_UINT(got[27], 1);
+	T_EQ_UINT(gw_peer.sin_port, port0);
+	gw_send(&g, g.out, p, magic_reply(p, 0));
+	len = pkt4(p, 100, TUN_ADDR, 17, 0x66);
+	T_EQ_INT(send(ch.tun, p, len, 0), (ssize_t)len);
+	T_EQ_INT(gw_recv(&g, 1000, got, &n, &spi, true), 0);
+	T_EQ_INT(n, len);
+	T_EQ_MEM(got, p, len);
+	T_EQ_INT(frame_write(ch.ctl, FRAME_SHUTDOWN, NULL, &e), 0);
+	T_EQ_INT(child_end(&ch, &st), 0);
+	T_STREQ(st.transport, "esp");
+	T_EQ_INT(st.probe_replies, 1);
+	T_CHECK(st.probes_tx >= 2);
+	gw_close(&g);
+	config_free(c);
+}
+
+/* espstart_send sends nothing, and keeps nothing, when [net] would not
+ * use ESP either. */
+static void
+esp_start_refused(void)
+{
+	struct gp_config *c = cfg_esp(9, 1, 2, 5);
+	struct espstart es;
+
+	espstart_send(&es, c, true, getuid(), getgid());
+	T_EQ_INT(es.udp_fd, -1);
+	T_STREQ(espstart_unusable(c, true), "--no-esp");
+	c->proxy.type = CFG_PROXY_HTTP;
+	espstart_send(&es, c, false, getuid(), getgid());
+	T_EQ_INT(es.udp_fd, -1);
+	T_STREQ(espstart_unusable(c, false),
+	    "the tunnel goes through a proxy");
+	c->proxy.type = CFG_PROXY_NONE;
+	c->esp.present = false;
+	espstart_send(&es, c, false, getuid(), getgid());
+	T_EQ_INT(es.udp_fd, -1);
+	T_CHECK(es.sa_out == NULL && es.sa_in == NULL && es.probes == 0);
+	config_free(c);
+}
+
+/* A socket that would not be owned by the user asked for: nothing kept,
+ * [net] opens its own. As root, from a process that gave up root. */
+static void
+esp_start_wrong_owner(void)
+{
+	struct gp_config *c = cfg_esp(9, 1, 2, 6);
+	struct espstart es;
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) == 0) {
+		uid_t want = geteuid() + 1;
+
+		if (geteuid() == 0) {
+			if (setuid(65534) == -1)
+				_exit(30);
+			want = 0;
+		}
+		espstart_send(&es, c, false, want, getgid());
+		_exit(es.udp_fd == -1 && es.sa_out == NULL && es.probes == 0 ?
+		    0 : 31);
+	}
+	T_EQ_INT(waitpid(pid, &st, 0), pid);
+	T_CHECK(WIFEXITED(st));
+	T_EQ_INT(WEXITSTATUS(st), 0);
+	config_free(c);
 }
 
 /* Each kind of bad datagram, then a good one: only it reaches tun. */
@@ -823,6 +967,9 @@ main(void)
 	signal(SIGPIPE, SIG_IGN);
 	T_RUN(reply_only_on_sockets);
 	T_RUN(esp_session);
+	T_RUN(esp_started_early);
+	T_RUN(esp_start_refused);
+	T_RUN(esp_start_wrong_owner);
 	T_RUN(rekey_while_probing);
 	T_RUN(fallbacks);
 	T_RUN(gro_on);
