@@ -569,6 +569,65 @@ drop_bad_trailers(void)
 	pair_free(&p);
 }
 
+/*
+ * esp.c keeps one cipher context per SA and corrects the first block of
+ * each packet for its IV (esp_cbc). Checked against fresh contexts, the
+ * way a peer decrypts and encrypts: each datagram of a run sealed by an
+ * SA opens under its own IV alone; datagrams forged one context each
+ * open in a shuffled order, a refused trailer among them.
+ */
+static void
+cbc_chain_against_fresh_contexts(void)
+{
+	static const unsigned order[] = { 5, 1, 9, 2, 8, 3, 7, 4, 6, 10 };
+	uint8_t b[BUF_BYTES], pt[BUF_BYTES], want[BUF_BYTES];
+	uint8_t d[10][BUF_BYTES];
+	size_t dn[10], k, n, off, len, clen;
+	EVP_CIPHER_CTX *x;
+	enum esp_drop why;
+	struct pair p;
+	int l1 = 0;
+
+	T_EQ_INT(pair_new(&p, CFG_ENC_AES128_CBC, CFG_MAC_SHA1_96), 0);
+	for (k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		n = seal(&p, b, lens[k], k);
+		T_CHECK(n > 0);
+		clen = n - ESP_HEADROOM - 12;
+		x = EVP_CIPHER_CTX_new();
+		T_CHECK(EVP_DecryptInit_ex(x, EVP_aes_128_cbc(), NULL,
+		    p.c.ekey_c2s, b + 8) == 1);
+		(void)EVP_CIPHER_CTX_set_padding(x, 0);
+		T_CHECK(EVP_DecryptUpdate(x, pt, &l1, b + ESP_HEADROOM,
+		    (int)clen) == 1);
+		EVP_CIPHER_CTX_free(x);
+		T_EQ_INT(l1, (int)clen);
+		fill_inner(want, lens[k], (unsigned)lens[k]);
+		T_EQ_MEM(pt, want, lens[k]);
+	}
+	for (k = 0; k < 10; k++) {
+		fill_inner(pt, 45, 2);		/* IPv4, 45 bytes */
+		pt[45] = 1;			/* padding 1 */
+		pt[46] = k == 6 ? 200 : 1;	/* pad length; 200 refused */
+		pt[47] = 4;			/* IPv4 */
+		dn[k] = seal_plain(&p, (uint32_t)k + 1, pt, 48, d[k]);
+	}
+	for (k = 0; k < 10; k++) {
+		size_t i = order[k] - 1;
+		int want_rc = i == 6 ? -1 : 0;
+
+		T_EQ_INT(esp_decrypt(p.in, d[i], dn[i], &off, &len, &why),
+		    want_rc);
+		if (i == 6) {
+			T_EQ_INT(why, ESP_DROP_PAD);
+			continue;
+		}
+		T_EQ_INT(len, 45);
+		fill_inner(want, 45, 2);
+		T_EQ_MEM(d[i] + off, want, 45);
+	}
+	pair_free(&p);
+}
+
 /* Padding only: a valid trailer around an empty inner packet. */
 static void
 drop_empty_inner(void)
@@ -664,6 +723,7 @@ main(void)
 	T_RUN(drop_flipped_bits);
 	T_RUN(drop_bad_trailers);
 	T_RUN(drop_empty_inner);
+	T_RUN(cbc_chain_against_fresh_contexts);
 	T_RUN(drop_names);
 	T_RUN(bad_config_refused);
 	T_RUN(no_allocation_per_packet);
