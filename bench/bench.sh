@@ -76,9 +76,11 @@ PEER_CPU=1
 PEER_TUN=bpeer0
 IPERF_PORT=5201
 TARGET=$GW_LAN		# iperf3 server and ping target, through the tunnel
-CONTENDERS="gpvpn openconnect"
-TESTS="tcp-tx-1 tcp-tx-4 tcp-rx-1 tcp-rx-4 pps64-tx pps64-rx pps1400-tx
-pps1400-rx"
+# BENCH_WHO and BENCH_TESTS narrow a run (profiling one test, say); the
+# report and the summary line want both contenders and every test.
+CONTENDERS=${BENCH_WHO:-gpvpn openconnect}
+TESTS=${BENCH_TESTS:-tcp-tx-1 tcp-tx-4 tcp-rx-1 tcp-rx-4 pps64-tx pps64-rx
+pps1400-tx pps1400-rx}
 CONNECT_ONLY=${BENCH_CONNECT:-0}
 if [ "$CONNECT_ONLY" = 1 ]; then
 	TESTS=
@@ -364,13 +366,28 @@ run_test() {
 	( sleep "$(awk -v d="$DUR" -v o="$OMIT" 'BEGIN { print o + d / 2 }')"
 	  rss_sample "$base.rss" ) &
 	RSS_PID=$!
+	perf_start "$base"
 	case $3 in
 	tcp-*) run_iperf "$3" "$base" ;;
 	pps*-tx) run_blast_tx "${3%-tx}" ;;
 	pps*-rx) run_blast_rx "${3%-rx}" ;;
 	esac
 	wait "$RSS_PID"
+	[ -z "$PERF_PID" ] || wait "$PERF_PID"
 	record "$1" "$2" "$3" "$base"
+}
+
+# BENCH_PERF=1: a perf profile (call graphs) of the client CPU over the
+# middle half of each test, kept as BASE.perf with the logs (KEEP_TMP=1
+# keeps them); the figures of a profiled run are not for the record.
+perf_start() {
+	PERF_PID=
+	[ "${BENCH_PERF:-0}" = 1 ] || return 0
+	( sleep "$(awk -v d="$DUR" -v o="$OMIT" 'BEGIN { print o + d / 4 }')"
+	  perf record -q -g -C "$CLIENT_CPU" -o "$1.perf" -- \
+	      sleep "$(awk -v d="$DUR" 'BEGIN { print d / 2 }')" \
+	      >/dev/null 2>&1 ) &
+	PERF_PID=$!
 }
 
 # run_iperf TEST BASE: TCP, tx (client sends) or rx (-R), 1 or 4 streams.
