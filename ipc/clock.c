@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Monotonic milliseconds (see clock.h), linked by every process. It reads
- * only the kernel's clock, which every seccomp policy allows.
+ * Monotonic milliseconds and any clock in nanoseconds (see clock.h),
+ * linked by every process. It reads only the kernel's clocks, which every
+ * seccomp policy allows.
  */
 #include <time.h>
 
@@ -14,4 +15,14 @@ clock_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	if (clock_gettime(id, &ts) == -1)
+		return -1;
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }

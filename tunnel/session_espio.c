@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ipc/buf.h"
+#include "ipc/clock.h"
 #include "ipc/log.h"
 #include "tunnel/espgso.h"
 #include "tunnel/ipecn.h"
@@ -269,14 +270,9 @@ session_espio_super(struct session_esp *x, unsigned i, int64_t now,
 static void
 session_espio_clocks(struct session_esp *x)
 {
-	struct timespec ts;
-
-	x->rx_real_ns = x->rx_mono_ns = -1;
-	if (clock_gettime(CLOCK_REALTIME, &ts) == 0)
-		x->rx_real_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == 0)
-		x->rx_mono_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-	else
+	x->rx_real_ns = clock_ns(CLOCK_REALTIME);
+	x->rx_mono_ns = clock_ns(CLOCK_MONOTONIC);
+	if (x->rx_mono_ns == -1)
 		x->rx_real_ns = -1;	/* no CoDel timers: no decision */
 }
 
