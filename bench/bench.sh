@@ -313,6 +313,7 @@ snap() {
 	eval "${1}_c0=\"\$(cpu_jiffies $CLIENT_CPU)\""
 	eval "${1}_c1=\"\$(cpu_jiffies $PEER_CPU)\""
 	eval "${1}_ns=\$(\"$PEER\" now)"
+	eval "${1}_ns=\${${1}_ns%% *}"	# the monotonic half
 }
 
 # rss_sample FILE: "name pid kB anon-kB" for each client process, now:
@@ -466,8 +467,11 @@ session() {
 	https0=$(gwlog "r.get('path') == '/ssl-tunnel-connect.sslvpn'")
 	client_prep "$n"
 	# The clock: the peer's (first-esp) and the gateway log's (phases).
-	t0wall=$(date +%s.%N)
-	t0=$("$PEER" now)
+	# One instant on both clocks (a separate `date` read the wall clock
+	# some ms before the peer's, which put first-esp before getconfig).
+	now=$("$PEER" now)
+	t0=${now% *}
+	t0wall=${now#* }
 	client_start "$1" "$n"
 	if ! client_up; then
 		echo "# $1 round $2: no tunnel; logs kept in $T" >&2

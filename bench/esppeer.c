@@ -21,7 +21,9 @@
  * With -G it sends each run of same-size datagrams (then one shorter)
  * with one UDP_SEGMENT sendmsg, as a gateway with GSO would.
  * `esppeer now` prints CLOCK_MONOTONIC in ns, the clock of its
- * "first_esp_ns" line, so a driver can time start-to-first-ESP;
+ * "first_esp_ns" line, and the same instant as CLOCK_REALTIME in
+ * seconds (the gateway log's clock), so a driver can time
+ * start-to-first-ESP and the connect's phases from one t0;
  * `esppeer selftest` checks it against the §7.6 test vector.
  */
 #define _GNU_SOURCE	/* recvmmsg, sendmmsg */
@@ -734,7 +736,11 @@ main(int argc, char **argv)
 	const char *tun, *ctl;
 
 	if (argc == 2 && strcmp(argv[1], "now") == 0) {
-		printf("%lld\n", peer_now_ns());
+		struct timespec real;
+
+		(void)clock_gettime(CLOCK_REALTIME, &real);
+		printf("%lld %lld.%09ld\n", peer_now_ns(), (long long)real.tv_sec,
+		    real.tv_nsec);
 		return 0;
 	}
 	if (argc == 2 && strcmp(argv[1], "selftest") == 0)
