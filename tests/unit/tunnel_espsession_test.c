@@ -142,6 +142,7 @@ gw_close(struct gw *g)
 }
 
 static struct sockaddr_in gw_peer;
+static uint32_t gw_seq;		/* the ESP sequence number gw_recv saw last */
 
 /* One datagram within ms, decrypted with the current or old SA; its SPI
  * in *spi. Probes are counted and skipped when skip_probes. */
@@ -162,6 +163,7 @@ gw_recv(struct gw *g, int ms, uint8_t *inner, size_t *ilen, uint32_t *spi,
 		if (n < 8)
 			return -1;
 		*spi = ntohl(*(uint32_t *)d);
+		gw_seq = ntohl(*(uint32_t *)(d + 4));
 		if (esp_decrypt(g->in, d, (size_t)n, &off, ilen, &why) == -1 &&
 		    (g->in_old == NULL || esp_decrypt(g->in_old, d, (size_t)n,
 		    &off, ilen, &why) == -1))
@@ -427,27 +429,6 @@ bring_up(struct gw *g, struct child *ch)
 	return tun_read(ch, p, sizeof(p), 300) == 0 ? 0 : -1;
 }
 
-/* The next datagram, decrypted; its ESP sequence number in *seq. */
-static int
-gw_recv_seq(struct gw *g, uint8_t *inner, size_t *ilen, uint32_t *seq)
-{
-	uint8_t d[DGRAM_MAX];
-	struct pollfd p = { g->fd, POLLIN, 0 };
-	socklen_t sl = sizeof(gw_peer);
-	enum esp_drop why;
-	size_t off;
-	ssize_t n;
-
-	if (poll(&p, 1, 2000) != 1 || (n = recvfrom(g->fd, d, sizeof(d), 0,
-	    (struct sockaddr *)&gw_peer, &sl)) < 8)
-		return -1;
-	*seq = ntohl(*(uint32_t *)(d + 4));
-	if (esp_decrypt(g->in, d, (size_t)n, &off, ilen, &why) == -1)
-		return -1;
-	memmove(inner, d + off, *ilen);
-	return 0;
-}
-
 /*
  * ESP started before the session (as [priv] does, espstart.c): its probe
  * is ESP sequence 0 and ping 0; the session adopts socket and SAs, so
@@ -462,7 +443,7 @@ esp_started_early(void)
 	struct child ch;
 	struct gw g;
 	uint8_t p[DGRAM_MAX], got[DGRAM_MAX];
-	uint32_t seq = 0, spi;
+	uint32_t spi;
 	size_t len, n = 0;
 	struct gp_err e;
 	uint16_t port0;
@@ -474,13 +455,13 @@ esp_started_early(void)
 	early_uid = geteuid() == 0 ? 65534 : geteuid();
 	T_EQ_INT(child_start(&ch, c), 0);
 	early_start = false;
-	T_EQ_INT(gw_recv_seq(&g, got, &n, &seq), 0);
-	T_EQ_UINT(seq, 0);	/* GP's first, PROTOCOL.md §7 */
+	T_EQ_INT(gw_recv(&g, 2000, got, &n, &spi, false), 0);
+	T_EQ_UINT(gw_seq, 0);	/* GP's first, PROTOCOL.md §7 */
 	T_EQ_INT(n, 44);
 	T_EQ_UINT(got[27], 0);
 	port0 = gw_peer.sin_port;
-	T_EQ_INT(gw_recv_seq(&g, got, &n, &seq), 0);
-	T_EQ_UINT(seq, 1);
+	T_EQ_INT(gw_recv(&g, 2000, got, &n, &spi, false), 0);
+	T_EQ_UINT(gw_seq, 1);
 	T_EQ_UINT(got[27], 1);
 	T_EQ_UINT(gw_peer.sin_port, port0);
 	gw_send(&g, g.out, p, magic_reply(p, 0));
