@@ -739,8 +739,8 @@ main(int argc, char **argv)
 		struct timespec real;
 
 		(void)clock_gettime(CLOCK_REALTIME, &real);
-		printf("%lld %lld.%09ld\n", peer_now_ns(), (long long)real.tv_sec,
-		    real.tv_nsec);
+		printf("%lld %lld.%09ld\n", peer_now_ns(),
+		    (long long)real.tv_sec, real.tv_nsec);
 		return 0;
 	}
 	if (argc == 2 && strcmp(argv[1], "selftest") == 0)
