@@ -4,10 +4,12 @@
  * CONFIG the policy has just accepted; nothing is read from the network.
  */
 #include <sys/fsuid.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -52,6 +54,22 @@ espstart_probe(const struct gp_config *c, struct esp_sa *sa, uint16_t seq,
 }
 
 /*
+ * A change of file-system ids clears the parent-death signal (prctl(2)),
+ * which a service session relies on to end with its listener: set it
+ * again, and take it now if the parent went meanwhile.
+ */
+static void
+espstart_pdeath(int sig, pid_t ppid)
+{
+	if (sig == 0)
+		return;
+	if (prctl(PR_SET_PDEATHSIG, sig) == -1)
+		fatal("esp: PR_SET_PDEATHSIG");
+	if (getppid() != ppid)
+		(void)raise(sig);
+}
+
+/*
  * The socket made with [net]'s user as its owner (the file-system ids
  * are what a socket records), so that uid-based routing and netfilter's
  * owner match see it as they see the sockets [net] reopens itself.
@@ -61,16 +79,22 @@ static int
 espstart_socket(const struct gp_config *c, uid_t uid, gid_t gid,
     struct gp_err *e)
 {
-	gid_t ogid = (gid_t)setfsgid(gid);
-	uid_t ouid = (uid_t)setfsuid(uid);
+	pid_t ppid = getppid();
+	int sig = 0, fd;
+	gid_t ogid;
+	uid_t ouid;
 	struct stat st;
-	int fd;
 
+	if (prctl(PR_GET_PDEATHSIG, &sig) == -1)
+		sig = 0;
+	ogid = (gid_t)setfsgid(gid);
+	ouid = (uid_t)setfsuid(uid);
 	fd = udp_open(&c->gw_addr, c->esp.udp_port, e);
 	(void)setfsuid(ouid);
 	(void)setfsgid(ogid);
 	if ((uid_t)setfsuid((uid_t)-1) != ouid)
 		fatalx("esp: cannot restore the file-system user id");
+	espstart_pdeath(sig, ppid);
 	if (fd != -1 && (fstat(fd, &st) == -1 || st.st_uid != uid)) {
 		close(fd);
 		return err_set(e, "the socket is not owned by uid %ld",

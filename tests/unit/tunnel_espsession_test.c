@@ -10,6 +10,7 @@
  * session while the gateway sends, and the same with it forced off.
  */
 #include <sys/fsuid.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -325,10 +326,16 @@ child_main(struct gp_config *c, int tun, int ctlfd, int statfd)
 	if (early_start) {
 		static struct espstart es;
 		struct stat sb;
+		int sig = 0;
 
+		/* A service session's: it must survive the fsuid change. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1)
+			_exit(24);
 		espstart_send(&es, c, false, early_uid, getgid());
 		if (es.udp_fd == -1 || es.probes != 1)
 			_exit(22);
+		if (prctl(PR_GET_PDEATHSIG, &sig) == -1 || sig != SIGTERM)
+			_exit(25);
 		if (fstat(es.udp_fd, &sb) == -1 || sb.st_uid != early_uid ||
 		    getuid() != geteuid() || (uid_t)setfsuid((uid_t)-1) !=
 		    geteuid())
@@ -434,6 +441,8 @@ bring_up(struct gw *g, struct child *ch)
  * is ESP sequence 0 and ping 0; the session adopts socket and SAs, so
  * its own first probe is sequence 1 and ping 1 from the same port, and
  * the reply to the early probe brings ESP up; both probes are counted.
+ * The parent-death signal is still set after the socket was made with
+ * another file-system uid (which clears it).
  */
 static void
 esp_started_early(void)
