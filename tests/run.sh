@@ -46,13 +46,15 @@ tally() {
 	"$@" >"$out" 2>"$LOG/$name.err"
 	rc=$?
 	echo "$(($(date +%s) - t0)) $name" >>"$LOG/times"
-	s=$(grep -Eic '^ok\b.*# skip' "$out")
-	p=$(($(grep -c '^ok' "$out") - s))
-	f=$(grep -c '^not ok' "$out")
-	grep -E '^(ok|not ok)' "$out" | sed "s|^|[$name] |"
-	grep -Ei '^ok\b.*# skip' "$out" | sed "s|^|[$name] |" \
+	# -a: a test's output may hold a stray binary byte (a ps line),
+	# and grep would then print "binary file matches", not the lines.
+	s=$(grep -aEic '^ok\b.*# skip' "$out")
+	p=$(($(grep -ac '^ok' "$out") - s))
+	f=$(grep -ac '^not ok' "$out")
+	grep -aE '^(ok|not ok)' "$out" | sed "s|^|[$name] |"
+	grep -aEi '^ok\b.*# skip' "$out" | sed "s|^|[$name] |" \
 	    >>"$LOG/skipped"
-	grep -E '^not ok' "$out" | sed "s|^|[$name] |" >>"$LOG/failed"
+	grep -aE '^not ok' "$out" | sed "s|^|[$name] |" >>"$LOG/failed"
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "not ok - $name exited with status $rc"
 		echo "[$name] not ok - exited with status $rc" >>"$LOG/failed"
