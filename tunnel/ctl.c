@@ -129,9 +129,8 @@ ctl_fd_can_reply(int fd)
 	return fl != -1 && (fl & O_ACCMODE) != O_RDONLY;
 }
 
-/* Where the next read goes, and how much it may take. */
-static uint8_t *
-rd_dest(struct ctl_reader *r, size_t *n)
+uint8_t *
+ctl_reader_dest(struct ctl_reader *r, size_t *n)
 {
 	if (r->got < FRAME_HDR_BYTES) {
 		*n = FRAME_HDR_BYTES - r->got;
@@ -179,7 +178,7 @@ ctl_reader_step(struct ctl_reader *r, int fd, int64_t now_ms,
 
 	memset(h, 0, sizeof(*h));
 	buf_view(body, NULL, 0);
-	dst = rd_dest(r, &n);
+	dst = ctl_reader_dest(r, &n);
 	k = read(fd, dst, n);
 	if (k == -1 && (errno == EINTR || errno == EAGAIN ||
 	    errno == EWOULDBLOCK))
@@ -188,6 +187,15 @@ ctl_reader_step(struct ctl_reader *r, int fd, int64_t now_ms,
 		err_set(e, "frame: read: %s", strerror(errno));
 		return CTL_RD_ERROR;
 	}
+	return ctl_reader_took(r, (size_t)k, now_ms, h, body, e);
+}
+
+enum ctl_rd
+ctl_reader_took(struct ctl_reader *r, size_t k, int64_t now_ms,
+    struct frame_hdr *h, struct buf *body, struct gp_err *e)
+{
+	memset(h, 0, sizeof(*h));
+	buf_view(body, NULL, 0);
 	if (k == 0 && r->got == 0)
 		return CTL_RD_EOF;
 	if (k == 0) {
@@ -197,7 +205,7 @@ ctl_reader_step(struct ctl_reader *r, int fd, int64_t now_ms,
 	}
 	if (r->got == 0)
 		r->start_ms = now_ms;
-	r->got += (size_t)k;
+	r->got += k;
 	if (r->got == FRAME_HDR_BYTES && rd_header(r, e) == -1)
 		return CTL_RD_ERROR;
 	if (r->got < FRAME_HDR_BYTES ||

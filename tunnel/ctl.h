@@ -45,6 +45,15 @@ enum ctl_rd {
  */
 enum ctl_rd ctl_reader_step(struct ctl_reader *r, int fd, int64_t now_ms,
 	    struct frame_hdr *h, struct buf *body, struct gp_err *e);
+/*
+ * The same without the read(), for bytes that came another way: where
+ * the next bytes go and how many the reader takes at most (*n > 0), then
+ * ctl_reader_took with how many were put there (0: the end of the
+ * stream), which is what ctl_reader_step does after its read().
+ */
+uint8_t	*ctl_reader_dest(struct ctl_reader *r, size_t *n);
+enum ctl_rd ctl_reader_took(struct ctl_reader *r, size_t k, int64_t now_ms,
+	    struct frame_hdr *h, struct buf *body, struct gp_err *e);
 /* True, with e set, when a frame started timeout_ms ago or more and is
  * not whole yet. */
 bool	ctl_reader_expired(const struct ctl_reader *r, int64_t now_ms,

@@ -245,6 +245,56 @@ reader_partial(void)
 	close(p[0]);
 }
 
+/* Bytes that came without a read(): the same stream, 7 bytes at a time
+ * through ctl_reader_dest/ctl_reader_took, gives the same frames; an
+ * end (0 bytes) is EOF between frames and an error inside one. */
+static void
+reader_took(void)
+{
+	struct ctl_reader r;
+	struct gp_config *c = test_config();
+	struct frame_hdr h;
+	struct buf all, body;
+	struct gp_err e = { "" };
+	enum ctl_rd rd;
+	uint8_t *dst;
+	size_t off = 0, n, k, types = 0;
+	int p[2];
+
+	memset(&r, 0, sizeof(r));
+	T_EQ_INT(pipe(p), 0);
+	T_EQ_INT(buf_init(&all, 2 * FRAME_MAX_BODY_BYTES), 0);
+	put_frame(p[1], FRAME_CONFIG, c);
+	put_frame(p[1], FRAME_SHUTDOWN, NULL);
+	close(p[1]);
+	all.len = (size_t)read(p[0], all.mem, all.max);
+	close(p[0]);
+	while (off < all.len) {
+		dst = ctl_reader_dest(&r, &n);
+		T_CHECK(n > 0);
+		k = n < 7 ? n : 7;
+		k = k < all.len - off ? k : all.len - off;
+		memcpy(dst, all.mem + off, k);
+		off += k;
+		rd = ctl_reader_took(&r, k, 1000, &h, &body, &e);
+		T_CHECK(rd == CTL_RD_MORE || rd == CTL_RD_FRAME);
+		if (rd == CTL_RD_FRAME) {
+			types = types * 16 + h.type;
+			buf_free(&body);
+		}
+	}
+	T_EQ_INT(types, FRAME_CONFIG * 16 + FRAME_SHUTDOWN);
+	T_EQ_INT(ctl_reader_took(&r, 0, 0, &h, &body, &e), CTL_RD_EOF);
+	dst = ctl_reader_dest(&r, &n);
+	memcpy(dst, all.mem, 3);
+	T_EQ_INT(ctl_reader_took(&r, 3, 0, &h, &body, &e), CTL_RD_MORE);
+	T_EQ_INT(ctl_reader_took(&r, 0, 0, &h, &body, &e), CTL_RD_ERROR);
+	T_CHECK(strstr(e.msg, "after 3 bytes") != NULL);
+	ctl_reader_free(&r);
+	buf_free(&all);
+	config_free(c);
+}
+
 static void
 dump_redacts(void)
 {
@@ -315,6 +365,7 @@ main(void)
 	T_RUN(rekey_refused);
 	T_RUN(reader_bytewise);
 	T_RUN(reader_partial);
+	T_RUN(reader_took);
 	T_RUN(dump_redacts);
 	T_RUN(dump_stops_at_shutdown);
 	return T_DONE();
