@@ -9,6 +9,8 @@
 # every target, most important first). CAMPAIGN_DEADLINE (epoch seconds)
 # caps each run so that none runs past it, CAMPAIGN_MAX_SECS caps each
 # target's run; a target cut short says so in its row (reached: no).
+# Never pause a run (SIGSTOP): -timeout counts wall time, so the input
+# it was on when stopped is reported as a timeout when it resumes.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 RUNS=${CAMPAIGN_RUNS:-10000000}
@@ -113,10 +115,14 @@ one() {
 	[ "$secs" -gt 0 ] || secs=1
 	execs=$(stat "$log" number_of_executed_units)
 	execs=${execs:-0}
-	crashes=$(find "$SCRATCH/$n.art" -type f | wc -l)
+	# What the run stopped on; not libFuzzer's slow-unit-* notes, which
+	# a run starved of CPU (nice 19 on a busy machine) also writes.
+	crashes=$(find "$SCRATCH/$n.art" -type f ! -name 'slow-unit-*' |
+	    wc -l)
 	if [ "$crashes" -gt 0 ]; then
 		mkdir -p "fuzz/regressions/$n"
-		cp "$SCRATCH/$n.art"/* "fuzz/regressions/$n/"
+		find "$SCRATCH/$n.art" -type f ! -name 'slow-unit-*' \
+		    -exec cp {} "fuzz/regressions/$n/" \;
 	fi
 	minimise "$n" "$bin" "$grown" || echo "campaign: $n: merge failed" >&2
 	after=$(find "fuzz/corpus/$n" -type f | wc -l)
