@@ -92,8 +92,9 @@ espstart_socket(const struct gp_config *c, uid_t uid, gid_t gid,
 	fd = udp_open(&c->gw_addr, c->esp.udp_port, e);
 	(void)setfsuid(ouid);
 	(void)setfsgid(ogid);
-	if ((uid_t)setfsuid((uid_t)-1) != ouid)
-		fatalx("esp: cannot restore the file-system user id");
+	if ((uid_t)setfsuid((uid_t)-1) != ouid ||
+	    (gid_t)setfsgid((gid_t)-1) != ogid)
+		fatalx("esp: cannot restore the file-system ids");
 	espstart_pdeath(sig, ppid);
 	if (fd != -1 && (fstat(fd, &st) == -1 || st.st_uid != uid)) {
 		close(fd);
