@@ -96,8 +96,6 @@ stay_send_config(struct stay *s)
 		log_err("CONFIG frame: %s", e.msg);
 	else
 		stay_schedule_rekey(s);
-	if (rc == 0)
-		flow_hip_after_config(s->f);
 	if (rc == 0 && s->hip_at_ms == 0)
 		s->hip_at_ms = clock_now_ms() +
 		    (int64_t)flow_hip_interval_s(s->f) * 1000;
@@ -153,6 +151,21 @@ stay_spawn(struct stay *s, const char *cmd, const sigset_t *old)
 	return 0;
 }
 
+/* A rekey's CONFIG to the tunnel, then its HIP check; the buffers of
+ * both requests go back after (soak: +1 MiB each rekey otherwise). */
+static int
+stay_rekey_push(struct stay *s)
+{
+	int rc = stay_send_config(s);
+
+	if (rc == 0) {
+		log_info("rekey: new configuration sent to the tunnel");
+		flow_hip_after_config(s->f);
+	}
+	memrelease_idle(s->f, "rekey");
+	return rc;
+}
+
 /*
  * Rekey (PROTOCOL.md §9): a fresh getconfig, then the new CONFIG down the
  * same stream. A failure is retried a bounded number of times; a
@@ -167,19 +180,18 @@ stay_rekey(struct stay *s)
 	s->rekey_at_ms = 0;
 	s->getconfig_at_ms = clock_now_ms();
 	st = flow_rekey(s->f);
-	memrelease_idle(s->f, "rekey");
 	if (st == 0) {
 		s->rekey_fails = 0;
-		if (stay_send_config(s) == -1) {
+		if (stay_rekey_push(s) == -1) {
 			if (s->gone)
 				log_info("the tunnel went away before the new "
 				    "configuration reached it");
 			s->status = FLOW_EXIT_ERR;
 			return -1;
 		}
-		log_info("rekey: new configuration sent to the tunnel");
 		return 0;
 	}
+	memrelease_idle(s->f, "rekey");
 	if ((st = flow_rekey_status(s->f)) != FLOW_EXIT_OK) {
 		s->status = st;
 		return -1;
@@ -442,6 +454,7 @@ stay_run(struct flow *f, const char *tunnel_cmd, int tunnel_fd)
 	}
 	else {
 		log_info("configuration sent; staying for the session");
+		flow_hip_after_config(f);
 		memrelease_idle(f, "login");
 		end = stay_watch(&s);
 		status = stay_end_status(&s, end);
