@@ -160,6 +160,21 @@ rekey_refused(void)
 	config_free(live);
 }
 
+/* A CONFIG frame of c, then a SHUTDOWN, as the bytes of one stream. */
+static void
+config_then_shutdown(struct buf *all, const struct gp_config *c)
+{
+	int p[2];
+
+	T_EQ_INT(pipe(p), 0);
+	T_EQ_INT(buf_init(all, 2 * FRAME_MAX_BODY_BYTES), 0);
+	put_frame(p[1], FRAME_CONFIG, c);
+	put_frame(p[1], FRAME_SHUTDOWN, NULL);
+	close(p[1]);
+	all->len = (size_t)read(p[0], all->mem, all->max);
+	close(p[0]);
+}
+
 /* [priv]'s reader: a CONFIG then a SHUTDOWN fed one byte at a time
  * come out whole, and each step returns at once. */
 static void
@@ -175,13 +190,7 @@ reader_bytewise(void)
 	int p[2];
 
 	memset(&r, 0, sizeof(r));
-	T_EQ_INT(pipe(p), 0);
-	T_EQ_INT(buf_init(&all, 2 * FRAME_MAX_BODY_BYTES), 0);
-	put_frame(p[1], FRAME_CONFIG, c);
-	put_frame(p[1], FRAME_SHUTDOWN, NULL);
-	close(p[1]);
-	all.len = (size_t)read(p[0], all.mem, all.max);
-	close(p[0]);
+	config_then_shutdown(&all, c);
 	for (i = 0; i < all.len; i++) {
 		T_EQ_INT(pipe(p), 0);
 		T_EQ_INT(write(p[1], all.mem + i, 1), 1);
@@ -259,16 +268,9 @@ reader_took(void)
 	enum ctl_rd rd;
 	uint8_t *dst;
 	size_t off = 0, n, k, types = 0;
-	int p[2];
 
 	memset(&r, 0, sizeof(r));
-	T_EQ_INT(pipe(p), 0);
-	T_EQ_INT(buf_init(&all, 2 * FRAME_MAX_BODY_BYTES), 0);
-	put_frame(p[1], FRAME_CONFIG, c);
-	put_frame(p[1], FRAME_SHUTDOWN, NULL);
-	close(p[1]);
-	all.len = (size_t)read(p[0], all.mem, all.max);
-	close(p[0]);
+	config_then_shutdown(&all, c);
 	while (off < all.len) {
 		dst = ctl_reader_dest(&r, &n);
 		T_CHECK(n > 0);
