@@ -94,6 +94,24 @@ peerpkt_is_discard(const uint8_t *pkt, size_t len)
 	    pkt[ihl + 2] == 0 && pkt[ihl + 3] == PEERPKT_DISCARD_PORT;
 }
 
+/* The UDP checksum of a discard packet (its payload is zeros), as
+ * every real stack fills it in: the pseudo-header and the UDP header. */
+static uint16_t
+peerpkt_udp_csum(const uint8_t *ip, size_t len)
+{
+	uint8_t t[20];
+	uint16_t c;
+
+	memcpy(t, ip + 12, 8);
+	t[8] = 0;
+	t[9] = PEERPKT_IP_UDP;
+	peerpkt_put16(t + 10, (uint16_t)(len - 20));
+	memcpy(t + 12, ip + 20, 6);
+	t[18] = t[19] = 0;
+	c = peerpkt_csum(t, sizeof(t));
+	return c == 0 ? 0xffff : c;
+}
+
 void
 peerpkt_discard(uint8_t *out, size_t len, const uint8_t src[4],
     const uint8_t dst[4])
@@ -110,4 +128,5 @@ peerpkt_discard(uint8_t *out, size_t len, const uint8_t src[4],
 	peerpkt_put16(out + 20, PEERPKT_DISCARD_PORT);
 	peerpkt_put16(out + 22, PEERPKT_DISCARD_PORT);
 	peerpkt_put16(out + 24, (uint16_t)(len - 20));
+	peerpkt_put16(out + 26, peerpkt_udp_csum(out, len));
 }

@@ -47,7 +47,7 @@ files() {
 	tunnel_record_fuzz) echo tunnel/record.c ;;
 	tunnel_scriptenv_fuzz) echo tunnel/script.c ;;
 	tunnel_starttunnel_fuzz) echo tunnel/https_reply.c ;;
-	tunnel_tunvnet_fuzz) echo tunnel/tunvnet.c tunnel/tcpcoal.c ;;
+	tunnel_tunvnet_fuzz) echo tunnel/tunvnet.c tunnel/coal.c ;;
 	*) return 1 ;;
 	esac
 }

@@ -4,21 +4,21 @@
  * 10 bytes are a virtio-net header, the rest a packet read from tun. It
  * is planned and cut (tunnel/tunvnet.c), each piece must fit its buffer
  * and be a packet the header walk accepts, and the pieces and the packet
- * itself are offered to the TCP coalescer (tunnel/tcpcoal.c), whose
+ * itself are offered to the coalescer (tunnel/coal.c), whose
  * super-packet must stay within 64 KiB.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "tunnel/tcpcoal.h"
+#include "tunnel/coal.h"
 #include "tunnel/tunvnet.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FUZZ_SEGMAX	1500
 
-static struct tcpcoal coal;
+static struct coal coal;
 
 static void
 fuzz_offer(const uint8_t *p, size_t n)
@@ -27,12 +27,12 @@ fuzz_offer(const uint8_t *p, size_t n)
 	unsigned segs;
 	size_t len;
 
-	if (tcpcoal_add(&coal, p, n) != TCPCOAL_FLUSH)
+	if (coal_add(&coal, p, n) != COAL_FLUSH)
 		return;
-	len = tcpcoal_finish(&coal, &out, &segs);
-	if (len > TUNVNET_HDR_BYTES + TCPCOAL_MAX_BYTES || segs == 0)
+	len = coal_finish(&coal, &out, &segs);
+	if (len > TUNVNET_HDR_BYTES + COAL_MAX_BYTES || segs == 0)
 		abort();
-	(void)tcpcoal_add(&coal, p, n);
+	(void)coal_add(&coal, p, n);
 }
 
 int
@@ -57,7 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((p = malloc(len == 0 ? 1 : len)) == NULL)
 		return 0;
 	memcpy(p, data + TUNVNET_HDR_BYTES, len);
-	tcpcoal_init(&coal);
+	coal_init(&coal, true);
 	fuzz_offer(p, len);
 	if (tunvnet_plan(&g, &h, p, len, FUZZ_SEGMAX, &e) == 0) {
 		if (g.nseg == 0 || g.nseg > TUNVNET_MAX_SEGS)
@@ -72,7 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_offer(seg, n);
 		}
 	}
-	(void)tcpcoal_finish(&coal, &out, &segs);
+	(void)coal_finish(&coal, &out, &segs);
 	free(p);
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include "tunnel/session.h"
 #include "tunnel/session_esp_int.h"
 #include "tunnel/transport.h"
+#include "tunnel/tun.h"
 #include "tunnel/udp.h"
 
 static const char *
@@ -373,6 +374,7 @@ session_esp_new(struct transport_env *env)
 	x->env = env;
 	x->udp_fd = -1;
 	x->gen = env->io->cfg_gen != NULL ? *env->io->cfg_gen : 0;
+	coal_init(&x->coal, tun_uso());
 	return x;
 }
 

@@ -20,7 +20,7 @@
 #include "tunnel/magic.h"
 #include "tunnel/rxaqm.h"
 #include "tunnel/session_esp.h"
-#include "tunnel/tcpcoal.h"
+#include "tunnel/coal.h"
 #include "tunnel/tunvnet.h"
 
 #define SESSION_ESP_BATCH	32	/* tun reads / datagrams per wakeup */
@@ -99,8 +99,8 @@ struct session_esp {
 	struct session_esp_vec	 vtx;
 	struct session_esp_rxvec vrx;
 	/* An offloading tun (session_espvnet.c): the inner TCP segments
-	 * being coalesced for tun. */
-	struct tcpcoal		 coal;
+	 * or UDP datagrams being coalesced for tun. */
+	struct coal		 coal;
 };
 
 /* session_esp.c */

@@ -330,7 +330,7 @@ session_espio_recv(struct session_esp *x, int64_t now)
 	while (r == SESSION_GO && x->rx_more && x->udp_fd != -1 &&
 	    dgrams < SESSION_ESP_BATCH);
 
-	if (!tcpcoal_pending(&x->coal) || (r == SESSION_GO && x->rx_more))
+	if (!coal_pending(&x->coal) || (r == SESSION_GO && x->rx_more))
 		return r;
 	r2 = session_espvnet_flush(x);
 	return r != SESSION_GO ? r : r2;
@@ -343,7 +343,7 @@ session_espio_rx(void *t, const struct pollfd *pfd, int64_t now)
 
 	if (x->udp_fd != -1 && (pfd[0].revents != 0 || x->rx_more))
 		return session_espio_recv(x, now);
-	if (tcpcoal_pending(&x->coal))	/* the socket went meanwhile */
+	if (coal_pending(&x->coal))	/* the socket went meanwhile */
 		return session_espvnet_flush(x);
 	return SESSION_GO;
 }

@@ -2,13 +2,14 @@
 /*
  * The ESP transport over an offloading tun (IFF_VNET_HDR): super-packets
  * read from tun cut into MSS-sized packets (tunvnet.c) that are sealed
- * into the send slots, and decrypted inner TCP segments coalesced
- * (tcpcoal.c) into super-packets written to tun. Runs in [net]; tun
+ * into the send slots, and decrypted inner TCP segments and UDP datagrams
+ * coalesced (coal.c) into super-packets written to tun. Runs in [net]; tun
  * bytes are checked as untrusted, decrypted ones passed esp_decrypt.
  */
 #define _GNU_SOURCE	/* struct mmsghdr */
 
 #include <sys/uio.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <string.h>
@@ -81,10 +82,22 @@ session_espvnet_fill(struct session_esp *x, unsigned *k)
 	return 0;
 }
 
+/* A UDP super-packet refused: the kernel does not take GSO_UDP_L4 from
+ * tun after all, so UDP goes one datagram per write from now on. */
+static void
+session_espvnet_no_udp(struct session_esp *x)
+{
+	if (!x->coal.udp)
+		return;
+	x->coal.udp = false;
+	log_warnx("tun: a coalesced UDP packet refused (%s): inner UDP "
+	    "written one datagram at a time from now on", strerror(errno));
+}
+
 /* write(2) of a header and packet; counted as segs packets of tun. */
 static int
 session_espvnet_write(struct session_esp *x, const uint8_t *b, size_t n,
-    unsigned segs, size_t bytes)
+    unsigned segs, size_t bytes, bool udp)
 {
 	struct tunnel_stats *st = x->env->st;
 	ssize_t w;
@@ -94,6 +107,7 @@ session_espvnet_write(struct session_esp *x, const uint8_t *b, size_t n,
 		st->rx_pkts += segs;
 		st->rx_bytes += bytes;
 		st->tun_coal += segs > 1;
+		st->tun_coal_udp += segs > 1 && udp;
 		return SESSION_GO;
 	}
 	if (w == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
@@ -102,6 +116,8 @@ session_espvnet_write(struct session_esp *x, const uint8_t *b, size_t n,
 		return SESSION_GO;
 	}
 	if (w >= 0 || errno == EINVAL || errno == EIO || errno == EMSGSIZE) {
+		if (udp && segs > 1 && w == -1 && errno == EINVAL)
+			session_espvnet_no_udp(x);
 		x->env->drop(x->env, "tun refused a coalesced packet");
 		return SESSION_GO;
 	}
@@ -115,28 +131,29 @@ session_espvnet_flush(struct session_esp *x)
 	const uint8_t *b;
 	unsigned segs;
 	size_t n, hlen = x->coal.l4.hlen;
+	bool udp = x->coal.l4.proto == IPPROTO_UDP;
 
-	n = tcpcoal_finish(&x->coal, &b, &segs);
+	n = coal_finish(&x->coal, &b, &segs);
 	if (n == 0)
 		return SESSION_GO;
 	/* The bytes the segments had on their own. */
 	return session_espvnet_write(x, b, n, segs, n - TUNVNET_HDR_BYTES +
-	    (size_t)(segs - 1) * hlen);
+	    (size_t)(segs - 1) * hlen, udp);
 }
 
 int
 session_espvnet_deliver(struct session_esp *x, const uint8_t *p,
     size_t len)
 {
-	enum tcpcoal_res r = tcpcoal_add(&x->coal, p, len);
+	enum coal_res r = coal_add(&x->coal, p, len);
 	int f;
 
-	if (r == TCPCOAL_FLUSH) {
+	if (r == COAL_FLUSH) {
 		if ((f = session_espvnet_flush(x)) != SESSION_GO)
 			return f;
-		r = tcpcoal_add(&x->coal, p, len);
+		r = coal_add(&x->coal, p, len);
 	}
-	if (r == TCPCOAL_HELD)
+	if (r == COAL_HELD)
 		return SESSION_GO;
 	return x->env->tun_write(x->env, p, len);
 }

@@ -64,14 +64,19 @@ static int
 tun_offload_probe(int fd)
 {
 	unsigned want[2] = { TUN_OFF_BASE | TUN_OFF_USO, TUN_OFF_BASE };
-	int hdr = TUNVNET_HDR_BYTES, i;
+	const char *uso = getenv(TUN_USO_OFF_ENV);
+	int hdr = TUNVNET_HDR_BYTES, i = 0;
 
 	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr) == -1) {
 		log_info("tun: TUNSETVNETHDRSZ refused (%s): no offloads",
 		    strerror(errno));
 		return -1;
 	}
-	for (i = 0; i < 2; i++) {
+	if (uso != NULL && uso[0] != '\0') {
+		log_info("tun: USO off (%s is set)", TUN_USO_OFF_ENV);
+		i = 1;
+	}
+	for (; i < 2; i++) {
 		if (ioctl(fd, TUNSETOFFLOAD, (unsigned long)want[i]) == 0) {
 			tun_off_all = want[i];
 			/* Off until ESP carries (tun_offload). */
@@ -143,6 +148,12 @@ bool
 tun_vnet(void)
 {
 	return tun_vnet_on;
+}
+
+bool
+tun_uso(void)
+{
+	return tun_vnet_on && (tun_off_all & TUN_OFF_USO) == TUN_OFF_USO;
 }
 
 bool

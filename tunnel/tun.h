@@ -22,8 +22,14 @@ int	tun_open(char name[IFNAMSIZ], struct gp_err *e);
 /* The test hook that opens the plain tun (logged when honoured). */
 #define TUN_OFF_ENV	"GPVPN_TEST_NO_TUN_OFFLOAD"
 
-/* Whether this process's tun speaks the virtio-net header. */
+/* The test hook that keeps USO off (the fallback of a kernel before
+ * 6.2, which has no USO: inner UDP is not coalesced). */
+#define TUN_USO_OFF_ENV	"GPVPN_TEST_NO_TUN_USO"
+
+/* Whether this process's tun speaks the virtio-net header; whether its
+ * kernel took USO, and so takes a GSO_UDP_L4 packet written to it. */
 bool	tun_vnet(void);
+bool	tun_uso(void);
 /* Offloads (checksum, TSO4/6, USO) on or off; whether they are on. Off
  * stays off if the kernel refuses; no-op on a plain tun. */
 bool	tun_offload(int fd, bool on);

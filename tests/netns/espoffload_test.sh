@@ -2,18 +2,20 @@
 # SPDX-License-Identifier: ISC
 # espoffload_test.sh: the ESP socket offloads of gp-tunnel
 # (tunnel/espgro.c, tunnel/espgso.c, tunnel/udp.c) and the tun offloads
-# (tunnel/tun.c, tunvnet.c, tcpcoal.c, session_espvnet.c) in namespaces
+# (tunnel/tun.c, tunvnet.c, coal.c, session_espvnet.c) in namespaces
 # against our test gateway, four times: all on (the default), UDP_GRO
 # forced off (GPVPN_TEST_NO_UDP_GRO=1: one datagram per read; the
 # receive AQM's stamps off too, GPVPN_TEST_NO_RX_AQM=1),
-# UDP_SEGMENT forced off (GPVPN_TEST_NO_UDP_SEGMENT=1: sendmmsg) and the
-# tun offloads forced off (GPVPN_TEST_NO_TUN_OFFLOAD=1: a plain tun).
-# Each round: pings both ways and 1 MiB each way over TCP with sha256
-# compared, ESP only, under [net]'s seccomp policy; the log and the
-# status line say which paths ran (tso: super-packets from tun cut, coal:
-# coalesced ones written to tun; the receive AQM's SO_TIMESTAMPNS is
-# accepted under the sandbox, and its counters shown). The first and last rounds also move
-# 1 MiB each way over TCP on IPv6 to the gateway's tunnel address. (GRO
+# UDP_SEGMENT and the tun's USO forced off (GPVPN_TEST_NO_UDP_SEGMENT=1:
+# sendmmsg; GPVPN_TEST_NO_TUN_USO=1: inner UDP not coalesced, as on a
+# kernel before 6.2) and the tun offloads forced off
+# (GPVPN_TEST_NO_TUN_OFFLOAD=1: a plain tun). Each round: pings both
+# ways, 1 MiB each way over TCP with sha256 compared and 2000 checked
+# UDP datagrams to the client, ESP only, under [net]'s seccomp policy;
+# the log and the status line say which paths ran (tso: super-packets
+# from tun cut, coal: coalesced ones written to tun, udp-coal: of them
+# UDP; the receive AQM's SO_TIMESTAMPNS is accepted under the sandbox,
+# and its counters shown). The first and last rounds also move 1 MiB each way over TCP on IPv6 to the gateway's tunnel address. (GRO
 # coalescing needs a sender with UDP_SEGMENT:
 # tests/unit/tunnel_espsession_test.c covers it.) A last round has the
 # gateway ignore ESP, so the HTTPS tunnel carries 1 MiB each way over the
@@ -23,6 +25,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 V6_NET=2001:2:0:18::/64
+UDP_PORT=5002
 V6_GW=2001:2:0:18::1
 
 lib_start 240
@@ -53,6 +56,27 @@ xfer6() {
 	fi
 }
 
+# check_udp ROUND: 2000 datagrams of 1200 bytes from the LAN host to the
+# client's tunnel address, in bursts: each one whole and in its own
+# datagram at the client, whether or not the client coalesced them.
+check_udp() {
+	tip=$(client_tun_addr)
+	rm -f "$T/udp-ready"
+	ip netns exec "$NS_C" "$PY" "$LIB_DIR/udpburst.py" recv "$tip" \
+	    "$UDP_PORT" 2000 1200 "$T/udp-ready" >"$T/udp-$1.json" \
+	    2>"$T/udp-$1.err" &
+	up=$!
+	lib_track "$up"
+	wait_until 50 0.1 test -e "$T/udp-ready" &&
+	    timeout 30 ip netns exec "$NS_L" "$PY" "$LIB_DIR/udpburst.py" \
+	    send "$tip" "$UDP_PORT" 2000 1200
+	wait_until 250 0.1 gone "$up" || stop_pid "$up" TERM 2
+	wait "$up"
+	urc=$?
+	check "$1: 2000 UDP datagrams to the client, each intact: \
+$(cat "$T/udp-$1.json" 2>/dev/null)" test "$urc" -eq 0
+}
+
 # round NAME EXPR [v6]: connect, traffic, status line (EXPR on it), stop.
 round() {
 	r=$1
@@ -66,6 +90,7 @@ round() {
 	if gpvpn_up "$r"; then
 		check_pings "$r"
 		check_xfer "$r"
+		check_udp "$r"
 		[ "${3:-}" = v6 ] && xfer6 "$r"
 		check "$r: status line: transport esp, $2" \
 		    tun_stats "$r" "'transport esp' in line and
@@ -80,14 +105,16 @@ round() {
 
 note "(on) UDP_GRO and UDP_SEGMENT on the ESP socket, tun offloads"
 round on "n('gso') > 0 and n('tso') > 0 and n('coal') > 0 and
-    n('dropped') == 0 and n('aqm drop') >= 0 and n('mark') >= 0" v6
+    n('udp-coal') > 0 and n('dropped') == 0 and n('aqm drop') >= 0 and
+    n('mark') >= 0" v6
 check "(on) the receive AQM is on: SO_TIMESTAMPNS taken in the sandbox" \
     grep -q 'esp: receive AQM on (CoDel' "$T/tun-on.err"
 check "(on) UDP_GRO and UDP_SEGMENT were not refused or forced off" \
     sh -c "! grep -q 'UDP_GRO off\|UDP_GRO refused\|UDP_SEGMENT' \
     '$T/tun-on.err'"
-check "(on) tun has the virtio-net header and TSO" \
-    grep -q 'tun: virtio-net header, offloads TSO4 TSO6' "$T/tun-on.err"
+check "(on) tun has the virtio-net header, TSO and USO" \
+    grep -q 'tun: virtio-net header, offloads TSO4 TSO6 USO' \
+    "$T/tun-on.err"
 
 note "(nogro) UDP_GRO and the receive AQM forced off:" \
     "GPVPN_TEST_NO_UDP_GRO=1 GPVPN_TEST_NO_RX_AQM=1"
@@ -103,11 +130,19 @@ check "(nogro) gp-tunnel says UDP_GRO is off by the test hook" \
     grep -q 'UDP_GRO off (GPVPN_TEST_NO_UDP_GRO is set)' \
     "$T/tun-nogro.err"
 
-note "(nogso) UDP_SEGMENT forced off: GPVPN_TEST_NO_UDP_SEGMENT=1"
+note "(nogso) UDP_SEGMENT and the tun's USO forced off:" \
+    "GPVPN_TEST_NO_UDP_SEGMENT=1 GPVPN_TEST_NO_TUN_USO=1"
 GPVPN_TEST_NO_UDP_SEGMENT=1
-export GPVPN_TEST_NO_UDP_SEGMENT
-round nogso "n('gso') == 0"
-unset GPVPN_TEST_NO_UDP_SEGMENT
+GPVPN_TEST_NO_TUN_USO=1
+export GPVPN_TEST_NO_UDP_SEGMENT GPVPN_TEST_NO_TUN_USO
+round nogso "n('gso') == 0 and n('coal') > 0 and n('udp-coal') == 0"
+unset GPVPN_TEST_NO_UDP_SEGMENT GPVPN_TEST_NO_TUN_USO
+check "(nogso) gp-tunnel says USO is off by the test hook" \
+    grep -q 'tun: USO off (GPVPN_TEST_NO_TUN_USO is set)' \
+    "$T/tun-nogso.err"
+check "(nogso) tun has TSO without USO" \
+    grep -q 'tun: virtio-net header, offloads TSO4 TSO6$' \
+    "$T/tun-nogso.err"
 check "(nogso) gp-tunnel says UDP_SEGMENT is off by the test hook" \
     grep -q 'UDP_SEGMENT off (GPVPN_TEST_NO_UDP_SEGMENT is set)' \
     "$T/tun-nogso.err"

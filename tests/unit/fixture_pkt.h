@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Packet builders for the tun offload tests (tunnel_tunvnet_test.c,
- * tunnel_tcpcoal_test.c): IPv4/IPv6 with TCP or UDP, with a reference
+ * tunnel_coal_test.c): IPv4/IPv6 with TCP or UDP, with a reference
  * checksum written the plain RFC 1071 way (big-endian words), independent
  * of tunnel/tunvnet.c's. Test code only; header-only (static).
  */

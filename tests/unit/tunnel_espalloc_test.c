@@ -6,7 +6,7 @@
  * CRYPTO_set_mem_functions, the C library's by interposing malloc and
  * friends (not under a sanitizer, which owns them). The tun offload
  * path too: 10^5 packets cut from TSO super-packets (tunvnet.c) and
- * coalesced back (tcpcoal.c).
+ * coalesced back (coal.c).
  */
 #define _GNU_SOURCE
 
@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "tunnel/esp.h"
-#include "tunnel/tcpcoal.h"
+#include "tunnel/coal.h"
 #include "tunnel/tunvnet.h"
 #include "t.h"
 
@@ -156,7 +156,7 @@ static void
 no_allocation_offload(void)
 {
 	static uint8_t big[TUNVNET_PKT_MAX], seg[1500];
-	static struct tcpcoal coal;
+	static struct coal coal;
 	struct tunvnet_hdr h;
 	struct tunvnet_plan g;
 	struct gp_err e;
@@ -165,7 +165,7 @@ no_allocation_offload(void)
 	unsigned long pkts = 0, held = 0;
 	unsigned k, segs;
 
-	tcpcoal_init(&coal);
+	coal_init(&coal, true);
 	allocs = 0;
 	counting = 1;
 	while (pkts < PACKETS) {
@@ -173,9 +173,9 @@ no_allocation_offload(void)
 			break;
 		for (k = 0; k < g.nseg && pkts < PACKETS; k++, pkts++) {
 			n = tunvnet_seg(&g, k, seg, sizeof(seg));
-			held += tcpcoal_add(&coal, seg, n) == TCPCOAL_HELD;
+			held += coal_add(&coal, seg, n) == COAL_HELD;
 		}
-		(void)tcpcoal_finish(&coal, &out, &segs);
+		(void)coal_finish(&coal, &out, &segs);
 	}
 	counting = 0;
 	printf("# offload: %lu packets, %lu coalesced, %lu allocations\n",
