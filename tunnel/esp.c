@@ -353,6 +353,13 @@ esp_sa_set_next_seq(struct esp_sa *sa, uint64_t seq)
 	sa->seq_next = seq > ESP_SEQ_LIMIT ? ESP_SEQ_LIMIT : seq;
 }
 
+void
+esp_sa_forget_seen(struct esp_sa *sa)
+{
+	sa->top = 0;
+	sa->seen = 0;
+}
+
 /* ESP next header for an inner packet's IP version nibble; 0 if none. */
 static uint8_t
 esp_next_header(uint8_t version)

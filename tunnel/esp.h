@@ -73,8 +73,11 @@ const char *esp_drop_name(enum esp_drop why);
  */
 bool	esp_sa_exhausted(const struct esp_sa *sa);
 
-/* Tests only: use this IV for the next packet / set the next sequence. */
+/* Tests only: use this IV for the next packet / set the next sequence /
+ * forget every sequence an inbound SA has seen, as if it were new (so a
+ * fuzzer keeps its SAs and their key schedules across inputs). */
 void	esp_sa_set_next_iv(struct esp_sa *sa, const uint8_t *iv);
 void	esp_sa_set_next_seq(struct esp_sa *sa, uint64_t seq);
+void	esp_sa_forget_seen(struct esp_sa *sa);
 
 #endif
