@@ -31,7 +31,8 @@
 # (the peer's rx_dgrams plus the gateway namespace's UDP RcvbufErrors,
 # the ones the peer's full socket dropped; the peer reads without
 # UDP_GRO, so both count one per datagram) plus those it took in (the
-# peer's tx_dgrams minus the client namespace's UDP RcvbufErrors). It
+# peer's tx_dgrams minus the client namespace's UDP RcvbufErrors, less
+# the sink's own drops). It
 # does not count the tun device's packets: with tun offload one TSO or
 # coalesced 64 KiB super-packet is one tun packet but up to 45 datagrams
 # on the wire. (With BENCH_PEER_GSO=1 a client reading with UDP_GRO has
@@ -380,7 +381,9 @@ sink_counts() {
 	wait_until 100 0.01 eval \
 	    '[ "$(grep -c "^rx=" "$SINK_OUT")" -gt "$c" ]'
 	grep '^rx=' "$SINK_OUT" | tail -n 1 | tr '=' ' ' | awk '{
-		print $2 + 0, $4 + 0 }'
+		r = $2; d = $4 } END { print r + 0, d + 0 }'
+	alive "$SINK_PID" || echo "# bench: the sink is gone" \
+	    "(see $T/sink.err)" >&2
 }
 
 # run_test WHO ROUND TEST: one test with the CPU, packet, RSS and (for

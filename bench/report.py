@@ -6,13 +6,12 @@ Usage: report.py RECORDS MACHINE OUTDIR. RECORDS holds one line of
 key=value pairs per test (iperf3 JSON, ping output and RSS sample paths,
 CPU tick deltas, ESP datagrams the client sent and took in, counted at
 the peer, tun packet deltas, and the datagrams bench/sink read and
-dropped) and per session (start-to-first-ESP,
-HTTPS tunnels opened, the peer's counters); MACHINE is "key value"
-lines. Prints a table (medians, min-max over rounds, ratio
-gpvpn/openconnect paired by round), writes OUTDIR/<stamp>.md, .png and
-.json, and ends with the one-line summary. Exits 1 if a metric is
-missing for a contender in a round, or a session did not run over ESP
-through the peer. It judges no number.
+dropped) and per session (start-to-first-ESP, HTTPS tunnels opened, the
+peer's counters); MACHINE is "key value" lines. Prints a table
+(medians, min-max over rounds, ratio gpvpn/openconnect paired by round),
+writes OUTDIR/<stamp>.md, .png and .json, and ends with the one-line
+summary. Exits 1 if a metric is missing for a contender in a round, or
+a session did not run over ESP through the peer. It judges no number.
 """
 
 import json
@@ -36,10 +35,11 @@ METRICS = {
     "tcp-rx-1": ("Mbit/s", True, "TCP gateway->client, 1 stream"),
     "tcp-rx-4": ("Mbit/s", True, "TCP gateway->client, 4 streams"),
     "pps64-tx": ("kpps", True, "UDP 64-byte packets received, c->g"),
-    "pps64-rx": ("kpps", True, "UDP 64-byte packets delivered, g->c"),
+    "pps64-rx": ("kpps", True, "UDP 64-byte datagrams delivered to an "
+                 "app, g->c"),
     "pps1400-tx": ("kpps", True, "UDP 1400-byte packets received, c->g"),
-    "pps1400-rx": ("kpps", True, "UDP 1400-byte packets delivered, "
-                   "g->c"),
+    "pps1400-rx": ("kpps", True, "UDP 1400-byte datagrams delivered to "
+                   "an app, g->c"),
     "ping-tx-load": ("ms", False, "median ping RTT during tcp-tx-1"),
     "ping-rx-load": ("ms", False, "median ping RTT during tcp-rx-1"),
     "cpu/pkt": ("us", False, "client CPU per ESP datagram, all tests"),
@@ -125,6 +125,7 @@ def test_row(r):
         "peer_udp_drops": int(r["peer_udp_drops"]),
         "sink_drops": int(r.get("sink_drops", 0)),
         "pkts_in": int(r.get("pkts_in", 0)),
+        "sink_late": int(r.get("sink_late", 0)),
         "ping": ping_median(r["ping"]),
         "rss": rss_of(r["rss"]),
         "anon": rss_of(r["rss"], 3),
