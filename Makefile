@@ -202,12 +202,18 @@ $(BENCH_B)/blast: bench/blast.c
 	$(call say,LINK,$@)$(CC) $(BENCH_CFLAGS) -pie -Wl,-z,relro,-z,now \
 	    -o $@ $<
 
+$(BENCH_B)/sink: bench/sink.c
+	@mkdir -p $(dir $@)
+	$(call say,LINK,$@)$(CC) $(BENCH_CFLAGS) -pie -Wl,-z,relro,-z,now \
+	    -o $@ $<
+
 $(BENCH_B)/tunoff_test: bench/tunoff_test.c bench/tunoff.c bench/tunoff.h
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)$(CC) $(BENCH_CFLAGS) -pie -Wl,-z,relro,-z,now \
 	    -o $@ $(filter %.c,$^)
 
-bench-peer: $(BENCH_B)/esppeer $(BENCH_B)/blast $(BENCH_B)/tunoff_test
+bench-peer: $(BENCH_B)/esppeer $(BENCH_B)/blast $(BENCH_B)/sink \
+    $(BENCH_B)/tunoff_test
 
 bench bench-short: deps
 	$(Q)sh bench/deps.sh

@@ -31,14 +31,21 @@
 # (the peer's rx_dgrams plus the gateway namespace's UDP RcvbufErrors,
 # the ones the peer's full socket dropped; the peer reads without
 # UDP_GRO, so both count one per datagram) plus those it took in (the
-# peer's tx_dgrams minus the client namespace's UDP RcvbufErrors). It
+# peer's tx_dgrams minus the client namespace's UDP RcvbufErrors, less
+# the sink's own drops). It
 # does not count the tun device's packets: with tun offload one TSO or
 # coalesced 64 KiB super-packet is one tun packet but up to 45 datagrams
 # on the wire. (With BENCH_PEER_GSO=1 a client reading with UDP_GRO has
 # a dropped GRO run counted once, so its received count is an upper
 # bound there.) pps*-tx counts the inner UDP packets the peer received
-# and discarded, pps*-rx those the client wrote to its tun: the floods
-# are UDP, which no client coalesces, so one tun packet is one datagram.
+# and discarded, pps*-rx the UDP datagrams the client delivered to an
+# application: bench/sink, bound to port 9 in the client namespace on
+# the peer's CPU, reading without UDP_GRO as an ordinary program does
+# (those it read plus those its full buffer dropped). Not the tun's
+# packets, nor an nftables drop: a client that coalesces a flow's UDP
+# datagrams writes up to 64 as one tun packet, which one rule would
+# drop for the price of one; the kernel splits it again for the sink.
+# The tun's packets stay in the records (tun_pkts), for information.
 # Needs root, iperf3, openconnect, python3-matplotlib (bench/deps.sh).
 set -u
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -56,6 +63,7 @@ GP_AUTH=$BIN/gp-auth
 GP_TUNNEL=$BIN/gp-tunnel
 PEER=$REPO/build-bench/esppeer
 BLAST=$REPO/build-bench/blast
+SINK=$REPO/build-bench/sink
 REPORT=$BENCH_DIR/report.py
 PHASES=$BENCH_DIR/connect_phases.py
 
@@ -88,8 +96,8 @@ if [ "$CONNECT_ONLY" = 1 ]; then
 fi
 
 [ "$(id -u)" -eq 0 ] || { echo "bench: needs root" >&2; exit 1; }
-for t in iperf3 openconnect taskset nft "$PEER" "$BLAST" "$GP_AUTH" \
-    "$GP_TUNNEL"; do
+for t in iperf3 openconnect taskset "$PEER" "$BLAST" "$SINK" \
+    "$GP_AUTH" "$GP_TUNNEL"; do
 	command -v "$t" >/dev/null 2>&1 ||
 	    { echo "bench: \`$t' is missing (make bench installs" \
 	    "and builds it)" >&2; exit 1; }
@@ -98,7 +106,8 @@ done
     "and peer share one" >&2
 
 # Bounded: a session is about 8 tests of DUR + OMIT + 3 s, plus set-up.
-lib_start $((120 + ROUNDS * 2 * (30 + 8 * (DUR + OMIT + 6))))
+LIMIT=$((120 + ROUNDS * 2 * (30 + 8 * (DUR + OMIT + 6))))
+lib_start "$LIMIT"
 RECORDS=$T/records
 : >"$RECORDS"
 PEER_CTL=$T/peer.ctl
@@ -172,17 +181,18 @@ peer_stop() {
 
 # ---- the contenders -----------------------------------------------------
 
-# The peer's flood goes to the client's port 9: drop it as it enters,
-# so that the client's kernel sends no ICMP back for it.
-client_sink_rule() {
-	ip netns exec "$NS_C" nft -f - <<EOF
-table ip bench {
-	chain pre {
-		type filter hook prerouting priority -300; policy accept;
-		udp dport 9 drop
-	}
-}
-EOF
+# The peer's flood goes to the client's port 9, where bench/sink reads
+# it (so the client's kernel sends no ICMP back for it): one sink for
+# the whole run, on 0.0.0.0 as the tunnel address comes and goes, on
+# the peer's CPU so that CPU0 measures the client alone. It prints
+# "rx=N drops=M" on SIGUSR1, and ends with the run at the latest.
+sink_start() {
+	SINK_OUT=$T/sink.out
+	taskset -c "$PEER_CPU" ip netns exec "$NS_C" "$SINK" 0.0.0.0 9 \
+	    "$LIMIT" >"$SINK_OUT" 2>"$T/sink.err" &
+	SINK_PID=$!
+	lib_track "$SINK_PID"
+	wait_until 50 0.1 grep -qx ready "$SINK_OUT"
 }
 
 # client_prep N: the script and resolv.conf of session N, made before
@@ -306,10 +316,15 @@ snap() {
 	eval "${1}_cdrop=\$(udp_drops $NS_C) ${1}_gdrop=\$(udp_drops $NS_G)"
 	eval "${1}_cli=\$(ticks_of $CPIDS)"
 	eval "${1}_peer=\$(ticks_of $PEER_PID)"
+	eval "${1}_sinkt=\$(ticks_of $SINK_PID)"
+	# The sink and the tun one right after the other: a client that is
+	# still writing its backlog (OpenConnect queues what it decrypts)
+	# makes them differ by what it writes in between.
 	# shellcheck disable=SC2046
-	set -- "$1" $(tun_packets) $(peer_counts)
-	eval "${1}_rx=$2 ${1}_tunpkts=$(($2 + $3))"
-	eval "${1}_esprx=$4 ${1}_esptx=$5 ${1}_sink=$6"
+	set -- "$1" $(sink_counts) $(tun_packets) $(peer_counts)
+	eval "${1}_sinkrx=$2 ${1}_sinkdrop=$3"
+	eval "${1}_tunpkts=$(($4 + $5))"
+	eval "${1}_esprx=$6 ${1}_esptx=$7 ${1}_discard=$8"
 	eval "${1}_c0=\"\$(cpu_jiffies $CLIENT_CPU)\""
 	eval "${1}_c1=\"\$(cpu_jiffies $PEER_CPU)\""
 	eval "${1}_ns=\$(\"$PEER\" now)"
@@ -358,6 +373,17 @@ peer_counts() {
 		print v["rx_dgrams"] + 0, v["tx_dgrams"] + 0, v["sink"] + 0 }'
 }
 
+# sink_counts: "rx drops" of the sink, from a fresh line (asked for with
+# SIGUSR1, answered once it has read what is queued).
+sink_counts() {
+	c=$(wc -l <"$SINK_OUT")
+	kill -USR1 "$SINK_PID" 2>/dev/null
+	wait_until 100 0.01 eval '[ "$(wc -l <"$SINK_OUT")" -gt "$c" ]' ||
+	    echo "# bench: no answer from the sink (see $T/sink.err)" >&2
+	awk -F '[= ]' '$1 == "rx" { r = $2; d = $4 }
+		END { print r + 0, d + 0 }' "$SINK_OUT"
+}
+
 # run_test WHO ROUND TEST: one test with the CPU, packet, RSS and (for
 # the 1-stream TCP tests) ping samples around it; one record line.
 run_test() {
@@ -368,6 +394,7 @@ run_test() {
 	  rss_sample "$base.rss" ) &
 	RSS_PID=$!
 	perf_start "$base"
+	LATE=0
 	case $3 in
 	tcp-*) run_iperf "$3" "$base" ;;
 	pps*-tx) run_blast_tx "${3%-tx}" ;;
@@ -425,11 +452,12 @@ run_blast_tx() {
 	    >/dev/null
 	sleep 0.2	# datagrams still queued in tun, socket and peer
 	snap b
-	VALUE=$((b_sink - a_sink))
+	VALUE=$((b_discard - a_discard))
 }
 
 # run_blast_rx ppsSIZE: the peer floods the client's tunnel address from
-# the peer CPU; the value is what the client wrote to its tun.
+# the peer CPU; the value is the datagrams the client delivered to the
+# sink: read, or dropped for its full buffer (the client did its part).
 run_blast_rx() {
 	client_rps 0
 	snap a
@@ -441,22 +469,49 @@ run_blast_rx() {
 	peer_cmd s
 	sleep 0.2	# what the client still had queued
 	snap b
-	VALUE=$((b_rx - a_rx))
+	VALUE=$((b_sinkrx + b_sinkdrop - a_sinkrx - a_sinkdrop))
+	sink_settle
 	client_rps $((1 << CLIENT_CPU))
 }
 
+# sink_settle: wait (5 s at most) until the sink's count stops growing,
+# so that a client still writing its backlog (OpenConnect queues what it
+# decrypts) does not add it to the next test's figure; LATE is what
+# reached the sink after this test's window.
+sink_settle() {
+	last=$(sink_counts)
+	n=50
+	while [ "$n" -gt 0 ]; do
+		sleep 0.1
+		cur=$(sink_counts)
+		[ "$cur" = "$last" ] && break
+		last=$cur
+		n=$((n - 1))
+	done
+	# shellcheck disable=SC2086
+	set -- $last
+	LATE=$(($1 + $2 - b_sinkrx - b_sinkdrop))
+}
+
+# The client namespace's RcvbufErrors are the client's ESP socket's and
+# the sink's: client_udp_drops is the client's share.
 record() {
 	set -- "$1" "$2" "$3" "$4" $a_c0 $b_c0 $a_c1 $b_c1
+	sdrop=$((b_sinkdrop - a_sinkdrop))
+	cdrop=$((b_cdrop - a_cdrop - sdrop))
+	[ "$cdrop" -ge 0 ] || cdrop=0
 	echo "who=$1 round=$2 test=$3 iperf=$4.json ping=$4.ping" \
 	    "rss=$4.rss cli_ticks=$((b_cli - a_cli))" \
 	    "peer_ticks=$((b_peer - a_peer))" \
+	    "sink_ticks=$((b_sinkt - a_sinkt))" \
 	    "tun_pkts=$((b_tunpkts - a_tunpkts))" \
 	    "esp_out=$((b_esprx - a_esprx + b_gdrop - a_gdrop))" \
-	    "esp_in=$((b_esptx - a_esptx - (b_cdrop - a_cdrop)))" \
+	    "esp_in=$((b_esptx - a_esptx - cdrop))" \
 	    "ns=$((b_ns - a_ns)) c0_busy=$(($7 - $5))" \
 	    "c0_total=$(($8 - $6)) c1_busy=$((${11} - $9))" \
 	    "c1_total=$((${12} - ${10})) pkts_in=$VALUE secs=$DUR" \
-	    "client_udp_drops=$((b_cdrop - a_cdrop))" \
+	    "client_udp_drops=$cdrop sink_drops=$sdrop" \
+	    "sink_rx=$((b_sinkrx - a_sinkrx)) sink_late=$LATE" \
 	    "peer_udp_drops=$((b_gdrop - a_gdrop))" >>"$RECORDS"
 }
 
@@ -524,7 +579,7 @@ make_password
 peer_tun_setup || die "the peer's tun $PEER_TUN in the gateway namespace"
 rps_setup || die "RPS on the veths: each side's receive work on its CPU"
 bench_gw_start
-client_sink_rule || die "nftables drop rule for the flood in $NS_C"
+sink_start || die "bench/sink on port 9 in $NS_C (see $T/sink.err)"
 note "bench: $ROUNDS round(s) of $DUR s tests; load average" \
     "$(cut -d' ' -f1-3 /proc/loadavg)"
 r=1

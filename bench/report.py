@@ -5,13 +5,13 @@
 Usage: report.py RECORDS MACHINE OUTDIR. RECORDS holds one line of
 key=value pairs per test (iperf3 JSON, ping output and RSS sample paths,
 CPU tick deltas, ESP datagrams the client sent and took in, counted at
-the peer, and tun packet deltas) and per session (start-to-first-ESP,
-HTTPS tunnels opened, the peer's counters); MACHINE is "key value"
-lines. Prints a table (medians, min-max over rounds, ratio
-gpvpn/openconnect paired by round), writes OUTDIR/<stamp>.md, .png and
-.json, and ends with the one-line summary. Exits 1 if a metric is
-missing for a contender in a round, or a session did not run over ESP
-through the peer. It judges no number.
+the peer, tun packet deltas, and the datagrams bench/sink read and
+dropped) and per session (start-to-first-ESP, HTTPS tunnels opened, the
+peer's counters); MACHINE is "key value" lines. Prints a table
+(medians, min-max over rounds, ratio gpvpn/openconnect paired by round),
+writes OUTDIR/<stamp>.md, .png and .json, and ends with the one-line
+summary. Exits 1 if a metric is missing for a contender in a round, or
+a session did not run over ESP through the peer. It judges no number.
 """
 
 import json
@@ -25,6 +25,7 @@ import time
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 WHO = ("gpvpn", "openconnect")
 BUSY = 0.90  # a CPU this busy over a test is what bounds it
+SINK_NOTE = 0.01  # a sink dropping this share of a figure gets a note
 TESTS = ("tcp-tx-1", "tcp-tx-4", "tcp-rx-1", "tcp-rx-4", "pps64-tx",
          "pps64-rx", "pps1400-tx", "pps1400-rx")
 # metric -> (unit, higher is better, description)
@@ -34,9 +35,11 @@ METRICS = {
     "tcp-rx-1": ("Mbit/s", True, "TCP gateway->client, 1 stream"),
     "tcp-rx-4": ("Mbit/s", True, "TCP gateway->client, 4 streams"),
     "pps64-tx": ("kpps", True, "UDP 64-byte packets received, c->g"),
-    "pps64-rx": ("kpps", True, "UDP 64-byte packets received, g->c"),
+    "pps64-rx": ("kpps", True, "UDP 64-byte datagrams delivered to an "
+                 "app, g->c"),
     "pps1400-tx": ("kpps", True, "UDP 1400-byte packets received, c->g"),
-    "pps1400-rx": ("kpps", True, "UDP 1400-byte packets received, g->c"),
+    "pps1400-rx": ("kpps", True, "UDP 1400-byte datagrams delivered to "
+                   "an app, g->c"),
     "ping-tx-load": ("ms", False, "median ping RTT during tcp-tx-1"),
     "ping-rx-load": ("ms", False, "median ping RTT during tcp-rx-1"),
     "cpu/pkt": ("us", False, "client CPU per ESP datagram, all tests"),
@@ -60,7 +63,8 @@ def parse_records(path):
 
 def test_value(r):
     """Mbit/s received (TCP, from iperf3's JSON) or kpps received (UDP,
-    counted by the receiving end: the peer or the client's tun)."""
+    counted by the receiving end: the peer, or for pps*-rx the UDP
+    datagrams the client delivered to an application, bench/sink)."""
     try:
         if r["test"].startswith("pps"):
             n = int(r["pkts_in"])
@@ -119,6 +123,9 @@ def test_row(r):
         else None,
         "client_udp_drops": int(r["client_udp_drops"]),
         "peer_udp_drops": int(r["peer_udp_drops"]),
+        "sink_drops": int(r.get("sink_drops", 0)),
+        "pkts_in": int(r.get("pkts_in", 0)),
+        "sink_late": int(r.get("sink_late", 0)),
         "ping": ping_median(r["ping"]),
         "rss": rss_of(r["rss"]),
         "anon": rss_of(r["rss"], 3),
@@ -222,9 +229,14 @@ def bound_of(rounds, test):
         rt = [r["retransmits"] for r in rows if r["retransmits"] is not None]
         cd = statistics.median(r["client_udp_drops"] for r in rows)
         pd = statistics.median(r["peer_udp_drops"] for r in rows)
+        sd = statistics.median(r["sink_drops"] for r in rows)
+        # The sink's drops as a share of the figure they are part of.
+        share = [r["sink_drops"] / r["pkts_in"] for r in rows
+                 if r["pkts_in"] > 0]
         res[w] = dict(cpu0=c0, cpu1=c1, client=cl, peer=pe, cpp=cpp,
                       retr=statistics.median(rt) if rt else None,
-                      cdrop=cd, pdrop=pd)
+                      cdrop=cd, pdrop=pd, sdrop=sd,
+                      sshare=statistics.median(share) if share else 0.0)
         res[w]["bound"] = bound_label(test, res[w])
     return res
 
@@ -298,17 +310,17 @@ def table(out, what=False):
 def bound_table(rounds):
     lines = ["| test | who | CPU0 (client) % | CPU1 (peer) % | client "
              "procs % | peer % | client us/ESP dgram | TCP retr | UDP drops "
-             "client/peer | bound by |",
+             "client/peer/sink | bound by |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for t in TESTS:
         for w, b in bound_of(rounds, t).items():
             lines.append("| %s | %s | %.0f | %.0f | %.0f | %.0f | %s | %s "
-                         "| %.0f/%.0f | %s |" % (
+                         "| %.0f/%.0f/%.0f | %s |" % (
                              t, w, b["cpu0"], b["cpu1"], b["client"],
                              b["peer"], fmt(b["cpp"]),
                              "-" if b["retr"] is None else
                              "%.0f" % b["retr"], b["cdrop"], b["pdrop"],
-                             b["bound"]))
+                             b["sdrop"], b["bound"]))
     return lines
 
 
@@ -346,6 +358,21 @@ def peer_bound_notes(rounds):
     return notes
 
 
+def sink_notes(rounds):
+    """pps*-rx: the sink's drops, when they are a noticeable share."""
+    notes = []
+    for t in TESTS:
+        for w, x in bound_of(rounds, t).items():
+            if x["sshare"] >= SINK_NOTE:
+                notes.append("%s %s: the sink dropped %.0f datagrams "
+                             "(%.1f%% of the figure) for a full buffer: "
+                             "counted, as the client delivered them, but "
+                             "a sink that falls behind takes CPU1 from "
+                             "the peer's flood"
+                             % (t, w, x["sdrop"], 100 * x["sshare"]))
+    return notes
+
+
 def markdown(mach, out, rounds, per, common, errs, line):
     md = ["# gpvpn vs OpenConnect: make bench, %s" % mach.get("date", "?"),
           "",
@@ -364,8 +391,13 @@ def markdown(mach, out, rounds, per, common, errs, line):
            "1400-byte IP packets as fast as the sender goes, counted "
            "where they arrive: tx from bench/blast on the client CPU to "
            "the peer, which counts and drops them; rx from the peer "
-           "itself to the client, counted at the client's tun (UDP: no "
-           "client coalesces it, one tun packet is one datagram). "
+           "itself to the client, counted as the UDP datagrams the "
+           "client delivered to an application (a sink on the peer's "
+           "CPU, bench/sink, reading without UDP_GRO: those it read plus "
+           "those its full buffer dropped). Not at the client's tun: a "
+           "client that coalesces a flow's UDP datagrams writes up to 64 "
+           "as one tun packet (tun_pkts stays in the JSON, for "
+           "information). "
            "cpu/pkt: utime+stime of every client process (gp-auth, "
            "gp-tunnel [priv] and [net]; openconnect), pooled over all "
            "tests, per ESP datagram the client handled, each carrying "
@@ -384,12 +416,19 @@ def markdown(mach, out, rounds, per, common, errs, line):
            "latency is. CPU0 carries the client, the client-side "
            "iperf3/ping/blast and, by RPS, the client namespace's "
            "receive work (not for the peer's flood, pps*-rx, whose "
-           "input the peer's CPU does); CPU1 the peer, the gateway-side "
-           "iperf3 and the gateway's kernel work. Medians over rounds."
+           "ESP input the peer's CPU does; the delivery of the inner "
+           "datagrams to the sink's socket is the client CPU's); CPU1 "
+           "the peer, the gateway-side iperf3, the sink's reads and the "
+           "gateway's kernel work. UDP drops: client and sink drops "
+           "both count in the client namespace; client is its ESP "
+           "socket's share. Medians over rounds."
            % (BUSY * 100), ""]
     notes = peer_bound_notes(rounds)
     if notes:
         md += ["Peer-bound figures:", ""] + ["- " + n for n in notes] + [""]
+    notes = sink_notes(rounds)
+    if notes:
+        md += ["Sink drops:", ""] + ["- " + n for n in notes] + [""]
     md += ["## RSS per client process", ""] + rss_table(per, common)
     if errs:
         md += ["", "## Problems", ""] + ["- " + e for e in errs]
@@ -443,7 +482,7 @@ def main(argv):
     print("\n".join(bound_table(rounds)))
     print()
     print("\n".join(rss_table(per, common)))
-    for n in peer_bound_notes(rounds):
+    for n in peer_bound_notes(rounds) + sink_notes(rounds):
         print("# note: " + n)
     for e in errs:
         print("# problem: " + e)

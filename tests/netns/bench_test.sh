@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: ISC
 # bench_test.sh: the benchmark works (make bench-short, issue 11 item 1).
 # Builds bench/esppeer, checks it against the PROTOCOL.md §7.6 vector
-# and its tun offloads (bench/tunoff_test), then runs bench/bench.sh with
+# and its tun offloads (bench/tunoff_test), that bench/sink counts what
+# it reads and drops, then runs bench/bench.sh with
 # one round of 1 s tests (its own namespaces) and checks that it exits 0,
 # that every metric has a number for both contenders, that it wrote
 # markdown, a PNG and JSON, and that its last line parses. It never
@@ -31,6 +32,30 @@ PASSES=$((PASSES + $(grep -c '^ok' "$T/tunoff.out")))
 FAILS=$((FAILS + $(grep -c '^not ok' "$T/tunoff.out")))
 grep -E '^(ok|not ok)' "$T/tunoff.out"
 grep -q '^ok' "$T/tunoff.out" || notok "tunoff_test ran"
+
+# bench/sink, pps*-rx's counting point, counts every datagram sent to it:
+# read, or dropped while it was stopped and its buffer full. (1 s of
+# blast, in a namespace of this test's own.)
+sink_counts_all() {
+	ns_add "$NS_C"
+	ip netns exec "$NS_C" "$REPO/build-bench/sink" 127.0.0.1 9 30 \
+	    >"$T/sink.out" 2>"$T/sink.err" &
+	sp=$!
+	lib_track "$sp"
+	wait_until 50 0.1 grep -qx ready "$T/sink.out" || return 1
+	kill -STOP "$sp"
+	sent=$(ip netns exec "$NS_C" timeout 10 "$REPO/build-bench/blast" \
+	    127.0.0.1 9 64 1 | awk '{ print $2 }')
+	kill -CONT "$sp"
+	kill -USR1 "$sp"
+	wait_until 50 0.1 grep -q '^rx=' "$T/sink.out"
+	stop_pid "$sp" TERM 3
+	tr '=' ' ' <"$T/sink.out" | awk -v s="${sent:-0}" '$1 == "rx" {
+		print "# sent", s, "read", $2, "dropped", $4
+		ok = $2 > 0 && $4 > 0 && $2 + $4 == s; exit }
+		END { exit !ok }'
+}
+check "bench/sink: read + dropped = sent, both counted" sink_counts_all
 
 BENCH_SHORT=1 BENCH_RESULTS=$OUT B=$B timeout 150 \
     sh "$REPO/bench/bench.sh" >"$T/bench.out" 2>"$T/bench.err"
