@@ -197,15 +197,15 @@ $(BENCH_B)/esppeer: bench/esppeer.c bench/peerpkt.c bench/peerpkt.h \
 	$(call say,LINK,$@)$(CC) $(BENCH_CFLAGS) -pie -Wl,-z,relro,-z,now \
 	    -o $@ $(filter %.c,$^) $(PKG_LIBS)
 
-$(BENCH_B)/blast: bench/blast.c
+$(BENCH_B)/blast: bench/blast.c bench/benchcli.c bench/benchcli.h
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)$(CC) $(BENCH_CFLAGS) -pie -Wl,-z,relro,-z,now \
-	    -o $@ $<
+	    -o $@ $(filter %.c,$^)
 
-$(BENCH_B)/sink: bench/sink.c
+$(BENCH_B)/sink: bench/sink.c bench/benchcli.c bench/benchcli.h
 	@mkdir -p $(dir $@)
 	$(call say,LINK,$@)$(CC) $(BENCH_CFLAGS) -pie -Wl,-z,relro,-z,now \
-	    -o $@ $<
+	    -o $@ $(filter %.c,$^)
 
 $(BENCH_B)/tunoff_test: bench/tunoff_test.c bench/tunoff.c bench/tunoff.h
 	@mkdir -p $(dir $@)

@@ -8,43 +8,18 @@
 #define _GNU_SOURCE	/* sendmmsg */
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "bench/benchcli.h"
 
 #define BLAST_BATCH		64
 #define BLAST_IP_UDP_BYTES	28	/* IPv4 + UDP headers */
 #define BLAST_MAX_BYTES		1500
-
-static long
-blast_num(const char *what, const char *s, long lo, long hi)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < lo || v > hi) {
-		fprintf(stderr, "blast: %s `%s' not in %ld..%ld\n", what, s,
-		    lo, hi);
-		exit(64);
-	}
-	return v;
-}
-
-static double
-blast_now(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A UDP socket connected to ADDR:PORT. */
 static int
@@ -53,13 +28,7 @@ blast_socket(const char *addr, const char *port)
 	struct sockaddr_in sin;
 	int fd;
 
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1) {
-		fprintf(stderr, "blast: `%s' is not IPv4\n", addr);
-		exit(64);
-	}
-	sin.sin_port = htons((uint16_t)blast_num("port", port, 1, 65535));
+	benchcli_addr("blast", addr, port, &sin);
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd == -1 || connect(fd, (struct sockaddr *)&sin,
 	    sizeof(sin)) == -1) {
@@ -85,15 +54,16 @@ main(int argc, char **argv)
 	}
 	fd = blast_socket(argv[1], argv[2]);
 	iov.iov_base = payload;
-	iov.iov_len = (size_t)blast_num("size", argv[3],
+	iov.iov_len = (size_t)benchcli_num("blast", "size", argv[3],
 	    BLAST_IP_UDP_BYTES + 1, BLAST_MAX_BYTES) - BLAST_IP_UDP_BYTES;
-	end = blast_now() + (double)blast_num("seconds", argv[4], 1, 3600);
+	end = benchcli_now() + (double)benchcli_num("blast", "seconds",
+	    argv[4], 1, 3600);
 	memset(msg, 0, sizeof(msg));
 	for (i = 0; i < BLAST_BATCH; i++) {
 		msg[i].msg_hdr.msg_iov = &iov;
 		msg[i].msg_hdr.msg_iovlen = 1;
 	}
-	while (blast_now() < end) {
+	while (benchcli_now() < end) {
 		n = sendmmsg(fd, msg, BLAST_BATCH, 0);
 		if (n > 0)
 			sent += (unsigned)n;

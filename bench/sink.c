@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/benchcli.h"
+
 #define SINK_BATCH		256
 #define SINK_DGRAM_BYTES	2048	/* the floods' are 36 or 1372 */
 #define SINK_RCVBUF_BYTES	(64 << 20)
@@ -55,31 +57,6 @@ sink_signal(int sig)
 		sink_stop = 1;
 }
 
-static long
-sink_num(const char *what, const char *s, long lo, long hi)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < lo || v > hi) {
-		fprintf(stderr, "sink: %s `%s' not in %ld..%ld\n", what, s,
-		    lo, hi);
-		exit(64);
-	}
-	return v;
-}
-
-static double
-sink_now(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* A large buffer (FORCE past rmem_max as root); drops in each cmsg. */
 static void
 sink_options(int fd)
@@ -103,13 +80,7 @@ sink_socket(const char *addr, const char *port)
 	struct sockaddr_in sin;
 	int fd;
 
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1) {
-		fprintf(stderr, "sink: `%s' is not IPv4\n", addr);
-		exit(64);
-	}
-	sin.sin_port = htons((uint16_t)sink_num("port", port, 1, 65535));
+	benchcli_addr("sink", addr, port, &sin);
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd == -1) {
 		perror("sink: socket");
@@ -237,12 +208,13 @@ main(int argc, char **argv)
 	sink_signals();
 	if (getppid() == 1)	/* the parent died before PDEATHSIG */
 		return 1;
-	end = sink_now() + (double)sink_num("seconds", argv[3], 1, 86400);
+	end = benchcli_now() + (double)benchcli_num("sink", "seconds",
+	    argv[3], 1, 86400);
 	s.fd = sink_socket(argv[1], argv[2]);
 	sink_batches_init(&s);
 	puts("ready");
 	fflush(stdout);
-	while (!sink_stop && sink_now() < end) {
+	while (!sink_stop && benchcli_now() < end) {
 		if (sink_print) {
 			sink_print = 0;
 			sink_report(&s);

@@ -37,6 +37,14 @@ segment(unsigned v, unsigned i, size_t mss, size_t n, uint8_t flags)
 	    flags, (uint8_t)(i * mss));
 }
 
+/* Datagram i of a UDP flow of size-byte datagrams, n bytes in this one:
+ * the payloads joined count up from 0 (mod 256). */
+static size_t
+datagram(unsigned v, unsigned i, size_t size, size_t n)
+{
+	return pk_build(p, v, IPPROTO_UDP, 8, n, 0, 0, (uint8_t)(i * size));
+}
+
 /* Finish the held packet, the NEEDS_CSUM checksum done as the kernel
  * would, and check it: segs segments, payload pattern, header. */
 static void
@@ -122,20 +130,35 @@ single_unchanged(void)
 	T_EQ_UINT(coal_finish(&coal, &out, &segs), 0);
 }
 
-/* Held first, then p (changed by how) must not join. */
+/* Packet i of a flow into p, its length. */
+typedef size_t (*mkpkt)(unsigned i);
+
+/* Held first (mk(0)), then mk(1) changed by how must not join. */
 static void
-apart(const char *what, void (*how)(size_t *len), enum coal_res want)
+apart_run(const char *what, mkpkt mk, void (*how)(size_t *len),
+    enum coal_res want)
 {
 	size_t len;
 
 	coal_init(&coal, true);
-	T_EQ_INT(coal_add(&coal, p, segment(4, 0, 1000, 1000, TCP_ACK)),
-	    COAL_HELD);
-	len = segment(4, 1, 1000, 1000, TCP_ACK);
+	T_EQ_INT(coal_add(&coal, p, mk(0)), COAL_HELD);
+	len = mk(1);
 	how(&len);
 	if (coal_add(&coal, p, len) != want)
 		printf("# %s joined\n", what);
 	T_EQ_INT(coal_add(&coal, p, len), want);
+}
+
+static size_t
+tcp1000(unsigned i)
+{
+	return segment(4, i, 1000, 1000, TCP_ACK);
+}
+
+static void
+apart(const char *what, void (*how)(size_t *len), enum coal_res want)
+{
+	apart_run(what, tcp1000, how, want);
 }
 
 static void
@@ -260,14 +283,6 @@ cut_then_coalesce(void)
 	check_super(4, g.nseg, 1400, 20000, TCP_ACK);
 }
 
-/* Datagram i of a UDP flow of size-byte datagrams, n bytes in this one:
- * the payloads joined count up from 0 (mod 256). */
-static size_t
-datagram(unsigned v, unsigned i, size_t size, size_t n)
-{
-	return pk_build(p, v, IPPROTO_UDP, 8, n, 0, 0, (uint8_t)(i * size));
-}
-
 /* The held UDP run: header, lengths, payload; the bytes (header first)
  * into b, their length into *blen. */
 static void
@@ -350,19 +365,16 @@ udp_run(void)
 	}
 }
 
-/* Held first, then p (changed by how) must not join. */
+static size_t
+udp1000(unsigned i)
+{
+	return datagram(4, i, 1000, 1000);
+}
+
 static void
 udp_apart(const char *what, void (*how)(size_t *len))
 {
-	size_t len;
-
-	coal_init(&coal, true);
-	T_EQ_INT(coal_add(&coal, p, datagram(4, 0, 1000, 1000)), COAL_HELD);
-	len = datagram(4, 1, 1000, 1000);
-	how(&len);
-	if (coal_add(&coal, p, len) != COAL_FLUSH)
-		printf("# UDP: %s joined\n", what);
-	T_EQ_INT(coal_add(&coal, p, len), COAL_FLUSH);
+	apart_run(what, udp1000, how, COAL_FLUSH);
 }
 
 static void
