@@ -7,7 +7,6 @@
  */
 #define _GNU_SOURCE	/* sendmmsg */
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,7 +8,6 @@
  */
 #define _GNU_SOURCE	/* recvmmsg */
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/sock_diag.h>	/* SK_MEMINFO_DROPS */
 #include <netinet/in.h>
