@@ -6,10 +6,11 @@
 # (--esp-external --fixed-esp-keys) and bench/esppeer, a C ESP peer, for
 # the data path. The client and the client-side iperf3/ping run on CPU
 # $CLIENT_CPU, the peer and the gateway-side iperf3 on CPU $PEER_CPU.
-# Per session: TCP 1 and 4 streams each way, UDP packet rate at 64- and
-# 1400-byte IP packets each way (floods: bench/blast from the client
-# side, the peer itself from the gateway side), ping RTT under TCP load,
-# client CPU time per packet, RSS per client process, and
+# Per session: TCP 1 and 4 streams each way and one download stream
+# paced at BENCH_PACED_MBIT, UDP packet rate at 64- and 1400-byte IP
+# packets each way (floods: bench/blast from the client side, the peer
+# itself from the gateway side), ping RTT beside the 1-stream and paced
+# TCP tests, client CPU time per packet, RSS per client process, and
 # start-to-first-ESP. Then
 # bench/report.py prints medians, spreads and ratios, writes markdown, a
 # PNG and the raw records to $BENCH_RESULTS, and a last line
@@ -87,8 +88,14 @@ TARGET=$GW_LAN		# iperf3 server and ping target, through the tunnel
 # BENCH_WHO and BENCH_TESTS narrow a run (profiling one test, say); the
 # report and the summary line want both contenders and every test.
 CONTENDERS=${BENCH_WHO:-gpvpn openconnect}
-TESTS=${BENCH_TESTS:-tcp-tx-1 tcp-tx-4 tcp-rx-1 tcp-rx-4 pps64-tx pps64-rx
-pps1400-tx pps1400-rx}
+TESTS=${BENCH_TESTS:-tcp-tx-1 tcp-tx-4 tcp-rx-1 tcp-rx-4 tcp-rx-paced
+pps64-tx pps64-rx pps1400-tx pps1400-rx}
+# tcp-rx-paced: one download stream held at this rate (Mbit/s), below
+# what either client carries, with ping beside it: latency at the same
+# load. At each client's own full load (tcp-rx-1) the loads differ and
+# so does where the queue sits (for a client faster than the peer, in
+# the peer's CPU).
+PACED_MBIT=${BENCH_PACED_MBIT:-200}
 CONNECT_ONLY=${BENCH_CONNECT:-0}
 if [ "$CONNECT_ONLY" = 1 ]; then
 	TESTS=
@@ -418,14 +425,16 @@ perf_start() {
 	PERF_PID=$!
 }
 
-# run_iperf TEST BASE: TCP, tx (client sends) or rx (-R), 1 or 4 streams.
+# run_iperf TEST BASE: TCP, tx (client sends) or rx (-R), 1 or 4
+# streams, or 1 stream paced at PACED_MBIT; ping beside one stream.
 run_iperf() {
-	rev=
+	rev= streams=${1##*-} rate=
 	case $1 in tcp-rx-*) rev=-R ;; esac
+	case $1 in *-paced) streams=1 rate=${PACED_MBIT}M ;; esac
 	VALUE=0
 	iperf_server || { echo "# iperf3 server did not start" >&2; return; }
 	PING_PID=
-	if [ "${1##*-}" = 1 ]; then
+	if [ "$streams" = 1 ]; then
 		taskset -c "$CLIENT_CPU" ip netns exec "$NS_C" ping -n \
 		    -i 0.1 -W 2 -w $((DUR + OMIT + 30)) "$TARGET" \
 		    >"$2.ping" 2>&1 &
@@ -434,7 +443,7 @@ run_iperf() {
 	snap a
 	timeout $((DUR + OMIT + 20)) taskset -c "$CLIENT_CPU" \
 	    ip netns exec "$NS_C" iperf3 -c "$TARGET" -p "$IPERF_PORT" \
-	    -t "$DUR" -O "$OMIT" -P "${1##*-}" $rev -J \
+	    -t "$DUR" -O "$OMIT" -P "$streams" $rev ${rate:+-b "$rate"} -J \
 	    >"$2.json" 2>"$2.err"
 	snap b
 	# Ping under load only: it stops with the load.
@@ -569,6 +578,7 @@ machine() {
 	echo "rounds $ROUNDS"
 	echo "seconds $DUR"
 	echo "omit $OMIT"
+	echo "paced_mbit $PACED_MBIT"
 	echo "short $SHORT"
 }
 

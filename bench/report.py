@@ -26,8 +26,11 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 WHO = ("gpvpn", "openconnect")
 BUSY = 0.90  # a CPU this busy over a test is what bounds it
 SINK_NOTE = 0.01  # a sink dropping this share of a figure gets a note
-TESTS = ("tcp-tx-1", "tcp-tx-4", "tcp-rx-1", "tcp-rx-4", "pps64-tx",
-         "pps64-rx", "pps1400-tx", "pps1400-rx")
+TESTS = ("tcp-tx-1", "tcp-tx-4", "tcp-rx-1", "tcp-rx-4", "tcp-rx-paced",
+         "pps64-tx", "pps64-rx", "pps1400-tx", "pps1400-rx")
+# Tests whose own value is no metric: the paced download is there for the
+# ping beside it (both contenders carry the same rate).
+PACED = ("tcp-rx-paced",)
 # metric -> (unit, higher is better, description)
 METRICS = {
     "tcp-tx-1": ("Mbit/s", True, "TCP client->gateway, 1 stream"),
@@ -42,6 +45,8 @@ METRICS = {
                    "an app, g->c"),
     "ping-tx-load": ("ms", False, "median ping RTT during tcp-tx-1"),
     "ping-rx-load": ("ms", False, "median ping RTT during tcp-rx-1"),
+    "ping-rx-paced": ("ms", False, "median ping RTT during tcp-rx-paced "
+                      "(the same download rate for both)"),
     "cpu/pkt": ("us", False, "client CPU per ESP datagram, all tests"),
     "first-esp": ("ms", False, "client start to first ESP at the peer"),
     "rss-total": ("kB", False, "sum of client processes' RSS (max)"),
@@ -157,9 +162,12 @@ def collect(recs):
 def metrics_of(d):
     """metric -> value for one contender's round (None if missing)."""
     t = d["tests"]
-    m = {k: t[k]["value"] if k in t else None for k in TESTS}
+    m = {k: t[k]["value"] if k in t else None for k in TESTS
+         if k not in PACED}
     m["ping-tx-load"] = t["tcp-tx-1"]["ping"] if "tcp-tx-1" in t else None
     m["ping-rx-load"] = t["tcp-rx-1"]["ping"] if "tcp-rx-1" in t else None
+    m["ping-rx-paced"] = t["tcp-rx-paced"]["ping"] \
+        if "tcp-rx-paced" in t else None
     ticks = sum(x["cli_ticks"] for x in t.values())
     pkts = sum(x["pkts"] for x in t.values())
     m["cpu/pkt"] = 1e6 * ticks / CLK_TCK / pkts if pkts and \
@@ -252,6 +260,9 @@ def bound_label(test, b):
         return "client (its socket dropped)" if b["cdrop"] > 0 else \
             "PEER (flood slower than client)"
     loss = ""
+    if test in PACED:
+        return "pacing (iperf3 -b)" + ("; a CPU saturated" if busy0 or
+                                       busy1 else "")
     if b["cdrop"] > 0 or b["pdrop"] > 0:
         loss = "; loss at the %s socket" % (
             "client's" if b["cdrop"] >= b["pdrop"] else "PEER's")
@@ -387,7 +398,10 @@ def markdown(mach, out, rounds, per, common, errs, line):
     md += ["| %s | %s |" % kv for kv in mach.items()]
     md += ["", "## Results", ""] + table(out, what=True)
     md += ["", "tcp-*: iperf3 between the client namespace and the "
-           "gateway namespace (-O %s). pps*: UDP floods of 64- or "
+           "gateway namespace (-O %s); tcp-rx-paced is one download "
+           "stream held at %s Mbit/s for both contenders, with ping "
+           "beside it (ping-rx-paced: latency at the same load, where "
+           "tcp-rx-1's ping is at each one's own full load). pps*: UDP floods of 64- or "
            "1400-byte IP packets as fast as the sender goes, counted "
            "where they arrive: tx from bench/blast on the client CPU to "
            "the peer, which counts and drops them; rx from the peer "
@@ -407,7 +421,7 @@ def markdown(mach, out, rounds, per, common, errs, line):
            "the client's full socket dropped). Not per tun packet: with "
            "tun offload a 64 KiB TSO or coalesced super-packet is one "
            "tun packet but up to 45 datagrams on the wire."
-           % mach.get("omit"),
+           % (mach.get("omit"), mach.get("paced_mbit", "?")),
            "", "## What bounds each figure", ""]
     md += bound_table(rounds)
     md += ["", "A CPU at >= %d%% over a test is taken as the bound; "

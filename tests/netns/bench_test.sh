@@ -93,7 +93,7 @@ for k, v in doc["summary"].items():
             bad.append("%s %s: %r" % (k, who, s))
 for who, rounds in doc["rounds"].items():
     for n, d in rounds.items():
-        if len(d["tests"]) != 8:
+        if len(d["tests"]) != 9:
             bad.append("%s round %s: %d tests" % (who, n, len(d["tests"])))
         for t, row in d["tests"].items():
             for f in ("cpu0", "cpu1", "client_cpu", "peer_cpu",
@@ -128,9 +128,9 @@ files_ok() {
 check "results: markdown with machine, metrics and bounds; a PNG" \
     files_ok
 bounds_ok() {
-	b='client|PEER|both CPUs|loss/latency'
-	for t in tcp-tx-1 tcp-tx-4 tcp-rx-1 tcp-rx-4 pps64-tx pps64-rx \
-	    pps1400-tx pps1400-rx; do
+	b='client|PEER|both CPUs|loss/latency|pacing'
+	for t in tcp-tx-1 tcp-tx-4 tcp-rx-1 tcp-rx-4 tcp-rx-paced \
+	    pps64-tx pps64-rx pps1400-tx pps1400-rx; do
 		for who in gpvpn openconnect; do
 			grep -Eq "^\| $t \| $who \|.*\| ($b)[^|]* \|\$" \
 			    "$T/bench.out" || { echo "$t $who"; return 1; }
