@@ -11,7 +11,8 @@
 # packets each way (floods: bench/blast from the client side, the peer
 # itself from the gateway side), ping RTT beside the 1-stream and paced
 # TCP tests, client CPU time per packet, RSS per client process, and
-# start-to-first-ESP. Then
+# start-to-first-ESP; then a connect of gp-auth to gp-tunnel's service
+# (gpvpn-svc: first-esp-svc). Then
 # bench/report.py prints medians, spreads and ratios, writes markdown, a
 # PNG and the raw records to $BENCH_RESULTS, and a last line
 #   bench: tcp-tx R tcp-rx R pps64-tx R pps64-rx R cpu/pkt R first-esp R
@@ -87,7 +88,9 @@ IPERF_PORT=5201
 TARGET=$GW_LAN		# iperf3 server and ping target, through the tunnel
 # BENCH_WHO and BENCH_TESTS narrow a run (profiling one test, say); the
 # report and the summary line want both contenders and every test.
-CONTENDERS=${BENCH_WHO:-gpvpn openconnect}
+# gpvpn-svc: gp-auth to gp-tunnel's service (the packaged socket unit),
+# connect only (first-esp-svc).
+CONTENDERS=${BENCH_WHO:-gpvpn openconnect gpvpn-svc}
 TESTS=${BENCH_TESTS:-tcp-tx-1 tcp-tx-4 tcp-rx-1 tcp-rx-4 tcp-rx-paced
 pps64-tx pps64-rx pps1400-tx pps1400-rx}
 # tcp-rx-paced: one download stream held at this rate (Mbit/s), below
@@ -202,11 +205,42 @@ sink_start() {
 	wait_until 50 0.1 grep -qx ready "$SINK_OUT"
 }
 
-# client_prep N: the script and resolv.conf of session N, made before
-# the clock starts.
+# client_prep WHO N: the script and resolv.conf of session N, made
+# before the clock starts (the service's script is the listener's, its
+# records cleared).
 client_prep() {
-	make_script "script-$1"
+	if [ "$1" = gpvpn-svc ]; then
+		REC=$T/vpnc/svc
+		find "$REC" -type f -delete
+	else
+		make_script "script-$2"
+	fi
 	cp "$T/client-resolv.orig" "$T/client-resolv.conf"
+}
+
+# svc_start: gp-tunnel --listen in the client namespace, as the packaged
+# gp-tunnel.socket runs it, root's policy allowing the auth user; one
+# connection first, so that the service is running (started by its
+# socket for an earlier session) when the clock of a session starts.
+svc_start() {
+	SVC_SOCK=$T/tunnel.sock
+	printf 'allow-user %s\n' "$(id -u "$AUTH_USER")" >"$T/svc.conf"
+	make_script svc
+	taskset -c "$CLIENT_CPU" ip netns exec "$NS_C" sh "$NSEXEC" \
+	    -p "$T/svc.pid" -n "$T/client-resolv.conf" -- \
+	    systemd-socket-activate -l "$SVC_SOCK" "$GP_TUNNEL" --listen \
+	    -i "$C_TUN" -s "$SCRIPT" --policy "$T/svc.conf" \
+	    >"$T/svc.out" 2>"$T/svc.err" </dev/null &
+	lib_track $!
+	wait_until 50 0.1 test -S "$SVC_SOCK" &&
+	    wait_until 50 0.1 test -s "$T/svc.pid" || return 1
+	SVC_PID=$(pidof_file "$T/svc.pid")
+	chmod 0666 "$SVC_SOCK"
+	"$PY" -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.close()' "$SVC_SOCK" &&
+	    wait_until 50 0.1 grep -q ' ended, status ' "$T/svc.err"
 }
 
 # client_start WHO N: WHO (gpvpn or openconnect) connects, pinned to the
@@ -214,39 +248,83 @@ client_prep() {
 client_start() {
 	case $1 in
 	gpvpn) gpvpn_launch "$2" ;;
+	gpvpn-svc) svc_launch "$2" ;;
 	openconnect) oc_launch "$2" ;;
+	esac
+}
+
+# gp-auth runs as the user, whose shell is unprivileged already: the
+# bench, which is root, makes that shell before the clock starts
+# (taskset, ip netns exec, setpriv), as OpenConnect's start has no
+# privilege step either (the bench stands in for the sudo of both). The
+# shell waits on a FIFO and execs gp-auth once the clock's side reaches
+# it: gp-tunnel opening the pipe between them (pipe), or a go line
+# (go, the service). auth_prestart N MODE CMD...; $AUTH_FIFO.
+auth_prestart() {
+	AUTH_FIFO=$T/auth-$1.fifo
+	rm -f "$AUTH_FIFO"
+	mkfifo -m 0600 "$AUTH_FIFO" && chown "$AUTH_USER" "$AUTH_FIFO" ||
+	    die "the FIFO $AUTH_FIFO"
+	case $2 in
+	pipe) body='f=$1; shift; exec "$@" >"$f"' ;;
+	*) body='f=$1; shift; read -r _ <"$f"; exec "$@"' ;;
+	esac
+	err=$T/auth-$1.err
+	shift 2
+	# shellcheck disable=SC2046
+	printf '%s\n' "$PASSWORD" |
+	    taskset -c "$CLIENT_CPU" ip netns exec "$NS_C" $(as_auth_user) \
+	    sh -c "$body" auth-user "$AUTH_FIFO" "$@" 2>"$err" &
+	AUTH_PRE=$!
+	lib_track "$AUTH_PRE"
+	wait_until 100 0.02 eval '[ "$(cat "/proc/$AUTH_PRE/wchan" \
+	    2>/dev/null)" = wait_for_partner ]' ||
+	    die "gp-auth's shell waits on its FIFO (see $err)"
+}
+
+# client_prestart WHO N: what a contender's user had before the clock.
+client_prestart() {
+	case $1 in
+	gpvpn) auth_prestart "$2" pipe "$GP_AUTH" --cafile "$CA" \
+	    -u "$TEST_USER" --passwd-on-stdin "https://$GW_ADDR/" ;;
+	gpvpn-svc) auth_prestart "$2" go "$GP_AUTH" --cafile "$CA" \
+	    -u "$TEST_USER" --passwd-on-stdin --tunnel-socket "$SVC_SOCK" \
+	    "https://$GW_ADDR/" ;;
 	esac
 }
 
 # gp-auth | gp-tunnel as a user's shell starts them: one entry into the
 # namespace and one shell for the pipeline, as OpenConnect gets one
-# (nsexec.sh's, which execs the shell here). The shell starts each side
-# with one fork and exec, gp-auth as $AUTH_USER (setpriv: the one step
-# OpenConnect has no counterpart for), and writes gp-tunnel's pid and
-# exit status. Each side had its own taskset, ip netns exec and
-# nsexec.sh before: about 15 ms more CPU on the client CPU than
-# OpenConnect's start, counted in first-esp.
+# (nsexec.sh's, which execs the shell here). The shell starts gp-tunnel
+# with one fork and exec, its stdin the FIFO whose opening lets gp-auth's
+# shell exec gp-auth, and writes gp-tunnel's pid and exit status.
 gpvpn_launch() {
-	# shellcheck disable=SC2016,SC2046
-	printf '%s\n' "$PASSWORD" |
-	    taskset -c "$CLIENT_CPU" ip netns exec "$NS_C" sh "$NSEXEC" \
+	taskset -c "$CLIENT_CPU" ip netns exec "$NS_C" sh "$NSEXEC" \
 	    -n "$T/client-resolv.conf" -- sh -c '
-		aerr=$1 terr=$2 tpid=$3 trc=$4 tun=$5 ifname=$6 script=$7
-		shift 7
-		exec 3<&0
-		"$@" <&3 3<&- 2>"$aerr" |
-		    "$tun" -i "$ifname" -s "$script" 3<&- 2>"$terr" &
+		terr=$1 tpid=$2 trc=$3 tun=$4 ifname=$5 script=$6 fifo=$7
+		"$tun" -i "$ifname" -s "$script" <"$fifo" 2>"$terr" &
 		echo $! >"$tpid"
-		exec 3<&- </dev/null
 		wait $! && rc=0 || rc=$?
-		echo "$rc" >"$trc"' gpvpn-pipe "$T/auth-$1.err" "$T/tun-$1.err" \
-	    "$T/tun-$1.pid" "$T/tun-$1.rc" "$GP_TUNNEL" "$C_TUN" "$SCRIPT" \
-	    $(as_auth_user) "$GP_AUTH" --cafile "$CA" -u "$TEST_USER" \
-	    --passwd-on-stdin "https://$GW_ADDR/" &
+		echo "$rc" >"$trc"' gpvpn-pipe "$T/tun-$1.err" "$T/tun-$1.pid" \
+	    "$T/tun-$1.rc" "$GP_TUNNEL" "$C_TUN" "$SCRIPT" "$AUTH_FIFO" \
+	    </dev/null &
 	lib_track $!
 	wait_until 50 0.1 test -s "$T/tun-$1.pid"
 	STOP_PID=$(pidof_file "$T/tun-$1.pid")
 	CLIENT_LOGS="$T/auth-$1.err $T/tun-$1.err"
+}
+
+# The service shape: gp-auth --tunnel-socket to gp-tunnel --listen,
+# running already (svc_start). The clock's side enters the namespace as
+# OpenConnect's does and writes the go line; the session ends with
+# gp-auth (SIGTERM: logout, and the listener's session ends).
+svc_launch() {
+	taskset -c "$CLIENT_CPU" ip netns exec "$NS_C" sh "$NSEXEC" \
+	    -n "$T/client-resolv.conf" -- sh -c 'echo go >"$1"' svc-go \
+	    "$AUTH_FIFO" </dev/null &
+	lib_track $!
+	STOP_PID=$AUTH_PRE
+	CLIENT_LOGS="$T/auth-$1.err $T/svc.err"
 }
 
 oc_launch() {
@@ -282,6 +360,7 @@ client_stop() {
 # [priv] and [net], or openconnect (not iperf3, ping or the scripts).
 client_pids() {
 	for p in $(ip netns pids "$NS_C" 2>/dev/null); do
+		[ "$p" != "${SVC_PID:-}" ] || continue	# the service
 		case $(cat "/proc/$p/comm" 2>/dev/null) in
 		gp-auth* | gp-tunnel* | openconnect*) echo "$p" ;;
 		esac
@@ -529,7 +608,8 @@ session() {
 	n=$1-$2
 	peer_start "$n"
 	https0=$(gwlog "r.get('path') == '/ssl-tunnel-connect.sslvpn'")
-	client_prep "$n"
+	client_prep "$1" "$n"
+	client_prestart "$1" "$n"
 	# The clock: the peer's (first-esp) and the gateway log's (phases).
 	# One instant on both clocks (a separate `date` read the wall clock
 	# some ms before the peer's, which put first-esp before getconfig).
@@ -548,7 +628,8 @@ session() {
 		return
 	fi
 	first=$(awk '$1 == "first_esp_ns" { print $2; exit }' "$PEER_OUT")
-	for t in $TESTS; do
+	# The service shape is timed for its connect only.
+	[ "$1" = gpvpn-svc ] || for t in $TESTS; do
 		run_test "$1" "$2" "$t"
 	done
 	client_stop
@@ -590,6 +671,10 @@ peer_tun_setup || die "the peer's tun $PEER_TUN in the gateway namespace"
 rps_setup || die "RPS on the veths: each side's receive work on its CPU"
 bench_gw_start
 sink_start || die "bench/sink on port 9 in $NS_C (see $T/sink.err)"
+case " $CONTENDERS " in
+*" gpvpn-svc "*) svc_start ||
+	die "gp-tunnel --listen in $NS_C (see $T/svc.err)" ;;
+esac
 note "bench: $ROUNDS round(s) of $DUR s tests; load average" \
     "$(cut -d' ' -f1-3 /proc/loadavg)"
 r=1

@@ -22,7 +22,9 @@ import shlex
 import statistics
 import sys
 
-WHO = ("gpvpn", "openconnect")
+WHO = ("gpvpn", "gpvpn-svc", "openconnect")
+NAMES = {"gpvpn": "gpvpn (pipe)", "gpvpn-svc": "gpvpn (service)",
+         "openconnect": "OpenConnect"}
 # phase -> the gateway log records that mark it
 PHASES = (
     ("tls", lambda r: r.get("event") == "tls"),
@@ -84,21 +86,28 @@ def cell(vals):
 
 def table(path):
     s = sessions(path)
-    for r in s["gpvpn"] + s["openconnect"]:
-        fe = r.get("first_esp_ns", "none")
-        if fe.lstrip("-").isdigit():
-            r["first_esp_ms"] = "%.3f" % (int(fe) / 1e6)
-    print("| phase (ms after start) | gpvpn | OpenConnect | ratio |")
-    print("|---|---|---|---|")
+    who = [w for w in WHO if s[w]]
+    for w in who:
+        for r in s[w]:
+            fe = r.get("first_esp_ns", "none")
+            if fe.lstrip("-").isdigit():
+                r["first_esp_ms"] = "%.3f" % (int(fe) / 1e6)
+    ours = [w for w in who if w != "openconnect"]
+    print("| phase (ms after start) | %s | %s |" % (
+        " | ".join(NAMES[w] for w in who),
+        " | ".join("ratio %s" % NAMES[w].split(" ", 1)[-1] for w in ours)))
+    print("|---" * (len(who) + len(ours) + 1) + "|")
     keys = [name + "_ms" for name, _ in PHASES] + ["first_esp_ms"]
     for k in keys:
-        a, ma = cell(values(s["gpvpn"], k))
-        b, mb = cell(values(s["openconnect"], k))
-        ratio = "%.2f" % (ma / mb) if ma is not None and mb else "n/a"
-        print("| %s | %s | %s | %s |" % (k[:-3].replace("_", "-"), a, b,
-                                         ratio))
-    print("\nrounds: gpvpn %d, OpenConnect %d; median [min-max]" %
-          (len(s["gpvpn"]), len(s["openconnect"])))
+        cells = {w: cell(values(s[w], k)) for w in who}
+        mb = cells["openconnect"][1] if "openconnect" in cells else None
+        ratios = ["%.2f" % (cells[w][1] / mb) if cells[w][1] is not None
+                  and mb else "n/a" for w in ours]
+        print("| %s | %s | %s |" % (k[:-3].replace("_", "-"),
+                                     " | ".join(cells[w][0] for w in who),
+                                     " | ".join(ratios)))
+    print("\nrounds: %s; median [min-max]" % ", ".join(
+        "%s %d" % (NAMES[w], len(s[w])) for w in who))
     return 0
 
 

@@ -24,6 +24,8 @@ import time
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 WHO = ("gpvpn", "openconnect")
+# gp-auth to the running gp-tunnel service: a connect, timed, no tests.
+SVC = "gpvpn-svc"
 BUSY = 0.90  # a CPU this busy over a test is what bounds it
 SINK_NOTE = 0.01  # a sink dropping this share of a figure gets a note
 TESTS = ("tcp-tx-1", "tcp-tx-4", "tcp-rx-1", "tcp-rx-4", "tcp-rx-paced",
@@ -49,6 +51,8 @@ METRICS = {
                       "(the same download rate for both)"),
     "cpu/pkt": ("us", False, "client CPU per ESP datagram, all tests"),
     "first-esp": ("ms", False, "client start to first ESP at the peer"),
+    "first-esp-svc": ("ms", False, "the same, gp-auth to the running "
+                      "gp-tunnel service (OpenConnect: its first-esp)"),
     "rss-total": ("kB", False, "sum of client processes' RSS (max)"),
 }
 # The summary line: its name -> metric.
@@ -206,8 +210,19 @@ def fmt_spread(s):
     return "%s [%s-%s]" % (fmt(s[0]), fmt(s[1]), fmt(s[2]))
 
 
+def first_esp_svc(rounds, per):
+    """first-esp-svc: gpvpn's from its service session of the round,
+    OpenConnect's is its first-esp (it has one shape)."""
+    for n, m in per["gpvpn"].items():
+        d = rounds.get(SVC, {}).get(n)
+        m["first-esp-svc"] = metrics_of(d)["first-esp"] if d else None
+    for m in per["openconnect"].values():
+        m["first-esp-svc"] = m["first-esp"]
+
+
 def summarise(rounds):
     per = {w: {n: metrics_of(d) for n, d in rounds[w].items()} for w in WHO}
+    first_esp_svc(rounds, per)
     common = sorted(set(per["gpvpn"]) & set(per["openconnect"]))
     out = {}
     for k in METRICS:
@@ -275,8 +290,8 @@ def bound_label(test, b):
 
 def problems(rounds, common):
     errs = []
-    for w in WHO:
-        for n, d in sorted(rounds[w].items()):
+    for w in WHO + (SVC,):
+        for n, d in sorted(rounds.get(w, {}).items()):
             s = d["session"]
             if s is None:
                 errs.append("%s round %d: no session record" % (w, n))
