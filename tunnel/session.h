@@ -39,6 +39,7 @@ struct tunnel_stats {
 	uint64_t	tun_tso;	/* tun super-packets cut up */
 	uint64_t	tun_coal;	/* super-packets of >1 to tun */
 	uint64_t	tun_coal_udp;	/* ... of them UDP (GSO_UDP_L4) */
+	uint64_t	tx_turn_max;	/* most sealed from tun in a turn */
 	uint64_t	aqm_drop;	/* CoDel on the receive socket */
 	uint64_t	aqm_mark;	/* ... marked CE instead (ECN) */
 	uint64_t	esp_drop[ESP_DROP_REASONS];	/* esp_decrypt said */

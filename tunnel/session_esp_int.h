@@ -24,6 +24,9 @@
 #include "tunnel/tunvnet.h"
 
 #define SESSION_ESP_BATCH	32	/* tun reads / datagrams per wakeup */
+/* Datagrams sealed from tun in one turn of the loop, at most (past it,
+ * no further tun read): 150-200 us of work here. */
+#define SESSION_ESP_TX_BUDGET	(2 * SESSION_ESP_BATCH)
 /* One ESP buffer: headers, the largest inner packet, padding and ICV. */
 #define SESSION_ESP_INNER_MAX	GPST_MAX_PAYLOAD
 #define SESSION_ESP_SLOT_BYTES	\

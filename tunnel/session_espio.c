@@ -465,12 +465,18 @@ session_espio_flush(struct session_esp *x, unsigned k)
 		x->env->st->udp_tx_drop += k;	/* the reopen failed */
 }
 
-/* Up to a batch of packets from tun (with offloads: of super-packets,
- * cut), encrypted in place, sent in UDP_SEGMENT runs or by sendmmsg. */
+/*
+ * Up to a batch of packets from tun (with offloads: of super-packets,
+ * cut), encrypted in place, sent in UDP_SEGMENT runs or by sendmmsg.
+ * A turn stops reading tun past SESSION_ESP_TX_BUDGET datagrams: one
+ * offloaded read may make 45, and what came in meanwhile (an echo
+ * reply, the ACKs of an upload) waits for the turn to end.
+ */
 int
 session_espio_tx(void *t, int64_t now, bool tun)
 {
 	struct session_esp *x = t;
+	uint64_t first = x->env->st->tx_pkts;
 	bool vnet = tun_vnet();
 	unsigned i, k = 0;
 	int r = 0;
@@ -481,6 +487,8 @@ session_espio_tx(void *t, int64_t now, bool tun)
 	if (vnet)
 		(void)tun_offload(x->env->io->tun_fd, true);
 	for (i = 0; i < SESSION_ESP_BATCH; i++) {
+		if (x->env->st->tx_pkts - first >= SESSION_ESP_TX_BUDGET)
+			break;
 		if (vnet)
 			r = session_espvnet_fill(x, &k);
 		else if ((r = session_espio_fill(x, k)) > 0)
@@ -489,5 +497,7 @@ session_espio_tx(void *t, int64_t now, bool tun)
 			break;
 	}
 	session_espio_flush(x, k);
+	if (x->env->st->tx_pkts - first > x->env->st->tx_turn_max)
+		x->env->st->tx_turn_max = x->env->st->tx_pkts - first;
 	return r == -2 ? 1 : SESSION_GO;
 }

@@ -33,7 +33,8 @@ session_stats_log(const struct tunnel_stats *st)
 	    PRIu64 " packets %" PRIu64 " bytes; transport %s, SA age %s s;"
 	    " esp tx %" PRIu64 "/%" PRIu64 " rx %" PRIu64 "/%" PRIu64
 	    " gro %" PRIu64 " gso %" PRIu64 " tso %" PRIu64 " coal %" PRIu64
-	    " udp-coal %" PRIu64 " aqm drop %" PRIu64 " mark %" PRIu64
+	    " udp-coal %" PRIu64 " tx-turn %" PRIu64 " aqm drop %" PRIu64
+	    " mark %" PRIu64
 	    ", probes %" PRIu64
 	    " replies %" PRIu64
 	    "; esp drops: bad ICV %" PRIu64 ", replay %" PRIu64
@@ -50,7 +51,7 @@ session_stats_log(const struct tunnel_stats *st)
 	    st->esp_tx_pkts, st->esp_tx_bytes, st->esp_rx_pkts,
 	    st->esp_rx_bytes, st->esp_rx_gro,
 	    st->esp_tx_gso, st->tun_tso, st->tun_coal, st->tun_coal_udp,
-	    st->aqm_drop,
+	    st->tx_turn_max, st->aqm_drop,
 	    st->aqm_mark, st->probes_tx,
 	    st->probe_replies,
 	    d[ESP_DROP_ICV], d[ESP_DROP_REPLAY], d[ESP_DROP_PAD],

@@ -15,7 +15,9 @@
 # the log and the status line say which paths ran (tso: super-packets
 # from tun cut, coal: coalesced ones written to tun, udp-coal: of them
 # UDP; the receive AQM's SO_TIMESTAMPNS is accepted under the sandbox,
-# and its counters shown). The first and last rounds also move 1 MiB each way over TCP on IPv6 to the gateway's tunnel address. (GRO
+# and its counters shown). In the first round a backlog in tun (five
+# super-packets queued behind a stopped [net]) is taken at most 64
+# datagrams and one run per turn of the loop. The first and last rounds also move 1 MiB each way over TCP on IPv6 to the gateway's tunnel address. (GRO
 # coalescing needs a sender with UDP_SEGMENT:
 # tests/unit/tunnel_espsession_test.c covers it.) A last round has the
 # gateway ignore ESP, so the HTTPS tunnel carries 1 MiB each way over the
@@ -27,6 +29,8 @@ set -u
 V6_NET=2001:2:0:18::/64
 UDP_PORT=5002
 V6_GW=2001:2:0:18::1
+TURN_PORT=5003
+TURN_MAX=$((64 + 40 - 1))	# SESSION_ESP_TX_BUDGET, and one run's rest
 
 lib_start 240
 need_client
@@ -77,6 +81,34 @@ check_udp() {
 $(cat "$T/udp-$1.json" 2>/dev/null)" test "$urc" -eq 0
 }
 
+# check_turn ROUND: [net] stopped while the client sends 200 datagrams to
+# the LAN in runs of 40 (UDP_SEGMENT: five super-packets queued in tun),
+# then let go: each arrives intact, and the status line's tx-turn, the
+# most [net] sealed from tun in one turn of its loop, is past the budget
+# of 64 by less than one run (without it, one turn took all 200).
+check_turn() {
+	net=
+	for p in $(pgrep -P "$TUN_PID"); do
+		tr '\0' ' ' <"/proc/$p/cmdline" | grep -q '\[net\]' && net=$p
+	done
+	rm -f "$T/turn-ready"
+	ip netns exec "$NS_L" "$PY" "$LIB_DIR/udpburst.py" recv "$LAN_ADDR" \
+	    "$TURN_PORT" 200 300 "$T/turn-ready" >"$T/turn-$1.json" \
+	    2>"$T/turn-$1.err" &
+	up=$!
+	lib_track "$up"
+	wait_until 50 0.1 test -e "$T/turn-ready" && [ -n "$net" ] &&
+	    kill -STOP "$net" &&
+	    timeout 10 ip netns exec "$NS_C" "$PY" "$LIB_DIR/udpburst.py" \
+	    gsend "$LAN_ADDR" "$TURN_PORT" 200 300
+	[ -z "$net" ] || kill -CONT "$net"
+	wait_until 250 0.1 gone "$up" || stop_pid "$up" TERM 2
+	wait "$up"
+	trc=$?
+	check "$1: 200 datagrams queued in tun behind a stopped [net], each \
+intact: $(cat "$T/turn-$1.json" 2>/dev/null)" test "$trc" -eq 0
+}
+
 # round NAME EXPR [v6]: connect, traffic, status line (EXPR on it), stop.
 round() {
 	r=$1
@@ -91,6 +123,7 @@ round() {
 		check_pings "$r"
 		check_xfer "$r"
 		check_udp "$r"
+		[ "$r" = on ] && check_turn "$r"
 		[ "${3:-}" = v6 ] && xfer6 "$r"
 		check "$r: status line: transport esp, $2" \
 		    tun_stats "$r" "'transport esp' in line and
@@ -106,7 +139,7 @@ round() {
 note "(on) UDP_GRO and UDP_SEGMENT on the ESP socket, tun offloads"
 round on "n('gso') > 0 and n('tso') > 0 and n('coal') > 0 and
     n('udp-coal') > 0 and n('dropped') == 0 and n('aqm drop') >= 0 and
-    n('mark') >= 0" v6
+    n('mark') >= 0 and 64 <= n('tx-turn') <= $TURN_MAX" v6
 check "(on) the receive AQM is on: SO_TIMESTAMPNS taken in the sandbox" \
     grep -q 'esp: receive AQM on (CoDel' "$T/tun-on.err"
 check "(on) UDP_GRO and UDP_SEGMENT were not refused or forced off" \
