@@ -26,6 +26,8 @@
 # times of the TLS handshake and each request, and first-esp) per
 # contender instead of report.py's table (bench/connect_phases.py). Both
 # modes add those phases to the session records and print their table.
+# BENCH_CAPTURE=1: tcpdump beside each ping (cap_start), and
+# bench/pinglegs.py's table of where the echoes' time went.
 # What cpu/pkt counts: utime+stime (from /proc/PID/stat) of every client
 # process (gp-auth, gp-tunnel [priv] and [net]; openconnect), summed
 # over all tests, divided by the ESP datagrams the client handled, each
@@ -106,6 +108,8 @@ if [ "$CONNECT_ONLY" = 1 ]; then
 fi
 
 [ "$(id -u)" -eq 0 ] || { echo "bench: needs root" >&2; exit 1; }
+[ "${BENCH_CAPTURE:-0}" != 1 ] || command -v tcpdump >/dev/null ||
+    { echo "bench: BENCH_CAPTURE=1 needs tcpdump" >&2; exit 1; }
 for t in iperf3 openconnect taskset "$PEER" "$BLAST" "$SINK" \
     "$GP_AUTH" "$GP_TUNNEL"; do
 	command -v "$t" >/dev/null 2>&1 ||
@@ -504,6 +508,35 @@ perf_start() {
 	PERF_PID=$!
 }
 
+# BENCH_CAPTURE=1: tcpdump beside each ping, on both tuns (the echoes)
+# and both veths (small ESP datagrams outbound), BASE.cap-*, for
+# bench/pinglegs.py: where each echo's round trip went. tcpdump takes
+# CPU: the figures of a capture run are not for the record.
+cap_start() {
+	CAP_PIDS=
+	[ "${BENCH_CAPTURE:-0}" = 1 ] || return 0
+	cap "$NS_C" "$C_TUN" "" icmp "$1.cap-ct"
+	cap "$NS_G" "$PEER_TUN" "" icmp "$1.cap-gt"
+	cap "$NS_C" c0 out 'udp and less 300' "$1.cap-cv"
+	cap "$NS_G" g0 out 'udp and less 300' "$1.cap-gv"
+	sleep 0.5	# tcpdump's start
+}
+
+# cap NS DEV DIRECTION FILTER OUT
+cap() {
+	ip netns exec "$1" tcpdump -i "$2" ${3:+-Q "$3"} -n -tt \
+	    --time-stamp-precision=micro -l "$4" >"$5" 2>/dev/null &
+	CAP_PIDS="$CAP_PIDS $!"
+	lib_track $!
+}
+
+cap_stop() {
+	for p in $CAP_PIDS; do
+		stop_pid "$p" INT 2
+	done
+	CAP_PIDS=
+}
+
 # run_iperf TEST BASE: TCP, tx (client sends) or rx (-R), 1 or 4
 # streams, or 1 stream paced at PACED_MBIT; ping beside one stream.
 run_iperf() {
@@ -514,6 +547,7 @@ run_iperf() {
 	iperf_server || { echo "# iperf3 server did not start" >&2; return; }
 	PING_PID=
 	if [ "$streams" = 1 ]; then
+		cap_start "$2"
 		taskset -c "$CLIENT_CPU" ip netns exec "$NS_C" ping -n \
 		    -i 0.1 -W 2 -w $((DUR + OMIT + 30)) "$TARGET" \
 		    >"$2.ping" 2>&1 &
@@ -527,6 +561,7 @@ run_iperf() {
 	snap b
 	# Ping under load only: it stops with the load.
 	[ -z "$PING_PID" ] || stop_pid "$PING_PID" INT 2
+	cap_stop
 	wait_until 50 0.1 gone "$IPERF_PID" || stop_pid "$IPERF_PID" KILL 2
 	wait "$IPERF_PID" 2>/dev/null
 }
@@ -689,6 +724,8 @@ gw_stop
 echo "loadavg-end $(cut -d' ' -f1-3 /proc/loadavg)" >>"$T/machine"
 mkdir -p "$RESULTS"
 "$PY" "$PHASES" table "$RECORDS" | sed 's/^/# /'
+[ "${BENCH_CAPTURE:-0}" != 1 ] ||
+    "$PY" "$REPO/bench/pinglegs.py" "$RECORDS" | sed 's/^/# /'
 if [ "$CONNECT_ONLY" = 1 ]; then
 	cp "$RECORDS" "$RESULTS/connect-$(date -u +%Y-%m-%dT%H%MZ).records"
 else
