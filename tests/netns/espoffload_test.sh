@@ -60,22 +60,32 @@ xfer6() {
 	fi
 }
 
+# burst NAME RNS RADDR PORT COUNT SIZE SNS MODE: udpburst.py's receiver
+# on RADDR in namespace RNS, then its sender (MODE send or gsend) in SNS,
+# with process $BURST_STOP (if set) stopped while it sends; 0 if every
+# datagram arrived intact. What the receiver got: $T/NAME.json.
+burst() {
+	rm -f "$T/$1-ready"
+	ip netns exec "$2" "$PY" "$LIB_DIR/udpburst.py" recv "$3" "$4" "$5" \
+	    "$6" "$T/$1-ready" >"$T/$1.json" 2>"$T/$1.err" &
+	up=$!
+	lib_track "$up"
+	if wait_until 50 0.1 test -e "$T/$1-ready"; then
+		[ -z "${BURST_STOP:-}" ] || kill -STOP "$BURST_STOP"
+		timeout 30 ip netns exec "$7" "$PY" "$LIB_DIR/udpburst.py" \
+		    "$8" "$3" "$4" "$5" "$6"
+		[ -z "${BURST_STOP:-}" ] || kill -CONT "$BURST_STOP"
+	fi
+	wait_until 250 0.1 gone "$up" || stop_pid "$up" TERM 2
+	wait "$up"
+}
+
 # check_udp ROUND: 2000 datagrams of 1200 bytes from the LAN host to the
 # client's tunnel address, in bursts: each one whole and in its own
 # datagram at the client, whether or not the client coalesced them.
 check_udp() {
-	tip=$(client_tun_addr)
-	rm -f "$T/udp-ready"
-	ip netns exec "$NS_C" "$PY" "$LIB_DIR/udpburst.py" recv "$tip" \
-	    "$UDP_PORT" 2000 1200 "$T/udp-ready" >"$T/udp-$1.json" \
-	    2>"$T/udp-$1.err" &
-	up=$!
-	lib_track "$up"
-	wait_until 50 0.1 test -e "$T/udp-ready" &&
-	    timeout 30 ip netns exec "$NS_L" "$PY" "$LIB_DIR/udpburst.py" \
-	    send "$tip" "$UDP_PORT" 2000 1200
-	wait_until 250 0.1 gone "$up" || stop_pid "$up" TERM 2
-	wait "$up"
+	burst "udp-$1" "$NS_C" "$(client_tun_addr)" "$UDP_PORT" 2000 1200 \
+	    "$NS_L" send
 	urc=$?
 	check "$1: 2000 UDP datagrams to the client, each intact: \
 $(cat "$T/udp-$1.json" 2>/dev/null)" test "$urc" -eq 0
@@ -91,19 +101,9 @@ check_turn() {
 	for p in $(pgrep -P "$TUN_PID"); do
 		tr '\0' ' ' <"/proc/$p/cmdline" | grep -q '\[net\]' && net=$p
 	done
-	rm -f "$T/turn-ready"
-	ip netns exec "$NS_L" "$PY" "$LIB_DIR/udpburst.py" recv "$LAN_ADDR" \
-	    "$TURN_PORT" 200 300 "$T/turn-ready" >"$T/turn-$1.json" \
-	    2>"$T/turn-$1.err" &
-	up=$!
-	lib_track "$up"
-	wait_until 50 0.1 test -e "$T/turn-ready" && [ -n "$net" ] &&
-	    kill -STOP "$net" &&
-	    timeout 10 ip netns exec "$NS_C" "$PY" "$LIB_DIR/udpburst.py" \
-	    gsend "$LAN_ADDR" "$TURN_PORT" 200 300
-	[ -z "$net" ] || kill -CONT "$net"
-	wait_until 250 0.1 gone "$up" || stop_pid "$up" TERM 2
-	wait "$up"
+	[ -n "$net" ] || { notok "$1: [net] found"; return; }
+	BURST_STOP=$net burst "turn-$1" "$NS_L" "$LAN_ADDR" "$TURN_PORT" 200 \
+	    300 "$NS_C" gsend
 	trc=$?
 	check "$1: 200 datagrams queued in tun behind a stopped [net], each \
 intact: $(cat "$T/turn-$1.json" 2>/dev/null)" test "$trc" -eq 0
