@@ -560,6 +560,8 @@ tunnel_session(const struct opts *o, const struct tunnel_policy *pol)
 	esp_warm();	/* likewise */
 	net_prep(o);	/* likewise */
 	startprio_restore(&sp);
+	if (o->service)	/* the login's bounded time */
+		listen_await_config((unsigned long)o->peer_uid);
 	cfg = first_config();
 	if (policy_check(pol, cfg, &e) == -1) {
 		config_free(cfg);

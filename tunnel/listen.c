@@ -204,15 +204,15 @@ listen_admit(struct listen *l, const struct policy_peer *peer)
  * The session's child: the connection becomes stdin, which is what the
  * rest of gp-tunnel reads (and answers on, ctl.c). It says "accepted"
  * with an empty STATUS frame, so gp-auth logs in only once it knows the
- * service will take its CONFIG, and gives the login a bounded time.
- * SIGTERM from the listener, or the listener's death, stops it.
+ * service will take its CONFIG; the session makes ready what needs no
+ * input while gp-auth logs in, then gives the login a bounded time
+ * (listen_await_config). SIGTERM from the listener, or the listener's
+ * death, stops it.
  */
 static void __attribute__((noreturn))
 listen_child(struct listen *l, int conn, const struct policy_peer *peer)
 {
 	struct gp_err e = { "" };
-	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
-	int r;
 
 	stopsig_default();
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) == -1 ||
@@ -227,13 +227,22 @@ listen_child(struct listen *l, int conn, const struct policy_peer *peer)
 	privsep_set_title("gp-tunnel [session]");
 	if (frame_write(STDIN_FILENO, FRAME_STATUS, NULL, &e) == -1)
 		fatalx("uid %lu: %s", (unsigned long)peer->uid, e.msg);
+	exit(l->c->session(l->c->arg, &l->pol, peer));
+}
+
+void
+listen_await_config(unsigned long uid)
+{
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	int r;
+
+	log_debug("session: set up; waiting for uid %lu's CONFIG", uid);
 	do
 		r = poll(&pfd, 1, LISTEN_CONFIG_WAIT_MS);
 	while (r == -1 && errno == EINTR);
 	if (r == 0)
-		fatalx("uid %lu sent no CONFIG within %d s: closing",
-		    (unsigned long)peer->uid, LISTEN_CONFIG_WAIT_MS / 1000);
-	exit(l->c->session(l->c->arg, &l->pol, peer));
+		fatalx("uid %lu sent no CONFIG within %d s: closing", uid,
+		    LISTEN_CONFIG_WAIT_MS / 1000);
 }
 
 static void

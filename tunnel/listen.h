@@ -54,4 +54,11 @@ int	listen_fd_from_env(struct gp_err *e);
  */
 int	listen_main(const struct listen_conf *c);
 
+/*
+ * In a session's child, once what needs no input is ready: wait for the
+ * peer's first frame (its CONFIG) on stdin, LISTEN_CONFIG_WAIT_MS at
+ * most; fatalx() naming uid if none came.
+ */
+void	listen_await_config(unsigned long uid);
+
 #endif

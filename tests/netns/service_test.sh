@@ -218,6 +218,12 @@ if session_up a 1; then
 	    eval 'head -n 3 "$T/notify.log" | tr "\n" "|" | grep -qx "$want"'
 	check "a: gp-auth said it was accepted before logging in" \
 	    grep -q "service at $SOCK accepted us" "$T/auth-a.err"
+	# TLS, ESP and [net]'s filter are made while gp-auth logs in, not
+	# after its CONFIG: tun is the first thing the CONFIG brings.
+	check "a: the session was set up before its CONFIG came" \
+	    awk '/session: set up; waiting for uid/ { w = NR }
+		/tun: virtio-net header|tun: offloads off/ && !t { t = NR }
+		END { exit !(w && t && w < t) }' "$T/listen.err"
 	check "a: gp-auth runs as uid $UID_A under its seccomp filter" \
 	    eval 'status_is "$AUTH_PID" Seccomp 2 &&
 	    status_is "$AUTH_PID" NoNewPrivs 1 &&
