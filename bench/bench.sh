@@ -223,15 +223,22 @@ client_prep() {
 }
 
 # svc_start: gp-tunnel --listen in the client namespace, as the packaged
-# gp-tunnel.socket runs it, root's policy allowing the auth user; one
-# connection first, so that the service is running (started by its
-# socket for an earlier session) when the clock of a session starts.
+# gp-tunnel.socket runs it (the unit's capability bounding set and
+# NoNewPrivileges), root's policy allowing the auth user; one connection
+# first, so that the service is running (started by its socket for an
+# earlier session) when the clock of a session starts.
 svc_start() {
 	SVC_SOCK=$T/tunnel.sock
 	printf 'allow-user %s\n' "$(id -u "$AUTH_USER")" >"$T/svc.conf"
 	make_script svc
+	caps=$(sed -n 's/^CapabilityBoundingSet=//p' \
+	    "$REPO/systemd/gp-tunnel.service" | tr 'A-Z ' 'a-z\n' |
+	    sed -n 's/^cap_\(.*\)/+\1/p' | paste -sd, -)
+	[ -n "$caps" ] || return 1
 	taskset -c "$CLIENT_CPU" ip netns exec "$NS_C" sh "$NSEXEC" \
 	    -p "$T/svc.pid" -n "$T/client-resolv.conf" -- \
+	    setpriv --bounding-set="-all,$caps" --inh-caps=-all \
+	    --no-new-privs \
 	    systemd-socket-activate -l "$SVC_SOCK" "$GP_TUNNEL" --listen \
 	    -i "$C_TUN" -s "$SCRIPT" --policy "$T/svc.conf" \
 	    >"$T/svc.out" 2>"$T/svc.err" </dev/null &
