@@ -30,6 +30,8 @@ BUSY = 0.90  # a CPU this busy over a test is what bounds it
 SINK_NOTE = 0.01  # a sink dropping this share of a figure gets a note
 TESTS = ("tcp-tx-1", "tcp-tx-4", "tcp-rx-1", "tcp-rx-4", "tcp-rx-paced",
          "pps64-tx", "pps64-rx", "pps1400-tx", "pps1400-rx")
+# Metrics of every session, connect rounds too.
+CONNECT_METRICS = ("first-esp", "first-esp-svc")
 # Tests whose own value is no metric: the paced download is there for the
 # ping beside it (both contenders carry the same rate).
 PACED = ("tcp-rx-paced",)
@@ -221,18 +223,25 @@ def first_esp_svc(rounds, per):
 
 
 def summarise(rounds):
+    """Each metric over the rounds both contenders ran; first-esp's also
+    over the connect rounds (sessions with no test). Returns the load
+    rounds as common."""
     per = {w: {n: metrics_of(d) for n, d in rounds[w].items()} for w in WHO}
     first_esp_svc(rounds, per)
-    common = sorted(set(per["gpvpn"]) & set(per["openconnect"]))
+    both = sorted(set(per["gpvpn"]) & set(per["openconnect"]))
+    common = [n for n in both if rounds["gpvpn"][n]["tests"] or
+              rounds["openconnect"][n]["tests"]]
     out = {}
     for k in METRICS:
-        g = [per["gpvpn"][n][k] for n in common]
-        o = [per["openconnect"][n][k] for n in common]
+        rs = both if k in CONNECT_METRICS else common
+        g = [per["gpvpn"][n][k] for n in rs]
+        o = [per["openconnect"][n][k] for n in rs]
         ratios = [a / b for a, b in zip(g, o)
                   if a is not None and b is not None and b != 0]
         out[k] = {"gpvpn": spread(g), "openconnect": spread(o),
                   "ratio": spread(ratios),
-                  "complete": bool(common) and None not in g + o}
+                  "complete": bool(rs) and None not in g + o,
+                  "n": len(rs)}
     return per, common, out
 
 
@@ -404,11 +413,15 @@ def markdown(mach, out, rounds, per, common, errs, line):
           "",
           "Same gateway (gpgw.py for HTTPS, bench/esppeer for ESP, "
           "AES-128-CBC + HMAC-SHA1-96), contenders alternating, %s "
-          "round(s), %s s per test%s. Values: median [min-max] over "
-          "rounds; ratio = gpvpn / OpenConnect, paired by round."
+          "round(s), %s s per test%s, then %s connect round(s) (a "
+          "session each, no test: first-esp and first-esp-svc are over "
+          "all %s). Values: median [min-max] over rounds; ratio = gpvpn "
+          "/ OpenConnect, paired by round."
           % (mach.get("rounds"), mach.get("seconds"),
              " (SHORT: a check that the bench works, numbers "
-             "unrepresentative)" if mach.get("short") == "1" else ""),
+             "unrepresentative)" if mach.get("short") == "1" else "",
+             mach.get("connect_rounds", 0),
+             out["first-esp"].get("n", "?")),
           "", "## Machine", "", "| | |", "|---|---|"]
     md += ["| %s | %s |" % kv for kv in mach.items()]
     md += ["", "## Results", ""] + table(out, what=True)

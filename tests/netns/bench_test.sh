@@ -93,6 +93,12 @@ for k, v in doc["summary"].items():
             bad.append("%s %s: %r" % (k, who, s))
 for who, rounds in doc["rounds"].items():
     for n, d in rounds.items():
+        if n != "1":    # the connect round: a session, no test
+            fe = (d["session"] or {}).get("first_esp_ns", "")
+            if d["tests"] or not fe.isdigit():
+                bad.append("%s connect round %s: %d tests, first-esp %r" %
+                           (who, n, len(d["tests"]), fe))
+            continue
         if len(d["tests"]) != 9:
             bad.append("%s round %s: %d tests" % (who, n, len(d["tests"])))
         for t, row in d["tests"].items():
@@ -109,6 +115,12 @@ for who, rounds in doc["rounds"].items():
                 "openconnect": {"openconnect"}}[who]
         if set(d["metrics"]["rss"]) != want:
             bad.append("%s RSS for %s" % (who, sorted(d["metrics"]["rss"])))
+if sorted(doc["rounds"]["gpvpn"]) != ["1", "2"]:
+    bad.append("rounds %r: one with load, one connect" %
+               sorted(doc["rounds"]["gpvpn"]))
+if doc["summary"]["first-esp"].get("n") != 2:
+    bad.append("first-esp over %r rounds, not 2" %
+               doc["summary"]["first-esp"].get("n"))
 print("\n".join(bad))
 sys.exit(1 if bad else 0)
 EOF
