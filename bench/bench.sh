@@ -727,19 +727,16 @@ case " $CONTENDERS " in
 esac
 note "bench: $ROUNDS round(s) of $DUR s tests; load average" \
     "$(cut -d' ' -f1-3 /proc/loadavg)"
+# The load rounds, then the connect rounds (sessions only, session()
+# sees r > ROUNDS): first-esp's median over more than ROUNDS starts, as
+# a start varies by tens of ms here.
 r=1
-while [ "$r" -le "$ROUNDS" ]; do
-	for who in $CONTENDERS; do
-		note "round $r/$ROUNDS: $who"
-		session "$who" "$r"
-	done
-	r=$((r + 1))
-done
-# Connect rounds: sessions only, for first-esp's median over more than
-# ROUNDS starts (a start varies by tens of ms here).
 while [ "$r" -le $((ROUNDS + CONNECTS)) ]; do
+	what="round $r/$ROUNDS"
+	[ "$r" -le "$ROUNDS" ] ||
+	    what="connect round $((r - ROUNDS))/$CONNECTS"
 	for who in $CONTENDERS; do
-		note "connect round $((r - ROUNDS))/$CONNECTS: $who"
+		note "$what: $who"
 		session "$who" "$r"
 	done
 	r=$((r + 1))

@@ -476,7 +476,8 @@ int
 session_espio_tx(void *t, int64_t now, bool tun)
 {
 	struct session_esp *x = t;
-	uint64_t first = x->env->st->tx_pkts;
+	struct tunnel_stats *st = x->env->st;
+	uint64_t first = st->tx_pkts;
 	bool vnet = tun_vnet();
 	unsigned i, k = 0;
 	int r = 0;
@@ -487,7 +488,7 @@ session_espio_tx(void *t, int64_t now, bool tun)
 	if (vnet)
 		(void)tun_offload(x->env->io->tun_fd, true);
 	for (i = 0; i < SESSION_ESP_BATCH; i++) {
-		if (x->env->st->tx_pkts - first >= SESSION_ESP_TX_BUDGET)
+		if (st->tx_pkts - first >= SESSION_ESP_TX_BUDGET)
 			break;
 		if (vnet)
 			r = session_espvnet_fill(x, &k);
@@ -497,7 +498,7 @@ session_espio_tx(void *t, int64_t now, bool tun)
 			break;
 	}
 	session_espio_flush(x, k);
-	if (x->env->st->tx_pkts - first > x->env->st->tx_turn_max)
-		x->env->st->tx_turn_max = x->env->st->tx_pkts - first;
+	if (st->tx_pkts - first > st->tx_turn_max)
+		st->tx_turn_max = st->tx_pkts - first;
 	return r == -2 ? 1 : SESSION_GO;
 }
