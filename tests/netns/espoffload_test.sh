@@ -60,26 +60,6 @@ xfer6() {
 	fi
 }
 
-# burst NAME RNS RADDR PORT COUNT SIZE SNS MODE: udpburst.py's receiver
-# on RADDR in namespace RNS, then its sender (MODE send or gsend) in SNS,
-# with process $BURST_STOP (if set) stopped while it sends; 0 if every
-# datagram arrived intact. What the receiver got: $T/NAME.json.
-burst() {
-	rm -f "$T/$1-ready"
-	ip netns exec "$2" "$PY" "$LIB_DIR/udpburst.py" recv "$3" "$4" "$5" \
-	    "$6" "$T/$1-ready" >"$T/$1.json" 2>"$T/$1.err" &
-	up=$!
-	lib_track "$up"
-	if wait_until 50 0.1 test -e "$T/$1-ready"; then
-		[ -z "${BURST_STOP:-}" ] || kill -STOP "$BURST_STOP"
-		timeout 30 ip netns exec "$7" "$PY" "$LIB_DIR/udpburst.py" \
-		    "$8" "$3" "$4" "$5" "$6"
-		[ -z "${BURST_STOP:-}" ] || kill -CONT "$BURST_STOP"
-	fi
-	wait_until 250 0.1 gone "$up" || stop_pid "$up" TERM 2
-	wait "$up"
-}
-
 # check_udp ROUND: 2000 datagrams of 1200 bytes from the LAN host to the
 # client's tunnel address, in bursts: each one whole and in its own
 # datagram at the client, whether or not the client coalesced them.

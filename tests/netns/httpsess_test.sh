@@ -13,8 +13,9 @@
 # them back over its first connection. Round 3: the gateway's key
 # changes before the logout, whose new handshake to the same origin
 # is refused: no request, no cookie sent. Round 4, gp-tunnel over the
-# HTTPS tunnel: a 4 MiB download, and [net]'s read(2)s per packet, which
-# read-ahead keeps under two. Needs root; TAP; bounded to 120 s.
+# HTTPS tunnel: a 4 MiB download, then a burst queued behind a stopped
+# [net], whose records read-ahead reads many to a read(2). Needs root;
+# TAP; bounded to 120 s.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -234,14 +235,21 @@ gw_stop
 # ---- round 4: the HTTPS tunnel reads the gateway's records in batches --
 
 # One frame per TLS record, as real gateways send them: without
-# read-ahead [net] read(2)s each record's header and then its body. The
-# LAN host sends DL_BYTES to the client; [net]'s read(2)s (/proc/PID/io
-# syscr: TLS and tun, the client's ACKs go out through tun) over the
-# packets it wrote to tun. Measured here: 2.4-2.8 before read-ahead,
-# 0.7-1.0 with it. Its CPU time per packet is noted, not judged.
-note "round 4: a download through the HTTPS tunnel; [net]'s reads counted"
+# read-ahead [net] read(2)s each record's header and then its body. How
+# many reads a streaming download takes depends on how many records wait
+# at each wakeup, which the machine's load decides (1.1-1.8 per packet
+# measured here, alone and beside make check), so a download's count is
+# only noted. Judged instead: a burst of BURST_PKTS datagrams from the
+# LAN host, queued in the TLS socket while [net] is stopped, then read:
+# [net]'s read(2)s (/proc/PID/io syscr) over the packets it wrote to tun.
+# Nothing goes out meanwhile, so all are TLS reads: measured 2.01 per
+# packet without read-ahead (header, then body), 0.04 with it.
+note "round 4: a download through the HTTPS tunnel, then a burst"
 DL_BYTES=4194304
-READS_PER_PKT_MAX=1.8
+BURST_PKTS=100
+BURST_BYTES=1000
+BURST_PORT=5004
+READS_PER_PKT_MAX=1.0
 net_pid() {
 	for p in $(ip netns pids "$NS_C"); do
 		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = "gp-tunnel [net]" ] &&
@@ -283,14 +291,22 @@ if gpvpn_up 4 && wait_until 25 0.2 ip netns exec "$NS_C" ping -c 1 -W 1 \
 	    test "$("$PY" -c 'import json, sys
 print(json.load(open(sys.argv[1]))["recv_sha256"])' \
 	    "$T/dl-client.json" 2>/dev/null)" = "$(sha_of "$T/dl.bin")"
-	rpp=$(awk -v r=$((r1 - r0)) -v p=$((p1 - p0)) \
-	    'BEGIN { printf "%.2f", p ? r / p : 99 }')
-	check "round 4: [net] made $((r1 - r0)) read(2)s for $((p1 - p0)) \
-packets in: $rpp each, at most $READS_PER_PKT_MAX" \
-	    awk -v v="$rpp" -v m="$READS_PER_PKT_MAX" 'BEGIN { exit !(v <= m) }'
-	note "round 4: [net] CPU $(((c1 - c0) / 1000000)) ms," \
+	note "round 4: [net] made $((r1 - r0)) read(2)s for $((p1 - p0))" \
+	    "packets in, CPU $(((c1 - c0) / 1000000)) ms," \
 	    "$(((c1 - c0) / ((p1 - p0) > 0 ? (p1 - p0) * 1000 : 1))) us" \
 	    "per packet in"
+	r0=$(syscr "$np") p0=$(tun_rx)
+	BURST_STOP=$np BURST_SETTLE=0.5 burst rb "$NS_C" "$(client_tun_addr)" \
+	    "$BURST_PORT" "$BURST_PKTS" "$BURST_BYTES" "$NS_L" send
+	brc=$?
+	r1=$(syscr "$np") p1=$(tun_rx)
+	check "round 4: $BURST_PKTS datagrams queued behind a stopped [net], \
+each intact: $(cat "$T/rb.json" 2>/dev/null)" test "$brc" -eq 0
+	rpp=$(awk -v r=$((r1 - r0)) -v p=$((p1 - p0)) \
+	    'BEGIN { printf "%.2f", p ? r / p : 99 }')
+	check "round 4: [net] made $((r1 - r0)) read(2)s for the $((p1 - p0)) \
+packets of the burst: $rpp each, at most $READS_PER_PKT_MAX" \
+	    awk -v v="$rpp" -v m="$READS_PER_PKT_MAX" 'BEGIN { exit !(v <= m) }'
 	kill -TERM "$TUN_PID"
 	check "round 4: gp-tunnel ends on SIGTERM" \
 	    wait_until 150 0.1 gone "$TUN_PID"
